@@ -1,0 +1,102 @@
+/*
+ * classify.h - application protocol of each flow with nDPI, the stage after
+ * the flow table.  A flow gets nDPI state from a bounded pool when it
+ * starts; packets go through DPI until nDPI is done (including the few
+ * extra packets it wants for host names and certificates) or until a
+ * bounded number of packets, then it gives up (keeping nDPI's guess) and
+ * the state goes back to the pool at once.  When the pool is empty the
+ * least recently active flow still in DPI is given up to make room.
+ *
+ * Results live in an array indexed by the flow's slot in the flow table.
+ */
+#ifndef VW_CLASSIFY_H
+#define VW_CLASSIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "flowtab.h"
+
+enum classify_state {
+	CLASSIFY_NONE = 0,	/* slot not in use */
+	CLASSIFY_PENDING,	/* DPI still running */
+	CLASSIFY_DETECTED,	/* nDPI recognised the payload */
+	CLASSIFY_GUESSED,	/* gave up; protocol guessed (port, ...) */
+	CLASSIFY_UNKNOWN,	/* gave up; nothing known */
+};
+
+#define CLASSIFY_HOST_MAX 80	/* as nDPI 4.2's host_server_name */
+
+struct classify_result {
+	uint16_t master;	/* nDPI protocol id (e.g. TLS), 0 unknown */
+	uint16_t app;		/* nDPI application id (e.g. Google), 0 */
+	uint16_t category;	/* nDPI category id */
+	uint8_t state;		/* enum classify_state */
+	uint8_t dpi_packets;	/* packets given to nDPI */
+	uint64_t risk;		/* nDPI risk bitmap (1 << NDPI_*) */
+	char host[CLASSIFY_HOST_MAX]; /* host name / SNI / HTTP Host, or "" */
+};
+
+struct classify_conf {
+	unsigned max_packets;	/* DPI packets per flow before giving up */
+	unsigned max_flows;	/* nDPI states at once (the pool) */
+};
+
+struct classify_stats {
+	uint64_t dpi_packets;	/* packets given to nDPI */
+	uint64_t detected;	/* flows ended detected */
+	uint64_t guessed;	/* flows ended guessed */
+	uint64_t unknown;	/* flows ended unknown */
+	uint64_t gave_up;	/* flows that reached max_packets */
+	uint64_t reclaimed;	/* flows given up because the pool was empty */
+	uint64_t pool_peak;	/* most nDPI states in use at once */
+};
+
+struct classify;
+
+void classify_conf_defaults(struct classify_conf *c);
+
+/*
+ * Creates a classifier for a flow table of nslots slots: one nDPI module
+ * and a pool of c->max_flows nDPI flow states.  Returns NULL on failure.
+ */
+struct classify *classify_new(const struct classify_conf *c, uint32_t nslots);
+void classify_free(struct classify *);
+
+/* A flow was created in slot: start DPI for it. */
+void classify_flow_new(struct classify *, uint32_t slot);
+/*
+ * Gives one packet of the flow in slot to DPI, if DPI still runs for it.
+ * Returns 1 when the result became final with this packet, else 0.
+ */
+int classify_packet(struct classify *, uint32_t slot, const struct flow *f,
+    const struct pkt *p, int dir);
+/*
+ * The flow in slot ended (or had a record cut, reason FLOW_END_ACTIVE):
+ * gives up DPI if it still runs, so the result is final.  State is
+ * released; the result stays readable until classify_flow_release().
+ */
+void classify_flow_end(struct classify *, uint32_t slot, const struct flow *f);
+/* Forgets the result of slot (the flow is gone). */
+void classify_flow_release(struct classify *, uint32_t slot);
+
+/* The result for slot; valid until the slot is released. */
+const struct classify_result *classify_get(const struct classify *,
+    uint32_t slot);
+/*
+ * Writes the protocol name of r to buf: "TLS.Google", "HTTP", "Unknown".
+ * Returns buf.
+ */
+char *classify_proto_name(const struct classify *,
+    const struct classify_result *r, char *buf, size_t len);
+/* Name of one nDPI protocol id ("TLS"). */
+const char *classify_id_name(const struct classify *, uint16_t id);
+/*
+ * Calls fn for each risk bit set in risk with its nDPI description.
+ */
+void classify_risk_foreach(uint64_t risk,
+    void (*fn)(int bit, const char *name, void *arg), void *arg);
+const struct classify_stats *classify_stats(const struct classify *);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * flowlog.h - finished flows as JSON lines (--flows FILE|-), a sink fed at
+ * flow end.  One object per line: ISO 8601 times, addresses, ports,
+ * transport, VLAN, MACs, protocol, risks, host name, packets/bytes each way.
+ */
+#ifndef VW_FLOWLOG_H
+#define VW_FLOWLOG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "classify.h"
+#include "flowtab.h"
+
+struct flowlog;
+
+/* Opens path for writing ("-": standard output).  NULL on failure. */
+struct flowlog *flowlog_open(const char *path);
+/*
+ * Formats one flow record into buf (len bytes, NUL-terminated, with a
+ * trailing newline).  Returns the length, or -1 if it did not fit.
+ */
+int flowlog_format(char *buf, size_t len, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r);
+/* Writes one record.  Returns 0, or -1 on a write error. */
+int flowlog_write(struct flowlog *, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r);
+uint64_t flowlog_count(const struct flowlog *);
+/* Flushes and closes (standard output is flushed, not closed). */
+int flowlog_close(struct flowlog *);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * flowtab.h - the flow table, the stage after decode.  Every IP packet is
+ * folded into a bidirectional flow keyed by (addresses, ports, transport,
+ * and optionally the VLAN); the key is canonical so both directions hash
+ * alike, with a seed drawn at start-up.  Flows live in one array sized from
+ * the configuration and are never allocated per packet; lookup is O(1).
+ *
+ * Time is packet time.  Each flow sits on the timeout queue of its class
+ * (TCP open, TCP closing, UDP, other), ordered by last activity, so expiry
+ * looks only at queue heads.  A full table evicts the least recently active
+ * flow.  Every flow end goes through one callback, which is how the later
+ * stages (classification, policy, output) see a flow finish and release the
+ * state they keep for it in their own arrays indexed by flowtab_slot().
+ */
+#ifndef VW_FLOWTAB_H
+#define VW_FLOWTAB_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "decode.h"
+
+/* Index of the two directions in the per-direction arrays. */
+#define FLOW_C2S 0	/* client to server */
+#define FLOW_S2C 1	/* server to client */
+
+/* How the client/server roles of a flow were decided. */
+enum flow_dir_by {
+	FLOW_DIR_SYN = 0,	/* SYN without ACK seen: its sender is client */
+	FLOW_DIR_SYNACK,	/* SYN+ACK seen first: its receiver is client */
+	FLOW_DIR_PORT,		/* heuristic: the well-known/lower port serves */
+};
+
+enum flow_end {
+	FLOW_END_IDLE = 0,	/* no packet for the class's idle timeout */
+	FLOW_END_ACTIVE,	/* active timeout: record cut, flow goes on */
+	FLOW_END_TCP,		/* TCP FIN/RST seen, closing timeout passed */
+	FLOW_END_EVICTED,	/* table full: the oldest flow made room */
+	FLOW_END_FLUSH,		/* end of input or shutdown */
+	FLOW_END_MAX
+};
+
+/* TCP state as far as a passive observer can tell. */
+enum flow_tcp_state {
+	FLOW_TCP_NONE = 0,	/* not TCP, or nothing seen yet */
+	FLOW_TCP_SYN,		/* SYN seen */
+	FLOW_TCP_SYNACK,	/* SYN+ACK seen */
+	FLOW_TCP_ESTABLISHED,	/* handshake completed or data both ways */
+	FLOW_TCP_CLOSING,	/* FIN seen */
+	FLOW_TCP_CLOSED,	/* FIN both ways, or RST */
+};
+
+struct flow {
+	/* Key.  [FLOW_C2S] is the client end, [FLOW_S2C] the server end. */
+	struct addr addr[2];
+	uint16_t port[2];
+	uint16_t vlan;		/* VLAN of the first packet (key if configured) */
+	uint8_t proto;		/* IPPROTO_* */
+	uint8_t ipver;		/* 4 or 6 */
+	uint8_t dir_by;		/* enum flow_dir_by */
+	uint8_t tcp_state;	/* enum flow_tcp_state */
+	uint8_t tcp_flags[2];	/* union of the TCP flags seen per direction */
+	uint8_t mac[2][6];	/* Ethernet address of each end, if has_mac */
+	uint8_t has_mac[2];
+	uint8_t tq;		/* private: timeout queue */
+	uint8_t pad_;
+	uint64_t first_ts;	/* first packet of the flow (or of the record
+				   after an active timeout) */
+	uint64_t last_ts;	/* last packet of the flow */
+	uint64_t dfirst[2];	/* first packet per direction, 0 if none */
+	uint64_t dlast[2];	/* last packet per direction */
+	uint64_t pkts[2];	/* packets per direction (this record) */
+	uint64_t bytes[2];	/* IP bytes per direction (this record) */
+	/* Private links of the table. */
+	uint32_t hash;
+	uint32_t hnext;
+	uint32_t qprev, qnext;
+};
+
+struct flowtab_conf {
+	uint32_t max_flows;	/* table capacity (flows kept at once) */
+	uint32_t tcp_idle;	/* seconds: open TCP without packets */
+	uint32_t tcp_closed;	/* seconds after FIN/RST before the end */
+	uint32_t udp_idle;	/* seconds: UDP without packets */
+	uint32_t other_idle;	/* seconds: ICMP and others */
+	uint32_t active;	/* seconds: a record is cut after this long */
+	int vlan_in_key;	/* 1: the VLAN id is part of the key */
+	uint64_t seed;		/* hash seed; 0 draws one at random */
+};
+
+struct flowtab_stats {
+	uint64_t created;		/* flows created */
+	uint64_t ended[FLOW_END_MAX];	/* flow ends by reason */
+	uint64_t active;		/* flows in the table now */
+	uint64_t peak;			/* most flows at once */
+	uint64_t lookups;		/* packets looked up */
+};
+
+/*
+ * Called once for every flow end (and for every active-timeout cut, with
+ * FLOW_END_ACTIVE, after which the flow stays).  The flow is valid only
+ * during the call.
+ */
+typedef void (*flowtab_end_cb)(struct flow *, uint32_t slot,
+    enum flow_end reason, void *arg);
+
+struct flowtab;
+
+/* Fills *c with the built-in defaults. */
+void flowtab_conf_defaults(struct flowtab_conf *c);
+
+/*
+ * Creates a table of c->max_flows flows (all memory allocated here).
+ * Returns NULL on failure.
+ */
+struct flowtab *flowtab_new(const struct flowtab_conf *c, flowtab_end_cb cb,
+    void *arg);
+/* Frees the table without calling the callback. */
+void flowtab_free(struct flowtab *);
+
+/*
+ * Finds or creates the flow of p (an IP packet) and counts p in it.
+ * *dir is set to FLOW_C2S or FLOW_S2C for p; *isnew to 1 when the flow was
+ * created by this packet.  May end the oldest flow (table full) or cut an
+ * active-timeout record through the callback before it returns.  Never
+ * allocates.  Returns the flow, owned by the table.
+ */
+struct flow *flowtab_update(struct flowtab *, const struct pkt *p, int *dir,
+    int *isnew);
+
+/* Ends every flow idle past its timeout at packet time now (microseconds). */
+void flowtab_expire(struct flowtab *, uint64_t now);
+/* Ends every flow, least recently active first (end of input). */
+void flowtab_flush(struct flowtab *);
+
+/* Slot of a flow: a stable index in [0, max_flows) while it lives. */
+uint32_t flowtab_slot(const struct flowtab *, const struct flow *);
+uint32_t flowtab_capacity(const struct flowtab *);
+const struct flowtab_stats *flowtab_stats(const struct flowtab *);
+const char *flowtab_end_name(enum flow_end);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * pipeline.h - one worker's chain of stages: decode -> flow table ->
+ * classify -> (policy, alerts) -> outputs.  It owns one instance of each
+ * stage and wires the flow-end callback through them in order.  The
+ * offline reader runs one; the daemon runs one per capture worker.
+ */
+#ifndef VW_PIPELINE_H
+#define VW_PIPELINE_H
+
+#include <stdint.h>
+
+#include "classify.h"
+#include "conf.h"
+#include "decode.h"
+#include "flowlog.h"
+#include "flowtab.h"
+
+struct pipeline;
+
+struct pipeline_stats {
+	uint64_t packets;	/* frames seen */
+	uint64_t bytes;		/* bytes captured */
+	uint64_t first_ts;	/* first and last packet time */
+	uint64_t last_ts;
+	uint64_t flows_logged;	/* flow records written */
+	uint64_t proto_flows[1024]; /* ended flows by nDPI master/app id */
+};
+
+/*
+ * Creates the stages from conf; flow records go to fl (may be NULL).
+ * Returns NULL on failure (logged).
+ */
+struct pipeline *pipeline_new(const struct conf *conf, struct flowlog *fl);
+void pipeline_free(struct pipeline *);
+
+/* One captured frame (the capture callback). */
+void pipeline_frame(void *pl, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len);
+/* Ends every open flow (end of input, shutdown). */
+void pipeline_flush(struct pipeline *);
+
+const struct pipeline_stats *pipeline_stats(const struct pipeline *);
+const struct decoder *pipeline_decoder(const struct pipeline *);
+const struct flowtab *pipeline_flowtab(const struct pipeline *);
+const struct classify *pipeline_classify(const struct pipeline *);
+
+#endif

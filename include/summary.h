@@ -1,0 +1,16 @@
+/*
+ * summary.h - the end-of-run summary on standard error (packets, bytes,
+ * flows, decode errors by reason, evictions, top protocols, elapsed time
+ * and packets per second) and the progress line on a terminal.
+ */
+#ifndef VW_SUMMARY_H
+#define VW_SUMMARY_H
+
+#include <stdio.h>
+
+#include "pipeline.h"
+
+/* Writes the summary of pl to out; elapsed is wall-clock seconds. */
+void summary_print(FILE *out, const struct pipeline *pl, double elapsed);
+
+#endif

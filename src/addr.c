@@ -1,0 +1,143 @@
+/*
+ * addr.c - one 16-byte form for IPv4 and IPv6 addresses.  A shared leaf.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff };
+
+void
+addr_from_v4(struct addr *a, const uint8_t *v4)
+{
+	memcpy(a->b, v4mapped, 12);
+	memcpy(a->b + 12, v4, 4);
+}
+
+void
+addr_from_v6(struct addr *a, const uint8_t *v6)
+{
+	memcpy(a->b, v6, 16);
+}
+
+int
+addr_is_v4(const struct addr *a)
+{
+	return memcmp(a->b, v4mapped, 12) == 0;
+}
+
+int
+addr_cmp(const struct addr *a, const struct addr *b)
+{
+	return memcmp(a->b, b->b, 16);
+}
+
+char *
+addr_fmt(const struct addr *a, char *buf, size_t len)
+{
+	const char *r;
+
+	if (addr_is_v4(a))
+		r = inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)len);
+	else
+		r = inet_ntop(AF_INET6, a->b, buf, (socklen_t)len);
+	if (r == NULL && len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+int
+addr_parse(const char *s, struct addr *a)
+{
+	uint8_t b[16];
+
+	if (strchr(s, ':') == NULL) {
+		if (inet_pton(AF_INET, s, b) != 1)
+			return -1;
+		addr_from_v4(a, b);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, b) != 1)
+		return -1;
+	addr_from_v6(a, b);
+	return 0;
+}
+
+int
+addr_parse_prefix(const char *s, struct addr *a, unsigned *plen)
+{
+	char buf[ADDR_STRLEN + 5], *slash, *end;
+	unsigned long n, max;
+	struct addr masked;
+	int v4;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash++ = '\0';
+	if (addr_parse(buf, a) == -1)
+		return -1;
+	v4 = addr_is_v4(a);
+	max = v4 ? 32 : 128;
+	n = max;
+	if (slash != NULL) {
+		if (*slash < '0' || *slash > '9')
+			return -1;
+		n = strtoul(slash, &end, 10);
+		if (*end != '\0' || n > max)
+			return -1;
+	}
+	*plen = (unsigned)(v4 ? n + 96 : n);
+	/* Host bits set is a typo more often than intent: refuse it. */
+	masked = *a;
+	for (unsigned i = *plen; i < 128; i++)
+		masked.b[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+	if (addr_cmp(&masked, a) != 0)
+		return -1;
+	return 0;
+}
+
+int
+addr_in_prefix(const struct addr *a, const struct addr *prefix,
+    unsigned plen)
+{
+	unsigned full = plen / 8, rest = plen % 8;
+	uint8_t mask;
+
+	if (plen > 128)
+		return 0;
+	if (memcmp(a->b, prefix->b, full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (uint8_t)(0xff << (8 - rest));
+	return (a->b[full] & mask) == (prefix->b[full] & mask);
+}
+
+char *
+addr_fmt_mac(const uint8_t *mac, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+	    mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+int
+addr_parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned v[6];
+	char tail;
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2],
+	    &v[3], &v[4], &v[5], &tail) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
