@@ -1,0 +1,152 @@
+/*
+ * pipeline.c - one worker's chain of stages.  Frames come in from capture;
+ * decode fills a struct pkt on the stack; the flow table folds it into a
+ * flow; classify runs DPI while it is wanted.  When the flow table ends a
+ * flow, the end callback hands it down the same way: classify finalizes,
+ * the flow record is written, per-flow state is released.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pipeline.h"
+
+/* Expiry runs at most once per second of packet time. */
+#define EXPIRE_PERIOD	1000000u
+
+struct pipeline {
+	struct decoder *dec;
+	struct flowtab *ft;
+	struct classify *cls;
+	struct flowlog *fl;
+	uint64_t next_expire;
+	uint64_t now;		/* latest packet time seen */
+	struct pipeline_stats st;
+};
+
+static void
+pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
+    void *arg)
+{
+	struct pipeline *pl = arg;
+	const struct classify_result *r;
+	unsigned id;
+
+	classify_flow_end(pl->cls, slot, f);
+	r = classify_get(pl->cls, slot);
+	id = r->app ? r->app : r->master;
+	if (id < sizeof(pl->st.proto_flows) / sizeof(pl->st.proto_flows[0]))
+		pl->st.proto_flows[id]++;
+	if (pl->fl != NULL && flowlog_write(pl->fl, f, reason, pl->cls,
+	    r) == 0)
+		pl->st.flows_logged++;
+	/* An active-timeout cut keeps the flow, and so its result. */
+	if (reason != FLOW_END_ACTIVE)
+		classify_flow_release(pl->cls, slot);
+}
+
+struct pipeline *
+pipeline_new(const struct conf *conf, struct flowlog *fl)
+{
+	struct pipeline *pl;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL) {
+		log_warn("pipeline");
+		return NULL;
+	}
+	pl->fl = fl;
+	if ((pl->dec = decode_new(conf->frag_slots)) == NULL) {
+		log_warnx("cannot create the decoder");
+		goto fail;
+	}
+	if ((pl->ft = flowtab_new(&conf->flow, pipeline_flow_end, pl)) ==
+	    NULL) {
+		log_warnx("cannot create a flow table of %u flows",
+		    conf->flow.max_flows);
+		goto fail;
+	}
+	if ((pl->cls = classify_new(&conf->dpi,
+	    flowtab_capacity(pl->ft))) == NULL) {
+		log_warnx("cannot create the nDPI classifier");
+		goto fail;
+	}
+	return pl;
+fail:
+	pipeline_free(pl);
+	return NULL;
+}
+
+void
+pipeline_free(struct pipeline *pl)
+{
+	if (pl == NULL)
+		return;
+	flowtab_free(pl->ft);
+	classify_free(pl->cls);
+	decode_free(pl->dec);
+	free(pl);
+}
+
+void
+pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct pipeline *pl = arg;
+	struct flow *f;
+	struct pkt p;
+	int dir, isnew;
+
+	pl->st.packets++;
+	pl->st.bytes += caplen;
+	if (pl->st.first_ts == 0 || ts < pl->st.first_ts)
+		pl->st.first_ts = ts;
+	/*
+	 * Packet time drives every timeout; a capture merged out of order
+	 * must not move it backwards.
+	 */
+	if (ts > pl->now)
+		pl->now = ts;
+	pl->st.last_ts = pl->now;
+	if (pl->now >= pl->next_expire) {
+		flowtab_expire(pl->ft, pl->now);
+		pl->next_expire = pl->now + EXPIRE_PERIOD;
+	}
+	if (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p) !=
+	    DECODE_OK)
+		return;
+	if ((f = flowtab_update(pl->ft, &p, &dir, &isnew)) == NULL)
+		return;
+	if (isnew)
+		classify_flow_new(pl->cls, flowtab_slot(pl->ft, f));
+	classify_packet(pl->cls, flowtab_slot(pl->ft, f), f, &p, dir);
+}
+
+void
+pipeline_flush(struct pipeline *pl)
+{
+	flowtab_flush(pl->ft);
+}
+
+const struct pipeline_stats *
+pipeline_stats(const struct pipeline *pl)
+{
+	return &pl->st;
+}
+
+const struct decoder *
+pipeline_decoder(const struct pipeline *pl)
+{
+	return pl->dec;
+}
+
+const struct flowtab *
+pipeline_flowtab(const struct pipeline *pl)
+{
+	return pl->ft;
+}
+
+const struct classify *
+pipeline_classify(const struct pipeline *pl)
+{
+	return pl->cls;
+}

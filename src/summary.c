@@ -1,0 +1,129 @@
+/*
+ * summary.c - the end-of-run summary on standard error.  One "key value"
+ * pair starts each line so scripts can pick values out with awk.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "summary.h"
+
+#define TOP_PROTOS 10
+
+static char *
+fmt_time(uint64_t ts, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ts / 1000000);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+struct proto_count {
+	unsigned id;
+	uint64_t n;
+};
+
+static int
+proto_cmp(const void *a, const void *b)
+{
+	const struct proto_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return x->id < y->id ? -1 : (x->id > y->id);
+}
+
+static void
+summary_protocols(FILE *out, const struct pipeline *pl)
+{
+	const struct pipeline_stats *st = pipeline_stats(pl);
+	const size_t nids = sizeof(st->proto_flows) /
+	    sizeof(st->proto_flows[0]);
+	struct proto_count top[TOP_PROTOS];
+	size_t i, j, ntop = 0;
+
+	for (i = 0; i < nids; i++) {
+		struct proto_count pc = { (unsigned)i, st->proto_flows[i] };
+
+		if (pc.n == 0)
+			continue;
+		/* Insertion into a short sorted array: nids is small. */
+		if (ntop < TOP_PROTOS)
+			top[ntop++] = pc;
+		else if (proto_cmp(&pc, &top[TOP_PROTOS - 1]) < 0)
+			top[TOP_PROTOS - 1] = pc;
+		else
+			continue;
+		for (j = ntop - 1; j > 0 && proto_cmp(&top[j],
+		    &top[j - 1]) < 0; j--) {
+			struct proto_count t = top[j];
+			top[j] = top[j - 1];
+			top[j - 1] = t;
+		}
+	}
+	fprintf(out, "%-16s", "top_protocols");
+	if (ntop == 0)
+		fprintf(out, " none");
+	for (i = 0; i < ntop; i++)
+		fprintf(out, "%s %s %llu", i ? "," : "",
+		    top[i].id ? classify_id_name(pipeline_classify(pl),
+		    (uint16_t)top[i].id) : "Unknown",
+		    (unsigned long long)top[i].n);
+	fprintf(out, "\n");
+}
+
+void
+summary_print(FILE *out, const struct pipeline *pl, double elapsed)
+{
+	const struct pipeline_stats *st = pipeline_stats(pl);
+	const struct decode_stats *ds = decode_stats(pipeline_decoder(pl));
+	const struct flowtab_stats *fs = flowtab_stats(pipeline_flowtab(pl));
+	const struct classify_stats *cs = classify_stats(pipeline_classify(pl));
+	char t1[32], t2[32];
+	int i, n = 0;
+
+	fprintf(out, "%-16s %llu\n", "packets", (unsigned long long)st->packets);
+	fprintf(out, "%-16s %llu\n", "bytes", (unsigned long long)st->bytes);
+	fprintf(out, "%-16s %.3f s\n", "elapsed", elapsed);
+	fprintf(out, "%-16s %.0f\n", "packets/s",
+	    elapsed > 0 ? (double)st->packets / elapsed : 0.0);
+	if (st->packets > 0)
+		fprintf(out, "%-16s %s .. %s (%.1f s of traffic)\n", "span",
+		    fmt_time(st->first_ts, t1, sizeof(t1)),
+		    fmt_time(st->last_ts, t2, sizeof(t2)),
+		    (double)(st->last_ts - st->first_ts) / 1e6);
+	fprintf(out, "%-16s %llu\n", "flows", (unsigned long long)fs->created);
+	fprintf(out, "%-16s %llu\n", "flows_peak", (unsigned long long)fs->peak);
+	fprintf(out, "%-16s", "flow_ends");
+	for (i = 0; i < FLOW_END_MAX; i++)
+		fprintf(out, "%s %s %llu", i ? "," : "",
+		    flowtab_end_name((enum flow_end)i),
+		    (unsigned long long)fs->ended[i]);
+	fprintf(out, "\n");
+	fprintf(out, "%-16s %llu\n", "evictions",
+	    (unsigned long long)fs->ended[FLOW_END_EVICTED]);
+	fprintf(out, "%-16s detected %llu, guessed %llu, unknown %llu, "
+	    "gave_up %llu, reclaimed %llu, dpi_packets %llu\n", "dpi",
+	    (unsigned long long)cs->detected, (unsigned long long)cs->guessed,
+	    (unsigned long long)cs->unknown, (unsigned long long)cs->gave_up,
+	    (unsigned long long)cs->reclaimed,
+	    (unsigned long long)cs->dpi_packets);
+	fprintf(out, "%-16s ip %llu, arp %llu, fragments %llu, tunnelled %llu\n",
+	    "decoded", (unsigned long long)ds->ok, (unsigned long long)ds->arp,
+	    (unsigned long long)ds->fragments,
+	    (unsigned long long)ds->tunnelled);
+	fprintf(out, "%-16s", "decode_errors");
+	for (i = 1; i < DR_MAX; i++) {
+		if (ds->reason[i] == 0)
+			continue;
+		fprintf(out, "%s %s %llu", n++ ? "," : "",
+		    decode_reason_name((enum decode_reason)i),
+		    (unsigned long long)ds->reason[i]);
+	}
+	fprintf(out, "%s\n", n ? "" : " none");
+	summary_protocols(out, pl);
+}

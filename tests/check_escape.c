@@ -1,0 +1,89 @@
+/*
+ * check_escape.c - unit tests of the wire-string escapers.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+START_TEST(test_escape_json_hostile_sni)
+{
+	const char *sni = "a\"] [x@1 y=\"z\n<13>1 fake\\";
+	char out[128];
+
+	escape_json(out, sizeof(out), sni, strlen(sni));
+	ck_assert_str_eq(out, "a\\\"] [x@1 y=\\\"z\\n<13>1 fake\\\\");
+	ck_assert_ptr_null(strchr(out, '\n'));
+}
+END_TEST
+
+START_TEST(test_escape_json_controls_and_utf8)
+{
+	const char in[] = "\x01\x1f\x7f" "caf\xc3\xa9" "\xff\xc0\xaf"
+	    "\xed\xa0\x80";
+	char out[128];
+
+	escape_json(out, sizeof(out), in, sizeof(in) - 1);
+	/* Valid UTF-8 (é) kept; invalid bytes, overlongs, surrogates not. */
+	ck_assert_str_eq(out, "\\u0001\\u001f\\u007f" "caf\xc3\xa9"
+	    "\\u00ff\\u00c0\\u00af\\u00ed\\u00a0\\u0080");
+}
+END_TEST
+
+START_TEST(test_escape_json_embedded_nul)
+{
+	const char in[] = { 'a', '\0', 'b' };
+	char out[32];
+
+	ck_assert_uint_eq(escape_json(out, sizeof(out), in, 3), 8);
+	ck_assert_str_eq(out, "a\\u0000b");
+}
+END_TEST
+
+START_TEST(test_escape_json_truncation_whole_escapes)
+{
+	const char *in = "ab\"cd";
+	char out[5];
+	size_t n;
+
+	/* Room for "ab" and not for the two bytes of \" plus the NUL. */
+	n = escape_json(out, sizeof(out), in, strlen(in));
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(out, "ab\\\"");
+	n = escape_json(out, 4, in, strlen(in));
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(out, "ab");
+}
+END_TEST
+
+START_TEST(test_escape_text)
+{
+	const char in[] = "GET /\r\n\\x\x80";
+	char out[64];
+
+	escape_text(out, sizeof(out), in, sizeof(in) - 1);
+	ck_assert_str_eq(out, "GET /\\x0d\\x0a\\\\x\\x80");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("escape");
+	TCase *tc = tcase_create("escape");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_escape_json_hostile_sni);
+	tcase_add_test(tc, test_escape_json_controls_and_utf8);
+	tcase_add_test(tc, test_escape_json_embedded_nul);
+	tcase_add_test(tc, test_escape_json_truncation_whole_escapes);
+	tcase_add_test(tc, test_escape_text);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# test.sh - builds vmswatch and runs the whole test suite: the unit and
+# end-to-end tests in a normal build, then `make distcheck` with
+# AddressSanitizer and UndefinedBehaviorSanitizer (the suite once more,
+# from the distribution tarball, in a separate build).
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+if [ -z "${VW_SHARED:-}" ] && [ -d "$top/../shared" ]; then
+	VW_SHARED=$(cd "$top/../shared" && pwd)
+	export VW_SHARED
+fi
+jobs=$(nproc 2>/dev/null || echo 2)
+[ -x configure ] || ./autogen.sh
+[ -f Makefile ] || ./configure --enable-werror
+make -j"$jobs"
+status=0
+make -j"$jobs" check || status=$?
+if [ $status -ne 0 ]; then
+	cat tests/*.log 2>/dev/null | tail -n 200
+	exit $status
+fi
+echo "== sanitizer build (ASan + UBSan) via make distcheck"
+make -j"$jobs" distcheck \
+	DISTCHECK_CONFIGURE_FLAGS="--enable-sanitizers --enable-werror"
