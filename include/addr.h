@@ -40,6 +40,16 @@ int addr_parse_prefix(const char *s, struct addr *a, unsigned *plen);
 /* 1 when *a lies in prefix/plen (plen in 128-bit form). */
 int addr_in_prefix(const struct addr *a, const struct addr *prefix,
     unsigned plen);
+/* 1 for a multicast (224/4, ff00::/8) or the limited broadcast address. */
+int addr_is_group(const struct addr *a);
+/*
+ * 1 when a is a public address: not private (RFC 1918, RFC 6598 shared),
+ * loopback, link-local, multicast, broadcast, unspecified, "this network"
+ * (0/8), reserved (240/4), unique-local (fc00::/7), nor IPv4-mapped
+ * special.  Documentation ranges (TEST-NET, 2001:db8::/32) count as
+ * public, as the Internet stand-ins they are in tests and examples.
+ */
+int addr_is_public(const struct addr *a);
 /* Formats a 6-byte MAC address as "aa:bb:cc:dd:ee:ff" into buf (18 bytes). */
 char *addr_fmt_mac(const uint8_t *mac, char *buf, size_t len);
 /* Parses "aa:bb:cc:dd:ee:ff".  Returns 0, or -1 if invalid. */

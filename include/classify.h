@@ -99,4 +99,39 @@ void classify_risk_foreach(uint64_t risk,
     void (*fn)(int bit, const char *name, void *arg), void *arg);
 const struct classify_stats *classify_stats(const struct classify *);
 
+/*
+ * What the policy needs to know of a protocol, without nDPI's ids: the
+ * family of a result detected from payload (CLASSIFY_FAM_NONE while DPI
+ * runs, and for port guesses and unknown flows).
+ */
+enum classify_family {
+	CLASSIFY_FAM_NONE = 0,
+	CLASSIFY_FAM_HTTP,	/* HTTP and protocols carried in it */
+	CLASSIFY_FAM_TLS,	/* TLS and anything recognised inside it */
+	CLASSIFY_FAM_WEBSOCKET,
+	CLASSIFY_FAM_RTSP,
+	CLASSIFY_FAM_RTP,	/* RTP, RTCP */
+	CLASSIFY_FAM_SMTP,	/* cleartext SMTP */
+	CLASSIFY_FAM_SMTPS,
+	CLASSIFY_FAM_MAIL,	/* POP3, IMAP (cleartext) */
+	CLASSIFY_FAM_TELNET,
+	CLASSIFY_FAM_FTP,	/* FTP control */
+	CLASSIFY_FAM_FTP_DATA,
+	CLASSIFY_FAM_SSH,
+	CLASSIFY_FAM_DNS,
+	CLASSIFY_FAM_NTP,
+	CLASSIFY_FAM_SNMP,
+	CLASSIFY_FAM_SYSLOG,
+	CLASSIFY_FAM_DISCOVERY,	/* mDNS, SSDP, WS-Discovery, DHCP, NetBIOS */
+	CLASSIFY_FAM_VPN,	/* OpenVPN, WireGuard, IPsec, ... tunnels */
+	CLASSIFY_FAM_OTHER,	/* detected, none of the above */
+};
+
+enum classify_family classify_family(const struct classify_result *r);
+/* The risk bits of risk that say weak TLS (obsolete version, weak
+ * cipher, self-signed/expired/mismatched certificate). */
+uint64_t classify_risk_weak_tls(uint64_t risk);
+/* The risk bits of risk that say credentials went in clear. */
+uint64_t classify_risk_credentials(uint64_t risk);
+
 #endif

@@ -141,3 +141,44 @@ addr_parse_mac(const char *s, uint8_t *mac)
 		mac[i] = (uint8_t)v[i];
 	return 0;
 }
+
+int
+addr_is_group(const struct addr *a)
+{
+	if (addr_is_v4(a))
+		return (a->b[12] & 0xf0) == 0xe0 ||
+		    (a->b[12] == 255 && a->b[13] == 255 && a->b[14] == 255 &&
+		    a->b[15] == 255);
+	return a->b[0] == 0xff;
+}
+
+int
+addr_is_public(const struct addr *a)
+{
+	static const uint8_t zero[16];
+	const uint8_t *v4 = a->b + 12;
+
+	if (addr_is_group(a))
+		return 0;
+	if (addr_is_v4(a)) {
+		if (v4[0] == 0 || v4[0] == 10 || v4[0] == 127 ||
+		    v4[0] >= 240)
+			return 0;
+		if (v4[0] == 172 && (v4[1] & 0xf0) == 16)
+			return 0;
+		if (v4[0] == 192 && v4[1] == 168)
+			return 0;
+		if (v4[0] == 169 && v4[1] == 254)
+			return 0;
+		if (v4[0] == 100 && (v4[1] & 0xc0) == 64)
+			return 0;
+		return 1;
+	}
+	if (memcmp(a->b, zero, 15) == 0)
+		return 0;			/* :: and ::1 */
+	if ((a->b[0] & 0xfe) == 0xfc)
+		return 0;			/* fc00::/7 unique local */
+	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
+		return 0;			/* fe80::/10 link-local */
+	return 1;
+}

@@ -1,0 +1,89 @@
+/*
+ * alert.h - the stage after policy: violations become alerts.  Each alert
+ * owns its strings (a reload may free the rules and inventory they came
+ * from).  One alert per (kind, rule, client, server, server port,
+ * transport) per de-duplication window of packet time; repeats inside the
+ * window are counted and reported when it closes (count, first and last
+ * seen).  A token bucket on packet time bounds alerts per second; every
+ * alert it stops is counted.  Nothing here waits on an output.
+ */
+#ifndef VW_ALERT_H
+#define VW_ALERT_H
+
+#include <stdint.h>
+
+#include "classify.h"
+#include "policy.h"
+
+struct alert_end {
+	struct addr addr;
+	uint16_t port;
+	uint8_t mac[6];
+	uint8_t has_mac;
+	uint8_t internet;
+	uint64_t roles;		/* role set, 0 when not in the inventory */
+	char host[64];		/* inventory name, "" when unknown */
+	char zone[32];		/* inventory zone, "" when none */
+};
+
+struct alert {
+	enum policy_kind kind;
+	int severity;			/* 0..10 */
+	char rule_id[32];
+	char rule_name[160];
+	char section[96];
+	char nist[48];
+	uint64_t ts;			/* packet time of the (first) verdict */
+	struct alert_end client;
+	struct alert_end server;
+	uint8_t transport;
+	uint16_t vlan;
+	char protocol[48];		/* nDPI name */
+	uint8_t state;			/* enum policy_state */
+	uint8_t direction;		/* enum policy_direction */
+	uint64_t risk;
+	char host_name[CLASSIFY_HOST_MAX]; /* from the wire: escape it */
+	char reason[200];
+	uint64_t count;			/* occurrences this alert stands for */
+	uint64_t first_seen;		/* packet time of the first and last */
+	uint64_t last_seen;
+	int repeat;			/* 1: repeats after an earlier alert */
+};
+
+struct alert_conf {
+	uint32_t window;	/* seconds of de-duplication */
+	uint32_t max_keys;	/* de-duplication entries kept */
+	uint32_t rate;		/* alerts per second (0: no limit) */
+	uint32_t burst;		/* alerts allowed in a burst */
+};
+
+struct alert_stats {
+	uint64_t violations;	/* violations received */
+	uint64_t emitted;	/* alerts handed to the outputs */
+	uint64_t suppressed;	/* repeats folded into a count */
+	uint64_t repeats;	/* repeat summaries emitted */
+	uint64_t rate_limited;	/* alerts dropped by the rate limit */
+	uint64_t evicted;	/* entries dropped when the table was full */
+	uint64_t by_kind[POLICY_KIND_MAX]; /* alerts emitted by kind */
+};
+
+typedef void (*alert_out_cb)(const struct alert *, void *arg);
+
+struct alert_ctx;
+
+void alert_conf_defaults(struct alert_conf *c);
+/* Creates the stage; emitted alerts go to out.  NULL on failure. */
+struct alert_ctx *alert_new(const struct alert_conf *c, alert_out_cb out,
+    void *arg);
+void alert_free(struct alert_ctx *);
+/* A violation from the policy (the policy_cb). */
+void alert_violation(const struct violation *v, void *arg);
+/* Closes the windows that ended before now, emitting repeat summaries. */
+void alert_expire(struct alert_ctx *, uint64_t now);
+/* Closes every window (end of input). */
+void alert_flush(struct alert_ctx *);
+const struct alert_stats *alert_stats(const struct alert_ctx *);
+/* Default severity of a kind (0..10). */
+int alert_severity(enum policy_kind);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * policy.h - the documented flows made a check, the stage after classify.
+ * A flow (its ends resolved through the inventory, its port through the
+ * rules, its protocol from nDPI) is either documented or breaks one or
+ * more of the violation kinds below; each violation comes out once per
+ * flow with its evidence, as soon as it is certain:
+ *
+ *	at the flow's first packet	roles, zones, Internet, ports
+ *	at the server's first reply	unknown server, established
+ *	when classification is final	cleartext, protocol, TLS risks
+ *	at the flow's end		what still waited for DPI
+ *
+ * The policy holds no alert state beyond "already raised" bits per flow;
+ * de-duplication across flows and rate limits are the alert stage's.
+ */
+#ifndef VW_POLICY_H
+#define VW_POLICY_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "classify.h"
+#include "decode.h"
+#include "flowtab.h"
+#include "inventory.h"
+#include "rules.h"
+
+enum policy_kind {
+	POLICY_CAMERA_NON_RECORDER = 0,
+	POLICY_INTERNET_EXPOSURE,
+	POLICY_CLEARTEXT,
+	POLICY_LOCAL_ONLY_PORT,
+	POLICY_DISABLED_PORT,
+	POLICY_UNDOCUMENTED_FLOW,
+	POLICY_UNKNOWN_DEVICE,
+	POLICY_PROTOCOL_MISMATCH,
+	POLICY_WEAK_TLS,
+	POLICY_CLEARTEXT_CREDENTIALS,
+	POLICY_KIND_MAX
+};
+
+/* When a flow reaches one of these, the policy looks at it again. */
+enum policy_event {
+	POLICY_EV_NEW = 0,	/* first packet */
+	POLICY_EV_REPLY,	/* first packet from the server */
+	POLICY_EV_CLASSIFIED,	/* nDPI result final */
+	POLICY_EV_END,		/* flow ended (classification final too) */
+};
+
+/* violation.state */
+enum policy_state {
+	POLICY_ATTEMPTED = 0,	/* the server has not answered (yet) */
+	POLICY_ESTABLISHED,	/* both ends sent packets */
+};
+
+/* violation.direction, for internet-exposure */
+enum policy_direction {
+	POLICY_DIR_NONE = 0,
+	POLICY_DIR_INBOUND,	/* an Internet client reached the site */
+	POLICY_DIR_OUTBOUND,	/* a site host reached the Internet */
+};
+
+/* One end of a flow, resolved. */
+struct policy_end {
+	struct addr addr;
+	uint16_t port;
+	uint8_t mac[6];
+	uint8_t has_mac;
+	uint8_t internet;			/* a public address */
+	const struct inventory_host *host;	/* or NULL */
+	const struct inventory_zone *zone;	/* or NULL */
+};
+
+/*
+ * A violation with its evidence.  Borrowed: valid during the callback;
+ * the strings point into the inventory, the ruleset or static tables.
+ */
+struct violation {
+	enum policy_kind kind;
+	int severity;			/* 0..10 */
+	const char *rule_id;		/* "XP-MS-0080", "XP-TOPO-CAMERA" */
+	const char *rule_name;		/* what the rule documents */
+	const char *section;		/* the guide's section */
+	const char *nist;		/* "CA-3, CM-6, SC-7" */
+	uint64_t ts;			/* packet time of the verdict */
+	uint64_t first_ts;		/* first packet of the flow */
+	struct policy_end client;	/* for unknown-device: the device */
+	struct policy_end server;
+	uint8_t transport;		/* IPPROTO_*; 0 for an ARP finding */
+	uint16_t vlan;
+	char protocol[48];		/* nDPI name ("TLS.Google"), "" */
+	uint8_t state;			/* enum policy_state */
+	uint8_t direction;		/* enum policy_direction */
+	uint64_t risk;			/* nDPI risk bits behind it */
+	const char *host_name;		/* SNI / HTTP host from the wire */
+	char reason[200];		/* one readable sentence */
+};
+
+typedef void (*policy_cb)(const struct violation *, void *arg);
+
+struct policy_conf {
+	/* Rules whose "disabled by default" port the site has enabled. */
+	const char *const *enabled;
+	int nenabled;
+};
+
+struct policy;
+
+/*
+ * Creates the policy stage for a flow table of nslots slots, checking
+ * against inv and rs (borrowed; they must outlive the policy or be
+ * replaced with policy_reconfigure()).  Violations go to cb.
+ */
+struct policy *policy_new(const struct inventory *inv,
+    const struct ruleset *rs, const struct policy_conf *pc, uint32_t nslots,
+    const struct classify *cls, policy_cb cb, void *arg);
+void policy_free(struct policy *);
+/* Swaps in a new inventory and ruleset; flows keep their raised bits. */
+int policy_reconfigure(struct policy *, const struct inventory *inv,
+    const struct ruleset *rs, const struct policy_conf *pc);
+
+/* Looks at flow f in slot at event ev; r is its classification so far. */
+void policy_flow(struct policy *, uint32_t slot, const struct flow *f,
+    const struct classify_result *r, enum policy_event ev);
+/* The flow in slot is gone: forget what was raised for it. */
+void policy_flow_release(struct policy *, uint32_t slot);
+/* An ARP packet: sender address and MAC against the inventory. */
+void policy_arp(struct policy *, const struct pkt *p);
+
+/* Stable id of a kind ("camera-non-recorder"). */
+const char *policy_kind_name(enum policy_kind);
+/* Kind by id, or -1. */
+int policy_kind_lookup(const char *name);
+uint64_t policy_violations(const struct policy *);
+
+#endif
