@@ -2,9 +2,9 @@
  * decode.h - first stage after capture: one captured frame becomes a
  * struct pkt (addresses, ports, transport, VLAN, MACs, pointers into the
  * frame for DPI).  Link types: Ethernet, Linux cooked (SLL, SLL2), raw IP,
- * BSD loopback/null.  Inside: 802.1Q/802.1ad tags, MPLS, GRE (with ERSPAN
- * type II/III), VXLAN, IPv4 (options, fragments), IPv6 (extension headers),
- * TCP, UDP, ICMP, ICMPv6, ARP.
+ * BSD loopback/null.  Inside: 802.1Q/802.1ad tags, MPLS, PPPoE sessions,
+ * GRE (with ERSPAN type II/III), VXLAN, IP-in-IP, IPv4 (options,
+ * fragments), IPv6 (extension headers), TCP, UDP, ICMP, ICMPv6, ARP.
  *
  * Every length is checked before it is read; nothing is read past caplen.
  * A malformed frame is counted under its reason and skipped, never logged
@@ -22,7 +22,7 @@
 /* struct pkt.flags */
 #define PKT_F_FRAG	0x01	/* part of a fragmented datagram */
 #define PKT_F_FRAG_LATER 0x02	/* a non-first fragment: no L4 header */
-#define PKT_F_TUNNEL	0x04	/* decoded from inside GRE/ERSPAN/VXLAN */
+#define PKT_F_TUNNEL	0x04	/* from inside GRE/ERSPAN/VXLAN/IP-in-IP */
 #define PKT_F_L4_TRUNC	0x08	/* transport payload cut by the snap length */
 
 /*
@@ -62,7 +62,8 @@ struct pkt {
 enum decode_result {
 	DECODE_OK = 0,	/* an IP packet: pkt filled */
 	DECODE_ARP,	/* an ARP packet: src/dst/arp_* filled */
-	DECODE_SKIP,	/* well-formed but nothing to track (LLDP, ...) */
+	DECODE_SKIP,	/* well-formed but nothing to track (LLDP, ...):
+			   DR_NOT_IP or DR_NULL_FAMILY */
 	DECODE_ERR,	/* malformed or unsupported: counted by reason */
 };
 
@@ -100,7 +101,8 @@ enum decode_reason {
 	DR_ARP_SHORT,		/* truncated ARP packet */
 	DR_ARP_FORMAT,		/* ARP not Ethernet/IPv4 */
 	DR_NOT_IP,		/* well-formed, not IP or ARP (LLDP, CDP, ...) */
-	DR_L4_OTHER,		/* IP protocol without ports (ESP, OSPF, ...) */
+	DR_L4_OTHER,		/* unused: such packets decode with ports 0 */
+	DR_PPPOE_SHORT,		/* truncated PPPoE session or PPP header */
 	DR_MAX
 };
 
@@ -112,7 +114,7 @@ struct decode_stats {
 	uint64_t packets;		/* frames handed to decode_packet */
 	uint64_t ok;			/* IP packets decoded */
 	uint64_t arp;			/* ARP packets decoded */
-	uint64_t fragments;		/* IP fragments (all) */
+	uint64_t fragments;		/* IP fragments decoded (first, later) */
 	uint64_t tunnelled;		/* packets decoded from a tunnel */
 	uint64_t reason[DR_MAX];	/* skipped/rejected frames by reason */
 };
