@@ -7,7 +7,7 @@
  * The site (one per run, all of it derived from the seed):
  *   192.168.10.2        domain controller: DNS, NTP
  *   192.168.10.10       management server (HTTPS 443)
- *   192.168.10.11/.12   SQL server, event server
+ *   192.168.10.11/.12   SQL server, event server (only in DNS answers)
  *   192.168.10.20-.29   recording servers
  *   192.168.50.101-     cameras (Axis, Hikvision, Dahua, Hanwha, Bosch MACs)
  *   192.168.20.0/24     operator workstations (smart clients), one scanner
@@ -649,6 +649,7 @@ start_camera(struct host *cam, struct host *rec, uint64_t t, int tcp)
 	snprintf(g->session, sizeof(g->session), "%08X",
 	    (unsigned)(rnd() >> 32));
 	if (site.sample) {
+		/* Low-resolution substreams keep the sample small. */
 		fps = rnd() & 1 ? 10 : 15;
 		gop = fps * 2;
 		psize = (uint32_t)rndr(250, 600);
@@ -684,7 +685,7 @@ start_camera(struct host *cam, struct host *rec, uint64_t t, int tcp)
 	    "c=IN IP4 0.0.0.0\r\n"
 	    "b=AS:%u\r\n"
 	    "a=recvonly\r\n"
-	    "a=x-dimensions:1920,1080\r\n"
+	    "a=x-dimensions:%s\r\n"
 	    "a=control:%s\r\n"
 	    "a=rtpmap:96 H264/90000\r\n"
 	    "a=fmtp:96 profile-level-id=4d0029;packetization-mode=1;"
@@ -692,7 +693,8 @@ start_camera(struct host *cam, struct host *rec, uint64_t t, int tcp)
 	    "a=framerate:%d.000000\r\n",
 	    (unsigned long long)(t / 1000 + rnd() % 100000), cam->addr,
 	    (psize * (unsigned)fps * 8 / 1000) + 64, g->url,
-	    psize * (unsigned)fps * 8 / 1000, ctl, sps_b64, fps);
+	    psize * (unsigned)fps * 8 / 1000,
+	    site.sample ? "640,360" : "1920,1080", ctl, sps_b64, fps);
 	msg_addf(g, 1, rndr(1000, 9000), "RTSP/1.0 200 OK\r\nCSeq: 2\r\n"
 	    "Content-Type: application/sdp\r\nContent-Base: %s/\r\n"
 	    "Server: %s\r\nDate: %s\r\nContent-Length: %d\r\n\r\n%s",
