@@ -83,7 +83,5 @@ void alert_expire(struct alert_ctx *, uint64_t now);
 /* Closes every window (end of input). */
 void alert_flush(struct alert_ctx *);
 const struct alert_stats *alert_stats(const struct alert_ctx *);
-/* Default severity of a kind (0..10). */
-int alert_severity(enum policy_kind);
 
 #endif

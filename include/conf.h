@@ -8,8 +8,12 @@
 
 #include <stddef.h>
 
+#include "alert.h"
 #include "classify.h"
 #include "flowtab.h"
+#include "inventory.h"
+#include "policy.h"
+#include "rules.h"
 
 struct conf {
 	char *path;			/* file it was read from, or NULL */
@@ -17,13 +21,28 @@ struct conf {
 	struct classify_conf dpi;
 	unsigned frag_slots;		/* pending fragmented datagrams */
 	unsigned progress_secs;		/* progress line period on a tty */
+	struct alert_conf alert;
+	/* The site and its documented flows, loaded and validated. */
+	char *inventory_path;		/* NULL: no inventory */
+	char **rules_paths;
+	int nrules_paths;
+	struct inventory *inv;		/* never NULL once loaded */
+	struct ruleset *rs;		/* NULL when no rules file is named */
+	char **enabled;			/* rule ids enabled by the site */
+	struct policy_conf pc;
 };
 
-/* A configuration with every key at its default.  NULL on failure. */
+/*
+ * A configuration with every key at its default: no inventory, no rules.
+ * NULL on failure.
+ */
 struct conf *conf_defaults(void);
 /*
- * Reads and validates path.  On success returns a new configuration; on
- * failure returns NULL and writes "file:line: problem" lines to err.
+ * Reads and validates path, and the inventory and rules files it names
+ * (relative paths: against the configuration's folder, then its ../rules
+ * folder, then the installed rules folder).  On success returns a new
+ * configuration; on failure returns NULL and writes every problem as a
+ * "file:line: problem" line to err.
  */
 struct conf *conf_load(const char *path, char *err, size_t errlen);
 void conf_free(struct conf *);

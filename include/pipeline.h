@@ -9,11 +9,13 @@
 
 #include <stdint.h>
 
+#include "alert.h"
 #include "classify.h"
 #include "conf.h"
 #include "decode.h"
 #include "flowlog.h"
 #include "flowtab.h"
+#include "policy.h"
 
 struct pipeline;
 
@@ -27,10 +29,14 @@ struct pipeline_stats {
 };
 
 /*
- * Creates the stages from conf; flow records go to fl (may be NULL).
- * Returns NULL on failure (logged).
+ * Creates the stages from conf; flow records go to fl (may be NULL),
+ * violations to the alert stage al (may be NULL), whose windows the
+ * pipeline closes on its packet time.  Returns NULL on failure (logged).
  */
-struct pipeline *pipeline_new(const struct conf *conf, struct flowlog *fl);
+struct pipeline *pipeline_new(const struct conf *conf, struct flowlog *fl,
+    struct alert_ctx *al);
+/* Applies a new configuration's inventory and rules; flows keep state. */
+int pipeline_reconfigure(struct pipeline *, const struct conf *conf);
 void pipeline_free(struct pipeline *);
 
 /* One captured frame (the capture callback). */
@@ -43,5 +49,6 @@ const struct pipeline_stats *pipeline_stats(const struct pipeline *);
 const struct decoder *pipeline_decoder(const struct pipeline *);
 const struct flowtab *pipeline_flowtab(const struct pipeline *);
 const struct classify *pipeline_classify(const struct pipeline *);
+const struct policy *pipeline_policy(const struct pipeline *);
 
 #endif

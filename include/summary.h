@@ -8,9 +8,14 @@
 
 #include <stdio.h>
 
+#include "alert.h"
 #include "pipeline.h"
 
-/* Writes the summary of pl to out; elapsed is wall-clock seconds. */
-void summary_print(FILE *out, const struct pipeline *pl, double elapsed);
+/*
+ * Writes the summary of pl (and of the alert stage al, if not NULL) to
+ * out; elapsed is wall-clock seconds.
+ */
+void summary_print(FILE *out, const struct pipeline *pl,
+    const struct alert_ctx *al, double elapsed);
 
 #endif

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "alert.h"
-#include "role.h"
 
 #define NIL	UINT32_MAX
 
@@ -36,27 +35,6 @@ struct alert_ctx {
 	uint64_t tokens_ts;
 	struct alert_stats st;
 };
-
-static const int kind_severity[POLICY_KIND_MAX] = {
-	[POLICY_CAMERA_NON_RECORDER] = 7,
-	[POLICY_INTERNET_EXPOSURE] = 8,
-	[POLICY_CLEARTEXT] = 5,
-	[POLICY_LOCAL_ONLY_PORT] = 6,
-	[POLICY_DISABLED_PORT] = 5,
-	[POLICY_UNDOCUMENTED_FLOW] = 5,
-	[POLICY_UNKNOWN_DEVICE] = 7,
-	[POLICY_PROTOCOL_MISMATCH] = 6,
-	[POLICY_WEAK_TLS] = 4,
-	[POLICY_CLEARTEXT_CREDENTIALS] = 8,
-};
-
-int
-alert_severity(enum policy_kind k)
-{
-	if ((unsigned)k >= POLICY_KIND_MAX)
-		return 5;
-	return kind_severity[k];
-}
 
 void
 alert_conf_defaults(struct alert_conf *c)

@@ -11,8 +11,13 @@
 #include <string.h>
 
 #include <libconfig.h>
+#include <unistd.h>
 
 #include "conf.h"
+
+#ifndef VW_RULESDIR
+#define VW_RULESDIR "/usr/local/share/vmswatch/rules"
+#endif
 
 /* A numeric tunable: where it lives in the file and in struct conf. */
 struct conf_key {
@@ -36,10 +41,14 @@ static const struct conf_key conf_keys[] = {
 	{ "dpi", "max_flows", OFF(dpi.max_flows), 1, 16 * 1024 * 1024 },
 	{ "decode", "frag_slots", OFF(frag_slots), 16, 1024 * 1024 },
 	{ "output", "progress_secs", OFF(progress_secs), 0, 3600 },
+	{ "alert", "window", OFF(alert.window), 1, 7 * 86400 },
+	{ "alert", "max_keys", OFF(alert.max_keys), 16, 16 * 1024 * 1024 },
+	{ "alert", "rate", OFF(alert.rate), 0, 1000000 },
+	{ "alert", "burst", OFF(alert.burst), 1, 10000000 },
 };
 
 static const char *const conf_sections[] = { "flow", "dpi", "decode",
-	"output" };
+	"output", "alert" };
 
 struct conf_err {
 	char *buf;
@@ -86,8 +95,13 @@ conf_defaults(void)
 		return NULL;
 	flowtab_conf_defaults(&c->flow);
 	classify_conf_defaults(&c->dpi);
+	alert_conf_defaults(&c->alert);
 	c->frag_slots = 4096;
 	c->progress_secs = 2;
+	if ((c->inv = inventory_empty()) == NULL) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -161,6 +175,141 @@ conf_section(struct conf *c, config_setting_t *sec, const char *file,
 	}
 }
 
+/*
+ * Resolves a file named in the configuration at cpath: absolute as is;
+ * relative against the configuration's folder, then (for rules) its
+ * ../rules folder and the installed rules folder.  Returns a new string.
+ */
+static char *
+conf_resolve(const char *cpath, const char *name, int rules)
+{
+	char dir[4096], cand[3][8192];
+	const char *slash;
+	size_t n;
+	int i;
+
+	if (name[0] == '/')
+		return strdup(name);
+	slash = strrchr(cpath, '/');
+	n = slash ? (size_t)(slash - cpath) : 1;
+	if (n >= sizeof(dir))
+		n = sizeof(dir) - 1;
+	memcpy(dir, slash ? cpath : ".", n);
+	dir[n] = '\0';
+	snprintf(cand[0], sizeof(cand[0]), "%s/%s", dir, name);
+	snprintf(cand[1], sizeof(cand[1]), "%s/../rules/%s", dir, name);
+	snprintf(cand[2], sizeof(cand[2]), "%s/%s", VW_RULESDIR, name);
+	for (i = 0; i < (rules ? 3 : 1); i++)
+		if (access(cand[i], R_OK) == 0)
+			return strdup(cand[i]);
+	return strdup(cand[0]);
+}
+
+/* Appends a multi-line error report from a loader to e. */
+static void
+conf_append(struct conf_err *e, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n == 0)
+		return;
+	e->n++;
+	if (e->o + n + 1 >= e->len)
+		n = e->len > e->o + 1 ? e->len - e->o - 1 : 0;
+	memcpy(e->buf + e->o, text, n);
+	e->o += n;
+	e->buf[e->o] = '\0';
+}
+
+/* The inventory, the rules and the policy's enabled rules. */
+static void
+conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
+{
+	config_setting_t *s, *m;
+	const char *str;
+	char err[8192];
+	int i, n;
+
+	if ((s = config_lookup(cf, "inventory")) != NULL) {
+		if ((str = config_setting_get_string(s)) == NULL)
+			conf_error(e, path, config_setting_source_line(s),
+			    "inventory: a file name is expected");
+		else
+			c->inventory_path = conf_resolve(path, str, 0);
+	}
+	if ((s = config_lookup(cf, "rules")) != NULL) {
+		n = config_setting_is_aggregate(s) ? config_setting_length(s) :
+		    1;
+		c->rules_paths = calloc((size_t)n + 1, sizeof(char *));
+		for (i = 0; c->rules_paths != NULL && i < n; i++) {
+			m = config_setting_is_aggregate(s) ?
+			    config_setting_get_elem(s, (unsigned)i) : s;
+			if ((str = config_setting_get_string(m)) == NULL) {
+				conf_error(e, path,
+				    config_setting_source_line(s),
+				    "rules: file names are expected");
+				continue;
+			}
+			c->rules_paths[c->nrules_paths++] =
+			    conf_resolve(path, str, 1);
+		}
+	}
+	if (c->inventory_path != NULL) {
+		struct inventory *inv = inventory_load(c->inventory_path, err,
+		    sizeof(err));
+		if (inv == NULL)
+			conf_append(e, err);
+		else {
+			inventory_free(c->inv);
+			c->inv = inv;
+		}
+	}
+	if (c->nrules_paths > 0) {
+		c->rs = rules_load((const char **)c->rules_paths,
+		    c->nrules_paths, err, sizeof(err));
+		if (c->rs == NULL)
+			conf_append(e, err);
+	}
+	if ((s = config_lookup(cf, "policy")) == NULL)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		conf_error(e, path, config_setting_source_line(s),
+		    "policy must be a group { ... }");
+		return;
+	}
+	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL;
+	    i++)
+		if (strcmp(config_setting_name(m), "enabled") != 0)
+			conf_error(e, path, config_setting_source_line(m),
+			    "unknown key policy.%s", config_setting_name(m));
+	if ((m = config_setting_get_member(s, "enabled")) == NULL)
+		return;
+	if (!config_setting_is_aggregate(m)) {
+		conf_error(e, path, config_setting_source_line(m),
+		    "policy.enabled: a list of rule ids is expected");
+		return;
+	}
+	n = config_setting_length(m);
+	if ((c->enabled = calloc((size_t)n + 1, sizeof(char *))) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		config_setting_t *el = config_setting_get_elem(m, (unsigned)i);
+
+		if ((str = config_setting_get_string(el)) == NULL) {
+			conf_error(e, path, config_setting_source_line(m),
+			    "policy.enabled: entry %d is not a string", i + 1);
+			continue;
+		}
+		if (c->rs == NULL || rules_find(c->rs, str) == NULL) {
+			conf_error(e, path, config_setting_source_line(m),
+			    "policy.enabled: no rule %s", str);
+			continue;
+		}
+		c->enabled[c->pc.nenabled++] = strdup(str);
+	}
+	c->pc.enabled = (const char *const *)c->enabled;
+}
+
 struct conf *
 conf_load(const char *path, char *err, size_t errlen)
 {
@@ -194,8 +343,11 @@ conf_load(const char *path, char *err, size_t errlen)
 		const char *name = config_setting_name(s);
 		int line = config_setting_source_line(s);
 
+		if (strcmp(name, "inventory") == 0 ||
+		    strcmp(name, "rules") == 0 || strcmp(name, "policy") == 0)
+			continue;	/* below, once the rest is known */
 		if (!conf_known_section(name)) {
-			conf_error(&e, path, line, "unknown section %s", name);
+			conf_error(&e, path, line, "unknown key %s", name);
 			continue;
 		}
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
@@ -205,6 +357,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		}
 		conf_section(c, s, path, &e);
 	}
+	conf_site(c, &cf, path, &e);
 	if (c->dpi.max_flows > c->flow.max_flows)
 		c->dpi.max_flows = c->flow.max_flows;
 	if (e.n > 0)
@@ -221,11 +374,26 @@ fail:
 	return NULL;
 }
 
+static void
+strv_free(char **v, int n)
+{
+	int i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void
 conf_free(struct conf *c)
 {
 	if (c == NULL)
 		return;
 	free(c->path);
+	free(c->inventory_path);
+	strv_free(c->rules_paths, c->nrules_paths);
+	strv_free(c->enabled, c->pc.nenabled);
+	inventory_free(c->inv);
+	rules_free(c->rs);
 	free(c);
 }

@@ -302,13 +302,16 @@ load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 		h->router = router;
 	if ((m = config_setting_get_member(s, "addresses")) == NULL)
 		m = config_setting_get_member(s, "address");
-	if (m == NULL) {
+	if (m == NULL && !h->router) {
 		inv_error(e, line, "host %s: no address", name);
 		return;
 	}
-	if ((n = strings_of(m, strs, INV_LIST_MAX, "addresses", e)) <= 0)
+	/* A router may be known by its MACs alone (the Internet uplink). */
+	n = 0;
+	if (m != NULL && (n = strings_of(m, strs, INV_LIST_MAX, "addresses",
+	    e)) <= 0)
 		return;
-	if ((addrs = inv_keep(inv, calloc((size_t)n, sizeof(*addrs)))) ==
+	if ((addrs = inv_keep(inv, calloc((size_t)n + 1, sizeof(*addrs)))) ==
 	    NULL)
 		return;
 	for (i = 0; i < n; i++)

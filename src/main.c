@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "alert.h"
 #include "capture.h"
 #include "conf.h"
 #include "flowlog.h"
+#include "format.h"
 #include "log.h"
 #include "pipeline.h"
 #include "summary.h"
@@ -20,15 +22,43 @@
 /* Frames read between two looks at the clock for the progress line. */
 #define READ_CHUNK	65536
 
+#ifndef VW_CONFFILE
+#define VW_CONFFILE "/usr/local/etc/vmswatch/vmswatch.conf"
+#endif
+
+/* Alerts of an offline run: one line each on standard output. */
+struct out {
+	enum format_kind fmt;
+	uint64_t lines, errors;
+	char buf[16384];
+};
+
+static void
+out_alert(const struct alert *a, void *arg)
+{
+	struct out *o = arg;
+	int n;
+
+	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
+	    fwrite(o->buf, (size_t)n, 1, stdout) != 1)
+		o->errors++;
+	else
+		o->lines++;
+}
+
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: vmswatch [-nqvV] [-c file] [--flows file|-] -r file ...\n"
+	    "usage: vmswatch [-nqvV] [-c file] [--format text|json] "
+	    "[--flows file|-] -r file ...\n"
 	    "  -r, --read FILE     analyse a pcap/pcapng file (\"-\": stdin);"
 	    " repeatable\n"
-	    "  -c, --config FILE   configuration file\n"
+	    "  -c, --config FILE   configuration file (default "
+	    VW_CONFFILE ", if present)\n"
 	    "  -n, --check         check the configuration and exit\n"
+	    "      --format FMT    alerts on stdout as text (default) or json"
+	    " (ECS)\n"
 	    "      --flows FILE    write each finished flow as a JSON line"
 	    " (\"-\": stdout)\n"
 	    "  -q, --quiet         no summary on standard error\n"
@@ -108,6 +138,7 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "flows", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -118,7 +149,10 @@ main(int argc, char *argv[])
 	const char **files = NULL;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
 	struct flowlog *fl = NULL;
+	struct alert_ctx *al;
 	struct pipeline *pl;
+	static struct out out;
+	int fmt;
 	struct conf *conf;
 	char err[8192];
 	double t0;
@@ -140,6 +174,14 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			flowpath = optarg;
+			break;
+		case 'f':
+			if ((fmt = format_lookup(optarg)) == -1) {
+				fprintf(stderr, "vmswatch: unknown format %s "
+				    "(text, json)\n", optarg);
+				return 2;
+			}
+			out.fmt = (enum format_kind)fmt;
 			break;
 		case 'q':
 			quiet = 1;
@@ -164,6 +206,8 @@ main(int argc, char *argv[])
 	}
 	log_init(1, verbose, "vmswatch");
 
+	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)
+		confpath = VW_CONFFILE;
 	if (confpath != NULL)
 		conf = conf_load(confpath, err, sizeof(err));
 	else
@@ -187,7 +231,14 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 2;
 	}
-	if ((pl = pipeline_new(conf, fl)) == NULL) {
+	if ((al = alert_new(&conf->alert, out_alert, &out)) == NULL) {
+		log_warnx("cannot create the alert stage");
+		flowlog_close(fl);
+		conf_free(conf);
+		return 2;
+	}
+	if ((pl = pipeline_new(conf, fl, al)) == NULL) {
+		alert_free(al);
 		flowlog_close(fl);
 		conf_free(conf);
 		return 2;
@@ -198,13 +249,23 @@ main(int argc, char *argv[])
 		    conf->progress_secs) == -1)
 			rc = 2;
 	pipeline_flush(pl);
+	alert_flush(al);
 	if (flowlog_close(fl) == -1) {
 		log_warn("%s", flowpath);
 		rc = 2;
 	}
+	if (fflush(stdout) == EOF || out.errors > 0) {
+		log_warnx("standard output: %llu alerts not written",
+		    (unsigned long long)out.errors);
+		rc = 2;
+	}
 	if (!quiet)
-		summary_print(stderr, pl, now_secs() - t0);
+		summary_print(stderr, pl, al, now_secs() - t0);
+	/* 1: the capture breaks the documented flows; 2 wins over 1. */
+	if (rc == 0 && alert_stats(al)->violations > 0)
+		rc = 1;
 	pipeline_free(pl);
+	alert_free(al);
 	conf_free(conf);
 	free(files);
 	return rc;

@@ -18,11 +18,23 @@ struct pipeline {
 	struct decoder *dec;
 	struct flowtab *ft;
 	struct classify *cls;
+	struct policy *pol;
+	struct alert_ctx *al;
 	struct flowlog *fl;
 	uint64_t next_expire;
 	uint64_t now;		/* latest packet time seen */
 	struct pipeline_stats st;
 };
+
+/* Violations go to the alert stage, or are only counted without one. */
+static void
+pipeline_violation(const struct violation *v, void *arg)
+{
+	struct pipeline *pl = arg;
+
+	if (pl->al != NULL)
+		alert_violation(v, pl->al);
+}
 
 static void
 pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
@@ -34,6 +46,7 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 
 	classify_flow_end(pl->cls, slot, f);
 	r = classify_get(pl->cls, slot);
+	policy_flow(pl->pol, slot, f, r, POLICY_EV_END);
 	id = r->app ? r->app : r->master;
 	if (id < sizeof(pl->st.proto_flows) / sizeof(pl->st.proto_flows[0]))
 		pl->st.proto_flows[id]++;
@@ -41,12 +54,15 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 	    r) == 0)
 		pl->st.flows_logged++;
 	/* An active-timeout cut keeps the flow, and so its result. */
-	if (reason != FLOW_END_ACTIVE)
+	if (reason != FLOW_END_ACTIVE) {
 		classify_flow_release(pl->cls, slot);
+		policy_flow_release(pl->pol, slot);
+	}
 }
 
 struct pipeline *
-pipeline_new(const struct conf *conf, struct flowlog *fl)
+pipeline_new(const struct conf *conf, struct flowlog *fl,
+    struct alert_ctx *al)
 {
 	struct pipeline *pl;
 
@@ -55,6 +71,7 @@ pipeline_new(const struct conf *conf, struct flowlog *fl)
 		return NULL;
 	}
 	pl->fl = fl;
+	pl->al = al;
 	if ((pl->dec = decode_new(conf->frag_slots)) == NULL) {
 		log_warnx("cannot create the decoder");
 		goto fail;
@@ -70,6 +87,12 @@ pipeline_new(const struct conf *conf, struct flowlog *fl)
 		log_warnx("cannot create the nDPI classifier");
 		goto fail;
 	}
+	if ((pl->pol = policy_new(conf->inv, conf->rs, &conf->pc,
+	    flowtab_capacity(pl->ft), pl->cls, pipeline_violation, pl)) ==
+	    NULL) {
+		log_warnx("cannot create the policy stage");
+		goto fail;
+	}
 	return pl;
 fail:
 	pipeline_free(pl);
@@ -82,6 +105,7 @@ pipeline_free(struct pipeline *pl)
 	if (pl == NULL)
 		return;
 	flowtab_free(pl->ft);
+	policy_free(pl->pol);
 	classify_free(pl->cls);
 	decode_free(pl->dec);
 	free(pl);
@@ -94,6 +118,7 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	struct pipeline *pl = arg;
 	struct flow *f;
 	struct pkt p;
+	uint32_t slot;
 	int dir, isnew;
 
 	pl->st.packets++;
@@ -109,16 +134,39 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	pl->st.last_ts = pl->now;
 	if (pl->now >= pl->next_expire) {
 		flowtab_expire(pl->ft, pl->now);
+		if (pl->al != NULL)
+			alert_expire(pl->al, pl->now);
 		pl->next_expire = pl->now + EXPIRE_PERIOD;
 	}
-	if (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p) !=
-	    DECODE_OK)
+	switch (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p)) {
+	case DECODE_OK:
+		break;
+	case DECODE_ARP:
+		policy_arp(pl->pol, &p);
 		return;
+	default:
+		return;
+	}
 	if ((f = flowtab_update(pl->ft, &p, &dir, &isnew)) == NULL)
 		return;
-	if (isnew)
-		classify_flow_new(pl->cls, flowtab_slot(pl->ft, f));
-	classify_packet(pl->cls, flowtab_slot(pl->ft, f), f, &p, dir);
+	slot = flowtab_slot(pl->ft, f);
+	if (isnew) {
+		classify_flow_new(pl->cls, slot);
+		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
+		    POLICY_EV_NEW);
+	} else if (dir == FLOW_S2C && f->pkts[FLOW_S2C] == 1)
+		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
+		    POLICY_EV_REPLY);
+	/* The policy looks again once, when the protocol is known. */
+	if (classify_packet(pl->cls, slot, f, &p, dir))
+		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
+		    POLICY_EV_CLASSIFIED);
+}
+
+int
+pipeline_reconfigure(struct pipeline *pl, const struct conf *conf)
+{
+	return policy_reconfigure(pl->pol, conf->inv, conf->rs, &conf->pc);
 }
 
 void
@@ -149,4 +197,10 @@ const struct classify *
 pipeline_classify(const struct pipeline *pl)
 {
 	return pl->cls;
+}
+
+const struct policy *
+pipeline_policy(const struct pipeline *pl)
+{
+	return pl->pol;
 }

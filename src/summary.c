@@ -76,8 +76,34 @@ summary_protocols(FILE *out, const struct pipeline *pl)
 	fprintf(out, "\n");
 }
 
+static void
+summary_alerts(FILE *out, const struct alert_ctx *al)
+{
+	const struct alert_stats *as = alert_stats(al);
+	int k, n = 0;
+
+	fprintf(out, "%-16s %llu\n", "violations",
+	    (unsigned long long)as->violations);
+	fprintf(out, "%-16s %llu (suppressed as repeats %llu, repeat "
+	    "summaries %llu, rate-limited %llu)\n", "alerts",
+	    (unsigned long long)as->emitted,
+	    (unsigned long long)as->suppressed,
+	    (unsigned long long)as->repeats,
+	    (unsigned long long)as->rate_limited);
+	fprintf(out, "%-16s", "alerts_by_kind");
+	for (k = 0; k < POLICY_KIND_MAX; k++) {
+		if (as->by_kind[k] == 0)
+			continue;
+		fprintf(out, "%s %s %llu", n++ ? "," : "",
+		    policy_kind_name((enum policy_kind)k),
+		    (unsigned long long)as->by_kind[k]);
+	}
+	fprintf(out, "%s\n", n ? "" : " none");
+}
+
 void
-summary_print(FILE *out, const struct pipeline *pl, double elapsed)
+summary_print(FILE *out, const struct pipeline *pl,
+    const struct alert_ctx *al, double elapsed)
 {
 	const struct pipeline_stats *st = pipeline_stats(pl);
 	const struct decode_stats *ds = decode_stats(pipeline_decoder(pl));
@@ -126,4 +152,6 @@ summary_print(FILE *out, const struct pipeline *pl, double elapsed)
 	}
 	fprintf(out, "%s\n", n ? "" : " none");
 	summary_protocols(out, pl);
+	if (al != NULL)
+		summary_alerts(out, al);
 }

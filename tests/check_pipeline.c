@@ -79,7 +79,7 @@ run(const char *path, const char *out)
 
 	ck_assert_ptr_nonnull(conf);
 	ck_assert_ptr_nonnull(fl);
-	pl = pipeline_new(conf, fl);
+	pl = pipeline_new(conf, fl, NULL);
 	ck_assert_ptr_nonnull(pl);
 	cap = capture_open_file(path, err, sizeof(err));
 	ck_assert_ptr_nonnull(cap);
