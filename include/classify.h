@@ -1,11 +1,12 @@
 /*
  * classify.h - application protocol of each flow with nDPI, the stage after
- * the flow table.  A flow gets nDPI state from a bounded pool when it
- * starts; packets go through DPI until nDPI is done (including the few
- * extra packets it wants for host names and certificates) or until a
- * bounded number of packets, then it gives up (keeping nDPI's guess) and
- * the state goes back to the pool at once.  When the pool is empty the
- * least recently active flow still in DPI is given up to make room.
+ * the flow table.  A flow gets nDPI state from a bounded pool with its
+ * first packet worth dissecting (pure TCP ACKs are not given to nDPI);
+ * packets go through DPI until nDPI is done (including the few extra
+ * packets it wants for host names and certificates) or until a bounded
+ * number of packets, then it gives up (keeping nDPI's guess) and the
+ * state goes back to the pool at once.  When the pool is empty the least
+ * recently active flow still in DPI is given up to make room.
  *
  * Results live in an array indexed by the flow's slot in the flow table.
  */
@@ -28,6 +29,10 @@ enum classify_state {
 
 #define CLASSIFY_HOST_MAX 80	/* as nDPI 4.2's host_server_name */
 
+/*
+ * When nDPI names one protocol only (plain "HTTP"), it is in master and app
+ * is 0; app is set only for a distinct application on top ("TLS.Google").
+ */
 struct classify_result {
 	uint16_t master;	/* nDPI protocol id (e.g. TLS), 0 unknown */
 	uint16_t app;		/* nDPI application id (e.g. Google), 0 */
@@ -50,6 +55,7 @@ struct classify_stats {
 	uint64_t unknown;	/* flows ended unknown */
 	uint64_t gave_up;	/* flows that reached max_packets */
 	uint64_t reclaimed;	/* flows given up because the pool was empty */
+	uint64_t pool_used;	/* nDPI states in use now */
 	uint64_t pool_peak;	/* most nDPI states in use at once */
 };
 
@@ -59,12 +65,15 @@ void classify_conf_defaults(struct classify_conf *c);
 
 /*
  * Creates a classifier for a flow table of nslots slots: one nDPI module
- * and a pool of c->max_flows nDPI flow states.  Returns NULL on failure.
+ * and a pool of c->max_flows nDPI flow states (at most nslots).  Returns
+ * NULL on failure (errno EINVAL: max_packets not in 1..255, max_flows or
+ * nslots 0).  One classifier per thread; nDPI wants its modules created
+ * one at a time, so threads must not call this concurrently.
  */
 struct classify *classify_new(const struct classify_conf *c, uint32_t nslots);
 void classify_free(struct classify *);
 
-/* A flow was created in slot: start DPI for it. */
+/* A flow was created in slot: its result starts afresh, PENDING. */
 void classify_flow_new(struct classify *, uint32_t slot);
 /*
  * Gives one packet of the flow in slot to DPI, if DPI still runs for it.
