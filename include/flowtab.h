@@ -11,6 +11,32 @@
  * flow.  Every flow end goes through one callback, which is how the later
  * stages (classification, policy, output) see a flow finish and release the
  * state they keep for it in their own arrays indexed by flowtab_slot().
+ *
+ * Client and server.  [FLOW_C2S] is the client end of a flow, decided when
+ * the flow is created:
+ *   - TCP SYN without ACK: its sender is the client (FLOW_DIR_SYN);
+ *   - TCP SYN+ACK: its receiver is the client (FLOW_DIR_SYNACK);
+ *   - ICMP/ICMPv6: the sender of the first packet is the client, unless
+ *     that packet is a reply (echo reply, ...): then its receiver is
+ *     (FLOW_DIR_PORT);
+ *   - anything else (TCP picked up mid-stream, UDP, ...), by port
+ *     (FLOW_DIR_PORT): if exactly one port is below 1024, that end is the
+ *     server; otherwise the lower port is the server; with equal ports the
+ *     destination of the first packet is the server.
+ * A TCP flow decided by port is turned around when a SYN or SYN+ACK later
+ * shows the other way, as long as no payload has been seen (the segments
+ * were captured out of order); dir_by then says SYN or SYNACK.
+ *
+ * ICMP flows are keyed by addresses and type/code rather than ports, with
+ * a reply folded onto its request's type so an echo exchange is one flow:
+ * port[FLOW_C2S] is type << 8 | code of the request, port[FLOW_S2C] is 0.
+ *
+ * A TCP flow moves to the closing queue on the first FIN or on a RST.  A
+ * SYN without ACK for a flow that is FLOW_TCP_CLOSED ends it (FLOW_END_TCP)
+ * and starts a new flow, since the 4-tuple was reused.
+ *
+ * Packets a little out of time order are counted normally; they can only
+ * make expiry late by as much, never early.
  */
 #ifndef VW_FLOWTAB_H
 #define VW_FLOWTAB_H
@@ -63,7 +89,7 @@ struct flow {
 	uint8_t mac[2][6];	/* Ethernet address of each end, if has_mac */
 	uint8_t has_mac[2];
 	uint8_t tq;		/* private: timeout queue */
-	uint8_t pad_;
+	uint8_t pflags;		/* private: FIN per direction, payload seen */
 	uint64_t first_ts;	/* first packet of the flow (or of the record
 				   after an active timeout) */
 	uint64_t last_ts;	/* last packet of the flow */
@@ -83,23 +109,30 @@ struct flowtab_conf {
 	uint32_t tcp_closed;	/* seconds after FIN/RST before the end */
 	uint32_t udp_idle;	/* seconds: UDP without packets */
 	uint32_t other_idle;	/* seconds: ICMP and others */
-	uint32_t active;	/* seconds: a record is cut after this long */
+	uint32_t active;	/* seconds: a record is cut after this long
+				   (0: never) */
 	int vlan_in_key;	/* 1: the VLAN id is part of the key */
 	uint64_t seed;		/* hash seed; 0 draws one at random */
 };
 
+/*
+ * ended[FLOW_END_ACTIVE] counts record cuts, after which the flow goes on:
+ * created == active + the sum of the other ended[] counts.
+ */
 struct flowtab_stats {
 	uint64_t created;		/* flows created */
 	uint64_t ended[FLOW_END_MAX];	/* flow ends by reason */
 	uint64_t active;		/* flows in the table now */
 	uint64_t peak;			/* most flows at once */
 	uint64_t lookups;		/* packets looked up */
+	uint64_t reused;		/* TCP flows ended by a new SYN */
+	uint64_t swapped;		/* flows turned around by a SYN(+ACK) */
 };
 
 /*
  * Called once for every flow end (and for every active-timeout cut, with
  * FLOW_END_ACTIVE, after which the flow stays).  The flow is valid only
- * during the call.
+ * during the call; the callback must not call back into the table.
  */
 typedef void (*flowtab_end_cb)(struct flow *, uint32_t slot,
     enum flow_end reason, void *arg);
@@ -110,8 +143,9 @@ struct flowtab;
 void flowtab_conf_defaults(struct flowtab_conf *c);
 
 /*
- * Creates a table of c->max_flows flows (all memory allocated here).
- * Returns NULL on failure.
+ * Creates a table of c->max_flows flows (all memory allocated here); a
+ * zero c->seed is replaced by one from the kernel.  cb may be NULL.
+ * Returns NULL if max_flows is 0 or above 2^31, or on failure.
  */
 struct flowtab *flowtab_new(const struct flowtab_conf *c, flowtab_end_cb cb,
     void *arg);
@@ -121,14 +155,19 @@ void flowtab_free(struct flowtab *);
 /*
  * Finds or creates the flow of p (an IP packet) and counts p in it.
  * *dir is set to FLOW_C2S or FLOW_S2C for p; *isnew to 1 when the flow was
- * created by this packet.  May end the oldest flow (table full) or cut an
- * active-timeout record through the callback before it returns.  Never
- * allocates.  Returns the flow, owned by the table.
+ * created by this packet.  May end the oldest flow (table full; one
+ * already past its timeout ends as idle rather than evicted), a flow found
+ * idle past its timeout or a reused TCP flow, or cut an active-timeout
+ * record, through the callback before it returns.  Never allocates.
+ * Returns the flow, owned by the table, or NULL if p is not IP (ipver 0).
  */
 struct flow *flowtab_update(struct flowtab *, const struct pkt *p, int *dir,
     int *isnew);
 
-/* Ends every flow idle past its timeout at packet time now (microseconds). */
+/*
+ * Ends every flow idle past its timeout at packet time now (microseconds),
+ * least recently active first.  Cheap when nothing is due.
+ */
 void flowtab_expire(struct flowtab *, uint64_t now);
 /* Ends every flow, least recently active first (end of input). */
 void flowtab_flush(struct flowtab *);
