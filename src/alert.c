@@ -4,6 +4,7 @@
  * from one array allocated at start; a full table closes the oldest
  * window early (counted) to make room.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,8 +92,7 @@ copy_str(char *dst, size_t len, const char *src)
 {
 	if (src == NULL)
 		src = "";
-	strncpy(dst, src, len - 1);
-	dst[len - 1] = '\0';
+	snprintf(dst, len, "%s", src);
 }
 
 static void
