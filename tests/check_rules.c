@@ -22,7 +22,7 @@
 
 #define SEED_REL	"/../shared/seeds/000_29e526295cb38700.txt"
 #define SHIPPED_RULES	60	/* xprotect.conf: rules ... */
-#define SHIPPED_TOPO	4	/* ... and topology statements */
+#define SHIPPED_TOPO	6	/* ... and topology statements */
 
 static char tmpdir[256];
 

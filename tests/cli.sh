@@ -36,19 +36,29 @@ echo "$out" | grep -q "syntax.conf:1: " && ok || ko "syntax error: $out"
 out=$("$bin" -q -r "$tmp/nonexistent.pcap" 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -q nonexistent.pcap && ok || ko "missing file: $rc $out"
 
-# Standard input, flows on standard output, summary on standard error.
-"$bin" -r - --flows - < "$sample" > "$tmp/stdin.json" 2> "$tmp/stdin.err"
-[ $? -eq 0 ] && ok || ko "stdin read"
+# Standard input; alerts (JSON) alone on standard output, the summary on
+# standard error; exit status 1: the capture has findings (no inventory
+# here: nDPI risks such as cleartext credentials).
+"$bin" -r - --format json --flows "$tmp/stdin.json" < "$sample" \
+	> "$tmp/stdin.out" 2> "$tmp/stdin.err"
+rc=$?
+[ $rc -eq 1 ] && ok || ko "stdin read: exit $rc"
 n=$(wc -l < "$tmp/stdin.json")
 flows=$(awk '$1 == "flows" { print $2 }' "$tmp/stdin.err")
 [ "$n" -gt 0 ] && [ "$n" = "$flows" ] && ok || ko "flow lines $n vs summary flows $flows"
-grep -qv '^{.*}$' "$tmp/stdin.json" && ko "non-JSON line on stdout" || ok
-grep -q '"packets' "$tmp/stdin.json" && ko "summary leaked to stdout" || ok
+alerts=$(awk '$1 == "alerts" { print $2 }' "$tmp/stdin.err")
+[ "$(wc -l < "$tmp/stdin.out")" = "$alerts" ] && ok || ko "alert lines vs summary alerts $alerts"
+grep -qv '^{.*}$' "$tmp/stdin.out" "$tmp/stdin.json" && ko "non-JSON line on stdout" || ok
+grep -q '^packets' "$tmp/stdin.out" && ko "summary leaked to stdout" || ok
+# Flows alone on standard output when asked for.
+"$bin" -q -r "$sample" --flows - --format json > "$tmp/flows.out"
+grep -c '"app_proto"' "$tmp/flows.out" | grep -qx "$n" && ok || ko "--flows - carries every flow"
 
 # Same input, same output (the hash seed is random, the output is not).
-"$bin" -q -r "$sample" --flows "$tmp/a.json"
-"$bin" -q -r "$sample" --flows "$tmp/b.json"
-cmp -s "$tmp/a.json" "$tmp/b.json" && cmp -s "$tmp/a.json" "$tmp/stdin.json" && ok || ko "output differs between runs"
+"$bin" -q -r "$sample" --flows "$tmp/a.json" > "$tmp/a.out"
+"$bin" -q -r "$sample" --flows "$tmp/b.json" > "$tmp/b.out"
+cmp -s "$tmp/a.json" "$tmp/b.json" && cmp -s "$tmp/a.json" "$tmp/stdin.json" && ok || ko "flows differ between runs"
+cmp -s "$tmp/a.out" "$tmp/b.out" && ok || ko "alerts differ between runs"
 
 # Several files: read in turn into one flow table.
 "$bin" -r "$sample" -r "$sample" --flows /dev/null 2> "$tmp/two.err"

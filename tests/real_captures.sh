@@ -22,8 +22,10 @@ for f in "$real"/*; do
 	name=$(basename "$f")
 	"$bin" -q -r "$f" --flows "$tmp/flows" 2>"$tmp/err"
 	rc=$?
-	# 0: read whole; 2: file cut short (reported, what came before kept).
-	if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
+	# 0: read whole; 1: the same, with findings (no inventory: nDPI
+	# risks such as cleartext credentials); 2: file cut short (reported,
+	# what came before kept).
+	if [ $rc -gt 2 ]; then
 		echo "FAIL $name: exit status $rc"; cat "$tmp/err"
 		fail=$((fail + 1)); continue
 	fi
@@ -34,6 +36,12 @@ for f in "$real"/*; do
 	# The README's "nDPI 4.2" column: "RTSP(7)", "Unknown(3) RTP(1)", "(none)".
 	col=$(awk -F'|' -v n="$name" '$2 ~ "^ *" n " *$" { print $7 }' "$readme")
 	expect=$(printf '%s\n' "$col" | tr ' ' '\n' | sed -n 's/^\([A-Za-z0-9_.-]*\)([0-9]*)$/\1/p' | grep -v '^Unknown$')
+	# A malformed capture must be survived, not classified: frames the
+	# decoder rejects (counted by reason) never reach nDPI.
+	kind=$(awk -F'|' -v n="$name" '$2 ~ "^ *" n " *$" { print $3 }' "$readme")
+	case "$kind" in
+	*malformed*) expect="" ;;
+	esac
 	if [ -z "$expect" ]; then
 		pass=$((pass + 1)); continue
 	fi
