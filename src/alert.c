@@ -139,7 +139,7 @@ alert_from(struct alert *a, const struct violation *v)
 
 /*
  * The key: kind, rule, client address, server address and port,
- * transport; an unknown device is keyed by its address and MAC.
+ * transport; an unknown device is keyed by its address and MAC only.
  */
 static uint32_t
 key_hash(const struct alert *a)
@@ -154,13 +154,16 @@ key_hash(const struct alert *a)
 		MIX(*p);
 	for (i = 0; i < 16; i++)
 		MIX(a->client.addr.b[i]);
-	for (i = 0; i < 16; i++)
-		MIX(a->server.addr.b[i]);
-	MIX(a->server.port);
-	MIX(a->transport);
-	if (a->kind == POLICY_UNKNOWN_DEVICE)
+	if (a->kind == POLICY_UNKNOWN_DEVICE) {
+		/* A device, whoever it talks to: its address and MAC. */
 		for (i = 0; i < 6; i++)
 			MIX(a->client.mac[i]);
+	} else {
+		for (i = 0; i < 16; i++)
+			MIX(a->server.addr.b[i]);
+		MIX(a->server.port);
+		MIX(a->transport);
+	}
 #undef MIX
 	return (uint32_t)(h ^ (h >> 32));
 }
@@ -168,13 +171,13 @@ key_hash(const struct alert *a)
 static int
 key_eq(const struct alert *x, const struct alert *y)
 {
-	return x->kind == y->kind && strcmp(x->rule_id, y->rule_id) == 0 &&
-	    addr_cmp(&x->client.addr, &y->client.addr) == 0 &&
-	    addr_cmp(&x->server.addr, &y->server.addr) == 0 &&
-	    x->server.port == y->server.port &&
-	    x->transport == y->transport &&
-	    (x->kind != POLICY_UNKNOWN_DEVICE ||
-	    memcmp(x->client.mac, y->client.mac, 6) == 0);
+	if (x->kind != y->kind || strcmp(x->rule_id, y->rule_id) != 0 ||
+	    addr_cmp(&x->client.addr, &y->client.addr) != 0)
+		return 0;
+	if (x->kind == POLICY_UNKNOWN_DEVICE)
+		return memcmp(x->client.mac, y->client.mac, 6) == 0;
+	return addr_cmp(&x->server.addr, &y->server.addr) == 0 &&
+	    x->server.port == y->server.port && x->transport == y->transport;
 }
 
 /* Hands a to the outputs if the rate limit lets it through. */

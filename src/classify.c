@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <netinet/in.h>
 
@@ -36,6 +37,12 @@
 
 /* struct classify_slot.flags */
 #define SLOT_F_DETECTED	0x01	/* nDPI named the protocol; extra dissection */
+/*
+ * An HTTP request authenticated with a challenge-response scheme
+ * (Negotiate/Kerberos, NTLM): nDPI 4.2 takes any Authorization header for
+ * clear-text credentials; these are not.
+ */
+#define SLOT_F_AUTH_CHALLENGE	0x80
 
 /* Private per-slot state, parallel to the results. */
 struct classify_slot {
@@ -170,6 +177,8 @@ classify_finish(struct classify *c, uint32_t slot, enum classify_state st)
 		nf = classify_nflow(c, s->state);
 		/* No accessor for the risk bitmap in 4.2: a public field. */
 		r->risk = nf->risk;
+		if (s->flags & SLOT_F_AUTH_CHALLENGE)
+			r->risk &= ~((uint64_t)1 << NDPI_CLEAR_TEXT_CREDENTIALS);
 		host = ndpi_get_flow_name(nf);
 		if (host != NULL)
 			snprintf(r->host, sizeof(r->host), "%s", host);
@@ -339,6 +348,40 @@ classify_flow_new(struct classify *c, uint32_t slot)
  * none of SYN, FIN, RST is a pure ACK: it tells the dissectors nothing,
  * and skipping it saves most DPI calls on bulk transfers.
  */
+/*
+ * Looks for an Authorization header with a challenge-response scheme in
+ * an HTTP request (RFC 7235 header names are case-insensitive).
+ */
+static int
+classify_auth_challenge(const struct pkt *p)
+{
+	static const char hdr[] = "\nauthorization:";
+	const uint8_t *q = p->payload, *end = p->payload + p->paylen;
+	size_t i, n = sizeof(hdr) - 1;
+
+	/* Requests only: they start with an upper-case method name. */
+	if (p->paylen < 16 || q[0] < 'A' || q[0] > 'Z')
+		return 0;
+	for (; q + n < end; q++) {
+		for (i = 0; i < n && (q[i] | 0x20) == (hdr[i] | 0x20); i++)
+			;
+		if (i < n)
+			continue;
+		q += n;
+		while (q < end && *q == ' ')
+			q++;
+		/* Bounded by end: strncasecmp would read past it. */
+		if (end - q >= 9 && strncasecmp((const char *)q, "Negotiate",
+		    9) == 0)
+			return 1;
+		if (end - q >= 4 && strncasecmp((const char *)q, "NTLM", 4) ==
+		    0)
+			return 1;
+		return 0;
+	}
+	return 0;
+}
+
 static int
 classify_wanted(const struct pkt *p)
 {
@@ -378,6 +421,10 @@ classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
 	len = p->l3len > USHRT_MAX ? USHRT_MAX : (unsigned short)p->l3len;
 	proto = ndpi_detection_process_packet(c->mod, nf, p->l3, len,
 	    p->ts / 1000);
+	if (p->proto == IPPROTO_TCP && p->paylen > 0 &&
+	    (nf->risk & ((uint64_t)1 << NDPI_CLEAR_TEXT_CREDENTIALS)) &&
+	    classify_auth_challenge(p))
+		s->flags |= SLOT_F_AUTH_CHALLENGE;
 	r->dpi_packets++;
 	c->stats.dpi_packets++;
 

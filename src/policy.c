@@ -667,7 +667,7 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 	const struct rule *r;
 	struct violation v;
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	int maybe = 0, cam, vmspair, hosts;
+	int maybe = 0, cam, vmspair, hosts, asdoc;
 	uint8_t t = x->f->proto;
 
 	if (x->cgroup || x->sgroup || (t != IPPROTO_TCP && t != IPPROTO_UDP))
@@ -760,10 +760,20 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 		    rules_proto_name(r->protocol));
 		raise_flow(pol, x->slot, &v);
 	}
+	/*
+	 * A cleartext protocol on an undocumented flow is a finding of its
+	 * own, unless it is what the port is documented for (HTTP on 9000
+	 * from a client the rule does not list: undocumented, not more).
+	 */
+	asdoc = m.port_rule != NULL && !proto_secure(m.port_rule->protocol) &&
+	    !(m.port_rule->flags & RULES_F_CLEARTEXT) &&
+	    m.port_rule->protocol != RULES_P_TCP &&
+	    proto_compatible(m.port_rule->protocol, x->fam);
 	if ((r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
 	    x->fam != CLASSIFY_FAM_TLS && x->fam != CLASSIFY_FAM_SMTPS) ||
 	    (fam_cleartext(x->fam) && ((r != NULL &&
-	    proto_secure(r->protocol)) || cam || (r == NULL && hosts)))) {
+	    proto_secure(r->protocol)) || cam ||
+	    (r == NULL && hosts && !asdoc)))) {
 		vinit(&v, x, POLICY_CLEARTEXT);
 		if (r != NULL && ((r->flags & RULES_F_CLEARTEXT) ||
 		    proto_secure(r->protocol)))
