@@ -496,7 +496,9 @@ device_unknown(const struct policy *pol, const struct policy_end *e,
 			    e->zone->name);
 			return 1;
 		}
+		/* Without zones there is no site to be a stranger to. */
 		if (addr_cmp(&e->addr, &unspec) == 0 && e->has_mac &&
+		    inventory_zone_count(pol->inv) > 0 &&
 		    inventory_host_by_mac(pol->inv, e->mac) == NULL) {
 			*zone = vlan ? inventory_zone_vlan(pol->inv, vlan) :
 			    NULL;
