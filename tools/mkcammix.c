@@ -1,8 +1,9 @@
 /*
  * mkcammix.c - writes a pcap of a synthetic but realistic camera network:
  * the benchmark capture of `make bench` and, with -s, the small sample
- * capture the README starts with.  A tool beside the pipeline, not part of
- * the daemon; frames are built with tests/craft.c.
+ * capture the README starts with; with -I, the site's inventory too.  A
+ * tool beside the pipeline, not part of the daemon; frames are built with
+ * tests/craft.c.
  *
  * The site (one per run, all of it derived from the seed):
  *   192.168.10.2        domain controller: DNS, NTP
@@ -19,7 +20,28 @@
  * requests from recorders to cameras, TLS 1.3 from workstations and
  * recorders to the management server, binary smart-client sessions to
  * recorders on 7563, DNS, NTP and SNMP v2c polls, and SYN scans answered by
- * RSTs.
+ * RSTs.  Against the hardening guide the benchmark is not clean: cameras
+ * ask the domain controller for the time and answer the management
+ * server's SNMP polls (camera-non-recorder), recorders query cameras over
+ * HTTP with Basic authentication (cleartext), and the scanner is a rogue.
+ *
+ * The sample (-s) is a clean site with six planted findings.  Its
+ * recorders query cameras over HTTPS, only servers and workstations use
+ * the domain controller's DNS and NTP, and there are no SNMP polls and no
+ * scanner.  Planted, each a few flows among the normal traffic:
+ *   (a) a camera asks an Internet NTP server (192.0.2.123) for the time
+ *   (b) a workstation fetches a page from the management server over HTTP
+ *   (c) a recorder logs into a camera's BusyBox shell over Telnet
+ *   (d) a workstation opens the SQL Server directly (TDS pre-login)
+ *   (e) a Raspberry Pi on the camera subnet: ARP, mDNS, a SYN to RTSP
+ *   (f) a workstation reaches a recorder's tray-manager port 8966
+ *
+ * The inventory (-I) lists the zones and every host with its address, its
+ * MAC and its roles.  Frames carry the hosts' own MACs, as on one switched
+ * network, so routers are not needed; only the sample's Internet traffic
+ * goes through the camera subnet's gateway, which is then listed as a
+ * router.  The rogue devices (the benchmark's scanner, the sample's
+ * Raspberry Pi) are not listed: finding them is the point.
  *
  * Output is streamed: each conversation is a small state machine (a
  * "generator") that writes one packet per step and knows the time of its
@@ -42,7 +64,7 @@
 #define T0		1710230400000000ULL	/* 2024-03-12 08:00:00 UTC */
 #define MSS		1460	/* Ethernet, no TCP options */
 #define RTP_MAXPAY	1400	/* H.264 RTP payload limit (RFC 6184 FU-A) */
-#define MAXMSG		12
+#define MAXMSG		32
 #define NREC		10
 #define MAXCAM		253
 #define MAXCLI		64
@@ -123,7 +145,7 @@ struct video {
 	uint64_t tsr;
 };
 
-enum kind { K_SPAWN, K_SCRIPT, K_RTP, K_RTCP, K_ILV, K_SCAN };
+enum kind { K_SPAWN, K_SCRIPT, K_RTP, K_RTCP, K_ILV, K_SCAN, K_ARP, K_PROBE };
 enum then { THEN_CLOSE, THEN_END, THEN_RTSPKEEP, THEN_ILV, THEN_SMART };
 enum phase { PH_SYN, PH_SYNACK, PH_ACK, PH_DATA, PH_FIN0, PH_FIN1, PH_FIN2 };
 enum spawn {
@@ -158,14 +180,19 @@ struct gen {
 	/* K_SCAN */
 	int probes, open;
 	uint16_t scanport;
+	/* K_ARP: cam asks for rec's address (rec NULL: announces its own) */
+	int arpreply;
 };
 
 static struct {
 	int sample;
 	int ncam, ncli;
 	struct host cam[MAXCAM], rec[NREC], cli[MAXCLI];
-	struct host dc, mgmt, scanner;
+	struct host dc, mgmt, sql, events, scanner;
+	/* Sample mode: the camera gateway, the rogue device, the others. */
+	struct host gw, rpi, inet, mdns;
 	int nrec;
+	uint64_t seed;
 	uint64_t spawnperiod[SP_NSPAWN];
 } site;
 
@@ -892,7 +919,10 @@ wpatch(struct wb *w, size_t off, int sz)
 		put16(w->p + off, (uint32_t)len);
 }
 
-/* TLS 1.3 ClientHello with SNI (RFC 8446 4.1.2, RFC 6066 3). */
+/*
+ * TLS 1.3 ClientHello (RFC 8446 4.1.2) with SNI (RFC 6066 3), or without
+ * it when sni is NULL (a server known by its address only).
+ */
 static size_t
 tls_client_hello(uint8_t *p, const char *sni)
 {
@@ -923,17 +953,19 @@ tls_client_hello(uint8_t *p, const char *sni)
 	w8(&w, 0);
 	ext = w.n;
 	w16(&w, 0);
-	/* server_name */
-	w16(&w, 0x0000);
-	e = w.n;
-	w16(&w, 0);
-	l = w.n;
-	w16(&w, 0);
-	w8(&w, 0);
-	w16(&w, (uint32_t)strlen(sni));
-	wbytes(&w, sni, strlen(sni));
-	wpatch(&w, l, 2);
-	wpatch(&w, e, 2);
+	if (sni != NULL) {
+		/* server_name */
+		w16(&w, 0x0000);
+		e = w.n;
+		w16(&w, 0);
+		l = w.n;
+		w16(&w, 0);
+		w8(&w, 0);
+		w16(&w, (uint32_t)strlen(sni));
+		wbytes(&w, sni, strlen(sni));
+		wpatch(&w, l, 2);
+		wpatch(&w, e, 2);
+	}
 	/* extended_master_secret, renegotiation_info */
 	w16(&w, 0x0017);
 	w16(&w, 0);
@@ -1064,18 +1096,23 @@ tls_appdata_len(size_t n)
 	return n + ((n + 4095) / 4096) * (5 + 17);
 }
 
+/*
+ * An HTTPS session from c to s:443.  small: one short exchange (a
+ * recorder asking a camera for its settings) instead of web-service calls.
+ */
 static void
-start_tls(struct host *c, uint64_t t)
+start_https(struct host *c, struct host *s, const char *sni, int small,
+    uint64_t t)
 {
 	struct gen *g = gen_new(K_SCRIPT, t);
 	uint8_t *p, *ch;
 	size_t n, chl;
 	int i, nreq;
 
-	gen_conv(g, c, host_port(c), &site.mgmt, 443, IPPROTO_TCP);
+	gen_conv(g, c, host_port(c), s, 443, IPPROTO_TCP);
 	g->then = THEN_CLOSE;
 	ch = msg_add(g, 0, 300, 600);
-	chl = tls_client_hello(ch, "mgmt.vms.example.com");
+	chl = tls_client_hello(ch, sni);
 	g->m[0].len = chl;
 	g->buflen = g->m[0].off + chl;
 	p = msg_add(g, 1, rndr(800, 4000), 300);
@@ -1091,9 +1128,9 @@ start_tls(struct host *c, uint64_t t)
 	tls_appdata(msg_extend(g, tls_appdata_len(36)), 36);
 	n = rndr(250, 1100);
 	tls_appdata(msg_extend(g, tls_appdata_len(n)), n);
-	nreq = (int)rndr(1, 3);
+	nreq = small ? 1 : (int)rndr(1, 3);
 	for (i = 0; i < nreq; i++) {
-		n = rndr(400, i == 0 ? 24000 : 9000);
+		n = small ? rndr(400, 3000) : rndr(400, i == 0 ? 24000 : 9000);
 		tls_appdata(msg_add(g, 1, rndr(3000, 40000),
 		    tls_appdata_len(n)), n);
 		if (i + 1 < nreq) {
@@ -1254,13 +1291,13 @@ start_dns(struct host *c, uint64_t t)
 
 /* NTP client request and server reply, 48 bytes each (RFC 5905 7.3). */
 static void
-start_ntp(struct host *c, uint64_t t)
+start_ntp(struct host *c, struct host *s, uint64_t t)
 {
 	struct gen *g = gen_new(K_SCRIPT, t);
 	uint64_t rt = rndr(150, 600);
 	uint8_t *q, *r;
 
-	gen_conv(g, c, host_port(c), &site.dc, 123, IPPROTO_UDP);
+	gen_conv(g, c, host_port(c), s, 123, IPPROTO_UDP);
 	g->then = THEN_END;
 	q = msg_add(g, 0, 0, 48);
 	memset(q, 0, 48);
@@ -1681,17 +1718,30 @@ spawn_step(struct gen *g)
 
 	switch (g->sp) {
 	case SP_ONVIF:
-		start_onvif(cam, &site.rec[(cam - site.cam) % site.nrec],
-		    g->t);
+		/*
+		 * The sample's recorders reach their cameras' web services
+		 * over HTTPS only: plain HTTP to a camera is a finding.
+		 */
+		if (site.sample)
+			start_https(&site.rec[(cam - site.cam) % site.nrec],
+			    cam, NULL, 1, g->t);
+		else
+			start_onvif(cam, &site.rec[(cam - site.cam) %
+			    site.nrec], g->t);
 		break;
 	case SP_SNMP:
 		start_snmp(cam, g->t);
 		break;
 	case SP_NTP:
-		k = rnd() % 8;
+		/*
+		 * Cameras set their clocks from the domain controller here;
+		 * in the sample only servers and clients do, since a camera
+		 * talking to anything but a recorder is a finding.
+		 */
+		k = site.sample ? rnd() % 2 : rnd() % 8;
 		start_ntp(k == 0 ? &site.rec[rnd() % (uint64_t)site.nrec] :
 		    k == 1 ? &site.cli[rnd() % (uint64_t)site.ncli] : cam,
-		    g->t);
+		    &site.dc, g->t);
 		break;
 	case SP_DNS:
 		k = rnd() % 4;
@@ -1700,9 +1750,10 @@ spawn_step(struct gen *g)
 		    (uint64_t)site.ncli], g->t);
 		break;
 	case SP_TLS:
-		start_tls(rnd() % 3 == 0 ?
+		start_https(rnd() % 3 == 0 ?
 		    &site.rec[rnd() % (uint64_t)site.nrec] :
-		    &site.cli[rnd() % (uint64_t)site.ncli], g->t);
+		    &site.cli[rnd() % (uint64_t)site.ncli], &site.mgmt,
+		    "mgmt.vms.example.com", 0, g->t);
 		break;
 	case SP_SCAN:
 		start_scan(g->t);
@@ -1725,6 +1776,28 @@ host_init(struct host *h, const char *addr, const uint8_t *oui)
 	h->mac[4] = (uint8_t)(r >> 8);
 	h->mac[5] = (uint8_t)(r >> 16);
 	h->eport = (uint16_t)rndr(32768, 60999);
+}
+
+/*
+ * Like host_init(), for hosts the traffic of the benchmark never shows (or
+ * shows only in the sample): the MAC comes from the seed and tag without
+ * drawing from the generator, so adding one leaves every capture as is.
+ */
+static void
+host_fixed(struct host *h, const char *addr, const uint8_t *oui,
+    unsigned tag)
+{
+	uint64_t z = site.seed ^ ((uint64_t)tag * 0xd1b54a32d192ed03ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	snprintf(h->addr, sizeof(h->addr), "%s", addr);
+	memcpy(h->mac, oui, 3);
+	h->mac[3] = (uint8_t)z;
+	h->mac[4] = (uint8_t)(z >> 8);
+	h->mac[5] = (uint8_t)(z >> 16);
+	h->eport = (uint16_t)(32768 + (z >> 32) % 28232);
 }
 
 static void
@@ -1760,20 +1833,415 @@ site_init(void)
 		host_init(&site.cli[i], a, lenovo);
 	}
 	host_init(&site.scanner, "192.168.20.66", lenovo);
+	host_fixed(&site.sql, "192.168.10.11", dell, 1);
+	host_fixed(&site.events, "192.168.10.12", dell, 2);
+	if (site.sample) {
+		static const uint8_t cisco[3] = { 0x00, 0x1b, 0x54 };
+		static const uint8_t rpi[3] = { 0xb8, 0x27, 0xeb };
+		static const uint8_t mdns[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00,
+		    0xfb };
+
+		host_fixed(&site.gw, "192.168.50.1", cisco, 3);
+		host_fixed(&site.rpi, "192.168.50.250", rpi, 4);
+		/* Off-site hosts are reached through the camera gateway. */
+		host_fixed(&site.inet, "192.0.2.123", cisco, 3);
+		host_fixed(&site.mdns, "224.0.0.251", mdns, 5);
+		memcpy(site.mdns.mac, mdns, 6);
+	}
+}
+
+/*
+ * The findings planted in the sample (-s).  Each is a short conversation
+ * among the normal traffic; together they raise every kind of alert the
+ * bundled sample is meant to show, and nothing else in it should.
+ */
+
+/* ARP request or announcement (RFC 826, RFC 5227 2.3), padded to 60. */
+static int
+arp_step(struct gen *g)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	const struct host *snd = g->arpreply ? g->rec : g->cam;
+	const struct host *tgt = g->arpreply ? g->cam : g->rec;
+	uint8_t f[60];
+	unsigned a[4], i;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, g->arpreply ? tgt->mac : bcast, 6);
+	memcpy(f + 6, snd->mac, 6);
+	put16(f + 12, 0x0806);
+	put16(f + 14, 1);	/* Ethernet */
+	put16(f + 16, 0x0800);	/* IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	put16(f + 20, g->arpreply ? 2 : 1);
+	memcpy(f + 22, snd->mac, 6);
+	if (sscanf(snd->addr, "%u.%u.%u.%u", &a[0], &a[1], &a[2], &a[3]) == 4)
+		for (i = 0; i < 4; i++)
+			f[28 + i] = (uint8_t)a[i];
+	if (g->arpreply)
+		memcpy(f + 32, tgt->mac, 6);
+	/* An announcement names the sender's own address as the target. */
+	if (sscanf((tgt ? tgt : snd)->addr, "%u.%u.%u.%u", &a[0], &a[1],
+	    &a[2], &a[3]) == 4)
+		for (i = 0; i < 4; i++)
+			f[38 + i] = (uint8_t)a[i];
+	if (craft_pcap_write(out, g->t, f, sizeof(f), sizeof(f)) == -1)
+		err(1, "write");
+	npkts++;
+	nbytes += sizeof(f);
+	/* A request for a host of the site gets its answer. */
+	if (!g->arpreply && g->rec != NULL) {
+		g->arpreply = 1;
+		g->t += rndr(150, 600);
+		return 1;
+	}
+	gen_free(g);
+	return 0;
+}
+
+static void
+start_arp(struct host *sender, struct host *target, uint64_t t)
+{
+	struct gen *g = gen_new(K_ARP, t);
+
+	g->cam = sender;
+	g->rec = target;
+	heap_push(g);
+}
+
+/* A SYN from cam to rec's port, refused with a RST (RFC 9293 3.10.7.1). */
+static int
+probe_step(struct gen *g)
+{
+	if (g->phase == PH_SYN) {
+		emit(g, 0, CRAFT_SYN, NULL, 0);
+		g->phase = PH_SYNACK;
+		g->t += rndr(100, 500);
+		return 1;
+	}
+	emit(g, 1, CRAFT_RST | CRAFT_ACK, NULL, 0);
+	gen_free(g);
+	return 0;
+}
+
+static void
+start_probe(struct host *c, struct host *s, uint16_t port, uint64_t t)
+{
+	struct gen *g = gen_new(K_PROBE, t);
+
+	gen_conv(g, c, host_port(c), s, port, IPPROTO_TCP);
+	g->phase = PH_SYN;
+	heap_push(g);
+}
+
+/* mDNS (RFC 6762) from the rogue device: a query or its announcement. */
+static void
+start_mdns(struct host *c, int announce, uint64_t t)
+{
+	struct gen *g = gen_new(K_SCRIPT, t);
+	uint8_t *p;
+
+	gen_conv(g, c, 5353, &site.mdns, 5353, IPPROTO_UDP);
+	g->then = THEN_END;
+	p = msg_add(g, 0, 0, 512);
+	if (announce)
+		g->m[0].len = dns_msg(p, 0, "raspberrypi.local", 1, 1,
+		    c->addr);
+	else
+		g->m[0].len = dns_msg(p, 0, "_workstation._tcp.local", 12, 0,
+		    NULL);
+	g->buflen = g->m[0].len;
+	heap_push(g);
+}
+
+/* Plain HTTP from a workstation to the management server's IIS on 80. */
+static void
+start_http_mgmt(struct host *c, const char *path, uint64_t t)
+{
+	struct gen *g = gen_new(K_SCRIPT, t);
+	char date[40], body[512];
+	int n;
+
+	httpdate(date, sizeof(date), t);
+	gen_conv(g, c, host_port(c), &site.mgmt, 80, IPPROTO_TCP);
+	g->then = THEN_CLOSE;
+	msg_addf(g, 0, 300, "GET %s HTTP/1.1\r\nHost: mgmt.vms.example.com\r\n"
+	    "User-Agent: Mozilla/4.0 (compatible; MSIE 6.0; MS Web Services "
+	    "Client Protocol 4.0.30319.42000)\r\nAccept: */*\r\n"
+	    "Connection: close\r\n\r\n", path);
+	n = snprintf(body, sizeof(body), "<html><head><title>Service"
+	    "</title></head><body><h1>%s</h1><p>You have created a service."
+	    "</p></body></html>\r\n", strrchr(path, '/') + 1);
+	msg_addf(g, 1, rndr(2000, 12000), "HTTP/1.1 200 OK\r\n"
+	    "Content-Type: text/html; charset=UTF-8\r\n"
+	    "Server: Microsoft-IIS/10.0\r\nX-Powered-By: ASP.NET\r\n"
+	    "Date: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+	    date, n, body);
+	heap_push(g);
+}
+
+/* Typing s on a Telnet connection: each key, echoed when echo is set. */
+static void
+telnet_type(struct gen *g, const char *s, int echo)
+{
+	for (; *s != '\0'; s++) {
+		memcpy(msg_add(g, 0, rndr(90, 260) * 1000, 1), s, 1);
+		if (echo)
+			memcpy(msg_add(g, 1, rndr(300, 1500), 1), s, 1);
+	}
+	/* Return is CR NUL in NVT character mode (RFC 854). */
+	memcpy(msg_add(g, 0, rndr(90, 260) * 1000, 2), "\r", 2);
+}
+
+/*
+ * A recorder logging into its camera's BusyBox telnetd on 23: option
+ * negotiation (RFC 854, 855, 857, 858, 1073, 1091), login and password in
+ * character mode, then a shell prompt and "exit".
+ */
+static void
+start_telnet(struct host *rec, struct host *cam, uint64_t t)
+{
+	static const uint8_t neg[4][18] = {
+		/* DO TTYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON */
+		{ 0xff, 0xfd, 0x18, 0xff, 0xfd, 0x20, 0xff, 0xfd, 0x23, 0xff,
+		  0xfd, 0x27 },
+		/* WONT TSPEED, WONT XDISPLOC, WILL TTYPE, WILL NEW-ENVIRON */
+		{ 0xff, 0xfc, 0x20, 0xff, 0xfc, 0x23, 0xff, 0xfb, 0x18, 0xff,
+		  0xfb, 0x27 },
+		/* WILL ECHO, WILL SGA, DO NAWS */
+		{ 0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfd, 0x1f },
+		/* DO ECHO, DO SGA, WILL NAWS, SB NAWS 80x24 SE */
+		{ 0xff, 0xfd, 0x01, 0xff, 0xfd, 0x03, 0xff, 0xfb, 0x1f, 0xff,
+		  0xfa, 0x1f, 0x00, 0x50, 0x00, 0x18, 0xff, 0xf0 } };
+	static const size_t nlen[4] = { 12, 12, 9, 18 };
+	struct gen *g = gen_new(K_SCRIPT, t);
+	int i;
+
+	gen_conv(g, rec, host_port(rec), cam, 23, IPPROTO_TCP);
+	g->then = THEN_CLOSE;
+	for (i = 0; i < 4; i++)
+		memcpy(msg_add(g, i & 1 ? 0 : 1, i == 0 ? 2000 :
+		    rndr(300, 3000), nlen[i]), neg[i], nlen[i]);
+	msg_addf(g, 1, rndr(2000, 9000), "\r\n%s %s\r\n",
+	    cam->v->name, cam->v->model);
+	msg_addf(g, 1, rndr(200, 900), "login: ");
+	telnet_type(g, "root", 1);
+	msg_addf(g, 1, rndr(300, 1500), "\r\n");
+	msg_addf(g, 1, rndr(20000, 60000), "Password: ");
+	telnet_type(g, "admin", 0);
+	msg_addf(g, 1, rndr(80000, 300000), "\r\n\r\nBusyBox v1.19.4 "
+	    "(2019-05-21 10:12:33 CST) built-in shell (ash)\r\n\r\n# ");
+	msg_addf(g, 0, rndr(600000, 1200000), "exit\r\n");
+	msg_addf(g, 1, rndr(300, 1500), "exit\r\n");
+	heap_push(g);
+}
+
+/* One TDS pre-login option (MS-TDS 2.2.6.5) and its data. */
+static void
+tds_option(uint8_t *p, size_t *tok, size_t *data, uint8_t token,
+    const void *d, size_t n)
+{
+	p[(*tok)++] = token;
+	put16(p + *tok, (uint32_t)*data);
+	put16(p + *tok + 2, (uint32_t)n);
+	*tok += 4;
+	memcpy(p + *data, d, n);
+	*data += n;
+}
+
+/* A TDS PRELOGIN packet (type 18) or its server answer (type 4). */
+static size_t
+tds_prelogin(uint8_t *p, int resp, uint32_t thread)
+{
+	static const uint8_t cver[6] = { 0x0f, 0x00, 0x07, 0xd0, 0x00, 0x00 };
+	static const uint8_t sver[6] = { 0x0f, 0x00, 0x10, 0x7c, 0x00, 0x00 };
+	uint8_t *b = p + 8, th[4], z = 0, enc = resp ? 0x00 : 0x01;
+	size_t tok = 0, data = resp ? 21 : 26;
+
+	put32(th, thread);
+	tds_option(b, &tok, &data, 0x00, resp ? sver : cver, 6); /* VERSION */
+	tds_option(b, &tok, &data, 0x01, &enc, 1);	/* ENCRYPTION */
+	tds_option(b, &tok, &data, 0x02, &z, 1);	/* INSTOPT */
+	if (!resp)
+		tds_option(b, &tok, &data, 0x03, th, 4);	/* THREADID */
+	tds_option(b, &tok, &data, 0x04, &z, 1);	/* MARS */
+	b[tok] = 0xff;		/* TERMINATOR */
+	/* Header (MS-TDS 2.2.3.1): type, status EOM, length, SPID, id. */
+	p[0] = resp ? 0x04 : 0x12;
+	p[1] = 0x01;
+	put16(p + 2, (uint32_t)(8 + data));
+	put16(p + 4, 0);
+	p[6] = 1;
+	p[7] = 0;
+	return 8 + data;
+}
+
+/* A workstation opening the SQL Server directly: pre-login, then gone. */
+static void
+start_tds(struct host *c, uint64_t t)
+{
+	struct gen *g = gen_new(K_SCRIPT, t);
+	uint8_t *p;
+
+	gen_conv(g, c, host_port(c), &site.sql, 1433, IPPROTO_TCP);
+	g->then = THEN_CLOSE;
+	p = msg_add(g, 0, 300, 64);
+	g->m[0].len = tds_prelogin(p, 0, (uint32_t)rndr(1000, 9000));
+	g->buflen = g->m[0].len;
+	p = msg_add(g, 1, rndr(600, 3000), 64);
+	g->m[1].len = tds_prelogin(p, 1, 0);
+	g->buflen = g->m[1].off + g->m[1].len;
+	heap_push(g);
+}
+
+/* A workstation reaching a recorder's tray-manager port 8966. */
+static void
+start_tray(struct host *c, struct host *rec, uint64_t t)
+{
+	struct gen *g = gen_new(K_SCRIPT, t);
+	uint8_t *p;
+
+	gen_conv(g, c, host_port(c), rec, 8966, IPPROTO_TCP);
+	g->then = THEN_CLOSE;
+	p = msg_add(g, 0, 300, 16);
+	rndbytes(p, 16);
+	put32(p, 12);
+	put32(p + 4, 0x00000001);	/* status request */
+	p = msg_add(g, 1, rndr(500, 3000), 24);
+	rndbytes(p, 24);
+	put32(p, 20);
+	put32(p + 4, 0x00000081);	/* status answer */
+	heap_push(g);
+}
+
+static void
+plant_findings(uint64_t t0)
+{
+	struct host *cam = &site.cam[5], *tcam = &site.cam[2];
+
+	/* (e) A Raspberry Pi appears on the camera subnet. */
+	start_arp(&site.rpi, NULL, t0 + 700000);
+	start_mdns(&site.rpi, 1, t0 + 750000);
+	start_mdns(&site.rpi, 0, t0 + 780000);
+	start_arp(&site.rpi, &site.rec[0], t0 + 1400000);
+	start_probe(&site.rpi, &site.rec[0], 554, t0 + 1401500);
+	start_mdns(&site.rpi, 0, t0 + 3780000);
+	/* (a) A camera sets its clock from an Internet NTP server. */
+	start_ntp(cam, &site.inet, t0 + 1100000);
+	start_ntp(cam, &site.inet, t0 + 3100000);
+	/* (b) Plain HTTP to the management server. */
+	start_http_mgmt(&site.cli[0],
+	    "/ManagementServer/ServerCommandService.svc", t0 + 2000000);
+	start_http_mgmt(&site.cli[0],
+	    "/ManagementServer/ServerCommandServiceOAuth.svc",
+	    t0 + 4400000);
+	/* (c) A recorder logs into its camera with Telnet. */
+	start_telnet(&site.rec[(tcam - site.cam) % site.nrec], tcam,
+	    t0 + 1600000);
+	/* (d) A smart client opens the SQL Server. */
+	start_tds(&site.cli[1], t0 + 3200000);
+	/* (f) A smart client reaches a recorder's local-only port. */
+	start_tray(&site.cli[2], &site.rec[1], t0 + 3800000);
+}
+
+/* Inventory (-I). */
+
+static int inv_first = 1;
+
+static void
+inv_host(FILE *fp, const char *name, const struct host *h,
+    const char *roles, const char *desc, int router)
+{
+	/* libconfig lists take no comma after the last element. */
+	if (!inv_first)
+		fprintf(fp, ",\n");
+	inv_first = 0;
+	fprintf(fp, "\t{ name = \"%s\"; addresses = [ \"%s\" ]; "
+	    "macs = [ \"%02x:%02x:%02x:%02x:%02x:%02x\" ];", name, h->addr,
+	    h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4], h->mac[5]);
+	if (roles != NULL)
+		fprintf(fp, " roles = [ %s ];", roles);
+	if (router)
+		fprintf(fp, " router = true;");
+	if (desc != NULL)
+		fprintf(fp, " description = \"%s\";", desc);
+	fprintf(fp, " }");
+}
+
+/*
+ * Writes the inventory of the generated site (see the header comment):
+ * every host the capture shows except the rogue devices, each with its
+ * own MAC, as the frames carry them.
+ */
+static void
+write_inventory(const char *path)
+{
+	FILE *fp;
+	char name[32], desc[80];
+	int i;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		err(1, "%s", path);
+	fprintf(fp, "# Site inventory of the %s, generated by\n"
+	    "# `tools/mkcammix%s%s -I %s`%s; do not edit.\n"
+	    "# The rogue devices of the capture are left out on purpose.\n\n",
+	    site.sample ? "bundled sample (samples/sample.pcap)" :
+	    "benchmark capture", site.sample ? " -s" : "",
+	    site.seed != 1 ? " -S <seed>" : "",
+	    site.sample ? "conf/sample-site.conf" : "FILE",
+	    site.sample ? " (make sample)" : "");
+	fprintf(fp, "site = \"%s\";\n\nzones = (\n",
+	    site.sample ? "mkcammix sample site" : "mkcammix benchmark site");
+	fprintf(fp, "\t{ name = \"servers\"; networks = [ \"192.168.10.0/24\" "
+	    "]; purpose = \"server\"; },\n"
+	    "\t{ name = \"clients\"; networks = [ \"192.168.20.0/24\" ]; "
+	    "purpose = \"client\"; },\n"
+	    "\t{ name = \"cameras\"; networks = [ \"192.168.50.0/24\" ]; "
+	    "purpose = \"camera\"; }\n);\n\nhosts = (\n");
+	inv_host(fp, "dc01", &site.dc,
+	    "\"dns_server\", \"ntp_server\", \"domain_controller\"",
+	    "domain controller: DNS, NTP", 0);
+	inv_host(fp, "mgmt01", &site.mgmt, "\"management_server\"", NULL, 0);
+	inv_host(fp, "sql01", &site.sql, "\"sql_server\"", NULL, 0);
+	inv_host(fp, "events01", &site.events, "\"event_server\"", NULL, 0);
+	for (i = 0; i < site.nrec; i++) {
+		snprintf(name, sizeof(name), "rec%02d", i + 1);
+		inv_host(fp, name, &site.rec[i], "\"recording_server\"", NULL,
+		    0);
+	}
+	for (i = 0; i < site.ncli; i++) {
+		snprintf(name, sizeof(name), "ws%02d", i + 1);
+		inv_host(fp, name, &site.cli[i], "\"smart_client\"",
+		    "operator workstation", 0);
+	}
+	for (i = 0; i < site.ncam; i++) {
+		snprintf(name, sizeof(name), "cam%03d", i + 1);
+		snprintf(desc, sizeof(desc), "%s %s", site.cam[i].v->name,
+		    site.cam[i].v->model);
+		inv_host(fp, name, &site.cam[i], "\"camera\"", desc, 0);
+	}
+	/* Only the sample routes anything: a camera's Internet NTP. */
+	if (site.sample)
+		inv_host(fp, "gw-cameras", &site.gw, NULL,
+		    "camera subnet gateway", 1);
+	fprintf(fp, "\n);\n");
+	if (fclose(fp) == EOF)
+		err(1, "%s", path);
 }
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mkcammix [-s] [-n packets] [-S seed] "
-	    "[-o file]\n");
+	fprintf(stderr, "usage: mkcammix [-s] [-I inventory] [-n packets] "
+	    "[-S seed] [-o file]\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *path = "-";
+	const char *path = "-", *invpath = NULL;
 	uint64_t seed = 1, t, start;
 	struct gen *g;
 	int ch, i, rc;
@@ -1781,8 +2249,11 @@ main(int argc, char **argv)
 	enum spawn sp;
 
 	maxpkts = 0;
-	while ((ch = getopt(argc, argv, "n:o:S:s")) != -1) {
+	while ((ch = getopt(argc, argv, "I:n:o:S:s")) != -1) {
 		switch (ch) {
+		case 'I':
+			invpath = optarg;
+			break;
 		case 'n':
 			maxpkts = strtoull(optarg, &end, 10);
 			if (*end != '\0' || maxpkts == 0)
@@ -1821,12 +2292,15 @@ main(int argc, char **argv)
 		maxbytes = UINT64_MAX;
 	}
 	rng_state = seed;
+	site.seed = seed;
 	for (i = 0; i < POOLSZ; i += 8) {
 		uint64_t r = rnd();
 
 		memcpy(pool + i, &r, 8);
 	}
 	site_init();
+	if (invpath != NULL)
+		write_inventory(invpath);
 	if ((out = craft_pcap_open(path, DLT_EN10MB)) == NULL)
 		err(1, "%s", path);
 
@@ -1844,6 +2318,12 @@ main(int argc, char **argv)
 	}
 	start = T0;
 	for (sp = 0; sp < SP_NSPAWN; sp++) {
+		/*
+		 * No SNMP polls of cameras by the management server and no
+		 * rogue scanner in the sample: both are findings.
+		 */
+		if (site.sample && (sp == SP_SNMP || sp == SP_SCAN))
+			continue;
 		g = gen_new(K_SPAWN, start + rndr(0, site.sample ? 300000 :
 		    site.spawnperiod[sp]));
 		g->sp = sp;
@@ -1862,6 +2342,8 @@ main(int argc, char **argv)
 			start_smart(&site.cli[i], &site.rec[rnd() %
 			    (uint64_t)site.nrec], t + rndr(1000, 900000));
 	}
+	if (site.sample)
+		plant_findings(start);
 
 	while (npkts < maxpkts && nbytes < maxbytes && heapn > 0) {
 		g = heap_pop();
@@ -1883,6 +2365,12 @@ main(int argc, char **argv)
 			break;
 		case K_SCAN:
 			rc = scan_step(g);
+			break;
+		case K_ARP:
+			rc = arp_step(g);
+			break;
+		case K_PROBE:
+			rc = probe_step(g);
 			break;
 		default:
 			rc = 0;
