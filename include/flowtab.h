@@ -172,6 +172,11 @@ void flowtab_expire(struct flowtab *, uint64_t now);
 /* Ends every flow, least recently active first (end of input). */
 void flowtab_flush(struct flowtab *);
 
+/*
+ * The flow in slot, which the caller knows to be in use (a later stage
+ * that keeps per-slot state and was not told the flow ended).
+ */
+struct flow *flowtab_get(struct flowtab *, uint32_t slot);
 /* Slot of a flow: a stable index in [0, max_flows) while it lives. */
 uint32_t flowtab_slot(const struct flowtab *, const struct flow *);
 uint32_t flowtab_capacity(const struct flowtab *);

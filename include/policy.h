@@ -45,13 +45,23 @@ enum policy_event {
 	POLICY_EV_REPLY,	/* first packet from the server */
 	POLICY_EV_CLASSIFIED,	/* nDPI result final */
 	POLICY_EV_END,		/* flow ended (classification final too) */
+	POLICY_EV_TIMEOUT,	/* a request's answer did not come in time */
 };
 
 /* violation.state */
 enum policy_state {
-	POLICY_ATTEMPTED = 0,	/* the server has not answered (yet) */
+	POLICY_ATTEMPTED = 0,	/* the server did not answer */
 	POLICY_ESTABLISHED,	/* both ends sent packets */
+	POLICY_REFUSED,		/* the server answered a SYN with a RST */
 };
+
+/*
+ * A TCP flow that starts with a SYN, or a unicast UDP request, is judged
+ * when the server answers, so an alert can say whether the connection was
+ * established or refused; if no answer comes within this much packet
+ * time, it is judged as attempted.
+ */
+#define POLICY_DEFER_USEC	2000000u
 
 /* violation.direction, for internet-exposure */
 enum policy_direction {
@@ -124,6 +134,11 @@ void policy_flow(struct policy *, uint32_t slot, const struct flow *f,
     const struct classify_result *r, enum policy_event ev);
 /* The flow in slot is gone: forget what was raised for it. */
 void policy_flow_release(struct policy *, uint32_t slot);
+/*
+ * Returns 1 and the slot of a flow whose SYN went unanswered until now
+ * (the caller then calls policy_flow() with POLICY_EV_TIMEOUT), else 0.
+ */
+int policy_due(struct policy *, uint64_t now, uint32_t *slot);
 /* An ARP packet: sender address and MAC against the inventory. */
 void policy_arp(struct policy *, const struct pkt *p);
 

@@ -17,6 +17,8 @@ struct alert_entry {
 	uint64_t start;		/* packet time the window opened */
 	uint64_t rep_count;	/* repeats since */
 	uint64_t rep_first, rep_last;
+	uint16_t rep_port;	/* client port of the last repeat */
+	uint8_t rep_state;	/* and its state */
 	uint32_t hash;
 	uint32_t hnext;		/* bucket chain */
 	uint32_t qprev, qnext;	/* window queue, oldest first */
@@ -250,6 +252,9 @@ close_window(struct alert_ctx *al, uint32_t i, uint64_t now)
 	sum.first_seen = e->rep_first;
 	sum.last_seen = e->rep_last;
 	sum.ts = e->rep_last;
+	/* The client port is not in the key: show the last repeat's. */
+	sum.client.port = e->rep_port;
+	sum.state = e->rep_state;
 	e->rep_count = 0;
 	emit(al, &sum, now);
 }
@@ -292,6 +297,8 @@ alert_violation(const struct violation *v, void *arg)
 			if (e->rep_count++ == 0)
 				e->rep_first = v->ts;
 			e->rep_last = v->ts;
+			e->rep_port = v->client.port;
+			e->rep_state = v->state;
 			al->st.suppressed++;
 			return;
 		}

@@ -725,6 +725,12 @@ flowtab_update(struct flowtab *t, const struct pkt *p, int *dir, int *isnew)
 	return f;
 }
 
+struct flow *
+flowtab_get(struct flowtab *t, uint32_t slot)
+{
+	return slot < t->cap ? &t->flows[slot] : NULL;
+}
+
 uint32_t
 flowtab_slot(const struct flowtab *t, const struct flow *f)
 {

@@ -88,7 +88,13 @@ transport_name(uint8_t t)
 static const char *
 state_name(uint8_t s)
 {
-	return s == POLICY_ESTABLISHED ? "established" : "attempted";
+	switch (s) {
+	case POLICY_ESTABLISHED:
+		return "established";
+	case POLICY_REFUSED:
+		return "refused";
+	}
+	return "attempted";
 }
 
 static const char *

@@ -138,6 +138,11 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 			alert_expire(pl->al, pl->now);
 		pl->next_expire = pl->now + EXPIRE_PERIOD;
 	}
+	/* SYNs whose answer did not come: judged now, as attempted. */
+	while (policy_due(pl->pol, pl->now, &slot))
+		if ((f = flowtab_get(pl->ft, slot)) != NULL)
+			policy_flow(pl->pol, slot, f, classify_get(pl->cls,
+			    slot), POLICY_EV_TIMEOUT);
 	switch (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p)) {
 	case DECODE_OK:
 		break;

@@ -20,7 +20,7 @@
 /* Per-slot flags besides the raised kinds. */
 #define PF_DEV_CLIENT	0x01	/* client end checked as a device */
 #define PF_DEV_SERVER	0x02	/* server end checked as a device */
-#define PF_SEEN		0x04	/* slot in use */
+#define PF_DEFER	0x04	/* judged when the server answers */
 
 static const char *const kind_names[POLICY_KIND_MAX] = {
 	[POLICY_CAMERA_NON_RECORDER] = "camera-non-recorder",
@@ -58,6 +58,14 @@ struct policy {
 	uint32_t nslots;
 	uint16_t *raised;	/* per slot: 1 << kind */
 	uint8_t *flags;		/* per slot: PF_* */
+	uint8_t *gen;		/* per slot: bumped at release */
+	/* Flows waiting for their SYN's answer, oldest first. */
+	struct policy_wait {
+		uint64_t deadline;
+		uint32_t slot;
+		uint8_t gen;
+	} *wait;
+	uint32_t whead, wcount;
 	/* Resolved from the ruleset at (re)configuration. */
 	const struct rules_topology *t_camera, *t_internet, *t_secure;
 	const struct rules_topology *t_ports, *t_devices;
@@ -185,7 +193,10 @@ policy_new(const struct inventory *inv, const struct ruleset *rs,
 	pol->nslots = nslots;
 	pol->raised = calloc(nslots, sizeof(*pol->raised));
 	pol->flags = calloc(nslots, sizeof(*pol->flags));
-	if (pol->raised == NULL || pol->flags == NULL ||
+	pol->gen = calloc(nslots, sizeof(*pol->gen));
+	pol->wait = calloc(nslots, sizeof(*pol->wait));
+	if (pol->raised == NULL || pol->flags == NULL || pol->gen == NULL ||
+	    pol->wait == NULL ||
 	    configure(pol, inv, rs, pc) == -1) {
 		policy_free(pol);
 		return NULL;
@@ -200,6 +211,8 @@ policy_free(struct policy *pol)
 		return;
 	free(pol->raised);
 	free(pol->flags);
+	free(pol->gen);
+	free(pol->wait);
 	free(pol->named);
 	free(pol->enabled);
 	free(pol);
@@ -218,7 +231,49 @@ policy_flow_release(struct policy *pol, uint32_t slot)
 	if (slot < pol->nslots) {
 		pol->raised[slot] = 0;
 		pol->flags[slot] = 0;
+		pol->gen[slot]++;	/* its wait entry, if any, is stale */
 	}
+}
+
+int
+policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
+{
+	struct policy_wait *w;
+
+	while (pol->wcount > 0) {
+		w = &pol->wait[pol->whead];
+		if (w->deadline > now)
+			return 0;
+		pol->whead = (pol->whead + 1) % pol->nslots;
+		pol->wcount--;
+		/* Answered, ended or reused since: nothing to do. */
+		if (w->gen != pol->gen[w->slot] ||
+		    !(pol->flags[w->slot] & PF_DEFER))
+			continue;
+		*slot = w->slot;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Puts a flow that begins with a SYN on the wait list.  Returns 0, or -1
+ * when the list is full (a SYN flood): the flow is judged at once.
+ */
+static int
+defer_flow(struct policy *pol, uint32_t slot, uint64_t now)
+{
+	struct policy_wait *w;
+
+	if (pol->wcount == pol->nslots)
+		return -1;
+	w = &pol->wait[(pol->whead + pol->wcount) % pol->nslots];
+	w->deadline = now + POLICY_DEFER_USEC;
+	w->slot = slot;
+	w->gen = pol->gen[slot];
+	pol->wcount++;
+	pol->flags[slot] |= PF_DEFER;
+	return 0;
 }
 
 /* The roles of an end, 0 when it is not in the inventory. */
@@ -417,8 +472,12 @@ vinit(struct violation *v, const struct fctx *x, enum policy_kind k)
 	v->transport = x->f->proto;
 	v->vlan = x->f->vlan;
 	memcpy(v->protocol, x->proto, sizeof(v->protocol));
-	v->state = x->f->pkts[FLOW_S2C] > 0 ? POLICY_ESTABLISHED :
-	    POLICY_ATTEMPTED;
+	v->state = POLICY_ATTEMPTED;
+	if (x->f->pkts[FLOW_S2C] > 0)
+		v->state = x->f->proto == IPPROTO_TCP &&
+		    (x->f->tcp_flags[FLOW_S2C] & 0x04) &&	/* RST */
+		    !(x->f->tcp_flags[FLOW_S2C] & 0x02) ?	/* SYN */
+		    POLICY_REFUSED : POLICY_ESTABLISHED;
 	v->risk = x->r != NULL ? x->r->risk : 0;
 	v->host_name = x->r != NULL && x->r->host[0] ? x->r->host : NULL;
 }
@@ -846,6 +905,17 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 
 	if (slot >= pol->nslots)
 		return;
+	/*
+	 * A SYN without answer yet: wait for the answer (or the deadline)
+	 * to say established, refused or attempted.
+	 */
+	if (ev == POLICY_EV_NEW && f->pkts[FLOW_S2C] == 0 &&
+	    ((f->proto == IPPROTO_TCP && f->tcp_state == FLOW_TCP_SYN) ||
+	    (f->proto == IPPROTO_UDP &&
+	    !inventory_is_group(pol->inv, &f->addr[FLOW_S2C]))) &&
+	    defer_flow(pol, slot, f->last_ts) == 0)
+		return;
+	pol->flags[slot] &= (uint8_t)~PF_DEFER;
 	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.r = r;
