@@ -915,6 +915,9 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	    !inventory_is_group(pol->inv, &f->addr[FLOW_S2C]))) &&
 	    defer_flow(pol, slot, f->last_ts) == 0)
 		return;
+	/* Knowing the protocol does not end the wait for the answer. */
+	if (ev == POLICY_EV_CLASSIFIED && (pol->flags[slot] & PF_DEFER))
+		return;
 	pol->flags[slot] &= (uint8_t)~PF_DEFER;
 	memset(&x, 0, sizeof(x));
 	x.f = f;
