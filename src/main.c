@@ -146,7 +146,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL;
-	const char **files = NULL;
+	/* For the whole run: static, so early exits leave nothing behind. */
+	static const char **files;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
 	struct flowlog *fl = NULL;
 	struct alert_ctx *al;
