@@ -380,6 +380,9 @@ remote_close(struct sink *s)
 
 	if (r == NULL)
 		return;
+	/* A close_notify if the socket takes it now; no waiting at exit. */
+	if (r->tls != NULL)
+		gnutls_bye(r->tls, GNUTLS_SHUT_WR);
 	remote_disconnect(s, r);
 	if (r->cred != NULL)
 		gnutls_certificate_free_credentials(r->cred);
