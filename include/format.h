@@ -1,21 +1,60 @@
 /*
  * format.h - renders an alert as one line in an output syntax.  Every
- * string that came off the wire is escaped for that syntax here.
+ * string that came off the wire is escaped for that syntax here, and no
+ * control character reaches a line (but its final newline).
  */
 #ifndef VW_FORMAT_H
 #define VW_FORMAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "alert.h"
 
 enum format_kind {
 	FORMAT_TEXT = 0,	/* for a terminal */
 	FORMAT_JSON,		/* Elastic Common Schema, one object a line */
+	FORMAT_RFC5424,		/* structured data and a readable MSG */
+	FORMAT_CEF,		/* ArcSight Common Event Format */
+	FORMAT_LEEF,		/* IBM QRadar LEEF 2.0 */
 	FORMAT_MAX
 };
 
-/* The format named name ("text", "json"), or -1. */
+/* Alert severities 0..10, each mapped to a syslog severity (0..7). */
+#define FORMAT_SEVERITIES	11
+/* The private enterprise number of the SD-IDs unless configured. */
+#define FORMAT_ENTERPRISE	32473
+
+/*
+ * How a line is framed and labelled.  format_opts_defaults() fills in
+ * what format_alert() uses; the sinks change what their configuration
+ * says.  Strings are borrowed for the call.
+ */
+struct format_opts {
+	int header;		/* 1: an RFC 5424 header before the body */
+	int newline;		/* 1: end the line with '\n' */
+	int facility;		/* syslog facility 0..23 (LOG_LOCAL5 >> 3) */
+	uint8_t sevmap[FORMAT_SEVERITIES]; /* alert -> syslog severity */
+	uint32_t enterprise;	/* SD-ID enterprise number */
+	const char *hostname;	/* RFC 5424 HOSTNAME, NULL or "": "-" */
+	const char *app_name;	/* RFC 5424 APP-NAME ("vmswatch") */
+	const char *procid;	/* RFC 5424 PROCID, NULL or "": "-" */
+	const char *vendor;	/* CEF/LEEF vendor, product and version */
+	const char *product;
+	const char *version;
+	char leef_delim;	/* LEEF 2.0 attribute delimiter ('^') */
+};
+
+/*
+ * Defaults: no header, a newline, facility local5, the default severity
+ * map (>= 8 crit, 7 err, 5-6 warning, 3-4 notice, else info), enterprise
+ * 32473, app-name and product "vmswatch", LEEF delimiter '^'.
+ */
+void format_opts_defaults(struct format_opts *o);
+/* Syslog severity (0..7) of alert severity sev under o. */
+int format_syslog_severity(const struct format_opts *o, int sev);
+
+/* The format named name ("text", "json", "rfc5424", "cef", "leef"), or -1. */
 int format_lookup(const char *name);
 const char *format_name(enum format_kind);
 /*
@@ -24,6 +63,16 @@ const char *format_name(enum format_kind);
  */
 int format_alert(char *buf, size_t len, enum format_kind f,
     const struct alert *a);
+/*
+ * As format_alert(), framed and labelled by o.  With o->header the line
+ * is a whole RFC 5424 message: "<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID
+ * MSGID" (MSGID the violation kind) then the structured data of
+ * FORMAT_RFC5424 or "-", then the body (the readable MSG, the CEF or LEEF
+ * event, the JSON object or the text line).  Without it FORMAT_RFC5424 is
+ * the structured data and the MSG (for syslog(3), which adds a header).
+ */
+int format_alert_opts(char *buf, size_t len, enum format_kind f,
+    const struct alert *a, const struct format_opts *o);
 /* ISO 8601 UTC with microseconds into buf (at least 32 bytes). */
 char *format_time(unsigned long long ts, char *buf, size_t len);
 

@@ -133,3 +133,92 @@ escape_text(char *out, size_t len, const char *in, size_t inlen)
 	out[o] = '\0';
 	return o;
 }
+
+/* What one of the syntax escapers below escapes, and how. */
+struct escape_rules {
+	const char *reserved;	/* bytes written with a backslash before */
+	int cef_newlines;	/* '\n' '\r' as "\n" "\r" (CEF extension) */
+	const char *hex;	/* how "\x" is written in the syntax */
+	int delim;		/* a byte written in hex, or -1 (LEEF) */
+};
+
+static size_t
+escape_with(char *out, size_t len, const char *in, size_t inlen,
+    const struct escape_rules *r)
+{
+	const uint8_t *p = (const uint8_t *)in;
+	size_t o = 0, i = 0, n, rl;
+	char tmp[8];
+	const char *rep;
+
+	if (len == 0)
+		return 0;
+	while (i < inlen) {
+		rep = NULL;
+		n = 1;
+		if (r->cef_newlines && p[i] == '\n')
+			rep = "\\n";
+		else if (r->cef_newlines && p[i] == '\r')
+			rep = "\\r";
+		else if (p[i] < 0x20 || p[i] == 0x7f || p[i] == r->delim ||
+		    (p[i] >= 0x80 && (n = utf8_len(p + i, inlen - i)) == 0)) {
+			/* Inert and visible: the byte's value in hex. */
+			snprintf(tmp, sizeof(tmp), "%s%c%c", r->hex,
+			    hexdig[p[i] >> 4], hexdig[p[i] & 15]);
+			rep = tmp;
+			n = 1;
+		} else if (p[i] != 0 && strchr(r->reserved, p[i]) != NULL) {
+			tmp[0] = '\\';
+			tmp[1] = (char)p[i];
+			tmp[2] = '\0';
+			rep = tmp;
+		}
+		if (rep != NULL) {
+			rl = strlen(rep);
+			if (o + rl >= len)
+				break;
+			memcpy(out + o, rep, rl);
+			o += rl;
+		} else {
+			if (o + n >= len)
+				break;
+			memcpy(out + o, p + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+escape_sd(char *out, size_t len, const char *in, size_t inlen)
+{
+	static const struct escape_rules r = { "\"\\]", 0, "\\\\x", -1 };
+
+	return escape_with(out, len, in, inlen, &r);
+}
+
+size_t
+escape_cef_header(char *out, size_t len, const char *in, size_t inlen)
+{
+	static const struct escape_rules r = { "|\\", 0, "\\\\x", -1 };
+
+	return escape_with(out, len, in, inlen, &r);
+}
+
+size_t
+escape_cef_ext(char *out, size_t len, const char *in, size_t inlen)
+{
+	static const struct escape_rules r = { "=\\", 1, "\\\\x", -1 };
+
+	return escape_with(out, len, in, inlen, &r);
+}
+
+size_t
+escape_leef(char *out, size_t len, const char *in, size_t inlen, char delim)
+{
+	struct escape_rules r = { "\\", 0, "\\x", (uint8_t)delim };
+
+	return escape_with(out, len, in, inlen, &r);
+}

@@ -67,6 +67,59 @@ START_TEST(test_escape_text)
 }
 END_TEST
 
+START_TEST(test_escape_sd_rfc5424)
+{
+	const char *sni = "a\"] [x@1 y=\"z\n<13>1 fake\\";
+	char out[128];
+
+	/* RFC 5424 section 6.3.3: '"' '\\' ']' escaped; the newline as
+	 * "\\x0a" (a reader decodes "\x0a"). */
+	escape_sd(out, sizeof(out), sni, strlen(sni));
+	ck_assert_str_eq(out, "a\\\"\\] [x@1 y=\\\"z\\\\x0a<13>1 fake\\\\");
+}
+END_TEST
+
+START_TEST(test_escape_cef_header_and_ext)
+{
+	const char in[] = "a|b=c\\d\ne\rf\x01";
+	char out[128];
+
+	escape_cef_header(out, sizeof(out), in, sizeof(in) - 1);
+	ck_assert_str_eq(out, "a\\|b=c\\\\d\\\\x0ae\\\\x0df\\\\x01");
+	escape_cef_ext(out, sizeof(out), in, sizeof(in) - 1);
+	ck_assert_str_eq(out, "a|b\\=c\\\\d\\ne\\rf\\\\x01");
+}
+END_TEST
+
+START_TEST(test_escape_leef_delimiter)
+{
+	const char in[] = "a^b\tc\\d=e\xff";
+	char out[128];
+
+	escape_leef(out, sizeof(out), in, sizeof(in) - 1, '^');
+	ck_assert_str_eq(out, "a\\x5eb\\x09c\\\\d=e\\xff");
+	escape_leef(out, sizeof(out), in, sizeof(in) - 1, '|');
+	ck_assert_str_eq(out, "a^b\\x09c\\\\d=e\\xff");
+}
+END_TEST
+
+START_TEST(test_escape_syntax_utf8_and_truncation)
+{
+	const char in[] = "caf\xc3\xa9]";
+	char out[7];
+	size_t n;
+
+	/* Valid UTF-8 kept whole; an escape is never cut. */
+	n = escape_sd(out, sizeof(out), in, sizeof(in) - 1);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(out, "caf\xc3\xa9");
+	n = escape_sd(out, 5, in, sizeof(in) - 1);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(out, "caf");
+	ck_assert_uint_eq(escape_cef_ext(out, 0, in, 3), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -80,6 +133,10 @@ main(void)
 	tcase_add_test(tc, test_escape_json_embedded_nul);
 	tcase_add_test(tc, test_escape_json_truncation_whole_escapes);
 	tcase_add_test(tc, test_escape_text);
+	tcase_add_test(tc, test_escape_sd_rfc5424);
+	tcase_add_test(tc, test_escape_cef_header_and_ext);
+	tcase_add_test(tc, test_escape_leef_delimiter);
+	tcase_add_test(tc, test_escape_syntax_utf8_and_truncation);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,120 @@
+/*
+ * sink_file.c - the file sink: one line per alert appended to a file, or
+ * written to standard output for "-".  The file is reopened by name
+ * after SIGHUP, so logrotate can move it away and signal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sink_priv.h"
+
+struct file_sink {
+	int fd;
+	int is_stdout;
+};
+
+static int
+file_open_path(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+static int
+file_open(struct sink *s, const struct sink_conf *c, char *err, size_t errlen)
+{
+	struct file_sink *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (strcmp(c->path, "-") == 0) {
+		f->fd = STDOUT_FILENO;
+		f->is_stdout = 1;
+	} else if ((f->fd = file_open_path(c->path)) == -1) {
+		snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+		free(f);
+		return -1;
+	}
+	s->priv = f;
+	return 0;
+}
+
+/*
+ * Writes the whole line.  A pipe that does not drain (standard output to
+ * a stalled reader) is waited on in slices so that a flush can stop us.
+ */
+static int
+file_send(struct sink *s, int sev, const char *line, size_t len)
+{
+	struct file_sink *f = s->priv;
+	struct pollfd pfd;
+	size_t o = 0;
+	ssize_t r;
+
+	(void)sev;
+	if (f->fd == -1)
+		return SINK_RETRY;
+	while (o < len) {
+		pfd.fd = f->fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, SINK_SLICE_MS) == 0) {
+			if (sink_aborted(s))
+				return SINK_RETRY;
+			continue;
+		}
+		if ((r = write(f->fd, line + o, len - o)) == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			/* Disk full and the like: keep the line, back off. */
+			return SINK_RETRY;
+		}
+		o += (size_t)r;
+	}
+	return SINK_SENT;
+}
+
+static void
+file_reopen(struct sink *s)
+{
+	struct file_sink *f = s->priv;
+	int fd;
+
+	if (f->is_stdout)
+		return;
+	if ((fd = file_open_path(s->conf.path)) == -1) {
+		/* Keep writing to the old file rather than to nothing. */
+		log_warn("sink %s: reopen", s->name);
+		return;
+	}
+	if (f->fd != -1)
+		close(f->fd);
+	f->fd = fd;
+}
+
+static void
+file_close(struct sink *s)
+{
+	struct file_sink *f = s->priv;
+
+	if (f == NULL)
+		return;
+	if (!f->is_stdout && f->fd != -1)
+		close(f->fd);
+	free(f);
+	s->priv = NULL;
+}
+
+const struct sink_ops sink_file_ops = {
+	.name = "file",
+	.open = file_open,
+	.send = file_send,
+	.reopen = file_reopen,
+	.close = file_close,
+};

@@ -1,0 +1,470 @@
+/*
+ * check_sink.c - unit tests of the sinks: configuration parsing and its
+ * errors, the file sink and its reopen, delivery over TCP and UDP to a
+ * receiver in the test, and a dead receiver that must neither block the
+ * producer nor lose a line uncounted.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sink.h"
+
+static void
+mk_alert(struct alert *a, int i)
+{
+	static const uint8_t c4[4] = { 10, 1, 2, 3 }, s4[4] = { 10, 1, 9, 8 };
+
+	memset(a, 0, sizeof(*a));
+	a->kind = (enum policy_kind)(i % POLICY_KIND_MAX);
+	a->severity = i % 11;
+	snprintf(a->rule_id, sizeof(a->rule_id), "T-%06d", i);
+	strcpy(a->rule_name, "test rule");
+	a->ts = 1714557600000000ULL + (uint64_t)i;
+	addr_from_v4(&a->client.addr, c4);
+	addr_from_v4(&a->server.addr, s4);
+	a->client.port = 40000;
+	a->server.port = 80;
+	a->transport = IPPROTO_TCP;
+	strcpy(a->host_name, "a\"] [x@1 y=\"z\n<13>1 fake");
+	strcpy(a->reason, "a test");
+	a->count = 1;
+}
+
+/* Parses text as a configuration and its "sinks" list. */
+static int
+parse(const char *text, struct sink_conf **c, int *n, char *err,
+    size_t errlen)
+{
+	config_t cf;
+	int r;
+
+	config_init(&cf);
+	if (config_read_string(&cf, text) != CONFIG_TRUE) {
+		snprintf(err, errlen, "syntax: %s", config_error_text(&cf));
+		config_destroy(&cf);
+		return -1;
+	}
+	r = sink_conf_parse(config_lookup(&cf, "sinks"), "t.conf", c, n, err,
+	    errlen);
+	config_destroy(&cf);
+	return r;
+}
+
+static void
+check_sum(struct sinks *ss, int i, struct sink_stats *st)
+{
+	ck_assert_int_eq(sinks_stats(ss, i, st), 0);
+	ck_assert_uint_eq(st->generated, st->delivered + st->queued +
+	    st->dropped);
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A loopback socket of type on a free port; the port in *port. */
+static int
+listen_any(int type, uint16_t *port)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int fd;
+
+	fd = socket(AF_INET, type, 0);
+	ck_assert_int_ge(fd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	if (type == SOCK_STREAM)
+		ck_assert_int_eq(listen(fd, 4), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+START_TEST(test_sink_conf_parse_all_types)
+{
+	struct sink_conf *c;
+	char err[256];
+	int n;
+
+	ck_assert_msg(parse("sinks = ( { type = \"file\"; path = \"-\"; },\n"
+	    "{ type = \"syslog\"; facility = \"local3\"; format = \"cef\"; },\n"
+	    "{ type = \"remote\"; protocol = \"tcp\"; host = \"127.0.0.1\";"
+	    " queue = 5; enterprise = 99; leef_delimiter = \"~\";"
+	    " severity_map = [7,7,7,7,7,7,7,7,0,0,0]; } );", &c, &n, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(c[0].type, SINK_FILE);
+	ck_assert_int_eq(c[0].format, FORMAT_JSON);
+	ck_assert_int_eq(c[1].facility, 19);
+	ck_assert_int_eq(c[1].format, FORMAT_CEF);
+	ck_assert_int_eq(c[2].port, 514);
+	ck_assert_int_eq(c[2].queue, 5);
+	ck_assert_int_eq(c[2].enterprise, 99);
+	ck_assert_int_eq(c[2].leef_delim, '~');
+	ck_assert_int_eq(c[2].sevmap[10], 0);
+	ck_assert_int_eq(c[2].format, FORMAT_RFC5424);
+	free(c);
+	ck_assert(parse("sinks = ( { type = \"remote\"; protocol = \"tls\";"
+	    " host = \"x\"; } );", &c, &n, err, sizeof(err)) == 0);
+	ck_assert_int_eq(c[0].port, 6514);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_sink_conf_parse_errors)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "sinks = (\n{ type = \"file\"; path = \"-\"; colour = 1; } );",
+		    "t.conf:2: unknown key colour" },
+		{ "sinks = (\n{ type = \"pigeon\"; } );",
+		    "t.conf:2: type: unknown sink type pigeon" },
+		{ "sinks = (\n{ type = \"file\";\n format = \"xml\"; path = \"x\"; } );",
+		    "t.conf:3: format: unknown format xml" },
+		{ "sinks = (\n{ type = \"file\"; } );",
+		    "t.conf:2: file sink: path is missing" },
+		{ "sinks = ( { type = \"file\"; path = \"x\";\n host = \"h\"; } );",
+		    "t.conf:2: host: not a setting of a file sink" },
+		{ "sinks = ( { type = \"remote\"; host = \"h\";\n port = 70000; } );",
+		    "t.conf:2: port: 70000 is out of range 1..65535" },
+		{ "sinks = ( { type = \"remote\"; host = \"h\"; ca = \"/x\"; } );",
+		    "t.conf:1: ca, cert, key and server_name are settings" },
+		{ "sinks = ( { type = \"remote\"; protocol = \"tls\"; host = \"h\";"
+		    " cert = \"/etc/hostname\"; } );",
+		    "t.conf:1: cert and key go together" },
+		{ "sinks = ( { type = \"remote\"; protocol = \"tls\"; host = \"h\";"
+		    " ca = \"/nonexistent/ca.pem\"; } );",
+		    "t.conf:1: ca: cannot read /nonexistent/ca.pem" },
+		{ "sinks = ( { type = \"syslog\"; facility = \"local9\"; } );",
+		    "t.conf:1: facility: unknown facility local9" },
+		{ "sinks = ( { type = \"syslog\"; },\n { type = \"syslog\"; } );",
+		    "t.conf:2: only one syslog sink" },
+		{ "sinks = ( { type = \"file\"; path = \"-\"; queue = 0; } );",
+		    "t.conf:1: queue: 0 is out of range" },
+		{ "sinks = ( { type = \"file\"; path = \"-\";"
+		    " severity_map = [1, 2]; } );",
+		    "t.conf:1: severity_map: 11 syslog severities" },
+		{ "sinks = ( { type = \"file\"; path = \"-\";"
+		    " leef_delimiter = \"=\"; } );",
+		    "t.conf:1: leef_delimiter: one printable character" },
+		{ "sinks = { a = 1; };", "t.conf:1: sinks: a list of groups" },
+	};
+	struct sink_conf *c;
+	char err[256];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_msg(parse(bad[i].text, &c, &n, err, sizeof(err)) ==
+		    -1, "accepted: %s", bad[i].text);
+		ck_assert_msg(strncmp(err, bad[i].err, strlen(bad[i].err)) ==
+		    0, "got \"%s\", want \"%s\"", err, bad[i].err);
+		ck_assert_ptr_null(c);
+	}
+}
+END_TEST
+
+static int
+count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c, n = 0;
+
+	if (f == NULL)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+START_TEST(test_sink_file_lines_and_reopen)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256], moved[300];
+	struct sink_conf c[2];
+	struct sink_stats st;
+	struct sinks *ss;
+	struct alert a;
+	int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	sink_conf_defaults(&c[0], SINK_FILE);
+	snprintf(c[0].path, sizeof(c[0].path), "%s", path);
+	/* A second sink alike shares the rendering: same bytes. */
+	c[1] = c[0];
+	snprintf(c[1].path, sizeof(c[1].path), "%s/copy.json", dir);
+	ss = sinks_new(c, 2);
+	ck_assert_ptr_nonnull(ss);
+	for (i = 0; i < 10; i++) {
+		mk_alert(&a, i);
+		sinks_alert(ss, &a);
+	}
+	/* Wait for the sender, then rotate as logrotate does. */
+	for (i = 0; i < 200 && count_lines(path) < 10; i++)
+		usleep(10000);
+	ck_assert_int_eq(count_lines(path), 10);
+	ck_assert_int_eq(rename(path, moved), 0);
+	sinks_reopen(ss);
+	for (i = 10; i < 15; i++) {
+		mk_alert(&a, i);
+		sinks_alert(ss, &a);
+	}
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	ck_assert_int_eq(count_lines(moved), 10);
+	ck_assert_int_eq(count_lines(path), 5);
+	snprintf(moved, sizeof(moved), "%s/copy.json", dir);
+	ck_assert_int_eq(count_lines(moved), 15);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.generated, 15);
+	ck_assert_uint_eq(st.delivered, 15);
+	/* After the flush lines are dropped, and counted. */
+	sinks_alert(ss, &a);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.dropped, 1);
+	sinks_free(ss);
+	unlink(path);
+	unlink(moved);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	unlink(moved);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_sink_dead_tcp_never_blocks)
+{
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	struct alert a;
+	long long t0, t1, dt, worst = 0;
+	uint16_t port;
+	int fd, i;
+
+	/* A port that was just free and has no listener now. */
+	fd = listen_any(SOCK_DGRAM, &port);
+	close(fd);
+	sink_conf_defaults(&c, SINK_REMOTE);
+	c.protocol = SINK_TCP;
+	snprintf(c.host, sizeof(c.host), "127.0.0.1");
+	c.port = port;
+	c.queue = 100;
+	c.backoff_min_ms = 10;
+	c.backoff_max_ms = 40;
+	ss = sinks_new(&c, 1);
+	ck_assert_ptr_nonnull(ss);
+	mk_alert(&a, 1);
+	t0 = now_ms();
+	for (i = 0; i < 100000; i++) {
+		t1 = now_ms();
+		sinks_alert(ss, &a);
+		if (now_ms() - t1 > worst)
+			worst = now_ms() - t1;
+		if (i % 10000 == 0)
+			check_sum(ss, 0, &st);
+	}
+	dt = now_ms() - t0;
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.generated, 100000);
+	ck_assert_uint_eq(st.delivered, 0);
+	ck_assert_uint_le(st.queued, 100);
+	ck_assert_uint_ge(st.dropped, 100000 - 100);
+	/*
+	 * Never blocked: no call waited for the connect attempts or the
+	 * back-off (the bound on the total is loose for sanitizer builds).
+	 */
+	ck_assert_msg(worst < 250, "one alert took %lld ms", worst);
+	ck_assert_msg(dt < 30000, "100000 alerts took %lld ms", dt);
+	usleep(100000);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_gt(st.failures, 1);	/* it kept trying */
+	t0 = now_ms();
+	sinks_flush(ss, 100);
+	ck_assert_int_lt(now_ms() - t0, 1000);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.dropped, 100000);
+	sinks_free(ss);
+}
+END_TEST
+
+struct rx {
+	int lfd;
+	int frames;
+	int bad;
+};
+
+/* Reads RFC 6587 octet-counted frames until the sender closes. */
+static void *
+rx_main(void *arg)
+{
+	struct rx *rx = arg;
+	char buf[65536];
+	size_t have = 0, len, hl;
+	ssize_t n;
+	char *sp;
+	int fd;
+
+	fd = accept(rx->lfd, NULL, NULL);
+	if (fd == -1)
+		return NULL;
+	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		have += (size_t)n;
+		for (;;) {
+			if ((sp = memchr(buf, ' ', have)) == NULL)
+				break;
+			len = strtoul(buf, NULL, 10);
+			hl = (size_t)(sp - buf) + 1;
+			if (have < hl + len)
+				break;
+			if (len == 0 || buf[hl] != '<' ||
+			    memchr(buf + hl, '\n', len) != NULL)
+				rx->bad++;
+			rx->frames++;
+			memmove(buf, buf + hl + len, have - hl - len);
+			have -= hl + len;
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+START_TEST(test_sink_tcp_octet_counting_delivers_all)
+{
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	struct alert a;
+	struct rx rx = { 0, 0, 0 };
+	pthread_t t;
+	uint16_t port;
+	int i;
+
+	rx.lfd = listen_any(SOCK_STREAM, &port);
+	pthread_create(&t, NULL, rx_main, &rx);
+	sink_conf_defaults(&c, SINK_REMOTE);
+	c.protocol = SINK_TCP;
+	c.format = FORMAT_CEF;
+	snprintf(c.host, sizeof(c.host), "127.0.0.1");
+	c.port = port;
+	c.queue = 2000;
+	ss = sinks_new(&c, 1);
+	ck_assert_ptr_nonnull(ss);
+	for (i = 0; i < 1000; i++) {
+		mk_alert(&a, i);
+		sinks_alert(ss, &a);
+	}
+	ck_assert_uint_eq(sinks_flush(ss, 10000), 0);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.delivered, 1000);
+	ck_assert_uint_eq(st.connects, 1);
+	sinks_free(ss);		/* closes the connection: rx ends */
+	pthread_join(t, NULL);
+	close(rx.lfd);
+	ck_assert_int_eq(rx.frames, 1000);
+	ck_assert_int_eq(rx.bad, 0);
+}
+END_TEST
+
+START_TEST(test_sink_udp_one_datagram_each)
+{
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	struct alert a;
+	struct pollfd pfd;
+	char buf[9000];
+	uint16_t port;
+	int fd, i, got = 0;
+	ssize_t n;
+
+	fd = listen_any(SOCK_DGRAM, &port);
+	sink_conf_defaults(&c, SINK_REMOTE);
+	c.protocol = SINK_UDP;
+	c.format = FORMAT_LEEF;
+	snprintf(c.host, sizeof(c.host), "127.0.0.1");
+	snprintf(c.hostname, sizeof(c.hostname), "sensor");
+	c.port = port;
+	ss = sinks_new(&c, 1);
+	ck_assert_ptr_nonnull(ss);
+	for (i = 0; i < 50; i++) {
+		mk_alert(&a, i);
+		sinks_alert(ss, &a);
+	}
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.delivered, 50);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 500) == 1 &&
+	    (n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		ck_assert_ptr_null(memchr(buf, '\n', (size_t)n));
+		ck_assert_msg(strstr(buf, " sensor vmswatch ") != NULL &&
+		    strstr(buf, " - LEEF:2.0|vmswatch|") != NULL, "%s", buf);
+		got++;
+	}
+	ck_assert_int_eq(got, 50);
+	sinks_free(ss);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_sink_tls_bad_ca_fails_at_start)
+{
+	struct sink_conf c;
+
+	sink_conf_defaults(&c, SINK_REMOTE);
+	c.protocol = SINK_TLS;
+	snprintf(c.host, sizeof(c.host), "127.0.0.1");
+	c.port = 6514;
+	snprintf(c.ca, sizeof(c.ca), "/etc/hostname");	/* not a PEM */
+	ck_assert_ptr_null(sinks_new(&c, 1));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("sink");
+	TCase *tc = tcase_create("sink");
+	SRunner *sr;
+	int nf;
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_sink_conf_parse_all_types);
+	tcase_add_test(tc, test_sink_conf_parse_errors);
+	tcase_add_test(tc, test_sink_file_lines_and_reopen);
+	tcase_add_test(tc, test_sink_dead_tcp_never_blocks);
+	tcase_add_test(tc, test_sink_tcp_octet_counting_delivers_all);
+	tcase_add_test(tc, test_sink_udp_one_datagram_each);
+	tcase_add_test(tc, test_sink_tls_bad_ca_fails_at_start);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
