@@ -14,6 +14,7 @@
 #include "inventory.h"
 #include "policy.h"
 #include "rules.h"
+#include "sink.h"
 
 struct conf {
 	char *path;			/* file it was read from, or NULL */
@@ -30,6 +31,8 @@ struct conf {
 	struct ruleset *rs;		/* NULL when no rules file is named */
 	char **enabled;			/* rule ids enabled by the site */
 	struct policy_conf pc;
+	struct sink_conf *sinks;	/* where alerts go (besides stdout) */
+	int nsinks;
 };
 
 /*

@@ -346,6 +346,14 @@ conf_load(const char *path, char *err, size_t errlen)
 		if (strcmp(name, "inventory") == 0 ||
 		    strcmp(name, "rules") == 0 || strcmp(name, "policy") == 0)
 			continue;	/* below, once the rest is known */
+		if (strcmp(name, "sinks") == 0) {
+			char serr[4096];
+
+			if (sink_conf_parse(s, path, &c->sinks, &c->nsinks,
+			    serr, sizeof(serr)) == -1)
+				conf_append(&e, serr);
+			continue;
+		}
 		if (!conf_known_section(name)) {
 			conf_error(&e, path, line, "unknown key %s", name);
 			continue;
@@ -395,5 +403,6 @@ conf_free(struct conf *c)
 	strv_free(c->enabled, c->pc.nenabled);
 	inventory_free(c->inv);
 	rules_free(c->rs);
+	free(c->sinks);
 	free(c);
 }

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "flowlog.h"
 #include "format.h"
+#include "sink.h"
 #include "log.h"
 #include "pipeline.h"
 #include "summary.h"
@@ -30,6 +31,7 @@
 struct out {
 	enum format_kind fmt;
 	uint64_t lines, errors;
+	struct sinks *sinks;	/* the configured sinks too, if any */
 	char buf[16384];
 };
 
@@ -44,7 +46,12 @@ out_alert(const struct alert *a, void *arg)
 		o->errors++;
 	else
 		o->lines++;
+	if (o->sinks != NULL)
+		sinks_alert(o->sinks, a);
 }
+
+/* Seconds the sinks get at exit to deliver what they still hold. */
+#define SINKS_FLUSH_MS	5000
 
 static void
 usage(FILE *out)
@@ -232,6 +239,12 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 2;
 	}
+	if (conf->nsinks > 0 &&
+	    (out.sinks = sinks_new(conf->sinks, conf->nsinks)) == NULL) {
+		flowlog_close(fl);
+		conf_free(conf);
+		return 2;
+	}
 	if ((al = alert_new(&conf->alert, out_alert, &out)) == NULL) {
 		log_warnx("cannot create the alert stage");
 		flowlog_close(fl);
@@ -259,6 +272,16 @@ main(int argc, char *argv[])
 		log_warnx("standard output: %llu alerts not written",
 		    (unsigned long long)out.errors);
 		rc = 2;
+	}
+	if (out.sinks != NULL) {
+		char line[4096];
+
+		/* What could not be delivered is counted in the line. */
+		sinks_flush(out.sinks, SINKS_FLUSH_MS);
+		if (!quiet)
+			fprintf(stderr, "%-16s %s\n", "sinks",
+			    sinks_stats_fmt(out.sinks, line, sizeof(line)));
+		sinks_free(out.sinks);
 	}
 	if (!quiet)
 		summary_print(stderr, pl, al, now_secs() - t0);
