@@ -151,6 +151,19 @@ n=300
 grep '^final' formats.out
 grep '^final' formats.out | grep -v "generated=$n delivered=$n queued=0 dropped=0" &&
 	fail "not everything delivered"
+# Delivered means written to the socket: give rsyslog (at most 20 s) to
+# read and write out all of it before it is stopped.
+for i in $(seq 200); do
+	all=1
+	for tag in vw-udp-rfc5424:udp vw-udp-cef:udp vw-tcp-rfc5424:tcp \
+	    vw-tcp-leef:tcp vw-tcp-json:tcp vw-tls-rfc5424:tls vw-tls-cef:tls \
+	    vw-tls-leef:tls vw-tls-json:tls; do
+		f="${tag##*:}.log"
+		[ "$(grep -c "${tag%%:*}" "$f" 2>/dev/null)" -ge $n ] || all=0
+	done
+	[ $all -eq 1 ] && break
+	sleep 0.1
+done
 stop_rs
 $check $n udp.log:vw-udp-rfc5424:rfc5424 udp.log:vw-udp-cef:cef \
     tcp.log:vw-tcp-rfc5424:rfc5424 tcp.log:vw-tcp-leef:leef \
