@@ -331,7 +331,13 @@ sinks_new(const struct sink_conf *c, int n)
 		}
 		s->ops = ops[c[i].type];
 		format_opts_defaults(&ss->fo[i]);
-		ss->fo[i].header = c[i].type == SINK_REMOTE;
+		/*
+		 * A receiver needs the RFC 5424 header whatever the body; a
+		 * file gets bare lines, but an RFC 5424 message is not one
+		 * without its header.  syslog(3) writes its own.
+		 */
+		ss->fo[i].header = c[i].type == SINK_REMOTE ||
+		    (c[i].type == SINK_FILE && c[i].format == FORMAT_RFC5424);
 		ss->fo[i].newline = c[i].type == SINK_FILE;
 		ss->fo[i].facility = c[i].facility;
 		memcpy(ss->fo[i].sevmap, c[i].sevmap, sizeof(c[i].sevmap));
