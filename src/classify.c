@@ -395,6 +395,27 @@ classify_wanted(const struct pkt *p)
 	return (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)) != 0;
 }
 
+/* Families whose later packets carry evidence the policy uses. */
+static int
+classify_extra_wanted(const struct classify_result *r)
+{
+	struct classify_result d = *r;
+
+	d.state = CLASSIFY_DETECTED;
+	switch (classify_family(&d)) {
+	case CLASSIFY_FAM_TLS:
+	case CLASSIFY_FAM_TELNET:
+	case CLASSIFY_FAM_FTP:
+	case CLASSIFY_FAM_MAIL:
+	case CLASSIFY_FAM_SMTP:
+	case CLASSIFY_FAM_SMTPS:
+	case CLASSIFY_FAM_OTHER:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int
 classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
     const struct pkt *p, int dir)
@@ -432,8 +453,13 @@ classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
 	    proto.app_protocol != NDPI_PROTOCOL_UNKNOWN) {
 		classify_set_proto(c, r, proto);
 		s->flags |= SLOT_F_DETECTED;
-		/* nDPI may want a few more packets: certificate, host, risks. */
+		/*
+		 * nDPI may want a few more packets: they are worth it where
+		 * they carry evidence (a TLS certificate, a login), not for
+		 * an HTTP or DNS response.
+		 */
 		if (r->dpi_packets < c->conf.max_packets &&
+		    classify_extra_wanted(r) &&
 		    ndpi_extra_dissection_possible(c->mod, nf))
 			return 0;
 		classify_finish(c, slot, CLASSIFY_DETECTED);
