@@ -36,6 +36,7 @@ struct alert_ctx {
 	uint32_t qhead, qtail;
 	double tokens;
 	uint64_t tokens_ts;
+	uint64_t now;		/* latest packet time seen */
 	struct alert_stats st;
 };
 
@@ -284,6 +285,8 @@ alert_violation(const struct violation *v, void *arg)
 	uint32_t h, i;
 
 	al->st.violations++;
+	if (v->ts > al->now)
+		al->now = v->ts;
 	alert_from(&a, v);
 	h = key_hash(&a);
 	for (i = al->bucket[h & al->mask]; i != NIL; i = al->e[i].hnext) {
@@ -333,6 +336,8 @@ alert_expire(struct alert_ctx *al, uint64_t now)
 	uint64_t w = (uint64_t)al->conf.window * 1000000u;
 	uint32_t i;
 
+	if (now > al->now)
+		al->now = now;
 	while ((i = al->qhead) != NIL && al->e[i].start + w <= now) {
 		close_window(al, i, now);
 		drop_entry(al, i);
@@ -344,8 +349,9 @@ alert_flush(struct alert_ctx *al)
 {
 	uint32_t i;
 
+	/* Summaries at the end are as of the last packet time seen. */
 	while ((i = al->qhead) != NIL) {
-		close_window(al, i, al->tokens_ts);
+		close_window(al, i, al->now);
 		drop_entry(al, i);
 	}
 }

@@ -673,9 +673,12 @@ check_camera(struct policy *pol, struct fctx *x)
 	}
 }
 
-/* Returns 1 when internet-exposure applies (raised now or before). */
+/*
+ * Returns 1 when internet-exposure applies (raised now or before).  For
+ * the documented exception, *doc is set to the rule that documents it.
+ */
 static int
-check_internet(struct policy *pol, struct fctx *x)
+check_internet(struct policy *pol, struct fctx *x, const struct rule **doc)
 {
 	const struct policy_end *vms, *net;
 	uint64_t vmsroles;
@@ -700,8 +703,10 @@ check_internet(struct policy *pol, struct fctx *x)
 		match_port(pol, x->sroles, ROLE_SET_ALL, x->f->proto,
 		    x->s.port, CLASSIFY_FAM_NONE, &m);
 		for (i = 0; m.allowed && i < pol->t_internet->nrules; i++)
-			if (pol->t_internet->rules[i] == m.allowed)
+			if (pol->t_internet->rules[i] == m.allowed) {
+				*doc = m.allowed;
 				return 0;
+			}
 	}
 	vinit(&v, x, POLICY_INTERNET_EXPOSURE);
 	vtopo(&v, pol->t_internet, "XP-TOPO-INTERNET");
@@ -720,9 +725,14 @@ check_internet(struct policy *pol, struct fctx *x)
 	return 1;
 }
 
-/* The port-based and protocol-based kinds of a flow between two ends. */
+/*
+ * The port-based and protocol-based kinds of a flow between two ends.
+ * internet: an exposure was raised (the protocol is not judged again);
+ * inet_doc: the rule documenting an Internet client's flow, or NULL.
+ */
 static void
-check_ports(struct policy *pol, struct fctx *x, int internet)
+check_ports(struct policy *pol, struct fctx *x, int internet,
+    const struct rule *inet_doc)
 {
 	struct match m;
 	const struct rule *r;
@@ -730,6 +740,9 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 	int maybe = 0, cam, vmspair, hosts, asdoc;
 	uint8_t t = x->f->proto;
+	/* The protocol DPI recognised; NULL for guesses and unknowns. */
+	const char *pname = x->fam != CLASSIFY_FAM_NONE && x->proto[0] ?
+	    x->proto : NULL;
 
 	if (x->cgroup || x->sgroup || (t != IPPROTO_TCP && t != IPPROTO_UDP))
 		return;
@@ -750,8 +763,12 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 	hosts = x->c.host != NULL && x->s.host != NULL;
 	vmspair = (x->croles & pol->vms_roles) && (x->sroles & pol->vms_roles);
 
-	/* Local-only: never between two different hosts. */
-	if (m.allowed == NULL && m.local != NULL &&
+	/*
+	 * Local-only: never between two different hosts.  A port the guide
+	 * also documents on the wire (LPR 22334 for the event server) is
+	 * undocumented for other clients, not local-only.
+	 */
+	if (m.allowed == NULL && m.local != NULL && m.port_rule == NULL &&
 	    addr_cmp(&x->c.addr, &x->s.addr) != 0) {
 		vinit(&v, x, POLICY_LOCAL_ONLY_PORT);
 		vrule(&v, m.local);
@@ -763,7 +780,7 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 		return;
 	}
 
-	r = m.allowed;
+	r = m.allowed != NULL ? m.allowed : inet_doc;
 	if (r == NULL && m.port_rule == NULL && vmspair && !cam) {
 		r = match_changed(pol, x->sroles, x->croles, t, x->fam,
 		    &maybe);
@@ -830,8 +847,14 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 	    !(m.port_rule->flags & RULES_F_CLEARTEXT) &&
 	    m.port_rule->protocol != RULES_P_TCP &&
 	    proto_compatible(m.port_rule->protocol, x->fam);
+	/*
+	 * A port documented as cleartext is a finding when it carries its
+	 * protocol or one DPI could not name, not when DPI shows another
+	 * (TLS or SSH on 80: that is a protocol mismatch).
+	 */
 	if ((r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
-	    x->fam != CLASSIFY_FAM_TLS && x->fam != CLASSIFY_FAM_SMTPS) ||
+	    (x->fam == CLASSIFY_FAM_NONE || fam_cleartext(x->fam) ||
+	    proto_compatible(r->protocol, x->fam))) ||
 	    (fam_cleartext(x->fam) && ((r != NULL &&
 	    proto_secure(r->protocol)) || cam ||
 	    (r == NULL && hosts && !asdoc)))) {
@@ -844,7 +867,7 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 		if (r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
 		    r->secure_alternative != NULL)
 			vreason(&v, "cleartext %s to %s on %u/%s; the secure "
-			    "variant is %s (%u/%s)", x->proto[0] ? x->proto :
+			    "variant is %s (%u/%s)", pname ? pname :
 			    rules_proto_name(r->protocol),
 			    end_label(&x->s, b, sizeof(b)), x->s.port,
 			    rules_transport_name(t),
@@ -854,7 +877,8 @@ check_ports(struct policy *pol, struct fctx *x, int internet)
 			    r->secure_alternative->transport));
 		else
 			vreason(&v, "cleartext %s between %s and %s on %u/%s",
-			    x->proto[0] ? x->proto : "protocol",
+			    pname ? pname : r != NULL ?
+			    rules_proto_name(r->protocol) : "protocol",
 			    end_label(&x->c, a, sizeof(a)),
 			    end_label(&x->s, b, sizeof(b)), x->s.port,
 			    rules_transport_name(t));
@@ -900,6 +924,7 @@ void
 policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
     const struct classify_result *r, enum policy_event ev)
 {
+	const struct rule *inet_doc = NULL;
 	struct fctx x;
 	int internet;
 
@@ -942,8 +967,13 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	if (f->pkts[FLOW_S2C] > 0)
 		check_device(pol, &x, 1);
 	check_camera(pol, &x);
-	internet = check_internet(pol, &x);
-	check_ports(pol, &x, internet || x.c.internet || x.s.internet);
+	internet = check_internet(pol, &x, &inet_doc);
+	/*
+	 * An Internet flow that is already an exposure is not judged again
+	 * for its protocol; the documented one (the DMZ mobile server's
+	 * HTTPS) is, like any other documented flow.
+	 */
+	check_ports(pol, &x, internet, inet_doc);
 	if (x.final)
 		check_risks(pol, &x);
 }

@@ -1,0 +1,526 @@
+/*
+ * check_inventory.c - unit tests of inventory.c: a valid site file (zones,
+ * hosts, lookups by address, MAC, zone and VLAN, longest-prefix zones,
+ * the Internet and group tests, a router known by its MACs alone) and
+ * every load error with its exact "file:line: problem".
+ *
+ * Files are written one entry per line so that each test knows the line
+ * of every setting.
+ */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "inventory.h"
+#include "role.h"
+
+static char tmpdir[256];
+
+static int
+rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+tmp_setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_inventory.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+}
+
+static void
+tmp_teardown(void)
+{
+	nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes text to tmpdir/name; the path goes to path. */
+static void
+tmp_write(const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static struct addr
+A(const char *s)
+{
+	struct addr a;
+
+	ck_assert_int_eq(addr_parse(s, &a), 0);
+	return a;
+}
+
+static const uint8_t mac_ms01[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x0a };
+static const uint8_t mac_cam1[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x01 };
+static const uint8_t mac_uplink[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+static const uint8_t mac_other[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+
+/* Lines: zones 3-7, hosts 10-13. */
+static const char good_text[] =
+    "site = \"inventory-test\";\n"					/* 1 */
+    "zones = (\n"							/* 2 */
+    "  { name = \"servers\"; purpose = \"server\"; networks = [ \"192.168.10.0/24\" ]; vlans = [ 10 ]; },\n"
+    "  { name = \"cameras\"; purpose = \"camera\"; networks = [ \"192.168.50.0/24\", \"192.168.51.0/24\" ]; vlans = [ 50, 51 ]; },\n"
+    "  { name = \"core\"; purpose = \"infrastructure\"; networks = [ \"192.168.0.0/16\" ]; },\n"
+    "  { name = \"dmz\"; purpose = \"dmz\"; networks = [ \"203.0.113.0/24\" ]; },\n"
+    "  { name = \"lab6\"; networks = [ \"fd00:10::/64\" ]; }\n"	/* 7 */
+    ");\n"								/* 8 */
+    "hosts = (\n"							/* 9 */
+    "  { name = \"ms01\"; addresses = [ \"192.168.10.10\", \"fd00:10::10\" ]; macs = [ \"00:15:5d:6e:00:0a\" ]; roles = [ \"management_server\", \"event_server\" ]; },\n"
+    "  { name = \"cam1\"; address = \"192.168.50.101\"; mac = \"00:11:22:33:44:01\"; role = \"camera\"; },\n"
+    "  { name = \"sc01\"; address = \"192.168.7.31\"; roles = [ \"smart_client\" ]; description = \"operator desk\"; },\n"
+    "  { name = \"uplink\"; macs = [ \"00:00:5e:00:01:01\" ]; router = true; }\n"
+    ");\n";
+
+static struct inventory *
+load_good(char *path, size_t len)
+{
+	struct inventory *inv;
+	char err[2048];
+
+	tmp_write("good.conf", good_text, path, len);
+	inv = inventory_load(path, err, sizeof(err));
+	ck_assert_msg(inv != NULL, "good inventory does not load:\n%s", err);
+	ck_assert_str_eq(err, "");
+	return inv;
+}
+
+START_TEST(test_inventory_good_counts_and_zones)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	const struct inventory_zone *z;
+
+	ck_assert_uint_eq(inventory_host_count(inv), 4);
+	ck_assert_uint_eq(inventory_zone_count(inv), 5);
+	z = inventory_zone_get(inv, 1);
+	ck_assert_str_eq(z->name, "cameras");
+	ck_assert_int_eq(z->purpose, INV_PURPOSE_CAMERA);
+	ck_assert_uint_eq(z->nnets, 2);
+	ck_assert_uint_eq(z->nvlans, 2);
+	ck_assert_uint_eq(z->vlans[1], 51);
+	ck_assert_str_eq(z->file, path);
+	ck_assert_int_eq(z->line, 4);
+	ck_assert_int_eq(inventory_zone_get(inv, 4)->purpose,
+	    INV_PURPOSE_OTHER);
+	ck_assert_ptr_null(inventory_zone_get(inv, 5));
+	ck_assert_str_eq(inventory_purpose_name(INV_PURPOSE_DMZ), "dmz");
+	ck_assert_str_eq(inventory_purpose_name(INV_PURPOSE_INFRA),
+	    "infrastructure");
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_good_host_by_address)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	struct addr a4 = A("192.168.10.10"), a6 = A("fd00:10::10");
+	struct addr none = A("192.168.10.99");
+	const struct inventory_host *h = inventory_host(inv, &a4);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(h->name, "ms01");
+	ck_assert_uint_eq(h->roles, ROLE_BIT(ROLE_MANAGEMENT_SERVER) |
+	    ROLE_BIT(ROLE_EVENT_SERVER));
+	ck_assert_uint_eq(h->naddrs, 2);
+	ck_assert_uint_eq(h->nmacs, 1);
+	ck_assert_str_eq(h->zone->name, "servers");
+	ck_assert_int_eq(h->router, 0);
+	ck_assert_str_eq(h->file, path);
+	ck_assert_int_eq(h->line, 10);
+	ck_assert_ptr_eq(inventory_host(inv, &a6), h);
+	ck_assert_ptr_null(inventory_host(inv, &none));
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_good_host_by_mac)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	const struct inventory_host *ms, *cam;
+
+	ms = inventory_host_by_mac(inv, mac_ms01);
+	cam = inventory_host_by_mac(inv, mac_cam1);
+	ck_assert_str_eq(ms->name, "ms01");
+	ck_assert_str_eq(cam->name, "cam1");
+	ck_assert_uint_eq(cam->roles, ROLE_BIT(ROLE_CAMERA));
+	ck_assert_ptr_null(inventory_host_by_mac(inv, mac_other));
+	ck_assert_int_eq(inventory_host_has_mac(cam, mac_cam1), 1);
+	ck_assert_int_eq(inventory_host_has_mac(cam, mac_other), 0);
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_host_without_macs_accepts_any)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	struct addr a = A("192.168.7.31");
+	const struct inventory_host *sc = inventory_host(inv, &a);
+
+	ck_assert_str_eq(sc->name, "sc01");
+	ck_assert_uint_eq(sc->nmacs, 0);
+	ck_assert_int_eq(inventory_host_has_mac(sc, mac_other), 1);
+	/* In the /16 of core: the zone of its address. */
+	ck_assert_str_eq(sc->zone->name, "core");
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_router_with_macs_only)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	const struct inventory_host *up = inventory_host_by_mac(inv,
+	    mac_uplink);
+
+	ck_assert_ptr_nonnull(up);
+	ck_assert_str_eq(up->name, "uplink");
+	ck_assert_int_eq(up->router, 1);
+	ck_assert_uint_eq(up->naddrs, 0);
+	ck_assert_uint_eq(up->roles, 0);
+	ck_assert_ptr_null(up->zone);
+	ck_assert_int_eq(up->line, 13);
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_zone_longest_prefix)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	struct addr srv = A("192.168.10.99"), cam = A("192.168.51.7");
+	struct addr core = A("192.168.7.1"), out = A("10.0.0.1");
+	struct addr v6 = A("fd00:10::99");
+
+	/* 192.168.10.0/24 (servers) beats 192.168.0.0/16 (core). */
+	ck_assert_str_eq(inventory_zone(inv, &srv)->name, "servers");
+	ck_assert_str_eq(inventory_zone(inv, &cam)->name, "cameras");
+	ck_assert_str_eq(inventory_zone(inv, &core)->name, "core");
+	ck_assert_str_eq(inventory_zone(inv, &v6)->name, "lab6");
+	ck_assert_ptr_null(inventory_zone(inv, &out));
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_zone_by_vlan)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+
+	ck_assert_str_eq(inventory_zone_vlan(inv, 10)->name, "servers");
+	ck_assert_str_eq(inventory_zone_vlan(inv, 51)->name, "cameras");
+	ck_assert_ptr_null(inventory_zone_vlan(inv, 99));
+	ck_assert_ptr_null(inventory_zone_vlan(inv, 0));
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_is_internet)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	struct addr doc = A("192.0.2.1"), priv = A("10.1.2.3");
+	struct addr shared = A("100.64.1.1"), ll = A("fe80::1");
+	struct addr ula = A("fd00::1"), doc6 = A("2001:db8::1");
+	struct addr mdns = A("224.0.0.251"), dmz = A("203.0.113.9");
+	struct addr pub = A("203.0.114.9");
+
+	ck_assert_int_eq(inventory_is_internet(inv, &doc), 1);
+	ck_assert_int_eq(inventory_is_internet(inv, &priv), 0);
+	ck_assert_int_eq(inventory_is_internet(inv, &shared), 0);
+	ck_assert_int_eq(inventory_is_internet(inv, &ll), 0);
+	ck_assert_int_eq(inventory_is_internet(inv, &ula), 0);
+	ck_assert_int_eq(inventory_is_internet(inv, &doc6), 1);
+	ck_assert_int_eq(inventory_is_internet(inv, &mdns), 0);
+	/* Public, but a zone of the site: not the Internet. */
+	ck_assert_int_eq(inventory_is_internet(inv, &dmz), 0);
+	ck_assert_int_eq(inventory_is_internet(inv, &pub), 1);
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_is_group)
+{
+	char path[512];
+	struct inventory *inv = load_good(path, sizeof(path));
+	struct addr mdns = A("224.0.0.251"), dbc = A("192.168.50.255");
+	struct addr bc = A("255.255.255.255"), host = A("192.168.50.101");
+	struct addr core_bc = A("192.168.255.255"), mid = A("192.168.50.254");
+	struct addr ff02 = A("ff02::1");
+
+	ck_assert_int_eq(inventory_is_group(inv, &mdns), 1);
+	ck_assert_int_eq(inventory_is_group(inv, &dbc), 1);
+	ck_assert_int_eq(inventory_is_group(inv, &bc), 1);
+	ck_assert_int_eq(inventory_is_group(inv, &core_bc), 1);
+	ck_assert_int_eq(inventory_is_group(inv, &ff02), 1);
+	ck_assert_int_eq(inventory_is_group(inv, &host), 0);
+	ck_assert_int_eq(inventory_is_group(inv, &mid), 0);
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_empty)
+{
+	struct inventory *inv = inventory_empty();
+	struct addr doc = A("192.0.2.1"), priv = A("192.168.10.10");
+
+	ck_assert_ptr_nonnull(inv);
+	ck_assert_uint_eq(inventory_host_count(inv), 0);
+	ck_assert_uint_eq(inventory_zone_count(inv), 0);
+	ck_assert_ptr_null(inventory_host(inv, &priv));
+	ck_assert_ptr_null(inventory_host_by_mac(inv, mac_cam1));
+	ck_assert_ptr_null(inventory_zone(inv, &priv));
+	ck_assert_int_eq(inventory_is_internet(inv, &doc), 1);
+	ck_assert_int_eq(inventory_is_internet(inv, &priv), 0);
+	inventory_free(inv);
+}
+END_TEST
+
+/* Copies want to out with every "%s" replaced by path. */
+static void
+with_path(const char *want, const char *path, char *out, size_t len)
+{
+	const char *p;
+	size_t o = 0;
+
+	for (p = want; *p != '\0' && o + 1 < len; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			o += (size_t)snprintf(out + o, len - o, "%s", path);
+			p++;
+		} else
+			out[o++] = *p;
+	}
+	out[o < len ? o : len - 1] = '\0';
+}
+
+/*
+ * Loads text, which must fail with exactly the error lines want (each
+ * "%s:LINE: problem\n" with %s standing for the file's path).
+ */
+static void
+expect_error(const char *text, const char *want)
+{
+	char path[512], err[2048], exp[2048];
+
+	tmp_write("bad.conf", text, path, sizeof(path));
+	ck_assert_ptr_null(inventory_load(path, err, sizeof(err)));
+	with_path(want, path, exp, sizeof(exp));
+	ck_assert_str_eq(err, exp);
+}
+
+START_TEST(test_inventory_error_unknown_role)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"x1\";\n"
+	    "    address = \"192.168.10.10\";\n"
+	    "    roles = [ \"management_server\", \"coffee_maker\" ]; }\n"
+	    ");\n",
+	    "%s:4: host x1: unknown role coffee_maker\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_cidr_host_bits)
+{
+	expect_error(
+	    "zones = (\n"
+	    "  { name = \"servers\";\n"
+	    "    purpose = \"server\";\n"
+	    "    networks = [ \"192.168.10.1/24\" ]; }\n"
+	    ");\n",
+	    "%s:4: zone servers: bad network 192.168.10.1/24 (address/length "
+	    "with host bits zero)\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_bad_mac)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"cam1\";\n"
+	    "    address = \"192.168.50.101\";\n"
+	    "\n"
+	    "    mac = \"00:11:22:33:44\";\n"
+	    "    roles = [ \"camera\" ]; }\n"
+	    ");\n",
+	    "%s:5: host cam1: bad MAC address 00:11:22:33:44\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_duplicate_address)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"ms01\"; address = \"192.168.10.10\";"
+	    " roles = [ \"management_server\" ]; },\n"
+	    "  { name = \"sql01\"; address = \"192.168.10.11\";"
+	    " roles = [ \"sql_server\" ]; },\n"
+	    "  { name = \"es01\"; addresses = [ \"192.168.10.12\","
+	    " \"192.168.10.10\" ]; roles = [ \"event_server\" ]; }\n"
+	    ");\n",
+	    "%s:4: host es01: address 192.168.10.10 already belongs to "
+	    "ms01\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_duplicate_name)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"ms01\"; address = \"192.168.10.10\";"
+	    " roles = [ \"management_server\" ]; },\n"
+	    "\n"
+	    "  { name = \"ms01\"; address = \"192.168.10.11\";"
+	    " roles = [ \"sql_server\" ]; }\n"
+	    ");\n",
+	    "%s:4: host ms01 defined twice (also at line 2)\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_unknown_key)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"ms01\";\n"
+	    "    address = \"192.168.10.10\";\n"
+	    "    colour = \"blue\";\n"
+	    "    roles = [ \"management_server\" ]; }\n"
+	    ");\n",
+	    "%s:4: unknown key colour in host\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_unknown_top_level_key)
+{
+	expect_error(
+	    "site = \"x\";\n"
+	    "\n"
+	    "cameras = ( );\n",
+	    "%s:3: unknown key cameras in the inventory\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_host_without_address)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"ms01\"; address = \"192.168.10.10\";"
+	    " roles = [ \"management_server\" ]; },\n"
+	    "  { name = \"ghost\";\n"
+	    "    mac = \"00:11:22:33:44:55\";\n"
+	    "    roles = [ \"camera\" ]; }\n"
+	    ");\n",
+	    "%s:3: host ghost: no address\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_host_without_roles)
+{
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"box\"; address = \"192.168.10.10\"; }\n"
+	    ");\n",
+	    "%s:2: host box: no roles (and not a router)\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_all_reported)
+{
+	/* Every problem of the file, in file order. */
+	expect_error(
+	    "zones = (\n"
+	    "  { name = \"servers\"; networks = [ \"192.168.10.1/24\" ]; }\n"
+	    ");\n"
+	    "hosts = (\n"
+	    "  { name = \"a\"; address = \"192.168.10.10\";"
+	    " roles = [ \"camera\", \"nope\" ]; },\n"
+	    "  { name = \"b\"; roles = [ \"camera\" ]; }\n"
+	    ");\n",
+	    "%s:2: zone servers: bad network 192.168.10.1/24 (address/length "
+	    "with host bits zero)\n"
+	    "%s:5: host a: unknown role nope\n"
+	    "%s:6: host b: no address\n");
+}
+END_TEST
+
+START_TEST(test_inventory_error_missing_file)
+{
+	char path[512], err[1024], exp[1024];
+
+	snprintf(path, sizeof(path), "%s/does-not-exist.conf", tmpdir);
+	ck_assert_ptr_null(inventory_load(path, err, sizeof(err)));
+	snprintf(exp, sizeof(exp), "%s:0: cannot read the file: No such file "
+	    "or directory\n", path);
+	ck_assert_str_eq(err, exp);
+}
+END_TEST
+
+static Suite *
+inventory_suite(void)
+{
+	Suite *s = suite_create("inventory");
+	TCase *tc;
+
+	tc = tcase_create("good");
+	tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_inventory_good_counts_and_zones);
+	tcase_add_test(tc, test_inventory_good_host_by_address);
+	tcase_add_test(tc, test_inventory_good_host_by_mac);
+	tcase_add_test(tc, test_inventory_host_without_macs_accepts_any);
+	tcase_add_test(tc, test_inventory_router_with_macs_only);
+	tcase_add_test(tc, test_inventory_zone_longest_prefix);
+	tcase_add_test(tc, test_inventory_zone_by_vlan);
+	tcase_add_test(tc, test_inventory_is_internet);
+	tcase_add_test(tc, test_inventory_is_group);
+	tcase_add_test(tc, test_inventory_empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_inventory_error_unknown_role);
+	tcase_add_test(tc, test_inventory_error_cidr_host_bits);
+	tcase_add_test(tc, test_inventory_error_bad_mac);
+	tcase_add_test(tc, test_inventory_error_duplicate_address);
+	tcase_add_test(tc, test_inventory_error_duplicate_name);
+	tcase_add_test(tc, test_inventory_error_unknown_key);
+	tcase_add_test(tc, test_inventory_error_unknown_top_level_key);
+	tcase_add_test(tc, test_inventory_error_host_without_address);
+	tcase_add_test(tc, test_inventory_error_host_without_roles);
+	tcase_add_test(tc, test_inventory_error_all_reported);
+	tcase_add_test(tc, test_inventory_error_missing_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(inventory_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
