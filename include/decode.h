@@ -143,6 +143,12 @@ enum decode_result decode_packet(struct decoder *, int dlt, uint64_t ts,
 
 /* Counters since decode_new(). */
 const struct decode_stats *decode_stats(const struct decoder *);
+/*
+ * IANA keyword of an IP protocol in lower case ("tcp", "udp", "icmp",
+ * "ipv6-icmp", "gre", ...), as ECS network.transport wants it; NULL for
+ * one without a name here.
+ */
+const char *decode_proto_name(uint8_t proto);
 /* Short stable name of a reason ("ipv4-short"), for summaries and JSON. */
 const char *decode_reason_name(enum decode_reason);
 

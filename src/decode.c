@@ -1005,3 +1005,29 @@ decode_reason_name(enum decode_reason r)
 		return "unknown";
 	return reason_names[r];
 }
+
+const char *
+decode_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPP_TCP:
+		return "tcp";
+	case IPP_UDP:
+		return "udp";
+	case IPP_ICMP:
+		return "icmp";
+	case IPP_ICMPV6:
+		return "ipv6-icmp";
+	case IPP_GRE:
+		return "gre";
+	case IPP_AH:
+		return "ah";
+	case 2:
+		return "igmp";
+	case 50:
+		return "esp";
+	case 132:
+		return "sctp";
+	}
+	return NULL;
+}

@@ -145,23 +145,14 @@ jw_addr(struct jw *w, const struct addr *a)
 	}
 }
 
+/* The IANA keyword, or the protocol number for one without a name. */
 static const char *
 transport_name(uint8_t proto, char *buf, size_t len)
 {
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_ICMPV6:
-		return "ipv6-icmp";
-	case IPPROTO_GRE:
-		return "gre";
-	case IPPROTO_SCTP:
-		return "sctp";
-	}
+	const char *n = decode_proto_name(proto);
+
+	if (n != NULL)
+		return n;
 	snprintf(buf, len, "%u", proto);
 	return buf;
 }

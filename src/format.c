@@ -83,19 +83,10 @@ format_time(unsigned long long ts, char *buf, size_t len)
 static const char *
 transport_name(uint8_t t)
 {
-	switch (t) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_ICMPV6:
-		return "ipv6-icmp";
-	case 0:
-		return "";
-	}
-	return "ip";
+	const char *n = decode_proto_name(t);
+
+	/* 0: an ARP finding, no transport at all. */
+	return t == 0 ? "" : n != NULL ? n : "ip";
 }
 
 static const char *

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check_run.h"
 
 START_TEST(test_addr_roundtrip_v4)
 {
@@ -75,17 +76,11 @@ main(void)
 {
 	Suite *s = suite_create("addr");
 	TCase *tc = tcase_create("addr");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_addr_roundtrip_v4);
 	tcase_add_test(tc, test_addr_roundtrip_v6);
 	tcase_add_test(tc, test_addr_prefix);
 	tcase_add_test(tc, test_addr_mac);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <check.h>
 
 #include "alert.h"
+#include "check_run.h"
 
 #define T0	1715677211000000ull	/* 2024-05-14T09:00:11Z */
 #define SEC	1000000ull
@@ -519,11 +520,5 @@ alert_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(alert_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(alert_suite());
 }

@@ -14,6 +14,7 @@
 
 #include "classify.h"
 #include "craft.h"
+#include "check_run.h"
 
 /* One side-by-side conversation: the flow and what craft_ip needs. */
 struct conv {
@@ -685,11 +686,5 @@ classify_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(classify_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(classify_suite());
 }

@@ -12,6 +12,7 @@
 
 #include "craft.h"
 #include "decode.h"
+#include "check_run.h"
 
 #define T0	1700000000000000ULL	/* packet time of the tests, µs */
 
@@ -1792,11 +1793,5 @@ decode_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(decode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(decode_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "check_run.h"
 
 START_TEST(test_escape_json_hostile_sni)
 {
@@ -125,8 +126,6 @@ main(void)
 {
 	Suite *s = suite_create("escape");
 	TCase *tc = tcase_create("escape");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_escape_json_hostile_sni);
 	tcase_add_test(tc, test_escape_json_controls_and_utf8);
@@ -138,9 +137,5 @@ main(void)
 	tcase_add_test(tc, test_escape_leef_delimiter);
 	tcase_add_test(tc, test_escape_syntax_utf8_and_truncation);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

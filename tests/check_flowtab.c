@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "decode.h"
 #include "flowtab.h"
+#include "check_run.h"
 
 #define USEC 1000000ULL
 #define T0 (1700000000ULL * USEC)
@@ -1159,11 +1160,5 @@ flowtab_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(flowtab_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(flowtab_suite());
 }

@@ -11,6 +11,7 @@
 
 #include "format.h"
 #include "role.h"
+#include "check_run.h"
 
 static const char hostile[] = "a\"] [x@1 y=\"z\n<13>1 fake|x=y^\\";
 
@@ -277,8 +278,6 @@ main(void)
 {
 	Suite *s = suite_create("format");
 	TCase *tc = tcase_create("format");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_format_lookup_names);
 	tcase_add_test(tc, test_format_text_unchanged);
@@ -292,9 +291,5 @@ main(void)
 	tcase_add_test(tc, test_format_hostile_rule_strings_and_header);
 	tcase_add_test(tc, test_format_too_small);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -17,6 +17,7 @@
 
 #include "inventory.h"
 #include "role.h"
+#include "check_run.h"
 
 static char tmpdir[256];
 
@@ -516,11 +517,5 @@ inventory_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(inventory_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(inventory_suite());
 }

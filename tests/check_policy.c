@@ -26,6 +26,7 @@
 #include "inventory.h"
 #include "policy.h"
 #include "rules.h"
+#include "check_run.h"
 
 #define T0	1715677211000000ull	/* 2024-05-14T09:00:11Z */
 #define NSLOTS	16
@@ -1326,11 +1327,5 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(policy_suite());
 }

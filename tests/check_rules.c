@@ -19,6 +19,7 @@
 
 #include "role.h"
 #include "rules.h"
+#include "check_run.h"
 
 #define SEED_REL	"/../shared/seeds/000_29e526295cb38700.txt"
 #define SHIPPED_RULES	60	/* xprotect.conf: rules ... */
@@ -1057,11 +1058,5 @@ rules_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(rules_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(rules_suite());
 }

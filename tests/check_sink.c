@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sink.h"
+#include "check_run.h"
 
 static void
 mk_alert(struct alert *a, int i)
@@ -450,8 +451,6 @@ main(void)
 {
 	Suite *s = suite_create("sink");
 	TCase *tc = tcase_create("sink");
-	SRunner *sr;
-	int nf;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_sink_conf_parse_all_types);
@@ -462,9 +461,5 @@ main(void)
 	tcase_add_test(tc, test_sink_udp_one_datagram_each);
 	tcase_add_test(tc, test_sink_tls_bad_ca_fails_at_start);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }
