@@ -3,7 +3,12 @@
  * key and window on packet time, a token-bucket rate limit.  Entries come
  * from one array allocated at start; a full table closes the oldest
  * window early (counted) to make room.
+ *
+ * The daemon's capture workers share one alert stage: a mutex guards it.
+ * Alerts are rare next to packets, and the output callback only queues,
+ * so the lock is short and seldom taken.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,7 @@ struct alert_entry {
 };
 
 struct alert_ctx {
+	pthread_mutex_t lock;	/* everything below */
 	struct alert_conf conf;
 	alert_out_cb out;
 	void *arg;
@@ -54,6 +60,10 @@ alert_new(const struct alert_conf *c, alert_out_cb out, void *arg)
 
 	if ((al = calloc(1, sizeof(*al))) == NULL)
 		return NULL;
+	if (pthread_mutex_init(&al->lock, NULL) != 0) {
+		free(al);
+		return NULL;
+	}
 	while (nb < n * 2)
 		nb <<= 1;
 	al->conf = *c;
@@ -84,6 +94,7 @@ alert_free(struct alert_ctx *al)
 		return;
 	free(al->e);
 	free(al->bucket);
+	pthread_mutex_destroy(&al->lock);
 	free(al);
 }
 
@@ -278,8 +289,9 @@ alert_violation(const struct violation *v, void *arg)
 	struct alert_entry *e;
 	uint32_t h, i;
 
-	al->st.violations++;
 	alert_from(&a, v);
+	pthread_mutex_lock(&al->lock);
+	al->st.violations++;
 	h = key_hash(&a);
 	for (i = al->bucket[h & al->mask]; i != NIL; i = al->e[i].hnext) {
 		e = &al->e[i];
@@ -293,6 +305,7 @@ alert_violation(const struct violation *v, void *arg)
 				e->rep_first = v->ts;
 			e->rep_last = v->ts;
 			al->st.suppressed++;
+			pthread_mutex_unlock(&al->lock);
 			return;
 		}
 		/* The window is over: report its repeats, open a new one. */
@@ -318,6 +331,7 @@ alert_violation(const struct violation *v, void *arg)
 	al->bucket[h & al->mask] = i;
 	q_append(al, i);
 	emit(al, &a, v->ts);
+	pthread_mutex_unlock(&al->lock);
 }
 
 void
@@ -326,10 +340,12 @@ alert_expire(struct alert_ctx *al, uint64_t now)
 	uint64_t w = (uint64_t)al->conf.window * 1000000u;
 	uint32_t i;
 
+	pthread_mutex_lock(&al->lock);
 	while ((i = al->qhead) != NIL && al->e[i].start + w <= now) {
 		close_window(al, i, now);
 		drop_entry(al, i);
 	}
+	pthread_mutex_unlock(&al->lock);
 }
 
 void
@@ -337,14 +353,24 @@ alert_flush(struct alert_ctx *al)
 {
 	uint32_t i;
 
+	pthread_mutex_lock(&al->lock);
 	while ((i = al->qhead) != NIL) {
 		close_window(al, i, al->tokens_ts);
 		drop_entry(al, i);
 	}
+	pthread_mutex_unlock(&al->lock);
 }
 
 const struct alert_stats *
 alert_stats(const struct alert_ctx *al)
 {
 	return &al->st;
+}
+
+void
+alert_stats_get(struct alert_ctx *al, struct alert_stats *st)
+{
+	pthread_mutex_lock(&al->lock);
+	*st = al->st;
+	pthread_mutex_unlock(&al->lock);
 }
