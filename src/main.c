@@ -1,5 +1,6 @@
 /*
  * main.c - command-line options of vmswatch; the offline reader loop.
+ * With -i (or capture.interfaces) it runs the sensor: daemon.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include "alert.h"
 #include "capture.h"
 #include "conf.h"
+#include "daemon.h"
 #include "flowlog.h"
 #include "format.h"
 #include "log.h"
@@ -21,14 +23,23 @@
 
 /* Frames read between two looks at the clock for the progress line. */
 #define READ_CHUNK	65536
+/* Long options without a short one. */
+#define OPT_FORMAT	256
+/* Most -i options. */
+#define MAX_IFACES	16
 
 #ifndef VW_CONFFILE
 #define VW_CONFFILE "/usr/local/etc/vmswatch/vmswatch.conf"
 #endif
 
-/* Alerts of an offline run: one line each on standard output. */
+/*
+ * Alerts on standard output, one line each: the offline run's output, and
+ * the daemon's until sinks are configured (flushed per line there, since
+ * a reader waits for them).
+ */
 struct out {
 	enum format_kind fmt;
+	int flush;
 	uint64_t lines, errors;
 	char buf[16384];
 };
@@ -40,10 +51,30 @@ out_alert(const struct alert *a, void *arg)
 	int n;
 
 	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
-	    fwrite(o->buf, (size_t)n, 1, stdout) != 1)
+	    fwrite(o->buf, (size_t)n, 1, stdout) != 1 ||
+	    (o->flush && fflush(stdout) == EOF))
 		o->errors++;
 	else
 		o->lines++;
+}
+
+static void
+out_flush(void *arg)
+{
+	struct out *o = arg;
+
+	if (fflush(stdout) == EOF)
+		o->errors++;
+}
+
+/* Called with the alert stage locked, like out_alert: no race on them. */
+static void
+out_stats(void *arg, uint64_t *delivered, uint64_t *dropped)
+{
+	struct out *o = arg;
+
+	*delivered = o->lines;
+	*dropped = o->errors;
 }
 
 static void
@@ -52,8 +83,18 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: vmswatch [-nqvV] [-c file] [--format text|json] "
 	    "[--flows file|-] -r file ...\n"
+	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
+	    "[--format text|json] [-i interface ...]\n"
 	    "  -r, --read FILE     analyse a pcap/pcapng file (\"-\": stdin);"
 	    " repeatable\n"
+	    "  -i, --interface IF  capture live on IF (repeatable; default:"
+	    " capture.interfaces)\n"
+	    "  -f, --foreground    sensor on a terminal: diagnostics on"
+	    " standard error\n"
+	    "  -d, --debug         -f with debug diagnostics\n"
+	    "  -u, --user USER     unprivileged user after opening the"
+	    " capture\n"
+	    "  -g, --group GROUP   its group (default: the user's)\n"
 	    "  -c, --config FILE   configuration file (default "
 	    VW_CONFFILE ", if present)\n"
 	    "  -n, --check         check the configuration and exit\n"
@@ -138,7 +179,12 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "flows", required_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -147,7 +193,11 @@ main(int argc, char *argv[])
 	};
 	const char *confpath = NULL, *flowpath = NULL;
 	const char **files = NULL;
+	const char *ifaces[MAX_IFACES];
+	struct daemon_opts dopts = { NULL, 0, NULL, NULL };
+	struct daemon_output dout;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
+	int nifaces = 0, foreground = 0, live;
 	struct flowlog *fl = NULL;
 	struct alert_ctx *al;
 	struct pipeline *pl;
@@ -160,11 +210,31 @@ main(int argc, char *argv[])
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
 		fatal("calloc");
-	while ((ch = getopt_long(argc, argv, "r:c:nqvVh", longopts,
+	while ((ch = getopt_long(argc, argv, "r:c:i:dfg:u:nqvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			files[nfiles++] = optarg;
+			break;
+		case 'i':
+			if (nifaces == MAX_IFACES) {
+				fprintf(stderr, "vmswatch: at most %d -i\n",
+				    MAX_IFACES);
+				return 2;
+			}
+			ifaces[nifaces++] = optarg;
+			break;
+		case 'd':
+			verbose++;
+			/* FALLTHROUGH */
+		case 'f':
+			foreground = 1;
+			break;
+		case 'u':
+			dopts.user = optarg;
+			break;
+		case 'g':
+			dopts.group = optarg;
 			break;
 		case 'c':
 			confpath = optarg;
@@ -175,7 +245,7 @@ main(int argc, char *argv[])
 		case 'F':
 			flowpath = optarg;
 			break;
-		case 'f':
+		case OPT_FORMAT:
 			if ((fmt = format_lookup(optarg)) == -1) {
 				fprintf(stderr, "vmswatch: unknown format %s "
 				    "(text, json)\n", optarg);
@@ -200,11 +270,16 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (nfiles > 0 && nifaces > 0)) {
 		usage(stderr);
 		return 2;
 	}
-	log_init(1, verbose, "vmswatch");
+	/*
+	 * Diagnostics on standard error for files and on a terminal (-f,
+	 * -d); a sensor under a service manager logs to syslog.
+	 */
+	live = nifaces > 0 || (nfiles == 0 && !checkonly);
+	log_init(!live || foreground, verbose, "vmswatch");
 
 	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)
 		confpath = VW_CONFFILE;
@@ -220,6 +295,23 @@ main(int argc, char *argv[])
 		printf("configuration OK\n");
 		conf_free(conf);
 		return 0;
+	}
+	if (live && (nifaces > 0 || conf->capture.ninterfaces > 0)) {
+		if (flowpath != NULL) {
+			fprintf(stderr, "vmswatch: --flows is for -r only\n");
+			conf_free(conf);
+			return 2;
+		}
+		dopts.ifaces = ifaces;
+		dopts.nifaces = nifaces;
+		out.flush = 1;
+		dout.alert = out_alert;
+		dout.reopen = NULL;
+		dout.flush = out_flush;
+		dout.stats = out_stats;
+		dout.arg = &out;
+		free(files);
+		return daemon_run(conf, &dopts, &dout);
 	}
 	if (nfiles == 0) {
 		usage(stderr);
