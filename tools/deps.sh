@@ -3,7 +3,7 @@
 # run its tests, if any is missing.  Run as root (or with sudo available).
 set -eu
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev
-libconfig-dev check time python3"
+libconfig-dev check time python3 iproute2 tcpreplay"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
