@@ -153,12 +153,13 @@ capture_close(struct capture *c)
 static int
 capture_fanout(struct capture *c, int id, char *err, size_t errlen)
 {
-	int arg = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+	/* The kernel reads id | (type | flags) << 16 as a u32. */
+	uint32_t arg = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
 
 	if (id == CAPTURE_FANOUT_NEW)
 		arg = (arg | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
 	else
-		arg = (id & 0xffff) | (arg << 16);
+		arg = ((uint32_t)id & 0xffff) | (arg << 16);
 	if (setsockopt(pcap_fileno(c->pcap), SOL_PACKET, PACKET_FANOUT, &arg,
 	    sizeof(arg)) == -1) {
 		snprintf(err, errlen, "PACKET_FANOUT group %d: %s", id,
@@ -243,14 +244,14 @@ int
 capture_fanout_id(const struct capture *c)
 {
 	socklen_t len;
-	int val;
+	uint32_t val;
 
 	len = sizeof(val);
 	/* The kernel answers id | type << 16 | flags << 24, 0 if none. */
 	if (getsockopt(pcap_fileno(c->pcap), SOL_PACKET, PACKET_FANOUT, &val,
 	    &len) == -1 || val == 0)
 		return -1;
-	return val & 0xffff;
+	return (int)(val & 0xffff);
 }
 
 int
