@@ -25,7 +25,8 @@ struct daemon_output {
 	void (*reopen)(void *arg);
 	/* Shutdown: deliver what is queued.  May be NULL. */
 	void (*flush)(void *arg);
-	/* Alerts written out and lost so far.  May be NULL. */
+	/* Alerts written out and lost so far; called from the main thread
+	 * while alert() may run in a worker.  May be NULL. */
 	void (*stats)(void *arg, uint64_t *delivered, uint64_t *dropped);
 	void *arg;
 };

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@
 struct out {
 	enum format_kind fmt;
 	int flush;
-	uint64_t lines, errors;
+	/* Atomic: the daemon's stats line reads them from another thread. */
+	_Atomic uint64_t lines, errors;
 	char buf[16384];
 };
 
@@ -67,7 +69,6 @@ out_flush(void *arg)
 		o->errors++;
 }
 
-/* Called with the alert stage locked, like out_alert: no race on them. */
 static void
 out_stats(void *arg, uint64_t *delivered, uint64_t *dropped)
 {
@@ -192,7 +193,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL;
-	const char **files = NULL;
+	/* Static: it lives as long as the process, whichever way main returns. */
+	static const char **files;
 	const char *ifaces[MAX_IFACES];
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL };
 	struct daemon_output dout;
@@ -346,9 +348,9 @@ main(int argc, char *argv[])
 		log_warn("%s", flowpath);
 		rc = 2;
 	}
-	if (fflush(stdout) == EOF || out.errors > 0) {
+	if (fflush(stdout) == EOF || atomic_load(&out.errors) > 0) {
 		log_warnx("standard output: %llu alerts not written",
-		    (unsigned long long)out.errors);
+		    (unsigned long long)atomic_load(&out.errors));
 		rc = 2;
 	}
 	if (!quiet)
