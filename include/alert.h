@@ -6,6 +6,9 @@
  * window are counted and reported when it closes (count, first and last
  * seen).  A token bucket on packet time bounds alerts per second; every
  * alert it stops is counted.  Nothing here waits on an output.
+ *
+ * Thread-safe: the daemon's workers share one stage.  The output callback
+ * runs with the stage locked (one call at a time) and must not call back.
  */
 #ifndef VW_ALERT_H
 #define VW_ALERT_H
@@ -82,6 +85,9 @@ void alert_violation(const struct violation *v, void *arg);
 void alert_expire(struct alert_ctx *, uint64_t now);
 /* Closes every window (end of input). */
 void alert_flush(struct alert_ctx *);
+/* The counters; read only while no other thread uses the stage. */
 const struct alert_stats *alert_stats(const struct alert_ctx *);
+/* A consistent copy of the counters, while other threads use the stage. */
+void alert_stats_get(struct alert_ctx *, struct alert_stats *st);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * capture.h - the first stage: frames from a capture file (pcap or pcapng,
- * "-" for standard input) through libpcap.  Live capture joins this module
- * with the daemon.  No decoding here: frames go to a callback as they are.
+ * "-" for standard input) or from a network interface through libpcap.
+ * No decoding here: frames go to a callback as they are.
  */
 #ifndef VW_CAPTURE_H
 #define VW_CAPTURE_H
@@ -35,5 +35,54 @@ long long capture_offset(const struct capture *);
 /* Size of the file, -1 if unknown (a pipe). */
 long long capture_size(const struct capture *);
 void capture_close(struct capture *);
+
+/*
+ * Live capture.  One handle per worker and interface; on Linux libpcap
+ * reads the kernel's memory-mapped ring (TPACKET_V3).  The handles of the
+ * workers on one interface join one PACKET_FANOUT group in flow-hash mode,
+ * so that both directions of a flow reach the same worker.
+ */
+struct capture_live_conf {
+	const char *iface;
+	const char *filter;	/* BPF expression, NULL: everything */
+	unsigned snaplen;	/* bytes kept of a frame */
+	unsigned buffer_mb;	/* kernel ring */
+	unsigned timeout_ms;	/* a ring block is handed over after this */
+	int promisc;
+	/* PACKET_FANOUT group to join 0..65535; CAPTURE_FANOUT_NEW: a new
+	 * group with an id the kernel picks (capture_fanout_id() reads it);
+	 * CAPTURE_FANOUT_NONE: none. */
+	int fanout_id;
+};
+
+#define CAPTURE_FANOUT_NONE	(-1)
+#define CAPTURE_FANOUT_NEW	(-2)
+
+/* Counters of a live handle since it was opened (libpcap's are 32-bit). */
+struct capture_live_stats {
+	uint64_t received;	/* frames the kernel passed the filter */
+	uint64_t dropped;	/* frames lost because the ring was full */
+	uint64_t ifdropped;	/* frames the interface dropped */
+};
+
+/*
+ * Opens iface for capture, non-blocking, with the filter set and the
+ * fanout group joined.  Needs CAP_NET_RAW (and CAP_NET_ADMIN for
+ * promiscuous mode).  On failure returns NULL with the reason in err.
+ */
+struct capture *capture_open_live(const struct capture_live_conf *lc,
+    char *err, size_t errlen);
+/* The fanout group of a live handle, -1 if none. */
+int capture_fanout_id(const struct capture *);
+/* A descriptor to poll(2) for frames. */
+int capture_fd(const struct capture *);
+/*
+ * Hands up to max frames that are ready now (0: all) to cb without
+ * waiting.  Returns the number handed, or -1 on an error (the interface
+ * went down or away: capture_error() says what).
+ */
+long capture_dispatch(struct capture *, long max, capture_cb cb, void *arg);
+/* Reads the kernel's counters into st.  Returns 0, or -1. */
+int capture_live_stats(struct capture *, struct capture_live_stats *st);
 
 #endif

@@ -7,6 +7,7 @@
 #define VW_CONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "alert.h"
 #include "classify.h"
@@ -16,8 +17,29 @@
 #include "rules.h"
 #include "sink.h"
 
+/* Live capture (the daemon); applied at start only. */
+struct conf_capture {
+	char **interfaces;		/* capture.interfaces; -i replaces */
+	int ninterfaces;
+	char *filter;			/* BPF expression, NULL: everything */
+	uint32_t snaplen;		/* bytes kept of each frame */
+	uint32_t buffer_mb;		/* kernel ring per worker and interface */
+	uint32_t promisc;		/* 1: promiscuous mode */
+	uint32_t workers;		/* capture threads, 0: one per core */
+	uint32_t timeout_ms;		/* ring block timeout (latency bound) */
+};
+
+/* The daemon's lifecycle; applied at start only. */
+struct conf_daemon {
+	char *user;			/* unprivileged user after the open */
+	char *group;			/* NULL: the user's primary group */
+	uint32_t stats_interval;	/* seconds between stats lines, 0: off */
+};
+
 struct conf {
 	char *path;			/* file it was read from, or NULL */
+	struct conf_capture capture;
+	struct conf_daemon daemon;
 	struct flowtab_conf flow;
 	struct classify_conf dpi;
 	unsigned frag_slots;		/* pending fragmented datagrams */

@@ -42,6 +42,12 @@ void pipeline_free(struct pipeline *);
 /* One captured frame (the capture callback). */
 void pipeline_frame(void *pl, int dlt, uint64_t ts, const uint8_t *data,
     uint32_t caplen, uint32_t len);
+/*
+ * A live capture with no packet for a while: moves packet time to now
+ * (microseconds of the clock the capture stamps packets with), so flows
+ * and alert windows still expire on a silent link.
+ */
+void pipeline_tick(struct pipeline *, uint64_t now);
 /* Ends every open flow (end of input, shutdown). */
 void pipeline_flush(struct pipeline *);
 

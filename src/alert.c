@@ -3,7 +3,12 @@
  * key and window on packet time, a token-bucket rate limit.  Entries come
  * from one array allocated at start; a full table closes the oldest
  * window early (counted) to make room.
+ *
+ * The daemon's capture workers share one alert stage: a mutex guards it.
+ * Alerts are rare next to packets, and the output callback only queues,
+ * so the lock is short and seldom taken.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,7 @@ struct alert_entry {
 };
 
 struct alert_ctx {
+	pthread_mutex_t lock;	/* everything below */
 	struct alert_conf conf;
 	alert_out_cb out;
 	void *arg;
@@ -57,6 +63,10 @@ alert_new(const struct alert_conf *c, alert_out_cb out, void *arg)
 
 	if ((al = calloc(1, sizeof(*al))) == NULL)
 		return NULL;
+	if (pthread_mutex_init(&al->lock, NULL) != 0) {
+		free(al);
+		return NULL;
+	}
 	while (nb < n * 2)
 		nb <<= 1;
 	al->conf = *c;
@@ -87,6 +97,7 @@ alert_free(struct alert_ctx *al)
 		return;
 	free(al->e);
 	free(al->bucket);
+	pthread_mutex_destroy(&al->lock);
 	free(al);
 }
 
@@ -284,10 +295,11 @@ alert_violation(const struct violation *v, void *arg)
 	struct alert_entry *e;
 	uint32_t h, i;
 
+	alert_from(&a, v);
+	pthread_mutex_lock(&al->lock);
 	al->st.violations++;
 	if (v->ts > al->now)
 		al->now = v->ts;
-	alert_from(&a, v);
 	h = key_hash(&a);
 	for (i = al->bucket[h & al->mask]; i != NIL; i = al->e[i].hnext) {
 		e = &al->e[i];
@@ -303,6 +315,7 @@ alert_violation(const struct violation *v, void *arg)
 			e->rep_port = v->client.port;
 			e->rep_state = v->state;
 			al->st.suppressed++;
+			pthread_mutex_unlock(&al->lock);
 			return;
 		}
 		/* The window is over: report its repeats, open a new one. */
@@ -328,6 +341,7 @@ alert_violation(const struct violation *v, void *arg)
 	al->bucket[h & al->mask] = i;
 	q_append(al, i);
 	emit(al, &a, v->ts);
+	pthread_mutex_unlock(&al->lock);
 }
 
 void
@@ -336,12 +350,14 @@ alert_expire(struct alert_ctx *al, uint64_t now)
 	uint64_t w = (uint64_t)al->conf.window * 1000000u;
 	uint32_t i;
 
+	pthread_mutex_lock(&al->lock);
 	if (now > al->now)
 		al->now = now;
 	while ((i = al->qhead) != NIL && al->e[i].start + w <= now) {
 		close_window(al, i, now);
 		drop_entry(al, i);
 	}
+	pthread_mutex_unlock(&al->lock);
 }
 
 void
@@ -350,14 +366,24 @@ alert_flush(struct alert_ctx *al)
 	uint32_t i;
 
 	/* Summaries at the end are as of the last packet time seen. */
+	pthread_mutex_lock(&al->lock);
 	while ((i = al->qhead) != NIL) {
 		close_window(al, i, al->now);
 		drop_entry(al, i);
 	}
+	pthread_mutex_unlock(&al->lock);
 }
 
 const struct alert_stats *
 alert_stats(const struct alert_ctx *al)
 {
 	return &al->st;
+}
+
+void
+alert_stats_get(struct alert_ctx *al, struct alert_stats *st)
+{
+	pthread_mutex_lock(&al->lock);
+	*st = al->st;
+	pthread_mutex_unlock(&al->lock);
 }

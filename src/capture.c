@@ -1,14 +1,17 @@
 /*
- * capture.c - frames from capture files through libpcap, the first stage.
- * pcap and pcapng alike; "-" reads standard input.  Frames are handed on
- * untouched; the packet time is converted to microseconds here once.
+ * capture.c - frames from capture files and network interfaces through
+ * libpcap, the first stage.  pcap and pcapng alike; "-" reads standard
+ * input.  Frames are handed on untouched; the packet time is converted to
+ * microseconds here once.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
 
 #include "capture.h"
@@ -21,6 +24,9 @@ struct capture {
 	long long size;
 	capture_cb cb;
 	void *arg;
+	/* Live: libpcap's 32-bit counters as last read, and their sums. */
+	unsigned last_recv, last_drop, last_ifdrop;
+	struct capture_live_stats live;
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -132,4 +138,161 @@ capture_close(struct capture *c)
 		return;
 	pcap_close(c->pcap);
 	free(c);
+}
+
+/*
+ * Joins the fanout group: PACKET_FANOUT_HASH sends every packet of a flow
+ * (both directions: the kernel's flow hash is symmetric) to the same
+ * member; PACKET_FANOUT_FLAG_DEFRAG reassembles IP fragments first, or
+ * they would lack the ports to hash on.  This goes on the socket under
+ * the handle, after pcap_activate() has made it.  The first handle asks
+ * for a new group (PACKET_FANOUT_FLAG_UNIQUEID): a fixed id could join a
+ * group of another capture program on the same interface and share its
+ * traffic with it.
+ */
+static int
+capture_fanout(struct capture *c, int id, char *err, size_t errlen)
+{
+	/* The kernel reads id | (type | flags) << 16 as a u32. */
+	uint32_t arg = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+
+	if (id == CAPTURE_FANOUT_NEW)
+		arg = (arg | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	else
+		arg = ((uint32_t)id & 0xffff) | (arg << 16);
+	if (setsockopt(pcap_fileno(c->pcap), SOL_PACKET, PACKET_FANOUT, &arg,
+	    sizeof(arg)) == -1) {
+		snprintf(err, errlen, "PACKET_FANOUT group %d: %s", id,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct capture *
+capture_open_live(const struct capture_live_conf *lc, char *err,
+    size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	struct bpf_program prog;
+	struct capture *c;
+	int rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	c->size = -1;
+	perr[0] = '\0';
+	if ((c->pcap = pcap_create(lc->iface, perr)) == NULL) {
+		snprintf(err, errlen, "%s", perr[0] ? perr : "cannot open");
+		free(c);
+		return NULL;
+	}
+	/*
+	 * Immediate mode off: the kernel fills a ring block and hands it
+	 * over whole (or after timeout_ms), one wake-up per block rather
+	 * than per packet.
+	 */
+	if (pcap_set_snaplen(c->pcap, (int)lc->snaplen) != 0 ||
+	    pcap_set_promisc(c->pcap, lc->promisc) != 0 ||
+	    pcap_set_timeout(c->pcap, (int)lc->timeout_ms) != 0 ||
+	    pcap_set_buffer_size(c->pcap, (int)(lc->buffer_mb * 1024u *
+	    1024u)) != 0 ||
+	    pcap_set_immediate_mode(c->pcap, 0) != 0 ||
+	    pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_MICRO) !=
+	    0) {
+		snprintf(err, errlen, "cannot set the capture options");
+		goto fail;
+	}
+	if ((rc = pcap_activate(c->pcap)) < 0) {
+		snprintf(err, errlen, "%s", rc == PCAP_ERROR ?
+		    pcap_geterr(c->pcap) : pcap_statustostr(rc));
+		goto fail;
+	}
+	if (pcap_setnonblock(c->pcap, 1, perr) == -1) {
+		snprintf(err, errlen, "%s", perr);
+		goto fail;
+	}
+	if (lc->filter != NULL) {
+		if (pcap_compile(c->pcap, &prog, lc->filter, 1,
+		    PCAP_NETMASK_UNKNOWN) == -1) {
+			snprintf(err, errlen, "filter: %s",
+			    pcap_geterr(c->pcap));
+			goto fail;
+		}
+		rc = pcap_setfilter(c->pcap, &prog);
+		pcap_freecode(&prog);
+		if (rc == -1) {
+			snprintf(err, errlen, "filter: %s",
+			    pcap_geterr(c->pcap));
+			goto fail;
+		}
+	}
+	if (lc->fanout_id != CAPTURE_FANOUT_NONE && capture_fanout(c, lc->fanout_id, err,
+	    errlen) == -1)
+		goto fail;
+	c->dlt = pcap_datalink(c->pcap);
+	return c;
+fail:
+	pcap_close(c->pcap);
+	free(c);
+	return NULL;
+}
+
+int
+capture_fanout_id(const struct capture *c)
+{
+	socklen_t len;
+	uint32_t val;
+
+	len = sizeof(val);
+	/* The kernel answers id | type << 16 | flags << 24, 0 if none. */
+	if (getsockopt(pcap_fileno(c->pcap), SOL_PACKET, PACKET_FANOUT, &val,
+	    &len) == -1 || val == 0)
+		return -1;
+	return (int)(val & 0xffff);
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return pcap_get_selectable_fd(c->pcap);
+}
+
+long
+capture_dispatch(struct capture *c, long max, capture_cb cb, void *arg)
+{
+	int n;
+
+	c->cb = cb;
+	c->arg = arg;
+	/* Non-blocking: 0 when no ring block is ready. */
+	n = pcap_dispatch(c->pcap, max > 0 ? (int)max : -1, capture_frame,
+	    (u_char *)c);
+	if (n == PCAP_ERROR) {
+		snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pcap));
+		return -1;
+	}
+	return n < 0 ? 0 : n;
+}
+
+int
+capture_live_stats(struct capture *c, struct capture_live_stats *st)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(c->pcap, &ps) == -1) {
+		snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pcap));
+		return -1;
+	}
+	/* Unsigned differences carry the 32-bit counters over a wrap. */
+	c->live.received += (unsigned)(ps.ps_recv - c->last_recv);
+	c->live.dropped += (unsigned)(ps.ps_drop - c->last_drop);
+	c->live.ifdropped += (unsigned)(ps.ps_ifdrop - c->last_ifdrop);
+	c->last_recv = ps.ps_recv;
+	c->last_drop = ps.ps_drop;
+	c->last_ifdrop = ps.ps_ifdrop;
+	*st = c->live;
+	return 0;
 }

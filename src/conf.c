@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <grp.h>
 #include <libconfig.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -45,10 +48,33 @@ static const struct conf_key conf_keys[] = {
 	{ "alert", "max_keys", OFF(alert.max_keys), 16, 16 * 1024 * 1024 },
 	{ "alert", "rate", OFF(alert.rate), 0, 1000000 },
 	{ "alert", "burst", OFF(alert.burst), 1, 10000000 },
+	{ "capture", "snaplen", OFF(capture.snaplen), 64, 262144 },
+	{ "capture", "buffer_mb", OFF(capture.buffer_mb), 1, 4096 },
+	{ "capture", "promisc", OFF(capture.promisc), 0, 1 },
+	{ "capture", "workers", OFF(capture.workers), 0, 256 },
+	{ "capture", "timeout_ms", OFF(capture.timeout_ms), 1, 10000 },
+	{ "daemon", "stats_interval", OFF(daemon.stats_interval), 0, 86400 },
+};
+
+/* A text tunable: one string, or (list) a string or a list of them. */
+struct conf_str {
+	const char *section;
+	const char *name;
+	size_t off;		/* offset of a char * (list: char **) */
+	size_t count_off;	/* list: offset of its int count */
+	int list;
+};
+
+static const struct conf_str conf_strs[] = {
+	{ "capture", "interfaces", OFF(capture.interfaces),
+	    OFF(capture.ninterfaces), 1 },
+	{ "capture", "filter", OFF(capture.filter), 0, 0 },
+	{ "daemon", "user", OFF(daemon.user), 0, 0 },
+	{ "daemon", "group", OFF(daemon.group), 0, 0 },
 };
 
 static const char *const conf_sections[] = { "flow", "dpi", "decode",
-	"output", "alert" };
+	"output", "alert", "capture", "daemon" };
 
 struct conf_err {
 	char *buf;
@@ -98,6 +124,12 @@ conf_defaults(void)
 	alert_conf_defaults(&c->alert);
 	c->frag_slots = 4096;
 	c->progress_secs = 2;
+	c->capture.snaplen = 262144;
+	c->capture.buffer_mb = 32;
+	c->capture.promisc = 1;
+	c->capture.workers = 0;
+	c->capture.timeout_ms = 100;
+	c->daemon.stats_interval = 300;
 	if ((c->inv = inventory_empty()) == NULL) {
 		free(c);
 		return NULL;
@@ -115,6 +147,69 @@ conf_find(const char *section, const char *name)
 		    strcmp(conf_keys[i].name, name) == 0)
 			return &conf_keys[i];
 	return NULL;
+}
+
+static const struct conf_str *
+conf_find_str(const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(conf_strs) / sizeof(conf_strs[0]); i++)
+		if (strcmp(conf_strs[i].section, section) == 0 &&
+		    strcmp(conf_strs[i].name, name) == 0)
+			return &conf_strs[i];
+	return NULL;
+}
+
+/*
+ * Stores a text setting s of key k: a string, or for a list key a string
+ * or a list of strings.  Empty strings are refused: they would only hide
+ * a mistake.
+ */
+static void
+conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
+    const char *file, struct conf_err *e)
+{
+	char **one = (char **)(void *)((char *)c + k->off);
+	char ***vec = (char ***)(void *)((char *)c + k->off);
+	int *count = (int *)(void *)((char *)c + k->count_off);
+	int line = config_setting_source_line(s), i, n;
+	config_setting_t *el;
+	const char *str;
+
+	if (!k->list) {
+		if ((str = config_setting_get_string(s)) == NULL ||
+		    *str == '\0') {
+			conf_error(e, file, line, "%s.%s: a string is expected",
+			    k->section, k->name);
+			return;
+		}
+		free(*one);
+		*one = strdup(str);
+		return;
+	}
+	n = config_setting_is_aggregate(s) ? config_setting_length(s) : 1;
+	if (n == 0) {
+		conf_error(e, file, line, "%s.%s: the list is empty",
+		    k->section, k->name);
+		return;
+	}
+	if ((*vec = calloc((size_t)n + 1, sizeof(char *))) == NULL) {
+		conf_error(e, file, line, "%s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		el = config_setting_is_aggregate(s) ?
+		    config_setting_get_elem(s, (unsigned)i) : s;
+		if ((str = config_setting_get_string(el)) == NULL ||
+		    *str == '\0') {
+			conf_error(e, file, line,
+			    "%s.%s: entry %d is not a non-empty string",
+			    k->section, k->name, i + 1);
+			continue;
+		}
+		(*vec)[(*count)++] = strdup(str);
+	}
 }
 
 static int
@@ -142,7 +237,12 @@ conf_section(struct conf *c, config_setting_t *sec, const char *file,
 	    i++) {
 		const char *name = config_setting_name(s);
 		int line = config_setting_source_line(s);
+		const struct conf_str *ks;
 
+		if ((ks = conf_find_str(sname, name)) != NULL) {
+			conf_set_str(c, ks, s, file, e);
+			continue;
+		}
 		if ((k = conf_find(sname, name)) == NULL) {
 			conf_error(e, file, line, "unknown key %s.%s", sname,
 			    name);
@@ -310,6 +410,52 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
 	c->pc.enabled = (const char *const *)c->enabled;
 }
 
+/* The line of the setting at path name (0 if absent), for a message. */
+static int
+conf_line(config_t *cf, const char *name)
+{
+	config_setting_t *s = config_lookup(cf, name);
+
+	return s != NULL ? config_setting_source_line(s) : 0;
+}
+
+/*
+ * What only the live capture uses is checked here too, so that -n finds a
+ * filter that does not compile or a user that does not exist before the
+ * daemon is started with them.
+ */
+static void
+conf_check_daemon(struct conf *c, config_t *cf, const char *path,
+    struct conf_err *e)
+{
+	struct bpf_program prog;
+	pcap_t *dead;
+
+	if (c->capture.filter != NULL) {
+		/* Ethernet is what a SPAN port gives; the syntax is the same. */
+		if ((dead = pcap_open_dead(DLT_EN10MB,
+		    (int)c->capture.snaplen)) == NULL)
+			conf_error(e, path, conf_line(cf, "capture.filter"),
+			    "capture.filter: cannot check it");
+		else {
+			if (pcap_compile(dead, &prog, c->capture.filter, 1,
+			    PCAP_NETMASK_UNKNOWN) == -1)
+				conf_error(e, path,
+				    conf_line(cf, "capture.filter"),
+				    "capture.filter: %s", pcap_geterr(dead));
+			else
+				pcap_freecode(&prog);
+			pcap_close(dead);
+		}
+	}
+	if (c->daemon.user != NULL && getpwnam(c->daemon.user) == NULL)
+		conf_error(e, path, conf_line(cf, "daemon.user"),
+		    "daemon.user: no user %s", c->daemon.user);
+	if (c->daemon.group != NULL && getgrnam(c->daemon.group) == NULL)
+		conf_error(e, path, conf_line(cf, "daemon.group"),
+		    "daemon.group: no group %s", c->daemon.group);
+}
+
 struct conf *
 conf_load(const char *path, char *err, size_t errlen)
 {
@@ -366,6 +512,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		conf_section(c, s, path, &e);
 	}
 	conf_site(c, &cf, path, &e);
+	conf_check_daemon(c, &cf, path, &e);
 	if (c->dpi.max_flows > c->flow.max_flows)
 		c->dpi.max_flows = c->flow.max_flows;
 	if (e.n > 0)
@@ -398,6 +545,10 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	free(c->path);
+	strv_free(c->capture.interfaces, c->capture.ninterfaces);
+	free(c->capture.filter);
+	free(c->daemon.user);
+	free(c->daemon.group);
 	free(c->inventory_path);
 	strv_free(c->rules_paths, c->nrules_paths);
 	strv_free(c->enabled, c->pc.nenabled);

@@ -1,8 +1,10 @@
 /*
  * main.c - command-line options of vmswatch; the offline reader loop.
+ * With -i (or capture.interfaces) it runs the sensor: daemon.c.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "alert.h"
 #include "capture.h"
 #include "conf.h"
+#include "daemon.h"
 #include "flowlog.h"
 #include "format.h"
 #include "sink.h"
@@ -22,15 +25,26 @@
 
 /* Frames read between two looks at the clock for the progress line. */
 #define READ_CHUNK	65536
+/* Long options without a short one. */
+#define OPT_FORMAT	256
+/* Most -i options. */
+#define MAX_IFACES	16
 
 #ifndef VW_CONFFILE
 #define VW_CONFFILE "/usr/local/etc/vmswatch/vmswatch.conf"
 #endif
 
-/* Alerts of an offline run: one line each on standard output. */
+/*
+ * Alerts on standard output, one line each: the offline run's output, and
+ * the daemon's until sinks are configured (flushed per line there, since
+ * a reader waits for them).
+ */
 struct out {
 	enum format_kind fmt;
-	uint64_t lines, errors;
+	int flush;
+	int quiet;		/* the sensor with sinks: nothing on stdout */
+	/* Atomic: the daemon's stats line reads them from another thread. */
+	_Atomic uint64_t lines, errors;
 	struct sinks *sinks;	/* the configured sinks too, if any */
 	char buf[16384];
 };
@@ -41,17 +55,75 @@ out_alert(const struct alert *a, void *arg)
 	struct out *o = arg;
 	int n;
 
+	if (o->sinks != NULL)
+		sinks_alert(o->sinks, a);
+	if (o->quiet)
+		return;
 	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
-	    fwrite(o->buf, (size_t)n, 1, stdout) != 1)
+	    fwrite(o->buf, (size_t)n, 1, stdout) != 1 ||
+	    (o->flush && fflush(stdout) == EOF))
 		o->errors++;
 	else
 		o->lines++;
-	if (o->sinks != NULL)
-		sinks_alert(o->sinks, a);
 }
 
-/* Seconds the sinks get at exit to deliver what they still hold. */
+/* Milliseconds the sinks get at exit to deliver what they still hold. */
 #define SINKS_FLUSH_MS	5000
+
+/* The sensor's outputs open once privileges are dropped. */
+static int
+out_start(void *arg, const struct conf *conf)
+{
+	struct out *o = arg;
+
+	if (conf->nsinks == 0)
+		return 0;
+	if ((o->sinks = sinks_new(conf->sinks, conf->nsinks)) == NULL)
+		return -1;
+	/* Under a service manager stdout is the journal: sinks suffice. */
+	o->quiet = 1;
+	return 0;
+}
+
+static void
+out_reopen(void *arg)
+{
+	struct out *o = arg;
+
+	if (o->sinks != NULL)
+		sinks_reopen(o->sinks);
+}
+
+static void
+out_flush(void *arg)
+{
+	struct out *o = arg;
+	char line[4096];
+
+	if (fflush(stdout) == EOF)
+		o->errors++;
+	if (o->sinks != NULL) {
+		sinks_flush(o->sinks, SINKS_FLUSH_MS);
+		log_info("sinks: %s", sinks_stats_fmt(o->sinks, line,
+		    sizeof(line)));
+	}
+}
+
+static void
+out_stats(void *arg, uint64_t *delivered, uint64_t *dropped)
+{
+	struct out *o = arg;
+	struct sink_stats st;
+	int i;
+
+	*delivered = o->lines;
+	*dropped = o->errors;
+	for (i = 0; o->sinks != NULL && i < sinks_count(o->sinks); i++)
+		if (sinks_stats(o->sinks, i, &st) == 0) {
+			*delivered += st.delivered;
+			*dropped += st.dropped;
+		}
+}
 
 static void
 usage(FILE *out)
@@ -59,8 +131,18 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: vmswatch [-nqvV] [-c file] [--format text|json] "
 	    "[--flows file|-] -r file ...\n"
+	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
+	    "[--format text|json] [-i interface ...]\n"
 	    "  -r, --read FILE     analyse a pcap/pcapng file (\"-\": stdin);"
 	    " repeatable\n"
+	    "  -i, --interface IF  capture live on IF (repeatable; default:"
+	    " capture.interfaces)\n"
+	    "  -f, --foreground    sensor on a terminal: diagnostics on"
+	    " standard error\n"
+	    "  -d, --debug         -f with debug diagnostics\n"
+	    "  -u, --user USER     unprivileged user after opening the"
+	    " capture\n"
+	    "  -g, --group GROUP   its group (default: the user's)\n"
 	    "  -c, --config FILE   configuration file (default "
 	    VW_CONFFILE ", if present)\n"
 	    "  -n, --check         check the configuration and exit\n"
@@ -145,7 +227,12 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "flows", required_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -153,9 +240,13 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL;
-	/* For the whole run: static, so early exits leave nothing behind. */
+	/* Static: it lives as long as the process, whichever way main returns. */
 	static const char **files;
+	const char *ifaces[MAX_IFACES];
+	struct daemon_opts dopts = { NULL, 0, NULL, NULL };
+	struct daemon_output dout;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
+	int nifaces = 0, foreground = 0, live;
 	struct flowlog *fl = NULL;
 	struct alert_ctx *al;
 	struct pipeline *pl;
@@ -168,11 +259,31 @@ main(int argc, char *argv[])
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
 		fatal("calloc");
-	while ((ch = getopt_long(argc, argv, "r:c:nqvVh", longopts,
+	while ((ch = getopt_long(argc, argv, "r:c:i:dfg:u:nqvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			files[nfiles++] = optarg;
+			break;
+		case 'i':
+			if (nifaces == MAX_IFACES) {
+				fprintf(stderr, "vmswatch: at most %d -i\n",
+				    MAX_IFACES);
+				return 2;
+			}
+			ifaces[nifaces++] = optarg;
+			break;
+		case 'd':
+			verbose++;
+			/* FALLTHROUGH */
+		case 'f':
+			foreground = 1;
+			break;
+		case 'u':
+			dopts.user = optarg;
+			break;
+		case 'g':
+			dopts.group = optarg;
 			break;
 		case 'c':
 			confpath = optarg;
@@ -183,7 +294,7 @@ main(int argc, char *argv[])
 		case 'F':
 			flowpath = optarg;
 			break;
-		case 'f':
+		case OPT_FORMAT:
 			if ((fmt = format_lookup(optarg)) == -1) {
 				fprintf(stderr, "vmswatch: unknown format %s "
 				    "(text, json)\n", optarg);
@@ -208,11 +319,16 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (nfiles > 0 && nifaces > 0)) {
 		usage(stderr);
 		return 2;
 	}
-	log_init(1, verbose, "vmswatch");
+	/*
+	 * Diagnostics on standard error for files and on a terminal (-f,
+	 * -d); a sensor under a service manager logs to syslog.
+	 */
+	live = nifaces > 0 || (nfiles == 0 && !checkonly);
+	log_init(!live || foreground, verbose, "vmswatch");
 
 	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)
 		confpath = VW_CONFFILE;
@@ -228,6 +344,24 @@ main(int argc, char *argv[])
 		printf("configuration OK\n");
 		conf_free(conf);
 		return 0;
+	}
+	if (live && (nifaces > 0 || conf->capture.ninterfaces > 0)) {
+		if (flowpath != NULL) {
+			fprintf(stderr, "vmswatch: --flows is for -r only\n");
+			conf_free(conf);
+			return 2;
+		}
+		dopts.ifaces = ifaces;
+		dopts.nifaces = nifaces;
+		out.flush = 1;
+		dout.start = out_start;
+		dout.alert = out_alert;
+		dout.reopen = out_reopen;
+		dout.flush = out_flush;
+		dout.stats = out_stats;
+		dout.arg = &out;
+		free(files);
+		return daemon_run(conf, &dopts, &dout);
 	}
 	if (nfiles == 0) {
 		usage(stderr);
@@ -268,9 +402,9 @@ main(int argc, char *argv[])
 		log_warn("%s", flowpath);
 		rc = 2;
 	}
-	if (fflush(stdout) == EOF || out.errors > 0) {
+	if (fflush(stdout) == EOF || atomic_load(&out.errors) > 0) {
 		log_warnx("standard output: %llu alerts not written",
-		    (unsigned long long)out.errors);
+		    (unsigned long long)atomic_load(&out.errors));
 		rc = 2;
 	}
 	if (out.sinks != NULL) {

@@ -111,6 +111,41 @@ pipeline_free(struct pipeline *pl)
 	free(pl);
 }
 
+/*
+ * Moves the pipeline's clock to ts and runs what is due: flow expiry and
+ * alert windows (once per second of it), requests whose answer did not
+ * come.  Packet time drives every timeout; a capture merged out of order
+ * must not move it backwards.
+ */
+static void
+pipeline_advance(struct pipeline *pl, uint64_t ts)
+{
+	struct flow *f;
+	uint32_t slot;
+
+	if (ts > pl->now)
+		pl->now = ts;
+	pl->st.last_ts = pl->now;
+	if (pl->now >= pl->next_expire) {
+		flowtab_expire(pl->ft, pl->now);
+		if (pl->al != NULL)
+			alert_expire(pl->al, pl->now);
+		pl->next_expire = pl->now + EXPIRE_PERIOD;
+	}
+	while (policy_due(pl->pol, pl->now, &slot))
+		if ((f = flowtab_get(pl->ft, slot)) != NULL)
+			policy_flow(pl->pol, slot, f, classify_get(pl->cls,
+			    slot), POLICY_EV_TIMEOUT);
+}
+
+void
+pipeline_tick(struct pipeline *pl, uint64_t now)
+{
+	/* Before the first packet there is no time to move on from. */
+	if (pl->now != 0)
+		pipeline_advance(pl, now);
+}
+
 void
 pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
     uint32_t caplen, uint32_t len)
@@ -125,24 +160,7 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	pl->st.bytes += caplen;
 	if (pl->st.first_ts == 0 || ts < pl->st.first_ts)
 		pl->st.first_ts = ts;
-	/*
-	 * Packet time drives every timeout; a capture merged out of order
-	 * must not move it backwards.
-	 */
-	if (ts > pl->now)
-		pl->now = ts;
-	pl->st.last_ts = pl->now;
-	if (pl->now >= pl->next_expire) {
-		flowtab_expire(pl->ft, pl->now);
-		if (pl->al != NULL)
-			alert_expire(pl->al, pl->now);
-		pl->next_expire = pl->now + EXPIRE_PERIOD;
-	}
-	/* SYNs whose answer did not come: judged now, as attempted. */
-	while (policy_due(pl->pol, pl->now, &slot))
-		if ((f = flowtab_get(pl->ft, slot)) != NULL)
-			policy_flow(pl->pol, slot, f, classify_get(pl->cls,
-			    slot), POLICY_EV_TIMEOUT);
+	pipeline_advance(pl, ts);
 	switch (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p)) {
 	case DECODE_OK:
 		break;

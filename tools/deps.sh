@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev
 libconfig-dev check time libgnutls28-dev rsyslog rsyslog-gnutls gnutls-bin
-python3"
+python3 iproute2 tcpreplay"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

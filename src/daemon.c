@@ -1,0 +1,653 @@
+/*
+ * daemon.c - the sensor's lifecycle around the pipeline.
+ *
+ * Start: every capture handle is opened (one per worker and interface, the
+ * workers of an interface in one PACKET_FANOUT group), then privileges
+ * are dropped and the drop verified, then the workers start and the
+ * service manager hears READY=1.
+ *
+ * Workers: each thread owns its handles and its struct pipeline (flow
+ * table, nDPI, policy) and shares nothing on the packet path.  The only
+ * shared stage is the alert de-duplication, locked inside alert.c and
+ * taken only for violations.  The main thread talks to a worker through
+ * atomics it reads once per batch of frames, and wakes it with an
+ * eventfd when it sleeps in poll(2):
+ *
+ *	gen	a new configuration is waiting in d->next: the worker calls
+ *		pipeline_reconfigure() between two batches (flows keep their
+ *		state) and acknowledges; the old configuration is freed once
+ *		every worker has moved on.
+ *	statreq	publish counters now (SIGUSR1, the periodic stats line).
+ *	stop	finish: end every open flow (its alerts still go out).
+ *
+ * Signals are blocked in every thread and taken by the main thread alone
+ * with sigtimedwait(2), so nothing runs in a signal handler.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "daemon.h"
+#include "log.h"
+#include "notify.h"
+#include "pipeline.h"
+#include "privdrop.h"
+
+#define DAEMON_MAX_IFACES	16
+#define DAEMON_MAX_WORKERS	256
+/* Frames from one handle before the worker looks at its mailbox. */
+#define DISPATCH_BATCH		4096
+/* A worker publishes its counters at least this often (ms). */
+#define PUBLISH_MS		1000
+/* How long the main thread waits for the workers to take a request. */
+#define SYNC_WAIT_MS		10000
+
+/* Counters a worker publishes for the main thread. */
+struct worker_pub {
+	_Atomic uint64_t packets;
+	_Atomic uint64_t kdrops;	/* ring full (kernel) */
+	_Atomic uint64_t ifdrops;	/* interface */
+	_Atomic uint64_t flows;		/* in the table now */
+	_Atomic uint64_t flows_created;
+	_Atomic uint64_t evictions;
+	_Atomic uint64_t errors;	/* capture read errors */
+};
+
+struct daemon;
+
+struct worker {
+	struct daemon *d;
+	int id;
+	pthread_t thr;
+	struct capture *cap[DAEMON_MAX_IFACES];
+	uint64_t retry[DAEMON_MAX_IFACES]; /* ms: a failed handle rests */
+	struct pipeline *pl;
+	int wakefd;
+	unsigned gen;			/* configuration in use */
+	_Atomic unsigned gen_ack;
+	_Atomic unsigned statreq_ack;
+	_Atomic int done;
+	struct worker_pub pub;
+};
+
+struct daemon {
+	struct conf *conf;		/* in force */
+	struct conf *next;		/* being taken up (d->gen) */
+	_Atomic unsigned gen;
+	_Atomic unsigned statreq;
+	_Atomic int stop;
+	char **ifaces;			/* copies: a reload frees the conf */
+	int nifaces;
+	struct alert_ctx *al;
+	const struct daemon_output *out;
+	struct worker *w;
+	int nw;
+	/* Configurations a stuck worker might still use: freed at exit. */
+	struct conf **retired;
+	int nretired;
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void
+worker_wake(struct worker *w)
+{
+	uint64_t one = 1;
+
+	/* A full counter already means "wake up": nothing to handle. */
+	(void)!write(w->wakefd, &one, sizeof(one));
+}
+
+/* Copies the worker's counters where the main thread reads them. */
+static void
+worker_publish(struct worker *w)
+{
+	const struct pipeline_stats *ps = pipeline_stats(w->pl);
+	const struct flowtab_stats *fs =
+	    flowtab_stats(pipeline_flowtab(w->pl));
+	struct capture_live_stats cs;
+	uint64_t kd = 0, ifd = 0;
+	int i;
+
+	for (i = 0; i < w->d->nifaces; i++)
+		if (capture_live_stats(w->cap[i], &cs) == 0) {
+			kd += cs.dropped;
+			ifd += cs.ifdropped;
+		}
+	atomic_store_explicit(&w->pub.packets, ps->packets,
+	    memory_order_relaxed);
+	atomic_store_explicit(&w->pub.kdrops, kd, memory_order_relaxed);
+	atomic_store_explicit(&w->pub.ifdrops, ifd, memory_order_relaxed);
+	atomic_store_explicit(&w->pub.flows, fs->active, memory_order_relaxed);
+	atomic_store_explicit(&w->pub.flows_created, fs->created,
+	    memory_order_relaxed);
+	atomic_store_explicit(&w->pub.evictions, fs->ended[FLOW_END_EVICTED],
+	    memory_order_relaxed);
+}
+
+/* Between two batches: a new configuration, a request for counters. */
+static void
+worker_mailbox(struct worker *w, uint64_t *next_pub)
+{
+	struct daemon *d = w->d;
+	unsigned g, r;
+
+	g = atomic_load_explicit(&d->gen, memory_order_acquire);
+	if (g != w->gen) {
+		/*
+		 * d->next was written before d->gen (release): it is the
+		 * configuration of generation g.  On failure (no memory) the
+		 * worker keeps the old one and tries again next batch.
+		 */
+		if (pipeline_reconfigure(w->pl, d->next) == 0) {
+			w->gen = g;
+			atomic_store_explicit(&w->gen_ack, g,
+			    memory_order_release);
+		}
+	}
+	r = atomic_load_explicit(&d->statreq, memory_order_acquire);
+	if (r != atomic_load_explicit(&w->statreq_ack, memory_order_relaxed) ||
+	    now_ms() >= *next_pub) {
+		worker_publish(w);
+		*next_pub = now_ms() + PUBLISH_MS;
+		atomic_store_explicit(&w->statreq_ack, r, memory_order_release);
+	}
+}
+
+/* Hands what the handles have ready to the pipeline. */
+static void
+worker_read(struct worker *w, const struct pollfd *pfd)
+{
+	struct daemon *d = w->d;
+	long n;
+	int i;
+
+	for (i = 0; i < d->nifaces; i++) {
+		if (pfd != NULL && pfd[i].revents == 0)
+			continue;
+		if (w->retry[i] != 0 && now_ms() < w->retry[i])
+			continue;
+		n = capture_dispatch(w->cap[i], DISPATCH_BATCH, pipeline_frame,
+		    w->pl);
+		if (n == -1) {
+			/*
+			 * The interface went down or away.  Logged once per
+			 * worker and interface until it works again; the
+			 * handle rests a second so poll does not spin.
+			 */
+			if (w->retry[i] == 0)
+				log_warnx("%s: worker %d: %s", d->ifaces[i],
+				    w->id, capture_error(w->cap[i]));
+			atomic_fetch_add_explicit(&w->pub.errors, 1,
+			    memory_order_relaxed);
+			w->retry[i] = now_ms() + 1000;
+		} else if (n > 0)
+			w->retry[i] = 0;
+	}
+}
+
+/* The clock libpcap stamps live packets with, in microseconds. */
+static uint64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct daemon *d = w->d;
+	struct pollfd pfd[DAEMON_MAX_IFACES + 1];
+	uint64_t next_pub = 0, junk;
+	int i, n, np = d->nifaces + 1, timeout;
+
+	for (i = 0; i < d->nifaces; i++) {
+		pfd[i].fd = capture_fd(w->cap[i]);
+		pfd[i].events = POLLIN;
+	}
+	pfd[d->nifaces].fd = w->wakefd;
+	pfd[d->nifaces].events = POLLIN;
+	while (!atomic_load_explicit(&d->stop, memory_order_acquire)) {
+		worker_mailbox(w, &next_pub);
+		/* A resting handle is not polled: POLLERR would spin. */
+		timeout = PUBLISH_MS;
+		for (i = 0; i < d->nifaces; i++) {
+			pfd[i].revents = 0;
+			if (w->retry[i] != 0 && now_ms() < w->retry[i]) {
+				pfd[i].fd = -1;
+				timeout = 1000;
+			} else
+				pfd[i].fd = capture_fd(w->cap[i]);
+		}
+		if ((n = poll(pfd, (nfds_t)np, timeout)) == -1) {
+			if (errno != EINTR)
+				atomic_fetch_add_explicit(&w->pub.errors, 1,
+				    memory_order_relaxed);
+			continue;
+		}
+		if (pfd[d->nifaces].revents & POLLIN)
+			(void)!read(w->wakefd, &junk, sizeof(junk));
+		if (n > 0)
+			worker_read(w, pfd);
+		else
+			/* Idle: the clock moves on for the timeouts. */
+			pipeline_tick(w->pl, wall_us());
+	}
+	/*
+	 * Stop: take the ring blocks already handed over, then end every
+	 * open flow so that its alerts go out before the outputs are
+	 * flushed.
+	 */
+	worker_read(w, NULL);
+	worker_publish(w);
+	pipeline_flush(w->pl);
+	worker_publish(w);
+	atomic_store_explicit(&w->done, 1, memory_order_release);
+	return NULL;
+}
+
+/* Waits until every worker's ack reaches want; 0, or -1 after the wait. */
+static int
+daemon_sync(struct daemon *d, int stats, unsigned want)
+{
+	struct timespec ts = { 0, 2 * 1000000 };
+	uint64_t until = now_ms() + SYNC_WAIT_MS;
+	int i, pending;
+
+	for (i = 0; i < d->nw; i++)
+		worker_wake(&d->w[i]);
+	for (;;) {
+		for (pending = 0, i = 0; i < d->nw; i++) {
+			unsigned a = stats ?
+			    atomic_load_explicit(&d->w[i].statreq_ack,
+			    memory_order_acquire) :
+			    atomic_load_explicit(&d->w[i].gen_ack,
+			    memory_order_acquire);
+			/* A worker that has stopped has published for good. */
+			if (a != want && !atomic_load_explicit(&d->w[i].done,
+			    memory_order_acquire))
+				pending++;
+		}
+		if (pending == 0)
+			return 0;
+		if (now_ms() >= until)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The stats line: every worker's counters, and the alerts. */
+static void
+daemon_stats(struct daemon *d, const char *why)
+{
+	uint64_t pk = 0, kd = 0, ifd = 0, fl = 0, fc = 0, ev = 0, er = 0;
+	uint64_t delivered = 0, dropped = 0;
+	struct alert_stats as;
+	unsigned r;
+	int i;
+
+	r = atomic_fetch_add(&d->statreq, 1) + 1;
+	if (daemon_sync(d, 1, r) == -1)
+		log_warnx("stats: a worker did not answer; its counters are "
+		    "older");
+	for (i = 0; i < d->nw; i++) {
+		struct worker_pub *p = &d->w[i].pub;
+		uint64_t wifd = atomic_load(&p->ifdrops);
+
+		pk += atomic_load(&p->packets);
+		kd += atomic_load(&p->kdrops);
+		/* Interface drops are the interface's: every worker sees
+		 * them all. */
+		if (wifd > ifd)
+			ifd = wifd;
+		fl += atomic_load(&p->flows);
+		fc += atomic_load(&p->flows_created);
+		ev += atomic_load(&p->evictions);
+		er += atomic_load(&p->errors);
+		if (d->nw > 1)
+			log_info("stats: worker %d: packets %llu, drops %llu, "
+			    "flows %llu", i,
+			    (unsigned long long)atomic_load(&p->packets),
+			    (unsigned long long)atomic_load(&p->kdrops),
+			    (unsigned long long)atomic_load(&p->flows));
+	}
+	alert_stats_get(d->al, &as);
+	if (d->out->stats != NULL)
+		d->out->stats(d->out->arg, &delivered, &dropped);
+	log_info("stats%s: packets %llu, drops kernel %llu interface %llu, "
+	    "flows %llu active %llu created, evictions %llu, alerts "
+	    "generated %llu delivered %llu dropped %llu (rate-limited %llu), "
+	    "violations %llu, capture errors %llu", why,
+	    (unsigned long long)pk, (unsigned long long)kd,
+	    (unsigned long long)ifd, (unsigned long long)fl,
+	    (unsigned long long)fc, (unsigned long long)ev,
+	    (unsigned long long)as.emitted, (unsigned long long)delivered,
+	    (unsigned long long)(dropped + as.rate_limited),
+	    (unsigned long long)as.rate_limited,
+	    (unsigned long long)as.violations, (unsigned long long)er);
+}
+
+/* Logs a "file:line: problem" report one line at a time. */
+static void
+log_lines(const char *text)
+{
+	const char *p = text, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		log_warnx("%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* A string that may be NULL, for comparisons. */
+static int
+str_differ(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+/*
+ * SIGHUP: reads the configuration, inventory and rules again into a new
+ * struct conf.  A file with errors changes nothing; a valid one is taken
+ * up by every worker between two batches, and the old one is freed when
+ * the last has moved on.  Capture never stops.
+ */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct conf *nc, *old = d->conf, **rv;
+	char err[8192];
+	unsigned g;
+	int i, same;
+
+	if (d->out->reopen != NULL)
+		d->out->reopen(d->out->arg);
+	if (old->path == NULL) {
+		log_warnx("reload: no configuration file; nothing to read");
+		return;
+	}
+	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading "
+	    "%s", (unsigned long long)now_ms() * 1000u, old->path);
+	if ((nc = conf_load(old->path, err, sizeof(err))) == NULL) {
+		log_lines(err);
+		log_warnx("reload: %s has errors; the configuration in force "
+		    "stays", old->path);
+		notify_send("READY=1\nSTATUS=reload failed: %s has errors; "
+		    "running on the previous configuration", old->path);
+		return;
+	}
+	/* Sizes, capture and identity were used at start only. */
+	same = memcmp(&nc->flow, &old->flow, sizeof(nc->flow)) == 0 &&
+	    memcmp(&nc->dpi, &old->dpi, sizeof(nc->dpi)) == 0 &&
+	    memcmp(&nc->alert, &old->alert, sizeof(nc->alert)) == 0 &&
+	    nc->frag_slots == old->frag_slots &&
+	    nc->capture.snaplen == old->capture.snaplen &&
+	    nc->capture.buffer_mb == old->capture.buffer_mb &&
+	    nc->capture.promisc == old->capture.promisc &&
+	    nc->capture.workers == old->capture.workers &&
+	    nc->capture.timeout_ms == old->capture.timeout_ms &&
+	    nc->capture.ninterfaces == old->capture.ninterfaces &&
+	    !str_differ(nc->capture.filter, old->capture.filter) &&
+	    !str_differ(nc->daemon.user, old->daemon.user) &&
+	    !str_differ(nc->daemon.group, old->daemon.group);
+	for (i = 0; same && i < nc->capture.ninterfaces; i++)
+		same = !str_differ(nc->capture.interfaces[i],
+		    old->capture.interfaces[i]);
+	if (!same)
+		log_warnx("reload: changes to the flow, dpi, decode, alert, "
+		    "capture and daemon sections take effect at the next "
+		    "start");
+	d->next = nc;
+	g = atomic_load(&d->gen) + 1;
+	atomic_store_explicit(&d->gen, g, memory_order_release);
+	if (daemon_sync(d, 0, g) == -1) {
+		/*
+		 * A worker did not switch: it may still read the old rules,
+		 * so they live until exit.  It switches when it next runs.
+		 */
+		log_warnx("reload: a worker has not switched yet; the "
+		    "previous configuration is kept in memory");
+		if ((rv = realloc(d->retired, (size_t)(d->nretired + 1) *
+		    sizeof(*rv))) != NULL) {
+			d->retired = rv;
+			d->retired[d->nretired++] = old;
+			old = NULL;
+		}
+		/* Without memory to remember it, it leaks: never freed. */
+	} else
+		conf_free(old);
+	d->conf = nc;
+	log_info("reload: %s, inventory and rules in force", nc->path);
+	notify_send("READY=1\nSTATUS=capturing on %d interface(s) with %d "
+	    "worker(s); configuration reloaded", d->nifaces, d->nw);
+}
+
+/*
+ * Opens every handle: for each interface, worker 0 makes a new fanout
+ * group and the others join it in order, so worker k is member k of the
+ * group of every interface, and the kernel's symmetric flow hash sends a
+ * flow seen on two interfaces (the two directions on two SPAN ports) to
+ * the same worker.  Fatal on failure: this is start-up.
+ */
+static void
+daemon_open(struct daemon *d, const struct conf *c)
+{
+	struct capture_live_conf lc;
+	char err[1024];
+	int i, k, id;
+
+	for (i = 0; i < d->nifaces; i++) {
+		memset(&lc, 0, sizeof(lc));
+		lc.iface = d->ifaces[i];
+		lc.filter = c->capture.filter;
+		lc.snaplen = c->capture.snaplen;
+		lc.buffer_mb = c->capture.buffer_mb;
+		lc.timeout_ms = c->capture.timeout_ms;
+		lc.promisc = (int)c->capture.promisc;
+		lc.fanout_id = CAPTURE_FANOUT_NEW;
+		for (k = 0; k < d->nw; k++) {
+			if ((d->w[k].cap[i] = capture_open_live(&lc, err,
+			    sizeof(err))) == NULL)
+				fatalx("%s: %s", lc.iface, err);
+			if (k == 0) {
+				if ((id = capture_fanout_id(d->w[0].cap[i])) ==
+				    -1)
+					fatalx("%s: no fanout group", lc.iface);
+				lc.fanout_id = id;
+			}
+		}
+		log_debug("%s: link type %d, fanout group %d, %d worker(s)",
+		    lc.iface, capture_datalink(d->w[0].cap[i]), lc.fanout_id,
+		    d->nw);
+	}
+}
+
+/* Drops to the configured user and checks the result.  Fatal. */
+static void
+daemon_privdrop(const char *user, const char *group)
+{
+	char err[256];
+
+	if (privdrop(user, group, err, sizeof(err)) == -1)
+		fatalx("dropping privileges: %s", err);
+	if (privdrop_verify((unsigned)geteuid(), (unsigned)getegid(), err,
+	    sizeof(err)) == -1)
+		fatalx("privileges not dropped: %s", err);
+	log_info("running as uid %u gid %u without capabilities",
+	    (unsigned)geteuid(), (unsigned)getegid());
+}
+
+int
+daemon_run(struct conf *conf, const struct daemon_opts *opts,
+    const struct daemon_output *out)
+{
+	struct daemon d;
+	const char *const *ifaces;
+	struct timespec ts;
+	sigset_t set;
+	uint64_t next_stats = 0, stats_ms;
+	long ncpu;
+	int i, sig;
+
+	memset(&d, 0, sizeof(d));
+	d.conf = conf;
+	d.out = out;
+	if (opts->nifaces > 0) {
+		ifaces = opts->ifaces;
+		d.nifaces = opts->nifaces;
+	} else {
+		ifaces = (const char *const *)conf->capture.interfaces;
+		d.nifaces = conf->capture.ninterfaces;
+	}
+	if (d.nifaces == 0)
+		fatalx("no interface to capture on (-i or "
+		    "capture.interfaces)");
+	if (d.nifaces > DAEMON_MAX_IFACES)
+		fatalx("%d interfaces: at most %d", d.nifaces,
+		    DAEMON_MAX_IFACES);
+	if ((d.ifaces = calloc((size_t)d.nifaces, sizeof(char *))) == NULL)
+		fatal("interfaces");
+	for (i = 0; i < d.nifaces; i++)
+		if ((d.ifaces[i] = strdup(ifaces[i])) == NULL)
+			fatal("interfaces");
+	/* Like every size, the period is the one the daemon started with. */
+	stats_ms = (uint64_t)conf->daemon.stats_interval * 1000u;
+	d.nw = (int)conf->capture.workers;
+	if (d.nw == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		d.nw = ncpu > 0 ? (int)ncpu : 1;
+	}
+	if (d.nw > DAEMON_MAX_WORKERS)
+		d.nw = DAEMON_MAX_WORKERS;
+	if (notify_init() == -1)
+		fatalx("cannot notify the service manager");
+
+	/* Every allocation of the run, before the first packet. */
+	if ((d.al = alert_new(&conf->alert, out->alert, out->arg)) == NULL)
+		fatalx("cannot create the alert stage");
+	if ((d.w = calloc((size_t)d.nw, sizeof(*d.w))) == NULL)
+		fatal("workers");
+	for (i = 0; i < d.nw; i++) {
+		d.w[i].d = &d;
+		d.w[i].id = i;
+		if ((d.w[i].wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) ==
+		    -1)
+			fatal("eventfd");
+		if ((d.w[i].pl = pipeline_new(conf, NULL, d.al)) == NULL)
+			fatalx("cannot create the pipeline of worker %d", i);
+	}
+
+	/* The privileged part: the capture sockets.  Then nothing is. */
+	daemon_open(&d, conf);
+	daemon_privdrop(opts->user ? opts->user : conf->daemon.user,
+	    opts->group ? opts->group : conf->daemon.group);
+	/* Capabilities are per thread: the outputs' threads start after. */
+	if (out->start != NULL && out->start(out->arg, conf) == -1)
+		fatalx("cannot open the alert outputs");
+
+	/*
+	 * Blocked before the workers start, which inherit the mask: only
+	 * this thread takes them, with sigtimedwait() below.  SIGPIPE from
+	 * a broken output is an error return, not a death.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		fatalx("pthread_sigmask");
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < d.nw; i++) {
+		if (pthread_create(&d.w[i].thr, NULL, worker_main,
+		    &d.w[i]) != 0)
+			fatalx("cannot start worker %d", i);
+	}
+	log_info("capturing on %d interface(s) (%s%s) with %d worker(s)",
+	    d.nifaces, d.ifaces[0], d.nifaces > 1 ? ", ..." : "", d.nw);
+	notify_send("READY=1\nSTATUS=capturing on %d interface(s) with %d "
+	    "worker(s)", d.nifaces, d.nw);
+
+	if (stats_ms > 0)
+		next_stats = now_ms() + stats_ms;
+	for (;;) {
+		uint64_t now = now_ms(), wait = 3600000;
+
+		if (next_stats != 0)
+			wait = next_stats > now ? next_stats - now : 0;
+		ts.tv_sec = (time_t)(wait / 1000);
+		ts.tv_nsec = (long)(wait % 1000) * 1000000;
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == -1) {
+			if (errno == EAGAIN && next_stats != 0 &&
+			    now_ms() >= next_stats) {
+				daemon_stats(&d, "");
+				next_stats = now_ms() + stats_ms;
+			}
+			continue;
+		}
+		if (sig == SIGHUP)
+			daemon_reload(&d);
+		else if (sig == SIGUSR1)
+			daemon_stats(&d, "");
+		else
+			break;
+	}
+
+	log_info("stopping on signal %d", sig);
+	notify_send("STOPPING=1\nSTATUS=stopping: ending open flows");
+	atomic_store_explicit(&d.stop, 1, memory_order_release);
+	for (i = 0; i < d.nw; i++)
+		worker_wake(&d.w[i]);
+	for (i = 0; i < d.nw; i++)
+		pthread_join(d.w[i].thr, NULL);
+	alert_flush(d.al);
+	if (out->flush != NULL)
+		out->flush(out->arg);
+	daemon_stats(&d, " at exit");
+
+	for (i = 0; i < d.nw; i++) {
+		int k;
+
+		for (k = 0; k < d.nifaces; k++)
+			capture_close(d.w[i].cap[k]);
+		pipeline_free(d.w[i].pl);
+		close(d.w[i].wakefd);
+	}
+	free(d.w);
+	for (i = 0; i < d.nifaces; i++)
+		free(d.ifaces[i]);
+	free(d.ifaces);
+	alert_free(d.al);
+	for (i = 0; i < d.nretired; i++)
+		conf_free(d.retired[i]);
+	free(d.retired);
+	conf_free(d.conf);
+	notify_close();
+	return 0;
+}
