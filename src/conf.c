@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "errlist.h"
 
 #ifndef VW_RULESDIR
 #define VW_RULESDIR "/usr/local/share/vmswatch/rules"
@@ -76,42 +77,6 @@ static const struct conf_str conf_strs[] = {
 static const char *const conf_sections[] = { "flow", "dpi", "decode",
 	"output", "alert", "capture", "daemon" };
 
-struct conf_err {
-	char *buf;
-	size_t len, o;
-	int n;
-};
-
-static void
-conf_error(struct conf_err *e, const char *file, int line, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
-
-static void
-conf_error(struct conf_err *e, const char *file, int line, const char *fmt,
-    ...)
-{
-	va_list ap;
-	int n;
-
-	e->n++;
-	if (e->o >= e->len)
-		return;
-	n = snprintf(e->buf + e->o, e->len - e->o, "%s:%d: ", file, line);
-	if (n > 0)
-		e->o += (size_t)n;
-	if (e->o >= e->len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(e->buf + e->o, e->len - e->o, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		e->o += (size_t)n;
-	if (e->o + 1 < e->len) {
-		e->buf[e->o++] = '\n';
-		e->buf[e->o] = '\0';
-	}
-}
-
 struct conf *
 conf_defaults(void)
 {
@@ -168,7 +133,7 @@ conf_find_str(const char *section, const char *name)
  */
 static void
 conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
-    const char *file, struct conf_err *e)
+    const char *file, struct errlist *e)
 {
 	char **one = (char **)(void *)((char *)c + k->off);
 	char ***vec = (char ***)(void *)((char *)c + k->off);
@@ -180,7 +145,7 @@ conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
 	if (!k->list) {
 		if ((str = config_setting_get_string(s)) == NULL ||
 		    *str == '\0') {
-			conf_error(e, file, line, "%s.%s: a string is expected",
+			errlist_add(e, file, line, "%s.%s: a string is expected",
 			    k->section, k->name);
 			return;
 		}
@@ -190,12 +155,12 @@ conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
 	}
 	n = config_setting_is_aggregate(s) ? config_setting_length(s) : 1;
 	if (n == 0) {
-		conf_error(e, file, line, "%s.%s: the list is empty",
+		errlist_add(e, file, line, "%s.%s: the list is empty",
 		    k->section, k->name);
 		return;
 	}
 	if ((*vec = calloc((size_t)n + 1, sizeof(char *))) == NULL) {
-		conf_error(e, file, line, "%s", strerror(errno));
+		errlist_add(e, file, line, "%s", strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -203,7 +168,7 @@ conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
 		    config_setting_get_elem(s, (unsigned)i) : s;
 		if ((str = config_setting_get_string(el)) == NULL ||
 		    *str == '\0') {
-			conf_error(e, file, line,
+			errlist_add(e, file, line,
 			    "%s.%s: entry %d is not a non-empty string",
 			    k->section, k->name, i + 1);
 			continue;
@@ -225,7 +190,7 @@ conf_known_section(const char *name)
 
 static void
 conf_section(struct conf *c, config_setting_t *sec, const char *file,
-    struct conf_err *e)
+    struct errlist *e)
 {
 	const char *sname = config_setting_name(sec);
 	const struct conf_key *k;
@@ -244,7 +209,7 @@ conf_section(struct conf *c, config_setting_t *sec, const char *file,
 			continue;
 		}
 		if ((k = conf_find(sname, name)) == NULL) {
-			conf_error(e, file, line, "unknown key %s.%s", sname,
+			errlist_add(e, file, line, "unknown key %s.%s", sname,
 			    name);
 			continue;
 		}
@@ -257,12 +222,12 @@ conf_section(struct conf *c, config_setting_t *sec, const char *file,
 			v = config_setting_get_bool(s);
 			break;
 		default:
-			conf_error(e, file, line, "%s.%s: a number is expected",
+			errlist_add(e, file, line, "%s.%s: a number is expected",
 			    sname, name);
 			continue;
 		}
 		if (v < k->min || v > k->max) {
-			conf_error(e, file, line,
+			errlist_add(e, file, line,
 			    "%s.%s: %lld is out of range %lld..%lld", sname,
 			    name, v, k->min, k->max);
 			continue;
@@ -305,25 +270,9 @@ conf_resolve(const char *cpath, const char *name, int rules)
 	return strdup(cand[0]);
 }
 
-/* Appends a multi-line error report from a loader to e. */
-static void
-conf_append(struct conf_err *e, const char *text)
-{
-	size_t n = strlen(text);
-
-	if (n == 0)
-		return;
-	e->n++;
-	if (e->o + n + 1 >= e->len)
-		n = e->len > e->o + 1 ? e->len - e->o - 1 : 0;
-	memcpy(e->buf + e->o, text, n);
-	e->o += n;
-	e->buf[e->o] = '\0';
-}
-
 /* The inventory, the rules and the policy's enabled rules. */
 static void
-conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
+conf_site(struct conf *c, config_t *cf, const char *path, struct errlist *e)
 {
 	config_setting_t *s, *m;
 	const char *str;
@@ -332,7 +281,7 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
 
 	if ((s = config_lookup(cf, "inventory")) != NULL) {
 		if ((str = config_setting_get_string(s)) == NULL)
-			conf_error(e, path, config_setting_source_line(s),
+			errlist_add(e, path, config_setting_source_line(s),
 			    "inventory: a file name is expected");
 		else
 			c->inventory_path = conf_resolve(path, str, 0);
@@ -345,7 +294,7 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
 			m = config_setting_is_aggregate(s) ?
 			    config_setting_get_elem(s, (unsigned)i) : s;
 			if ((str = config_setting_get_string(m)) == NULL) {
-				conf_error(e, path,
+				errlist_add(e, path,
 				    config_setting_source_line(s),
 				    "rules: file names are expected");
 				continue;
@@ -358,7 +307,7 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
 		struct inventory *inv = inventory_load(c->inventory_path, err,
 		    sizeof(err));
 		if (inv == NULL)
-			conf_append(e, err);
+			errlist_append(e, err);
 		else {
 			inventory_free(c->inv);
 			c->inv = inv;
@@ -368,24 +317,24 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
 		c->rs = rules_load((const char **)c->rules_paths,
 		    c->nrules_paths, err, sizeof(err));
 		if (c->rs == NULL)
-			conf_append(e, err);
+			errlist_append(e, err);
 	}
 	if ((s = config_lookup(cf, "policy")) == NULL)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		conf_error(e, path, config_setting_source_line(s),
+		errlist_add(e, path, config_setting_source_line(s),
 		    "policy must be a group { ... }");
 		return;
 	}
 	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL;
 	    i++)
 		if (strcmp(config_setting_name(m), "enabled") != 0)
-			conf_error(e, path, config_setting_source_line(m),
+			errlist_add(e, path, config_setting_source_line(m),
 			    "unknown key policy.%s", config_setting_name(m));
 	if ((m = config_setting_get_member(s, "enabled")) == NULL)
 		return;
 	if (!config_setting_is_aggregate(m)) {
-		conf_error(e, path, config_setting_source_line(m),
+		errlist_add(e, path, config_setting_source_line(m),
 		    "policy.enabled: a list of rule ids is expected");
 		return;
 	}
@@ -396,12 +345,12 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct conf_err *e)
 		config_setting_t *el = config_setting_get_elem(m, (unsigned)i);
 
 		if ((str = config_setting_get_string(el)) == NULL) {
-			conf_error(e, path, config_setting_source_line(m),
+			errlist_add(e, path, config_setting_source_line(m),
 			    "policy.enabled: entry %d is not a string", i + 1);
 			continue;
 		}
 		if (c->rs == NULL || rules_find(c->rs, str) == NULL) {
-			conf_error(e, path, config_setting_source_line(m),
+			errlist_add(e, path, config_setting_source_line(m),
 			    "policy.enabled: no rule %s", str);
 			continue;
 		}
@@ -426,7 +375,7 @@ conf_line(config_t *cf, const char *name)
  */
 static void
 conf_check_daemon(struct conf *c, config_t *cf, const char *path,
-    struct conf_err *e)
+    struct errlist *e)
 {
 	struct bpf_program prog;
 	pcap_t *dead;
@@ -435,12 +384,12 @@ conf_check_daemon(struct conf *c, config_t *cf, const char *path,
 		/* Ethernet is what a SPAN port gives; the syntax is the same. */
 		if ((dead = pcap_open_dead(DLT_EN10MB,
 		    (int)c->capture.snaplen)) == NULL)
-			conf_error(e, path, conf_line(cf, "capture.filter"),
+			errlist_add(e, path, conf_line(cf, "capture.filter"),
 			    "capture.filter: cannot check it");
 		else {
 			if (pcap_compile(dead, &prog, c->capture.filter, 1,
 			    PCAP_NETMASK_UNKNOWN) == -1)
-				conf_error(e, path,
+				errlist_add(e, path,
 				    conf_line(cf, "capture.filter"),
 				    "capture.filter: %s", pcap_geterr(dead));
 			else
@@ -449,24 +398,23 @@ conf_check_daemon(struct conf *c, config_t *cf, const char *path,
 		}
 	}
 	if (c->daemon.user != NULL && getpwnam(c->daemon.user) == NULL)
-		conf_error(e, path, conf_line(cf, "daemon.user"),
+		errlist_add(e, path, conf_line(cf, "daemon.user"),
 		    "daemon.user: no user %s", c->daemon.user);
 	if (c->daemon.group != NULL && getgrnam(c->daemon.group) == NULL)
-		conf_error(e, path, conf_line(cf, "daemon.group"),
+		errlist_add(e, path, conf_line(cf, "daemon.group"),
 		    "daemon.group: no group %s", c->daemon.group);
 }
 
 struct conf *
 conf_load(const char *path, char *err, size_t errlen)
 {
-	struct conf_err e = { err, errlen, 0, 0 };
+	struct errlist e;
 	config_setting_t *root, *s;
 	struct conf *c;
 	config_t cf;
 	int i;
 
-	if (errlen > 0)
-		err[0] = '\0';
+	errlist_init(&e, err, errlen);
 	if ((c = conf_defaults()) == NULL) {
 		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
 		return NULL;
@@ -474,10 +422,10 @@ conf_load(const char *path, char *err, size_t errlen)
 	config_init(&cf);
 	if (config_read_file(&cf, path) != CONFIG_TRUE) {
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			conf_error(&e, path, 0, "cannot read the file: %s",
+			errlist_add(&e, path, 0, "cannot read the file: %s",
 			    strerror(errno));
 		else
-			conf_error(&e, config_error_file(&cf) ?
+			errlist_add(&e, config_error_file(&cf) ?
 			    config_error_file(&cf) : path,
 			    config_error_line(&cf), "%s",
 			    config_error_text(&cf));
@@ -497,15 +445,15 @@ conf_load(const char *path, char *err, size_t errlen)
 
 			if (sink_conf_parse(s, path, &c->sinks, &c->nsinks,
 			    serr, sizeof(serr)) == -1)
-				conf_append(&e, serr);
+				errlist_append(&e, serr);
 			continue;
 		}
 		if (!conf_known_section(name)) {
-			conf_error(&e, path, line, "unknown key %s", name);
+			errlist_add(&e, path, line, "unknown key %s", name);
 			continue;
 		}
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-			conf_error(&e, path, line,
+			errlist_add(&e, path, line,
 			    "%s must be a group { ... }", name);
 			continue;
 		}
@@ -518,7 +466,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	if (e.n > 0)
 		goto fail;
 	if ((c->path = strdup(path)) == NULL) {
-		conf_error(&e, path, 0, "%s", strerror(errno));
+		errlist_add(&e, path, 0, "%s", strerror(errno));
 		goto fail;
 	}
 	config_destroy(&cf);

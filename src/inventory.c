@@ -12,6 +12,7 @@
 
 #include <libconfig.h>
 
+#include "errlist.h"
 #include "inventory.h"
 #include "role.h"
 
@@ -33,10 +34,9 @@ struct inventory {
 	size_t nallocs, capallocs;
 };
 
+/* The problems found, and the file they are in. */
 struct inv_err {
-	char *buf;
-	size_t len, o;
-	int n;
+	struct errlist list;
 	const char *file;
 };
 
@@ -49,38 +49,8 @@ static const char *const purpose_names[] = {
 	[INV_PURPOSE_INFRA] = "infrastructure",
 };
 
-static void
-inv_error(struct inv_err *e, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-inv_error(struct inv_err *e, int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	e->n++;
-	if (e->o + 1 >= e->len)
-		return;
-	n = snprintf(e->buf + e->o, e->len - e->o, "%s:%d: ", e->file, line);
-	if (n > 0)
-		e->o += (size_t)n;
-	if (e->o + 1 >= e->len) {
-		e->o = e->len - 1;
-		return;
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(e->buf + e->o, e->len - e->o, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		e->o += (size_t)n;
-	if (e->o + 1 >= e->len) {
-		e->o = e->len - 1;
-		return;
-	}
-	e->buf[e->o++] = '\n';
-	e->buf[e->o] = '\0';
-}
+#define inv_error(e, line, ...) \
+	errlist_add(&(e)->list, (e)->file, (line), __VA_ARGS__)
 
 /* Remembers p for inventory_free(); returns p, or NULL (p freed) on ENOMEM. */
 static void *
@@ -433,8 +403,10 @@ struct inventory *
 inventory_empty(void)
 {
 	struct inventory *inv;
-	struct inv_err e = { NULL, 0, 0, 0, "" };
+	struct inv_err e;
 
+	errlist_init(&e.list, NULL, 0);
+	e.file = "";
 	if ((inv = calloc(1, sizeof(*inv))) == NULL)
 		return NULL;
 	if (build_index(inv, &e) == -1) {
@@ -448,14 +420,14 @@ struct inventory *
 inventory_load(const char *path, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "site", "zones", "hosts", NULL };
-	struct inv_err e = { err, errlen, 0, 0, path };
+	struct inv_err e;
 	config_setting_t *zones, *hosts;
 	struct inventory *inv;
 	config_t cf;
 	int i, n;
 
-	if (errlen > 0)
-		err[0] = '\0';
+	errlist_init(&e.list, err, errlen);
+	e.file = path;
 	if ((inv = calloc(1, sizeof(*inv))) == NULL) {
 		snprintf(err, errlen, "%s:0: %s\n", path, strerror(errno));
 		return NULL;
@@ -497,9 +469,9 @@ inventory_load(const char *path, char *err, size_t errlen)
 			load_host(inv, config_setting_get_elem(hosts,
 			    (unsigned)i), &e);
 	}
-	if (e.n == 0 && build_index(inv, &e) == -1)
+	if (e.list.n == 0 && build_index(inv, &e) == -1)
 		inv_error(&e, 0, "%s", strerror(ENOMEM));
-	if (e.n > 0)
+	if (e.list.n > 0)
 		goto fail;
 	/* The file name in zones and hosts must outlive the caller's. */
 	{

@@ -28,6 +28,7 @@
 #include <libconfig.h>
 
 #include "role.h"
+#include "errlist.h"
 #include "rules.h"
 
 #define NPORTS		65536
@@ -108,44 +109,11 @@ struct loader {
 	size_t nalts, acap;
 	struct ref *trefs;	/* rules of topology statement owner */
 	size_t ntrefs, trcap;
-	char *err;
-	size_t errlen, erroff;
-	int nerr;
-	int full;		/* err is full: stop writing */
+	struct errlist err;	/* every problem found */
 };
 
-static void
-lerr(struct loader *ld, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void
-lerr(struct loader *ld, const char *file, int line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	int n;
-
-	ld->nerr++;
-	if (ld->full || ld->errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		n = snprintf(ld->err + ld->erroff, ld->errlen - ld->erroff,
-		    "%s:%d: %s\n", file, line, msg);
-	else
-		n = snprintf(ld->err + ld->erroff, ld->errlen - ld->erroff,
-		    "%s: %s\n", file, msg);
-	if (n >= 0 && (size_t)n < ld->errlen - ld->erroff) {
-		ld->erroff += (size_t)n;
-		return;
-	}
-	/* Truncated: end the buffer with "...\n" so the reader knows. */
-	ld->full = 1;
-	if (ld->errlen >= 5)
-		memcpy(ld->err + ld->errlen - 5, "...\n", 5);
-}
+#define lerr(ld, file, line, ...) \
+	errlist_add(&(ld)->err, (file), (line), __VA_ARGS__)
 
 static const char *
 pool_strdup(struct ruleset *rs, const char *s)
@@ -1007,10 +975,7 @@ rules_load(const char **paths, int npaths, char *err, size_t errlen)
 	int i;
 
 	memset(&ld, 0, sizeof(ld));
-	ld.err = err;
-	ld.errlen = errlen;
-	if (errlen > 0)
-		err[0] = '\0';
+	errlist_init(&ld.err, err, errlen);
 	if ((ld.rs = calloc(1, sizeof(*ld.rs))) == NULL) {
 		lerr(&ld, "rules", 0, "out of memory");
 		return NULL;
@@ -1020,13 +985,13 @@ rules_load(const char **paths, int npaths, char *err, size_t errlen)
 	for (i = 0; i < npaths; i++)
 		load_file(&ld, paths[i]);
 	if (check_ids(&ld) == -1 || resolve(&ld) == -1 ||
-	    (ld.nerr == 0 && (build_index(ld.rs, &ld.rs->idx[0],
+	    (ld.err.n == 0 && (build_index(ld.rs, &ld.rs->idx[0],
 	    IPPROTO_TCP) == -1 || build_index(ld.rs, &ld.rs->idx[1],
 	    IPPROTO_UDP) == -1)))
 		lerr(&ld, "rules", 0, "out of memory");
 	free(ld.alts);
 	free(ld.trefs);
-	if (ld.nerr > 0) {
+	if (ld.err.n > 0) {
 		rules_free(ld.rs);
 		return NULL;
 	}

@@ -471,7 +471,7 @@ START_TEST(test_inventory_error_missing_file)
 
 	snprintf(path, sizeof(path), "%s/does-not-exist.conf", tmpdir);
 	ck_assert_ptr_null(inventory_load(path, err, sizeof(err)));
-	snprintf(exp, sizeof(exp), "%s:0: cannot read the file: No such file "
+	snprintf(exp, sizeof(exp), "%s: cannot read the file: No such file "
 	    "or directory\n", path);
 	ck_assert_str_eq(err, exp);
 }

@@ -1,0 +1,79 @@
+/*
+ * errlist.c - "file:line: problem" lines of a loader into one buffer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errlist.h"
+
+void
+errlist_init(struct errlist *e, char *buf, size_t len)
+{
+	e->buf = buf;
+	e->len = len;
+	e->off = 0;
+	e->n = 0;
+	e->full = 0;
+	if (len > 0)
+		buf[0] = '\0';
+}
+
+/* Appends text; marks the list full (ending it with "...") if it spills. */
+static void
+errlist_put(struct errlist *e, const char *text, size_t n)
+{
+	if (e->full || e->len == 0)
+		return;
+	if (e->off + n < e->len) {
+		memcpy(e->buf + e->off, text, n);
+		e->off += n;
+		e->buf[e->off] = '\0';
+		return;
+	}
+	/*
+	 * Truncated: keep what fits and end the buffer with "...\n" so the
+	 * reader knows more was found.
+	 */
+	e->full = 1;
+	memcpy(e->buf + e->off, text, e->len - e->off - 1);
+	e->buf[e->len - 1] = '\0';
+	if (e->len >= 5)
+		memcpy(e->buf + e->len - 5, "...\n", 5);
+	else
+		e->buf[0] = '\0';
+}
+
+void
+errlist_add(struct errlist *e, const char *file, int line, const char *fmt,
+    ...)
+{
+	char msg[1024], out[1400];
+	va_list ap;
+	int n;
+
+	e->n++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		n = snprintf(out, sizeof(out), "%s:%d: %s\n", file, line, msg);
+	else
+		n = snprintf(out, sizeof(out), "%s: %s\n", file, msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(out))
+		n = (int)sizeof(out) - 1;
+	errlist_put(e, out, (size_t)n);
+}
+
+void
+errlist_append(struct errlist *e, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n == 0)
+		return;
+	e->n++;
+	errlist_put(e, text, n);
+}
