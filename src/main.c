@@ -95,12 +95,29 @@ read_file(struct pipeline *pl, const char *path, int progress,
 		return -1;
 	}
 	log_debug("%s: link type %d", path, capture_datalink(cap));
+	/*
+	 * A link type the decoder does not know: its frames are read and
+	 * counted (decode error "linktype"), none analysed, so the run
+	 * cannot vouch for this file.
+	 */
+	if (!decode_datalink_supported(capture_datalink(cap))) {
+		log_warnx("%s: link type %d not supported: frames counted, "
+		    "not analysed", path, capture_datalink(cap));
+		rc = -1;
+	}
 	for (;;) {
 		n = capture_read(cap, READ_CHUNK, pipeline_frame, pl);
 		if (n < 0) {
-			log_warnx("%s: read error after %llu frames "
-			    "(offset %lld): %s", path,
-			    (unsigned long long)frames, capture_offset(cap),
+			/*
+			 * The record number and where it starts, from the
+			 * capture: frames of this chunk before the damaged
+			 * record were delivered and count.
+			 */
+			log_warnx("%s: read error at frame %llu (byte offset "
+			    "%lld; %llu frames read before it): %s", path,
+			    (unsigned long long)capture_frames(cap) + 1,
+			    capture_record_offset(cap),
+			    (unsigned long long)capture_frames(cap),
 			    capture_error(cap));
 			rc = -1;
 			break;
