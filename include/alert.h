@@ -6,6 +6,11 @@
  * window are counted and reported when it closes (count, first and last
  * seen).  A token bucket on packet time bounds alerts per second; every
  * alert it stops is counted.  Nothing here waits on an output.
+ *
+ * The counters add up: every violation and every repeat summary made
+ * ends as exactly one of emitted, suppressed (a repeat folded into a
+ * window) or rate_limited:
+ *	violations + summaries == emitted + suppressed + rate_limited
  */
 #ifndef VW_ALERT_H
 #define VW_ALERT_H
@@ -62,6 +67,7 @@ struct alert_stats {
 	uint64_t emitted;	/* alerts handed to the outputs */
 	uint64_t suppressed;	/* repeats folded into a count */
 	uint64_t repeats;	/* repeat summaries emitted */
+	uint64_t summaries;	/* repeat summaries made, emitted or not */
 	uint64_t rate_limited;	/* alerts dropped by the rate limit */
 	uint64_t evicted;	/* entries dropped when the table was full */
 	uint64_t by_kind[POLICY_KIND_MAX]; /* alerts emitted by kind */

@@ -251,6 +251,11 @@ close_window(struct alert_ctx *al, uint32_t i, uint64_t now)
 	sum.last_seen = e->rep_last;
 	sum.ts = e->rep_last;
 	e->rep_count = 0;
+	/*
+	 * Counted before the rate limit, which may drop it: without this
+	 * the counters could not account for a dropped summary.
+	 */
+	al->st.summaries++;
 	emit(al, &sum, now);
 }
 
