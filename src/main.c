@@ -147,6 +147,15 @@ read_file(struct pipeline *pl, const char *path, int progress,
 	return rc;
 }
 
+/* The -r files; freed at exit, whichever return main() takes. */
+static const char **files;
+
+static void
+files_free(void)
+{
+	free(files);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -163,7 +172,6 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL;
-	const char **files = NULL;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
 	struct flowlog *fl = NULL;
 	struct alert_ctx *al;
@@ -177,6 +185,7 @@ main(int argc, char *argv[])
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
 		fatal("calloc");
+	atexit(files_free);
 	while ((ch = getopt_long(argc, argv, "r:c:nqvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -284,6 +293,5 @@ main(int argc, char *argv[])
 	pipeline_free(pl);
 	alert_free(al);
 	conf_free(conf);
-	free(files);
 	return rc;
 }
