@@ -94,7 +94,8 @@ main(int argc, char *argv[])
 			return 99;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		printf("replay %s/%s\n", FUZZ_TARGET, names[i]);
