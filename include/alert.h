@@ -9,6 +9,11 @@
  *
  * Thread-safe: the daemon's workers share one stage.  The output callback
  * runs with the stage locked (one call at a time) and must not call back.
+ *
+ * The counters add up: every violation and every repeat summary made
+ * ends as exactly one of emitted, suppressed (a repeat folded into a
+ * window) or rate_limited:
+ *	violations + summaries == emitted + suppressed + rate_limited
  */
 #ifndef VW_ALERT_H
 #define VW_ALERT_H
@@ -65,6 +70,7 @@ struct alert_stats {
 	uint64_t emitted;	/* alerts handed to the outputs */
 	uint64_t suppressed;	/* repeats folded into a count */
 	uint64_t repeats;	/* repeat summaries emitted */
+	uint64_t summaries;	/* repeat summaries made, emitted or not */
 	uint64_t rate_limited;	/* alerts dropped by the rate limit */
 	uint64_t evicted;	/* entries dropped when the table was full */
 	uint64_t by_kind[POLICY_KIND_MAX]; /* alerts emitted by kind */

@@ -32,6 +32,13 @@ int capture_eof(const struct capture *);
 const char *capture_error(const struct capture *);
 /* Bytes of the file consumed so far (for progress), -1 if unknown. */
 long long capture_offset(const struct capture *);
+/* Frames delivered since the file was opened. */
+uint64_t capture_frames(const struct capture *);
+/*
+ * Byte offset of the record after the last one delivered (after a read
+ * error: where the damaged record starts), -1 if unknown (a pipe).
+ */
+long long capture_record_offset(const struct capture *);
 /* Size of the file, -1 if unknown (a pipe). */
 long long capture_size(const struct capture *);
 void capture_close(struct capture *);

@@ -268,6 +268,11 @@ close_window(struct alert_ctx *al, uint32_t i, uint64_t now)
 	sum.client.port = e->rep_port;
 	sum.state = e->rep_state;
 	e->rep_count = 0;
+	/*
+	 * Counted before the rate limit, which may drop it: without this
+	 * the counters could not account for a dropped summary.
+	 */
+	al->st.summaries++;
 	emit(al, &sum, now);
 }
 

@@ -27,6 +27,8 @@ struct capture {
 	/* Live: libpcap's 32-bit counters as last read, and their sums. */
 	unsigned last_recv, last_drop, last_ifdrop;
 	struct capture_live_stats live;
+	uint64_t frames;	/* frames delivered */
+	long long rec_off;	/* offset of the record after the last one */
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -59,6 +61,8 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	    S_ISREG(sb.st_mode))
 		c->size = (long long)sb.st_size;
 	c->dlt = pcap_datalink(c->pcap);
+	/* libpcap has read the file header: the first record starts here. */
+	c->rec_off = c->size >= 0 ? (long long)ftello(c->fp) : -1;
 	return c;
 }
 
@@ -75,6 +79,14 @@ capture_frame(u_char *u, const struct pcap_pkthdr *h, const u_char *data)
 	uint64_t ts;
 
 	ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	/*
+	 * libpcap reads a whole record (pcapng: a whole block) before it
+	 * calls back, so the file position is where the next one starts:
+	 * a read error is reported at that record, by number and offset.
+	 */
+	c->frames++;
+	if (c->size >= 0)
+		c->rec_off = (long long)ftello(c->fp);
 	c->cb(c->arg, c->dlt, ts, data, h->caplen, h->len);
 }
 
@@ -123,6 +135,18 @@ capture_offset(const struct capture *c)
 	if (c->fp == NULL || c->size < 0)
 		return -1;
 	return (long long)ftello(c->fp);
+}
+
+uint64_t
+capture_frames(const struct capture *c)
+{
+	return c->frames;
+}
+
+long long
+capture_record_offset(const struct capture *c)
+{
+	return c->rec_off;
 }
 
 long long

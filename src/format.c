@@ -50,6 +50,26 @@ put(struct out *w, const char *fmt, ...)
 	w->o = n < 0 ? w->len : w->o + (size_t)n;
 }
 
+/*
+ * Appends string field s (at most max bytes of it) escaped for the line.
+ * Not only wire strings: host, zone and rule names come from site files,
+ * which may hold any byte, and the reason quotes them, so every string
+ * field goes through here (a quote or a newline in an inventory name used
+ * to break the JSON object or split the text line).  The buffer holds the
+ * longest field (reason, 200 bytes) at six bytes per input byte.
+ */
+static void
+put_str(struct out *w, int json, const char *s, size_t max)
+{
+	char esc[200 * 6 + 1];
+
+	if (json)
+		escape_json(esc, sizeof(esc), s, strnlen(s, max));
+	else
+		escape_text(esc, sizeof(esc), s, strnlen(s, max));
+	put(w, "%s", esc);
+}
+
 int
 format_lookup(const char *name)
 {
@@ -124,13 +144,17 @@ text_end(struct out *w, const struct alert_end *e, int with_port)
 		put(w, addr_is_v4(&e->addr) ? "%s:%u" : "[%s]:%u", a, e->port);
 	else
 		put(w, "%s", a);
-	if (e->host[0])
-		put(w, " (%s %s)", e->host, role_set_fmt(e->roles, roles,
-		    sizeof(roles)));
-	else if (e->internet)
+	if (e->host[0]) {
+		put(w, " (");
+		put_str(w, 0, e->host, sizeof(e->host));
+		put(w, " %s)", role_set_fmt(e->roles, roles, sizeof(roles)));
+	} else if (e->internet)
 		put(w, " (internet)");
-	else if (e->zone[0])
-		put(w, " (unknown, zone %s)", e->zone);
+	else if (e->zone[0]) {
+		put(w, " (unknown, zone ");
+		put_str(w, 0, e->zone, sizeof(e->zone));
+		put(w, ")");
+	}
 }
 
 /* The text line without its newline; stamp: time and severity first. */
@@ -143,7 +167,9 @@ format_text(struct out *w, const struct alert *a, int stamp)
 	if (stamp)
 		put(w, "%s [%d] ", format_time(a->ts, t, sizeof(t)),
 		    a->severity);
-	put(w, "%s %s ", policy_kind_name(a->kind), a->rule_id);
+	put(w, "%s ", policy_kind_name(a->kind));
+	put_str(w, 0, a->rule_id, sizeof(a->rule_id));
+	put(w, " ");
 	text_end(w, &a->client, ports);
 	if (a->kind == POLICY_UNKNOWN_DEVICE && a->client.has_mac)
 		put(w, " mac %s", addr_fmt_mac(a->client.mac, mac,
@@ -155,9 +181,8 @@ format_text(struct out *w, const struct alert *a, int stamp)
 	if (a->transport)
 		put(w, " %s", transport_name(a->transport));
 	if (a->protocol[0]) {
-		escape_text(esc, sizeof(esc), a->protocol,
-		    strnlen(a->protocol, sizeof(a->protocol)));
-		put(w, "/%s", esc);
+		put(w, "/");
+		put_str(w, 0, a->protocol, sizeof(a->protocol));
 	}
 	if (a->transport)
 		put(w, " %s", state_name(a->state));
@@ -168,7 +193,8 @@ format_text(struct out *w, const struct alert *a, int stamp)
 	}
 	if (a->repeat)
 		put(w, " repeated %llu times", (unsigned long long)a->count);
-	put(w, ": %s", a->reason);
+	put(w, ": ");
+	put_str(w, 0, a->reason, sizeof(a->reason));
 }
 
 static void
@@ -212,22 +238,20 @@ json_end(struct out *w, const char *name, const struct alert_end *e,
 static void
 json_vw_end(struct out *w, const char *name, const struct alert_end *e)
 {
-	char esc[sizeof(e->host) * 6];
-
 	put(w, "\"%s\":{\"host\":", name);
 	if (e->host[0]) {
-		escape_json(esc, sizeof(esc), e->host, strnlen(e->host,
-		    sizeof(e->host)));
-		put(w, "\"%s\"", esc);
+		put(w, "\"");
+		put_str(w, 1, e->host, sizeof(e->host));
+		put(w, "\"");
 	} else
 		put(w, "null");
 	put(w, ",\"roles\":");
 	json_roles(w, e->roles);
 	put(w, ",\"zone\":");
 	if (e->zone[0]) {
-		escape_json(esc, sizeof(esc), e->zone, strnlen(e->zone,
-		    sizeof(e->zone)));
-		put(w, "\"%s\"", esc);
+		put(w, "\"");
+		put_str(w, 1, e->zone, sizeof(e->zone));
+		put(w, "\"");
 	} else
 		put(w, "null");
 	put(w, ",\"internet\":%s}", e->internet ? "true" : "false");
@@ -252,7 +276,7 @@ json_risk(int bit, const char *name, void *arg)
 static void
 format_json(struct out *w, const struct alert *a)
 {
-	char t[40], f[40], l[40], esc[ESC_MAX * 2], proto[64], eproto[64 * 6];
+	char t[40], f[40], l[40], esc[ESC_MAX * 2], proto[64];
 	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
 	struct risk_out ro = { w, 0 };
 	size_t i;
@@ -262,16 +286,18 @@ format_json(struct out *w, const struct alert *a)
 	    "\"action\":\"%s\",\"severity\":%d,\"reason\":\"",
 	    format_time(a->ts, t, sizeof(t)), policy_kind_name(a->kind),
 	    a->severity);
-	escape_json(esc, sizeof(esc), a->reason, strlen(a->reason));
-	put(w, "%s\"}", esc);
-	escape_json(esc, sizeof(esc), a->rule_id, strnlen(a->rule_id,
-	    sizeof(a->rule_id)));
-	put(w, ",\"rule\":{\"id\":\"%s\",\"name\":\"", esc);
-	escape_json(esc, sizeof(esc), a->rule_name, strlen(a->rule_name));
-	put(w, "%s\",\"reference\":\"", esc);
-	escape_json(esc, sizeof(esc), a->section, strlen(a->section));
-	put(w, "%s%s%s\",\"ruleset\":\"xprotect\"}", esc,
-	    a->nist[0] ? "; NIST SP 800-53 " : "", a->nist);
+	put_str(w, 1, a->reason, sizeof(a->reason));
+	put(w, "\"},\"rule\":{\"id\":\"");
+	put_str(w, 1, a->rule_id, sizeof(a->rule_id));
+	put(w, "\",\"name\":\"");
+	put_str(w, 1, a->rule_name, sizeof(a->rule_name));
+	put(w, "\",\"reference\":\"");
+	put_str(w, 1, a->section, sizeof(a->section));
+	if (a->nist[0]) {
+		put(w, "; NIST SP 800-53 ");
+		put_str(w, 1, a->nist, sizeof(a->nist));
+	}
+	put(w, "\",\"ruleset\":\"xprotect\"}");
 	json_end(w, "source", &a->client, ports);
 	if (a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE)
 		json_end(w, "destination", &a->server, ports);
@@ -284,9 +310,12 @@ format_json(struct out *w, const struct alert *a)
 	put(w, ",\"network\":{");
 	if (a->transport)
 		put(w, "\"transport\":\"%s\",", transport_name(a->transport));
-	escape_json(eproto, sizeof(eproto), proto, strlen(proto));
-	put(w, "\"protocol\":\"%s\"", a->transport == 0 &&
-	    a->kind == POLICY_UNKNOWN_DEVICE && !proto[0] ? "arp" : eproto);
+	put(w, "\"protocol\":\"");
+	if (a->transport == 0 && a->kind == POLICY_UNKNOWN_DEVICE && !proto[0])
+		put(w, "arp");
+	else
+		put_str(w, 1, proto, sizeof(proto));
+	put(w, "\"");
 	if (a->vlan)
 		put(w, ",\"vlan\":{\"id\":%u}", a->vlan);
 	put(w, "},\"vmswatch\":{");

@@ -184,12 +184,29 @@ read_file(struct pipeline *pl, const char *path, int progress,
 		return -1;
 	}
 	log_debug("%s: link type %d", path, capture_datalink(cap));
+	/*
+	 * A link type the decoder does not know: its frames are read and
+	 * counted (decode error "linktype"), none analysed, so the run
+	 * cannot vouch for this file.
+	 */
+	if (!decode_datalink_supported(capture_datalink(cap))) {
+		log_warnx("%s: link type %d not supported: frames counted, "
+		    "not analysed", path, capture_datalink(cap));
+		rc = -1;
+	}
 	for (;;) {
 		n = capture_read(cap, READ_CHUNK, pipeline_frame, pl);
 		if (n < 0) {
-			log_warnx("%s: read error after %llu frames "
-			    "(offset %lld): %s", path,
-			    (unsigned long long)frames, capture_offset(cap),
+			/*
+			 * The record number and where it starts, from the
+			 * capture: frames of this chunk before the damaged
+			 * record were delivered and count.
+			 */
+			log_warnx("%s: read error at frame %llu (byte offset "
+			    "%lld; %llu frames read before it): %s", path,
+			    (unsigned long long)capture_frames(cap) + 1,
+			    capture_record_offset(cap),
+			    (unsigned long long)capture_frames(cap),
 			    capture_error(cap));
 			rc = -1;
 			break;
@@ -219,6 +236,16 @@ read_file(struct pipeline *pl, const char *path, int progress,
 	return rc;
 }
 
+/* The -r files; freed at exit, whichever return main() takes. */
+static const char **files;
+
+static void
+files_free(void)
+{
+	free(files);
+	files = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -240,8 +267,6 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL;
-	/* Static: it lives as long as the process, whichever way main returns. */
-	static const char **files;
 	const char *ifaces[MAX_IFACES];
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL };
 	struct daemon_output dout;
@@ -259,6 +284,7 @@ main(int argc, char *argv[])
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
 		fatal("calloc");
+	atexit(files_free);
 	while ((ch = getopt_long(argc, argv, "r:c:i:dfg:u:nqvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -360,7 +386,6 @@ main(int argc, char *argv[])
 		dout.flush = out_flush;
 		dout.stats = out_stats;
 		dout.arg = &out;
-		free(files);
 		return daemon_run(conf, &dopts, &dout);
 	}
 	if (nfiles == 0) {
@@ -425,6 +450,5 @@ main(int argc, char *argv[])
 	pipeline_free(pl);
 	alert_free(al);
 	conf_free(conf);
-	free(files);
 	return rc;
 }

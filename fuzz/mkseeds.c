@@ -1,0 +1,393 @@
+/*
+ * mkseeds.c - writes the seed corpora of the fuzz targets from the
+ * project's own crafted traffic (tests/craft.c):
+ *
+ *	DIR/decode/	one frame per file, first byte the link type index
+ *			of fuzz_decode.c, second the bytes cut by the snap
+ *	DIR/pipeline/	small captures: a recorder polling a camera (HTTP,
+ *			RTSP), DNS, an undocumented flow, fragments, ARP
+ *	DIR/loader/	the fuzzing site's configuration, inventory and a
+ *			small rules file, joined by "#%%" lines
+ *	DIR/format/	alert encodings as fuzz_format.c reads them
+ *
+ * usage: mkseeds SRCDIR DIR
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pcap/pcap.h>
+
+#include "craft.h"
+
+static const char *outdir;
+static int nseeds;
+
+static const uint8_t mac_rs[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x14 };
+static const uint8_t mac_cam[6] = { 0x3c, 0xef, 0x8c, 0xe7, 0x00, 0x65 };
+static const uint8_t mac_ms[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x0a };
+static const uint8_t mac_dc[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x02 };
+static const uint8_t mac_sc[6] = { 0x00, 0x15, 0x5d, 0x78, 0x00, 0x32 };
+
+#define T0 1715677211000000ull
+
+static const char http_get[] =
+    "GET /onvif/device_service HTTP/1.1\r\nHost: cam001.plant.example\r\n"
+    "Authorization: Basic YWRtaW46YWRtaW4=\r\n\r\n";
+static const char http_resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+static const char rtsp_req[] =
+    "OPTIONS rtsp://192.168.50.101:554/stream1 RTSP/1.0\r\nCSeq: 1\r\n"
+    "User-Agent: vmswatch-seed\r\n\r\n";
+static const char rtsp_resp[] = "RTSP/1.0 200 OK\r\nCSeq: 1\r\n"
+    "Public: OPTIONS, DESCRIBE, SETUP, PLAY\r\n\r\n";
+static const uint8_t dns_query[] = {
+	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	4, 'm', 's', '0', '1', 5, 'p', 'l', 'a', 'n', 't', 7, 'e', 'x', 'a',
+	'm', 'p', 'l', 'e', 0, 0x00, 0x01, 0x00, 0x01
+};
+
+static void
+write_seed(const char *target, const char *name, const void *p, size_t n)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", outdir, target, name);
+	if ((f = fopen(path, "wb")) == NULL ||
+	    (n > 0 && fwrite(p, n, 1, f) != 1) || fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+	nseeds++;
+}
+
+static char *
+slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long sz;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)sz + 1)) ==
+	    NULL || (sz > 0 && fread(buf, (size_t)sz, 1, f) != 1)) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+	*n = (size_t)sz;
+	return buf;
+}
+
+/* A decode seed: link type index, snap cut, frame. */
+static void
+decode_seed(const char *name, uint8_t lt, const uint8_t *frame, size_t n)
+{
+	uint8_t buf[2048];
+
+	buf[0] = lt;
+	buf[1] = 0;
+	memcpy(buf + 2, frame, n);
+	write_seed("decode", name, buf, n + 2);
+}
+
+static void
+decode_seeds(void)
+{
+	struct craft_spec s;
+	uint8_t f[1600], g[1600];
+	size_t n, m;
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_rs, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "192.168.10.20";
+	s.dst = "192.168.50.101";
+	s.proto = IPPROTO_TCP;
+	s.sport = 50123;
+	s.dport = 554;
+	s.tcp_flags = CRAFT_SYN;
+	n = craft_frame(f, sizeof(f), &s);
+	decode_seed("eth-tcp-syn", 1, f, n);
+	s.vlan = 150;
+	s.payload = rtsp_req;
+	s.plen = sizeof(rtsp_req) - 1;
+	s.tcp_flags = CRAFT_PSH | CRAFT_ACK;
+	n = craft_frame(f, sizeof(f), &s);
+	decode_seed("eth-vlan-rtsp", 1, f, n);
+	/* A second tag (802.1ad outside 802.1Q): QinQ. */
+	memcpy(g, f, 12);
+	g[12] = 0x88; g[13] = 0xa8; g[14] = 0x00; g[15] = 0x64;
+	memcpy(g + 16, f + 12, n - 12);
+	decode_seed("eth-qinq-rtsp", 1, g, n + 4);
+	s.vlan = 0;
+	s.proto = IPPROTO_UDP;
+	s.sport = 53001;
+	s.dport = 53;
+	s.payload = dns_query;
+	s.plen = sizeof(dns_query);
+	n = craft_frame(f, sizeof(f), &s);
+	decode_seed("eth-udp-dns", 1, f, n);
+	m = craft_ip(g, sizeof(g), &s);
+	decode_seed("raw-udp-dns", 2, g, m);
+	decode_seed("ipv4-udp-dns", 6, g, m);
+	s.src = "2001:db8:50::20";
+	s.dst = "2001:db8:50::101";
+	n = craft_frame(f, sizeof(f), &s);
+	decode_seed("eth-ipv6-dns", 1, f, n);
+	m = craft_ip(g, sizeof(g), &s);
+	decode_seed("ipv6-udp-dns", 7, g, m);
+	s.proto = IPPROTO_ICMPV6;
+	s.sport = 128;
+	s.dport = 0;
+	n = craft_frame(f, sizeof(f), &s);
+	decode_seed("eth-icmpv6", 1, f, n);
+	/* BSD loopback: a 4-byte host-order family (2: AF_INET). */
+	s.src = "192.168.10.20";
+	s.dst = "192.168.50.101";
+	s.proto = IPPROTO_TCP;
+	s.sport = 50124;
+	s.dport = 80;
+	s.payload = http_get;
+	s.plen = sizeof(http_get) - 1;
+	m = craft_ip(g + 4, sizeof(g) - 4, &s);
+	g[0] = 2; g[1] = g[2] = g[3] = 0;
+	decode_seed("null-http", 0, g, m + 4);
+	/* Linux cooked (SLL): 16-byte header, protocol at 14. */
+	memset(f, 0, 16);
+	f[1] = 0; f[5] = 6; memcpy(f + 6, mac_rs, 6);
+	f[14] = 0x08; f[15] = 0x00;
+	memcpy(f + 16, g + 4, m);
+	decode_seed("sll-http", 5, f, m + 16);
+	/* ARP request (RFC 826) from the recorder. */
+	memset(f, 0, 42);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac_rs, 6);
+	f[12] = 0x08; f[13] = 0x06;
+	f[14] = 0; f[15] = 1; f[16] = 0x08; f[17] = 0; f[18] = 6; f[19] = 4;
+	f[20] = 0; f[21] = 1;
+	memcpy(f + 22, mac_rs, 6);
+	f[28] = 192; f[29] = 168; f[30] = 10; f[31] = 20;
+	f[38] = 192; f[39] = 168; f[40] = 10; f[41] = 10;
+	decode_seed("eth-arp", 1, f, 42);
+}
+
+static struct craft_pcap *
+pcap_seed(const char *name)
+{
+	char path[4096];
+	struct craft_pcap *w;
+
+	snprintf(path, sizeof(path), "%s/pipeline/%s", outdir, name);
+	if ((w = craft_pcap_open(path, DLT_EN10MB)) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	nseeds++;
+	return w;
+}
+
+static void
+pipeline_seeds(const char *srcdir)
+{
+	struct craft_pcap *w;
+	struct craft_conv cv;
+	struct craft_spec s;
+	uint8_t f[1600];
+	size_t n;
+	int i;
+
+	/* The recorder polls its camera over HTTP and opens RTSP. */
+	w = pcap_seed("recorder-camera.pcap");
+	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50123, mac_cam,
+	    "192.168.50.101", 80, IPPROTO_TCP, 150);
+	craft_conv_handshake(&cv, T0);
+	craft_conv_send(&cv, T0 + 3000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 5000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 6000);
+	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50200, mac_cam,
+	    "192.168.50.101", 554, IPPROTO_TCP, 150);
+	craft_conv_handshake(&cv, T0 + 10000);
+	craft_conv_send(&cv, T0 + 13000, 0, rtsp_req, sizeof(rtsp_req) - 1);
+	craft_conv_send(&cv, T0 + 15000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	craft_pcap_close(w);
+
+	/* DNS, then a smart client reaching a camera directly. */
+	w = pcap_seed("dns-undocumented.pcap");
+	craft_conv_init(&cv, w, mac_ms, "192.168.10.10", 53001, mac_dc,
+	    "192.168.10.2", 53, IPPROTO_UDP, 110);
+	craft_conv_send(&cv, T0, 0, dns_query, sizeof(dns_query));
+	craft_conv_send(&cv, T0 + 1000, 1, dns_query, sizeof(dns_query));
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50300, mac_cam,
+	    "192.168.50.101", 554, IPPROTO_TCP, 0);
+	craft_conv_handshake(&cv, T0 + 2000);
+	craft_conv_send(&cv, T0 + 3000, 0, rtsp_req, sizeof(rtsp_req) - 1);
+	craft_pcap_close(w);
+
+	/* More flows than the fuzzing table holds: eviction. */
+	w = pcap_seed("syn-burst.pcap");
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_sc, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "192.168.20.50";
+	s.dst = "192.168.50.101";
+	s.proto = IPPROTO_TCP;
+	s.dport = 8080;
+	s.tcp_flags = CRAFT_SYN;
+	for (i = 0; i < 40; i++) {
+		s.sport = (uint16_t)(40000 + i);
+		n = craft_frame(f, sizeof(f), &s);
+		craft_pcap_write(w, T0 + (uint64_t)i * 100000, f, (uint32_t)n,
+		    (uint32_t)n);
+	}
+	craft_pcap_close(w);
+
+	/* The shipped sample capture, cut to its first 64 KiB. */
+	{
+		size_t sz;
+		char path[4096], *buf;
+
+		snprintf(path, sizeof(path), "%s/samples/sample.pcap", srcdir);
+		buf = slurp(path, &sz);
+		write_seed("pipeline", "sample-head.pcap", buf,
+		    sz < 65536 ? sz : 65536);
+		free(buf);
+	}
+}
+
+static void
+loader_seeds(const char *srcdir)
+{
+	static const char rules[] =
+	    "rules = (\n"
+	    "\t{\n"
+	    "\t\tid = \"SITE-NTP-0123\";\n"
+	    "\t\tserver = [ \"ntp_server\" ];\n"
+	    "\t\tports = \"123\";\n"
+	    "\t\ttransport = \"udp\";\n"
+	    "\t\tprotocol = \"NTP\";\n"
+	    "\t\tclients = [ \"all_components\" ];\n"
+	    "\t\tpurpose = \"time\";\n"
+	    "\t\tsection = \"site\";\n"
+	    "\t\tnist = [ \"CM-6\" ];\n"
+	    "\t}\n"
+	    ");\n";
+	static const char conf[] =
+	    "flow = { max_flows = 1024; };\n"
+	    "alert = { window = 60; rate = 10; burst = 100; };\n"
+	    "inventory = \"inventory.conf\";\n"
+	    "rules = [ \"rules.conf\" ];\n"
+	    "policy = { enabled = [ \"SITE-NTP-0123\" ]; };\n";
+	char path[4096], *inv, *all;
+	size_t ninv, o = 0;
+
+	snprintf(path, sizeof(path), "%s/fuzz/site/inventory.conf", srcdir);
+	inv = slurp(path, &ninv);
+	if ((all = malloc(sizeof(conf) + ninv + sizeof(rules) + 16)) == NULL)
+		exit(1);
+	memcpy(all + o, conf, sizeof(conf) - 1);
+	o += sizeof(conf) - 1;
+	memcpy(all + o, "#%%\n", 4);
+	o += 4;
+	memcpy(all + o, inv, ninv);
+	o += ninv;
+	memcpy(all + o, "#%%\n", 4);
+	o += 4;
+	memcpy(all + o, rules, sizeof(rules) - 1);
+	o += sizeof(rules) - 1;
+	write_seed("loader", "site", all, o);
+	free(all);
+	free(inv);
+}
+
+/* fuzz_format.c's encoding: a few hand-made alerts. */
+static void
+format_seeds(void)
+{
+	uint8_t b[1024];
+	size_t o;
+	int k;
+
+#define STR(s) do { b[o++] = (uint8_t)strlen(s); memcpy(b + o, s, \
+	strlen(s)); o += strlen(s); } while (0)
+#define BYTES(v, n) do { int i_; for (i_ = (n) - 1; i_ >= 0; i_--) \
+	b[o++] = (uint8_t)((uint64_t)(v) >> (8 * i_)); } while (0)
+	for (k = 0; k < 4; k++) {
+		char name[32];
+
+		o = 0;
+		BYTES(k * 3, 1);
+		BYTES(7, 1);
+		STR("XP-RS-0554");
+		STR("RTSP to cameras");
+		STR("Recording Server service");
+		STR("CA-3, CM-6");
+		BYTES(T0, 8);
+		/* client: 192.168.20.50:50300, smart client */
+		BYTES(0, 12);
+		BYTES(0xc0a81432, 4);
+		BYTES(1, 1);
+		BYTES(50300, 2);
+		BYTES(0x00155d780032ull, 6);
+		BYTES(1, 1);
+		BYTES(k & 1, 1);
+		BYTES(1ull << k, 8);
+		STR("sc01");
+		STR("clients");
+		/* server: 2001:db8:50::101:554, camera */
+		BYTES(0x20010db800500000ull, 8);
+		BYTES(0x101, 8);
+		BYTES(0, 1);
+		BYTES(554, 2);
+		BYTES(0x3cef8ce70065ull, 6);
+		BYTES(k & 1, 1);
+		BYTES(0, 1);
+		BYTES(2, 8);
+		STR(k == 2 ? "cam\"001\\" : "cam001");
+		STR("cameras");
+		BYTES(k == 3 ? 0 : 6, 1);
+		BYTES(150, 2);
+		STR("RTSP");
+		BYTES(1, 1);
+		BYTES(k & 1, 1);
+		BYTES(k == 1 ? 0x30 : 0, 8);
+		STR(k == 2 ? "h\xc3\xa9\x01st\xff" : "cam001.plant.example");
+		STR("sc01 reaches cam001 on 554/tcp");
+		BYTES(3, 8);
+		BYTES(T0, 8);
+		BYTES(T0 + 1000000, 8);
+		BYTES(k & 1, 1);
+		snprintf(name, sizeof(name), "alert-%d", k);
+		write_seed("format", name, b, o);
+	}
+#undef STR
+#undef BYTES
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const targets[] = { "decode", "pipeline", "loader",
+		"format" };
+	char path[4096];
+	size_t i;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: mkseeds SRCDIR DIR\n");
+		return 2;
+	}
+	outdir = argv[2];
+	mkdir(outdir, 0755);
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", outdir, targets[i]);
+		mkdir(path, 0755);
+	}
+	decode_seeds();
+	pipeline_seeds(argv[1]);
+	loader_seeds(argv[1]);
+	format_seeds();
+	printf("mkseeds: %d seeds in %s\n", nseeds, outdir);
+	return 0;
+}
