@@ -1,8 +1,9 @@
 #!/bin/sh
 # test.sh - builds vmswatch and runs the whole test suite: the unit and
-# end-to-end tests in a normal build, then `make distcheck` with
-# AddressSanitizer and UndefinedBehaviorSanitizer (the suite once more,
-# from the distribution tarball, in a separate build).
+# end-to-end tests in a normal build, a short libFuzzer run of every fuzz
+# target, then `make distcheck` with AddressSanitizer and
+# UndefinedBehaviorSanitizer (the suite once more, from the distribution
+# tarball, in a separate build).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -20,6 +21,8 @@ if [ $status -ne 0 ]; then
 	cat tests/*.log 2>/dev/null | tail -n 200
 	exit $status
 fi
+echo "== fuzzing smoke test (libFuzzer, 10 s per target)"
+tools/fuzz-smoke.sh
 echo "== sanitizer build (ASan + UBSan) via make distcheck"
 make -j"$jobs" distcheck \
 	DISTCHECK_CONFIGURE_FLAGS="--enable-sanitizers --enable-werror"
