@@ -29,6 +29,7 @@ struct capture {
 	struct capture_live_stats live;
 	uint64_t frames;	/* frames delivered */
 	long long rec_off;	/* offset of the record after the last one */
+	char *path;		/* the file, to find a damaged record again */
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -63,6 +64,8 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	c->dlt = pcap_datalink(c->pcap);
 	/* libpcap has read the file header: the first record starts here. */
 	c->rec_off = c->size >= 0 ? (long long)ftello(c->fp) : -1;
+	if (c->size >= 0)
+		c->path = strdup(path);
 	return c;
 }
 
@@ -80,14 +83,41 @@ capture_frame(u_char *u, const struct pcap_pkthdr *h, const u_char *data)
 
 	ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	/*
-	 * libpcap reads a whole record (pcapng: a whole block) before it
-	 * calls back, so the file position is where the next one starts:
-	 * a read error is reported at that record, by number and offset.
+	 * A read error is reported at its record, by number and offset;
+	 * capture_locate() finds the offset then, not on every frame.
 	 */
 	c->frames++;
-	if (c->size >= 0)
-		c->rec_off = (long long)ftello(c->fp);
 	c->cb(c->arg, c->dlt, ts, data, h->caplen, h->len);
+}
+
+/*
+ * The offset of the record after the frames delivered: the damaged one.
+ * libpcap reads a whole record (pcapng: a whole block) before it calls
+ * back, so after the last good frame the file position is where the next
+ * record starts.  Found by reading the file again up to there, so that
+ * the normal path pays no system call per frame for it.
+ */
+static void
+capture_locate(struct capture *c)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	uint64_t i;
+	pcap_t *p;
+	FILE *fp;
+
+	if (c->path == NULL)
+		return;
+	if ((p = pcap_open_offline(c->path, perr)) == NULL)
+		return;
+	fp = pcap_file(p);
+	for (i = 0; i < c->frames; i++)
+		if (pcap_next_ex(p, &h, &d) != 1)
+			break;
+	if (i == c->frames && fp != NULL)
+		c->rec_off = (long long)ftello(fp);
+	pcap_close(p);
 }
 
 long
@@ -110,6 +140,7 @@ capture_read(struct capture *c, long max, capture_cb cb, void *arg)
 	if (n == -1) {
 		snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pcap));
 		c->eof = 1;
+		capture_locate(c);
 		return -1;
 	}
 	if (n == -2)
@@ -161,6 +192,7 @@ capture_close(struct capture *c)
 	if (c == NULL)
 		return;
 	pcap_close(c->pcap);
+	free(c->path);
 	free(c);
 }
 
