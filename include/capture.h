@@ -35,6 +35,12 @@ long long capture_offset(const struct capture *);
 /* Frames delivered since the file was opened. */
 uint64_t capture_frames(const struct capture *);
 /*
+ * Records whose captured length exceeds the length on the wire (a broken
+ * writer), and the number of the first (1-based), 0 when none.  They are
+ * delivered as they are: decode reads only what was captured.
+ */
+uint64_t capture_bad_lengths(const struct capture *, uint64_t *first);
+/*
  * Byte offset of the record after the last one delivered (after a read
  * error: where the damaged record starts), -1 if unknown (a pipe).
  */

@@ -28,6 +28,8 @@ struct capture {
 	unsigned last_recv, last_drop, last_ifdrop;
 	struct capture_live_stats live;
 	uint64_t frames;	/* frames delivered */
+	uint64_t badlen;	/* records with caplen > len */
+	uint64_t badlen_first;	/* the first of them (frame number) */
 	long long rec_off;	/* offset of the record after the last one */
 	char *path;		/* the file, to find a damaged record again */
 	char err[PCAP_ERRBUF_SIZE + 64];
@@ -87,6 +89,8 @@ capture_frame(u_char *u, const struct pcap_pkthdr *h, const u_char *data)
 	 * capture_locate() finds the offset then, not on every frame.
 	 */
 	c->frames++;
+	if (h->caplen > h->len && c->badlen++ == 0)
+		c->badlen_first = c->frames;
 	c->cb(c->arg, c->dlt, ts, data, h->caplen, h->len);
 }
 
@@ -166,6 +170,13 @@ capture_offset(const struct capture *c)
 	if (c->fp == NULL || c->size < 0)
 		return -1;
 	return (long long)ftello(c->fp);
+}
+
+uint64_t
+capture_bad_lengths(const struct capture *c, uint64_t *first)
+{
+	*first = c->badlen_first;
+	return c->badlen;
 }
 
 uint64_t

@@ -177,6 +177,7 @@ read_file(struct pipeline *pl, const char *path, int progress,
 	double t0 = now_secs(), next = t0 + progress_secs;
 	long n;
 	int rc = 0, shown = 0;
+	uint64_t bad, first;
 	uint64_t frames = 0;
 
 	if ((cap = capture_open_file(path, err, sizeof(err))) == NULL) {
@@ -232,6 +233,10 @@ read_file(struct pipeline *pl, const char *path, int progress,
 	}
 	if (shown)
 		fprintf(stderr, "\r%*s\r", 70, "");
+	if ((bad = capture_bad_lengths(cap, &first)) > 0)
+		log_warnx("%s: %llu records captured longer than they were on "
+		    "the wire (first: frame %llu); read as captured", path,
+		    (unsigned long long)bad, (unsigned long long)first);
 	capture_close(cap);
 	return rc;
 }
