@@ -44,102 +44,20 @@ utf8_len(const uint8_t *p, size_t n)
 	return 0;
 }
 
-size_t
-escape_json(char *out, size_t len, const char *in, size_t inlen)
-{
-	const uint8_t *p = (const uint8_t *)in;
-	size_t o = 0, i = 0, n;
-	char tmp[8];
-	const char *rep;
-
-	if (len == 0)
-		return 0;
-	while (i < inlen) {
-		rep = NULL;
-		n = 1;
-		switch (p[i]) {
-		case '"':
-			rep = "\\\"";
-			break;
-		case '\\':
-			rep = "\\\\";
-			break;
-		case '\n':
-			rep = "\\n";
-			break;
-		case '\r':
-			rep = "\\r";
-			break;
-		case '\t':
-			rep = "\\t";
-			break;
-		default:
-			if (p[i] < 0x20 || p[i] == 0x7f) {
-				snprintf(tmp, sizeof(tmp), "\\u%04x", p[i]);
-				rep = tmp;
-			} else if (p[i] >= 0x80 &&
-			    (n = utf8_len(p + i, inlen - i)) == 0) {
-				/* Not UTF-8: keep the byte visible, inert. */
-				snprintf(tmp, sizeof(tmp), "\\u%04x", p[i]);
-				rep = tmp;
-				n = 1;
-			}
-		}
-		if (rep != NULL) {
-			size_t rl = strlen(rep);
-			if (o + rl >= len)
-				break;
-			memcpy(out + o, rep, rl);
-			o += rl;
-		} else {
-			if (o + n >= len)
-				break;
-			memcpy(out + o, p + i, n);
-			o += n;
-		}
-		i += n;
-	}
-	out[o] = '\0';
-	return o;
-}
-
-size_t
-escape_text(char *out, size_t len, const char *in, size_t inlen)
-{
-	const uint8_t *p = (const uint8_t *)in;
-	size_t o = 0, i;
-
-	if (len == 0)
-		return 0;
-	for (i = 0; i < inlen; i++) {
-		if (p[i] == '\\') {
-			if (o + 2 >= len)
-				break;
-			out[o++] = '\\';
-			out[o++] = '\\';
-		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
-			if (o + 1 >= len)
-				break;
-			out[o++] = (char)p[i];
-		} else {
-			if (o + 4 >= len)
-				break;
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hexdig[p[i] >> 4];
-			out[o++] = hexdig[p[i] & 15];
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
+/* How escape_with() writes a few controls in short form. */
+enum escape_short {
+	ESC_SHORT_NONE = 0,	/* every control in hex */
+	ESC_SHORT_NL,		/* '\n' '\r' as "\n" "\r" (CEF extension) */
+	ESC_SHORT_NLTAB,	/* and '\t' as "\t" (JSON) */
+};
 
 /* What one of the syntax escapers below escapes, and how. */
 struct escape_rules {
 	const char *reserved;	/* bytes written with a backslash before */
-	int cef_newlines;	/* '\n' '\r' as "\n" "\r" (CEF extension) */
+	int shortctl;		/* enum escape_short */
 	const char *hex;	/* how "\x" is written in the syntax */
 	int delim;		/* a byte written in hex, or -1 (LEEF) */
+	int ascii;		/* bytes >= 0x80 in hex too, UTF-8 or not */
 };
 
 static size_t
@@ -156,12 +74,15 @@ escape_with(char *out, size_t len, const char *in, size_t inlen,
 	while (i < inlen) {
 		rep = NULL;
 		n = 1;
-		if (r->cef_newlines && p[i] == '\n')
+		if (r->shortctl != ESC_SHORT_NONE && p[i] == '\n')
 			rep = "\\n";
-		else if (r->cef_newlines && p[i] == '\r')
+		else if (r->shortctl != ESC_SHORT_NONE && p[i] == '\r')
 			rep = "\\r";
+		else if (r->shortctl == ESC_SHORT_NLTAB && p[i] == '\t')
+			rep = "\\t";
 		else if (p[i] < 0x20 || p[i] == 0x7f || p[i] == r->delim ||
-		    (p[i] >= 0x80 && (n = utf8_len(p + i, inlen - i)) == 0)) {
+		    (p[i] >= 0x80 && (r->ascii ||
+		    (n = utf8_len(p + i, inlen - i)) == 0))) {
 			/* Inert and visible: the byte's value in hex. */
 			snprintf(tmp, sizeof(tmp), "%s%c%c", r->hex,
 			    hexdig[p[i] >> 4], hexdig[p[i] & 15]);
@@ -192,9 +113,28 @@ escape_with(char *out, size_t len, const char *in, size_t inlen,
 }
 
 size_t
+escape_json(char *out, size_t len, const char *in, size_t inlen)
+{
+	static const struct escape_rules r = { "\"\\", ESC_SHORT_NLTAB,
+		"\\u00", -1, 0 };
+
+	return escape_with(out, len, in, inlen, &r);
+}
+
+size_t
+escape_text(char *out, size_t len, const char *in, size_t inlen)
+{
+	static const struct escape_rules r = { "\\", ESC_SHORT_NONE, "\\x",
+		-1, 1 };
+
+	return escape_with(out, len, in, inlen, &r);
+}
+
+size_t
 escape_sd(char *out, size_t len, const char *in, size_t inlen)
 {
-	static const struct escape_rules r = { "\"\\]", 0, "\\\\x", -1 };
+	static const struct escape_rules r = { "\"\\]", ESC_SHORT_NONE,
+		"\\\\x", -1, 0 };
 
 	return escape_with(out, len, in, inlen, &r);
 }
@@ -202,7 +142,8 @@ escape_sd(char *out, size_t len, const char *in, size_t inlen)
 size_t
 escape_cef_header(char *out, size_t len, const char *in, size_t inlen)
 {
-	static const struct escape_rules r = { "|\\", 0, "\\\\x", -1 };
+	static const struct escape_rules r = { "|\\", ESC_SHORT_NONE,
+		"\\\\x", -1, 0 };
 
 	return escape_with(out, len, in, inlen, &r);
 }
@@ -210,7 +151,8 @@ escape_cef_header(char *out, size_t len, const char *in, size_t inlen)
 size_t
 escape_cef_ext(char *out, size_t len, const char *in, size_t inlen)
 {
-	static const struct escape_rules r = { "=\\", 1, "\\\\x", -1 };
+	static const struct escape_rules r = { "=\\", ESC_SHORT_NL,
+		"\\\\x", -1, 0 };
 
 	return escape_with(out, len, in, inlen, &r);
 }
@@ -218,7 +160,8 @@ escape_cef_ext(char *out, size_t len, const char *in, size_t inlen)
 size_t
 escape_leef(char *out, size_t len, const char *in, size_t inlen, char delim)
 {
-	struct escape_rules r = { "\\", 0, "\\x", (uint8_t)delim };
+	struct escape_rules r = { "\\", ESC_SHORT_NONE, "\\x",
+		(uint8_t)delim, 0 };
 
 	return escape_with(out, len, in, inlen, &r);
 }
