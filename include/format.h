@@ -73,7 +73,5 @@ int format_alert(char *buf, size_t len, enum format_kind f,
  */
 int format_alert_opts(char *buf, size_t len, enum format_kind f,
     const struct alert *a, const struct format_opts *o);
-/* ISO 8601 UTC with microseconds into buf (at least 32 bytes). */
-char *format_time(unsigned long long ts, char *buf, size_t len);
 
 #endif

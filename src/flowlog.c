@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "addr.h"
 #include "escape.h"
 #include "flowlog.h"
+#include "isotime.h"
 
 struct flowlog {
 	FILE *fp;
@@ -83,49 +83,12 @@ jw_u64(struct jw *w, uint64_t v)
 	jw_raw(w, tmp + i, sizeof(tmp) - i);
 }
 
-/* Zero-padded decimal of width digits. */
-static void
-jw_pad(char *p, unsigned v, int width)
-{
-	while (width-- > 0) {
-		p[width] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
-/*
- * ISO 8601 UTC with microseconds: 2024-05-14T09:00:11.378382Z.  The date
- * and time of day are cached per second (per thread: workers share it).
- */
 static void
 jw_time(struct jw *w, uint64_t ts)
 {
-	static _Thread_local time_t csec = (time_t)-1;
-	static _Thread_local char cbuf[20];
-	time_t sec = (time_t)(ts / 1000000);
-	char frac[9];
-	struct tm tm;
+	char t[ISOTIME_LEN];
 
-	if (sec != csec) {
-		gmtime_r(&sec, &tm);
-		jw_pad(cbuf, (unsigned)tm.tm_year + 1900, 4);
-		cbuf[4] = '-';
-		jw_pad(cbuf + 5, (unsigned)tm.tm_mon + 1, 2);
-		cbuf[7] = '-';
-		jw_pad(cbuf + 8, (unsigned)tm.tm_mday, 2);
-		cbuf[10] = 'T';
-		jw_pad(cbuf + 11, (unsigned)tm.tm_hour, 2);
-		cbuf[13] = ':';
-		jw_pad(cbuf + 14, (unsigned)tm.tm_min, 2);
-		cbuf[16] = ':';
-		jw_pad(cbuf + 17, (unsigned)tm.tm_sec, 2);
-		csec = sec;
-	}
-	jw_raw(w, cbuf, 19);
-	frac[0] = '.';
-	jw_pad(frac + 1, (unsigned)(ts % 1000000), 6);
-	frac[7] = 'Z';
-	jw_raw(w, frac, 8);
+	jw_raw(w, isotime_fmt(ts, t, sizeof(t)), ISOTIME_LEN - 1);
 }
 
 static void

@@ -10,10 +10,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "escape.h"
 #include "format.h"
+#include "isotime.h"
 #include "role.h"
 
 static const char *const format_names[FORMAT_MAX] = {
@@ -87,19 +87,6 @@ format_name(enum format_kind f)
 	return (unsigned)f < FORMAT_MAX ? format_names[f] : "?";
 }
 
-char *
-format_time(unsigned long long ts, char *buf, size_t len)
-{
-	time_t sec = (time_t)(ts / 1000000);
-	struct tm tm;
-
-	gmtime_r(&sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (unsigned)(ts % 1000000));
-	return buf;
-}
-
 static const char *
 transport_name(uint8_t t)
 {
@@ -165,7 +152,7 @@ format_text(struct out *w, const struct alert *a, int stamp)
 	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
 
 	if (stamp)
-		put(w, "%s [%d] ", format_time(a->ts, t, sizeof(t)),
+		put(w, "%s [%d] ", isotime_fmt(a->ts, t, sizeof(t)),
 		    a->severity);
 	put(w, "%s ", policy_kind_name(a->kind));
 	put_str(w, 0, a->rule_id, sizeof(a->rule_id));
@@ -284,7 +271,7 @@ format_json(struct out *w, const struct alert *a)
 	put(w, "{\"@timestamp\":\"%s\",\"event\":{\"kind\":\"alert\","
 	    "\"category\":[\"network\"],\"dataset\":\"vmswatch.alert\","
 	    "\"action\":\"%s\",\"severity\":%d,\"reason\":\"",
-	    format_time(a->ts, t, sizeof(t)), policy_kind_name(a->kind),
+	    isotime_fmt(a->ts, t, sizeof(t)), policy_kind_name(a->kind),
 	    a->severity);
 	put_str(w, 1, a->reason, sizeof(a->reason));
 	put(w, "\"},\"rule\":{\"id\":\"");
@@ -328,8 +315,8 @@ format_json(struct out *w, const struct alert *a)
 		put(w, ",\"direction\":\"%s\"", direction_name(a->direction));
 	put(w, ",\"count\":%llu,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
 	    "\"repeat\":%s", (unsigned long long)a->count,
-	    format_time(a->first_seen, f, sizeof(f)),
-	    format_time(a->last_seen, l, sizeof(l)),
+	    isotime_fmt(a->first_seen, f, sizeof(f)),
+	    isotime_fmt(a->last_seen, l, sizeof(l)),
 	    a->repeat ? "true" : "false");
 	if (a->risk) {
 		put(w, ",\"risks\":[");
@@ -457,8 +444,8 @@ format_sd(struct out *w, const struct alert *a, uint32_t pen)
 		sd_param(w, "risks", risk_names(a->risk, risks,
 		    sizeof(risks)));
 	sd_param_u(w, "count", (unsigned long long)a->count);
-	sd_param(w, "firstSeen", format_time(a->first_seen, t, sizeof(t)));
-	sd_param(w, "lastSeen", format_time(a->last_seen, t, sizeof(t)));
+	sd_param(w, "firstSeen", isotime_fmt(a->first_seen, t, sizeof(t)));
+	sd_param(w, "lastSeen", isotime_fmt(a->last_seen, t, sizeof(t)));
 	sd_param_u(w, "repeat", a->repeat != 0);
 	put(w, "]");
 	sd_end(w, "client", pen, &a->client, ports);
@@ -611,8 +598,8 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 	cef_header_field(w, o->product);
 	cef_header_field(w, o->version);
 	cef_header_field(w, policy_kind_name(a->kind));
-	/* ISO 8601 with milliseconds: cut format_time()'s microseconds. */
-	format_time(a->ts, t, sizeof(t));
+	/* ISO 8601 with milliseconds: cut isotime_fmt()'s microseconds. */
+	isotime_fmt(a->ts, t, sizeof(t));
 	memmove(t + 23, t + 26, strlen(t + 26) + 1);
 	put(w, "%c|devTime=%s%cdevTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX", d,
 	    t, d);
@@ -719,7 +706,7 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		 * SP APP-NAME SP PROCID SP MSGID SP STRUCTURED-DATA. */
 		put(&w, "<%d>1 %s", (o->facility & 31) * 8 +
 		    format_syslog_severity(o, a->severity),
-		    format_time(a->ts, t, sizeof(t)));
+		    isotime_fmt(a->ts, t, sizeof(t)));
 		hdr_field(&w, o->hostname, 255);
 		hdr_field(&w, o->app_name, 48);
 		hdr_field(&w, o->procid, 128);

@@ -5,20 +5,20 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "isotime.h"
 #include "summary.h"
 
 #define TOP_PROTOS 10
 
+/* A summary speaks in whole seconds: the ISO time without its fraction. */
 static char *
 fmt_time(uint64_t ts, char *buf, size_t len)
 {
-	time_t sec = (time_t)(ts / 1000000);
-	struct tm tm;
+	char t[ISOTIME_LEN];
 
-	gmtime_r(&sec, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	isotime_fmt(ts, t, sizeof(t));
+	snprintf(buf, len, "%.19sZ", t);
 	return buf;
 }
 
