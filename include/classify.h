@@ -137,6 +137,8 @@ enum classify_family {
 };
 
 enum classify_family classify_family(const struct classify_result *r);
+/* The family of an nDPI master/application pair, detected or not. */
+enum classify_family classify_family_of(uint16_t master, uint16_t app);
 /* The risk bits of risk that say weak TLS (obsolete version, weak
  * cipher, self-signed/expired/mismatched certificate). */
 uint64_t classify_risk_weak_tls(uint64_t risk);

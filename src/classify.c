@@ -399,10 +399,7 @@ classify_wanted(const struct pkt *p)
 static int
 classify_extra_wanted(const struct classify_result *r)
 {
-	struct classify_result d = *r;
-
-	d.state = CLASSIFY_DETECTED;
-	switch (classify_family(&d)) {
+	switch (classify_family_of(r->master, r->app)) {
 	case CLASSIFY_FAM_TLS:
 	case CLASSIFY_FAM_TELNET:
 	case CLASSIFY_FAM_FTP:

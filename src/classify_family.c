@@ -67,26 +67,32 @@ family_of(uint16_t id)
 }
 
 enum classify_family
-classify_family(const struct classify_result *r)
+classify_family_of(uint16_t master, uint16_t app)
 {
 	enum classify_family f;
 
-	if (r->state != CLASSIFY_DETECTED)
-		return CLASSIFY_FAM_NONE;
 	/*
 	 * The master protocol says how the bytes travel (TLS.Google is
 	 * TLS); an application alone (Google) says little, so the master
 	 * decides when there is one.
 	 */
-	if (r->master != NDPI_PROTOCOL_UNKNOWN) {
-		f = family_of(r->master);
-		if (f == CLASSIFY_FAM_HTTP && r->app == NDPI_PROTOCOL_WEBSOCKET)
+	if (master != NDPI_PROTOCOL_UNKNOWN) {
+		f = family_of(master);
+		if (f == CLASSIFY_FAM_HTTP && app == NDPI_PROTOCOL_WEBSOCKET)
 			return CLASSIFY_FAM_WEBSOCKET;
 		return f;
 	}
-	if (r->app == NDPI_PROTOCOL_UNKNOWN)
+	if (app == NDPI_PROTOCOL_UNKNOWN)
 		return CLASSIFY_FAM_NONE;
-	return family_of(r->app);
+	return family_of(app);
+}
+
+enum classify_family
+classify_family(const struct classify_result *r)
+{
+	if (r->state != CLASSIFY_DETECTED)
+		return CLASSIFY_FAM_NONE;
+	return classify_family_of(r->master, r->app);
 }
 
 #define RISK(x)	((uint64_t)1 << (x))
