@@ -7,7 +7,6 @@
  * Files are written one entry per line so that each test knows the line
  * of every setting.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,46 +17,27 @@
 #include "inventory.h"
 #include "role.h"
 #include "check_run.h"
+#include "tmpdir.h"
 
 static char tmpdir[256];
-
-static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 tmp_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_inventory.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(1);
-	}
+	tmpdir_make(tmpdir, sizeof(tmpdir), "check_inventory");
 }
 
 static void
 tmp_teardown(void)
 {
-	nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(tmpdir);
 }
 
 /* Writes text to tmpdir/name; the path goes to path. */
 static void
 tmp_write(const char *name, const char *text, char *path, size_t len)
 {
-	FILE *f;
-
-	snprintf(path, len, "%s/%s", tmpdir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(tmpdir_write(tmpdir, name, text, path, len), 0);
 }
 
 static struct addr

@@ -17,6 +17,7 @@
 #include "flowlog.h"
 #include "pipeline.h"
 #include "check_run.h"
+#include "tmpdir.h"
 
 static const uint8_t mac_rs[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x14 };
 static const uint8_t mac_cam[6] = { 0x3c, 0xef, 0x8c, 0xe7, 0x00, 0x65 };
@@ -111,15 +112,14 @@ slurp(const char *path)
 	return buf;
 }
 
-static char tmpdir[64];
+static char tmpdir[256];
 
 static void
 setup(void)
 {
-	char p[128];
+	char p[384];
 
-	strcpy(tmpdir, "/tmp/vwpipeXXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	tmpdir_make(tmpdir, sizeof(tmpdir), "check_pipeline");
 	snprintf(p, sizeof(p), "%s/in.pcap", tmpdir);
 	write_capture(p);
 }
@@ -127,15 +127,12 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	tmpdir_remove(tmpdir);
 }
 
 START_TEST(test_pipeline_http_flow_record)
 {
-	char in[128], out[128], *s, *line;
+	char in[384], out[384], *s, *line;
 	struct pipeline_stats st;
 
 	snprintf(in, sizeof(in), "%s/in.pcap", tmpdir);
@@ -176,7 +173,7 @@ END_TEST
 
 START_TEST(test_pipeline_deterministic)
 {
-	char in[128], a[128], b[128], *sa;
+	char in[384], a[384], b[384], *sa;
 
 	snprintf(in, sizeof(in), "%s/in.pcap", tmpdir);
 	snprintf(a, sizeof(a), "%s/a.json", tmpdir);

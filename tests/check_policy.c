@@ -12,7 +12,6 @@
  *
  * The "regressions" case keeps the scenarios that once showed a bug.
  */
-#include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "policy.h"
 #include "rules.h"
 #include "check_run.h"
+#include "tmpdir.h"
 
 #define T0	1715677211000000ull	/* 2024-05-14T09:00:11Z */
 #define NSLOTS	16
@@ -139,31 +139,13 @@ collect(const struct violation *v, void *arg)
 	memcpy(s->reason, v->reason, sizeof(s->reason));
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Once per test case: the inventory file in a temporary directory. */
 static void
 site_setup(void)
 {
-	FILE *f;
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_policy.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(1);
-	}
-	snprintf(inventory_path, sizeof(inventory_path), "%s/site.conf",
-	    tmpdir);
-	if ((f = fopen(inventory_path, "w")) == NULL ||
-	    fputs(inventory_text, f) == EOF || fclose(f) != 0) {
+	tmpdir_make(tmpdir, sizeof(tmpdir), "check_policy");
+	if (tmpdir_write(tmpdir, "site.conf", inventory_text, inventory_path,
+	    sizeof(inventory_path)) == -1) {
 		perror(inventory_path);
 		exit(1);
 	}
@@ -172,7 +154,7 @@ site_setup(void)
 static void
 site_teardown(void)
 {
-	nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(tmpdir);
 }
 
 static struct policy *

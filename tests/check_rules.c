@@ -8,7 +8,6 @@
  * ../shared/seeds; without them the guide test passes as skipped.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "role.h"
 #include "rules.h"
 #include "check_run.h"
+#include "tmpdir.h"
 
 #define SEED_REL	"/../shared/seeds/000_29e526295cb38700.txt"
 #define SHIPPED_RULES	60	/* xprotect.conf: rules ... */
@@ -58,39 +58,19 @@ load_shipped(void)
 static void
 tmp_write(const char *name, const char *text, char *path, size_t len)
 {
-	FILE *f;
-
-	snprintf(path, len, "%s/%s", tmpdir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
+	ck_assert_int_eq(tmpdir_write(tmpdir, name, text, path, len), 0);
 }
 
 static void
 tmp_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_rules.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(1);
-	}
+	tmpdir_make(tmpdir, sizeof(tmpdir), "check_rules");
 }
 
 static void
 tmp_teardown(void)
 {
-	nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(tmpdir);
 }
 
 /*
