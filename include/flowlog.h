@@ -27,7 +27,6 @@ int flowlog_format(char *buf, size_t len, const struct flow *f,
 int flowlog_write(struct flowlog *, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r);
-uint64_t flowlog_count(const struct flowlog *);
 /* Flushes and closes (standard output is flushed, not closed). */
 int flowlog_close(struct flowlog *);
 

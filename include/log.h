@@ -11,8 +11,6 @@
 
 /* Sends diagnostics to standard error (to_stderr != 0) or to syslog(3). */
 void log_init(int to_stderr, int verbose, const char *ident);
-void log_setverbose(int verbose);
-int log_getverbose(void);
 
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

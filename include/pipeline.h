@@ -55,6 +55,5 @@ const struct pipeline_stats *pipeline_stats(const struct pipeline *);
 const struct decoder *pipeline_decoder(const struct pipeline *);
 const struct flowtab *pipeline_flowtab(const struct pipeline *);
 const struct classify *pipeline_classify(const struct pipeline *);
-const struct policy *pipeline_policy(const struct pipeline *);
 
 #endif

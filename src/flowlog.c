@@ -17,7 +17,6 @@
 struct flowlog {
 	FILE *fp;
 	int own;
-	uint64_t count;
 	char buf[4096];
 };
 
@@ -266,14 +265,7 @@ flowlog_write(struct flowlog *fl, const struct flow *f, enum flow_end reason,
 		return -1;
 	if (fwrite(fl->buf, (size_t)n, 1, fl->fp) != 1)
 		return -1;
-	fl->count++;
 	return 0;
-}
-
-uint64_t
-flowlog_count(const struct flowlog *fl)
-{
-	return fl->count;
 }
 
 int

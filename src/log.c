@@ -22,18 +22,6 @@ log_init(int to_stderr, int verbose, const char *ident)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-void
-log_setverbose(int verbose)
-{
-	log_verbose = verbose;
-}
-
-int
-log_getverbose(void)
-{
-	return log_verbose;
-}
-
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *err)
 {

@@ -221,9 +221,3 @@ pipeline_classify(const struct pipeline *pl)
 {
 	return pl->cls;
 }
-
-const struct policy *
-pipeline_policy(const struct pipeline *pl)
-{
-	return pl->pol;
-}
