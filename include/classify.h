@@ -50,6 +50,7 @@ struct classify_conf {
 
 struct classify_stats {
 	uint64_t dpi_packets;	/* packets given to nDPI */
+	uint64_t dpi_ns;	/* time spent inside nDPI (monotonic clock) */
 	uint64_t detected;	/* flows ended detected */
 	uint64_t guessed;	/* flows ended guessed */
 	uint64_t unknown;	/* flows ended unknown */

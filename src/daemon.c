@@ -60,6 +60,7 @@ struct worker_pub {
 	_Atomic uint64_t flows_created;
 	_Atomic uint64_t evictions;
 	_Atomic uint64_t errors;	/* capture read errors */
+	_Atomic uint64_t dpi_ns;	/* time spent inside nDPI */
 };
 
 struct daemon;
@@ -138,6 +139,9 @@ worker_publish(struct worker *w)
 	atomic_store_explicit(&w->pub.flows_created, fs->created,
 	    memory_order_relaxed);
 	atomic_store_explicit(&w->pub.evictions, fs->ended[FLOW_END_EVICTED],
+	    memory_order_relaxed);
+	atomic_store_explicit(&w->pub.dpi_ns,
+	    classify_stats(pipeline_classify(w->pl))->dpi_ns,
 	    memory_order_relaxed);
 }
 
@@ -301,7 +305,7 @@ static void
 daemon_stats(struct daemon *d, const char *why)
 {
 	uint64_t pk = 0, kd = 0, ifd = 0, fl = 0, fc = 0, ev = 0, er = 0;
-	uint64_t delivered = 0, dropped = 0;
+	uint64_t dpi = 0, delivered = 0, dropped = 0;
 	struct alert_stats as;
 	unsigned r;
 	int i;
@@ -324,12 +328,14 @@ daemon_stats(struct daemon *d, const char *why)
 		fc += atomic_load(&p->flows_created);
 		ev += atomic_load(&p->evictions);
 		er += atomic_load(&p->errors);
+		dpi += atomic_load(&p->dpi_ns);
 		if (d->nw > 1)
 			log_info("stats: worker %d: packets %llu, drops %llu, "
-			    "flows %llu", i,
+			    "flows %llu, dpi time %.1f s", i,
 			    (unsigned long long)atomic_load(&p->packets),
 			    (unsigned long long)atomic_load(&p->kdrops),
-			    (unsigned long long)atomic_load(&p->flows));
+			    (unsigned long long)atomic_load(&p->flows),
+			    (double)atomic_load(&p->dpi_ns) / 1e9);
 	}
 	alert_stats_get(d->al, &as);
 	if (d->out->stats != NULL)
@@ -337,14 +343,15 @@ daemon_stats(struct daemon *d, const char *why)
 	log_info("stats%s: packets %llu, drops kernel %llu interface %llu, "
 	    "flows %llu active %llu created, evictions %llu, alerts "
 	    "generated %llu delivered %llu dropped %llu (rate-limited %llu), "
-	    "violations %llu, capture errors %llu", why,
+	    "violations %llu, capture errors %llu, dpi time %.1f s", why,
 	    (unsigned long long)pk, (unsigned long long)kd,
 	    (unsigned long long)ifd, (unsigned long long)fl,
 	    (unsigned long long)fc, (unsigned long long)ev,
 	    (unsigned long long)as.emitted, (unsigned long long)delivered,
 	    (unsigned long long)(dropped + as.rate_limited),
 	    (unsigned long long)as.rate_limited,
-	    (unsigned long long)as.violations, (unsigned long long)er);
+	    (unsigned long long)as.violations, (unsigned long long)er,
+	    (double)dpi / 1e9);
 }
 
 /* Logs a "file:line: problem" report one line at a time. */

@@ -138,6 +138,9 @@ summary_print(FILE *out, const struct pipeline *pl,
 	    (unsigned long long)cs->unknown, (unsigned long long)cs->gave_up,
 	    (unsigned long long)cs->reclaimed,
 	    (unsigned long long)cs->dpi_packets);
+	fprintf(out, "%-16s %.3f s (%.0f%% of elapsed)\n", "dpi_time",
+	    (double)cs->dpi_ns / 1e9,
+	    elapsed > 0 ? (double)cs->dpi_ns / 1e7 / elapsed : 0.0);
 	fprintf(out, "%-16s ip %llu, arp %llu, fragments %llu, tunnelled %llu\n",
 	    "decoded", (unsigned long long)ds->ok, (unsigned long long)ds->arp,
 	    (unsigned long long)ds->fragments,

@@ -177,6 +177,7 @@ START_TEST(test_classify_http_detected_and_released)
 	const struct classify_stats *st;
 	struct conv cv;
 	char name[64];
+	uint64_t dpi_ns;
 
 	conv_init(&cv, "192.0.2.10", 40000, "198.51.100.20", 80, IPPROTO_TCP);
 	classify_flow_new(c, 3);
@@ -203,12 +204,18 @@ START_TEST(test_classify_http_detected_and_released)
 	ck_assert_uint_eq(st->pool_peak, 1);
 	ck_assert_uint_eq(st->detected, 1);
 	ck_assert_uint_eq(st->dpi_packets, 3);
+	/* Three nDPI calls took some time, and well under a second. */
+	dpi_ns = st->dpi_ns;
+	ck_assert_uint_gt(dpi_ns, 0);
+	ck_assert_uint_lt(dpi_ns, 1000000000u);
 
 	/* Final: more packets (the response) are not looked at. */
 	ck_assert_int_eq(conv_send(c, 3, &cv, FLOW_S2C, CRAFT_ACK | CRAFT_PSH,
 	    http_resp, strlen(http_resp)), 0);
 	ck_assert_uint_eq(r->dpi_packets, 3);
 	ck_assert_uint_eq(st->dpi_packets, 3);
+	/* ... nor timed: no nDPI call was made. */
+	ck_assert_uint_eq(st->dpi_ns, dpi_ns);
 	classify_flow_end(c, 3, &cv.f);
 	ck_assert_int_eq(r->state, CLASSIFY_DETECTED);
 	ck_assert_uint_eq(st->detected, 1);
