@@ -22,6 +22,13 @@
  *
  * Signals are blocked in every thread and taken by the main thread alone
  * with sigtimedwait(2), so nothing runs in a signal handler.
+ *
+ * Watchdog: under a manager that asks for keep-alives (WatchdogSec=),
+ * the main thread sends WATCHDOG=1 only while every worker goes round its
+ * loop (each round counts a beat; an idle worker still wakes every
+ * PUBLISH_MS).  A worker without a beat for half the period (at least
+ * STALL_MIN_MS) is logged and the keep-alives stop, so that the manager
+ * restarts a sensor that has silently stopped capturing.
  */
 #include <errno.h>
 #include <poll.h>
@@ -50,6 +57,8 @@
 #define PUBLISH_MS		1000
 /* How long the main thread waits for the workers to take a request. */
 #define SYNC_WAIT_MS		10000
+/* A worker quiet this long (or half the watchdog period) is stuck. */
+#define STALL_MIN_MS		(3 * PUBLISH_MS)
 
 /* Counters a worker publishes for the main thread. */
 struct worker_pub {
@@ -61,6 +70,7 @@ struct worker_pub {
 	_Atomic uint64_t evictions;
 	_Atomic uint64_t errors;	/* capture read errors */
 	_Atomic uint64_t dpi_ns;	/* time spent inside nDPI */
+	_Atomic uint64_t beats;		/* rounds of the worker's loop */
 };
 
 struct daemon;
@@ -78,6 +88,10 @@ struct worker {
 	_Atomic unsigned statreq_ack;
 	_Atomic int done;
 	struct worker_pub pub;
+	/* The main thread's watchdog view of the worker. */
+	uint64_t wd_beats;		/* beats at the last change */
+	uint64_t wd_seen;		/* ms: when they last changed */
+	int wd_stuck;			/* logged as stuck */
 };
 
 struct daemon {
@@ -232,6 +246,8 @@ worker_main(void *arg)
 	pfd[d->nifaces].fd = w->wakefd;
 	pfd[d->nifaces].events = POLLIN;
 	while (!atomic_load_explicit(&d->stop, memory_order_acquire)) {
+		atomic_fetch_add_explicit(&w->pub.beats, 1,
+		    memory_order_relaxed);
 		worker_mailbox(w, &next_pub);
 		/* A resting handle is not polled: POLLERR would spin. */
 		timeout = PUBLISH_MS;
@@ -298,6 +314,42 @@ daemon_sync(struct daemon *d, int stats, unsigned want)
 			return -1;
 		nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * One watchdog round: WATCHDOG=1 if every worker has gone round its loop
+ * within stall_ms; a worker that has not is logged once (and once more
+ * when it moves again).
+ */
+static void
+daemon_watchdog(struct daemon *d, uint64_t stall_ms)
+{
+	uint64_t now = now_ms(), b;
+	int i, stuck = 0;
+
+	for (i = 0; i < d->nw; i++) {
+		struct worker *w = &d->w[i];
+
+		b = atomic_load_explicit(&w->pub.beats, memory_order_relaxed);
+		if (b != w->wd_beats || w->wd_seen == 0) {
+			if (w->wd_stuck)
+				log_warnx("worker %d is moving again", i);
+			w->wd_beats = b;
+			w->wd_seen = now;
+			w->wd_stuck = 0;
+			continue;
+		}
+		if (now - w->wd_seen < stall_ms)
+			continue;
+		stuck++;
+		if (!w->wd_stuck)
+			log_warnx("worker %d: no progress for %llu ms; "
+			    "keep-alives to the watchdog stop", i,
+			    (unsigned long long)(now - w->wd_seen));
+		w->wd_stuck = 1;
+	}
+	if (stuck == 0)
+		notify_send("WATCHDOG=1");
 }
 
 /* The stats line: every worker's counters, and the alerts. */
@@ -517,7 +569,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	const char *const *ifaces;
 	struct timespec ts;
 	sigset_t set;
-	uint64_t next_stats = 0, stats_ms;
+	uint64_t next_stats = 0, stats_ms, next_wd = 0, wd_ms, stall_ms = 0;
 	long ncpu;
 	int i, sig;
 
@@ -591,9 +643,14 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 		fatalx("pthread_sigmask");
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < d.nw; i++) {
+		char name[16];
+
 		if (pthread_create(&d.w[i].thr, NULL, worker_main,
 		    &d.w[i]) != 0)
 			fatalx("cannot start worker %d", i);
+		/* For top -H, ps -L and the logs of a stuck worker. */
+		snprintf(name, sizeof(name), "vw-worker%u", (unsigned)i % 1000u);
+		(void)pthread_setname_np(d.w[i].thr, name);
 	}
 	log_info("capturing on %d interface(s) (%s%s) with %d worker(s)",
 	    d.nifaces, d.ifaces[0], d.nifaces > 1 ? ", ..." : "", d.nw);
@@ -602,14 +659,33 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 
 	if (stats_ms > 0)
 		next_stats = now_ms() + stats_ms;
+	/* Keep-alives twice per period, as sd_watchdog_enabled(3) advises. */
+	if ((wd_ms = notify_watchdog_usec() / 2000u) > 0) {
+		if (wd_ms < 1)
+			wd_ms = 1;
+		stall_ms = wd_ms > STALL_MIN_MS ? wd_ms : STALL_MIN_MS;
+		log_info("watchdog: keep-alive every %llu ms while no worker "
+		    "is stuck for %llu ms", (unsigned long long)wd_ms,
+		    (unsigned long long)stall_ms);
+		daemon_watchdog(&d, stall_ms);
+		next_wd = now_ms() + wd_ms;
+	}
 	for (;;) {
 		uint64_t now = now_ms(), wait = 3600000;
 
 		if (next_stats != 0)
 			wait = next_stats > now ? next_stats - now : 0;
+		if (next_wd != 0 && (next_wd > now ? next_wd - now : 0) < wait)
+			wait = next_wd > now ? next_wd - now : 0;
 		ts.tv_sec = (time_t)(wait / 1000);
 		ts.tv_nsec = (long)(wait % 1000) * 1000000;
 		sig = sigtimedwait(&set, NULL, &ts);
+		/* Due whatever woke the thread: a stream of signals must
+		 * not starve the keep-alives. */
+		if (next_wd != 0 && now_ms() >= next_wd) {
+			daemon_watchdog(&d, stall_ms);
+			next_wd = now_ms() + wd_ms;
+		}
 		if (sig == -1) {
 			if (errno == EAGAIN && next_stats != 0 &&
 			    now_ms() >= next_stats) {

@@ -6,12 +6,13 @@
  * Why not libsystemd: the protocol is a single sendto(2) and stable; the
  * library would add a dependency (and its own dependencies) to every
  * build, for a sensor that also runs without systemd and in tests that
- * play the manager with a socket of their own.  Passing descriptors,
- * the watchdog or barriers are not used, so nothing else of it is needed.
+ * play the manager with a socket of their own.  Passing descriptors or
+ * barriers are not used; the watchdog is two environment variables.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,40 @@
 static int notify_fd = -1;
 static struct sockaddr_un notify_sun;
 static socklen_t notify_len;
+static uint64_t notify_wd_usec;
+
+/*
+ * $WATCHDOG_USEC, when the manager wants keep-alives from this process
+ * ($WATCHDOG_PID unset or ours), as systemd's sd_watchdog_enabled().
+ */
+static void
+notify_watchdog_init(void)
+{
+	const char *us = getenv("WATCHDOG_USEC");
+	const char *pid = getenv("WATCHDOG_PID");
+	unsigned long long v;
+	char *end;
+
+	notify_wd_usec = 0;
+	if (us == NULL)
+		return;
+	errno = 0;
+	v = strtoull(us, &end, 10);
+	if (errno != 0 || end == us || *end != '\0' || v == 0) {
+		log_warnx("WATCHDOG_USEC: not a number of microseconds: %s",
+		    us);
+		return;
+	}
+	if (pid != NULL) {
+		errno = 0;
+		if (strtoll(pid, &end, 10) != (long long)getpid() ||
+		    errno != 0 || *end != '\0')
+			return;	/* meant for another process */
+	}
+	notify_wd_usec = v;
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+}
 
 int
 notify_init(void)
@@ -34,6 +69,7 @@ notify_init(void)
 
 	if (path == NULL || *path == '\0')
 		return 0;
+	notify_watchdog_init();
 	n = strlen(path);
 	if ((path[0] != '/' && path[0] != '@') ||
 	    n >= sizeof(notify_sun.sun_path)) {
@@ -82,6 +118,12 @@ notify_send(const char *fmt, ...)
 	    (struct sockaddr *)&notify_sun, notify_len) != n)
 		return -1;
 	return 0;
+}
+
+uint64_t
+notify_watchdog_usec(void)
+{
+	return notify_fd != -1 ? notify_wd_usec : 0;
 }
 
 void

@@ -8,6 +8,9 @@
 # plays the bundled sample into the other end.  Checked:
 #   - the process runs as the unprivileged user with no capability left;
 #   - systemd notifications (READY, RELOADING, STOPPING) reach the socket;
+#   - the watchdog: WATCHDOG=1 keep-alives come while the workers run; a
+#     worker stopped with ptrace(2) is logged and the keep-alives stop,
+#     and start again once it runs again;
 #   - the alerts received are those of the offline run of the same
 #     capture, and each flow is seen once over 2 workers (same flow count,
 #     both workers busy, no drops); nothing goes to standard output;
@@ -304,7 +307,8 @@ replay() {
 	    ko "tcpreplay $1: $(cat "$tmp/replay.log")"
 }
 
-NOTIFY_SOCKET="$tmp/notify.sock" ip netns exec $nsa "$bin" -f \
+NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=2000000 \
+    ip netns exec $nsa "$bin" -f \
     -c "$tmp/live.conf" -i $ifa --format json > "$tmp/live.out" 2> "$tmp/live.err" &
 pid=$!
 waitfor "$tmp/notify.log" "READY=1" 10 || {
@@ -323,6 +327,53 @@ nobg=$(id -g nobody)
 for c in CapEff CapPrm CapAmb; do
 	[ "$(awk -v k="$c:" '$1 == k { print $2 }' $st)" = 0000000000000000 ] && ok || ko "$c: $(grep $c: $st)"
 done
+
+# The watchdog (a period of 2 s: a keep-alive every second, a worker
+# quiet for 3 s is stuck).  Keep-alives come while both workers run.
+wdcount() { grep -c "WATCHDOG=1" "$tmp/notify.log"; }
+sleep 2.5
+[ "$(wdcount)" -ge 2 ] && ok || ko "keep-alives: $(wdcount) in 2.5 s"
+# Worker 0 stopped (not the process: one thread, with ptrace): logged as
+# stuck, and the keep-alives stop until it runs again.
+tid=$(grep -lx "vw-worker0" /proc/$pid/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5)
+if [ -n "$tid" ]; then
+	python3 - "$tid" "$tmp/wd.go" <<'PY' > "$tmp/wd.log" 2>&1 &
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p,
+                        ctypes.c_void_p]
+tid = int(sys.argv[1])
+# PTRACE_SEIZE, PTRACE_INTERRUPT: this thread alone stops.
+if libc.ptrace(0x4206, tid, None, None) != 0 or \
+        libc.ptrace(0x4207, tid, None, None) != 0:
+    print("ptrace:", os.strerror(ctypes.get_errno()))
+    sys.exit(1)
+os.waitpid(tid, 0x40000000)     # __WALL: the stop
+print("stopped", flush=True)
+end = time.time() + 30
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.1)
+libc.ptrace(17, tid, None, None)  # PTRACE_DETACH: it runs again
+print("detached", flush=True)
+PY
+	tpid=$!
+	waitfor "$tmp/wd.log" "stopped" 5 || ko "ptrace: $(cat "$tmp/wd.log")"
+	waitfor "$tmp/live.err" "worker 0: no progress" 8 && ok ||
+	    ko "stuck worker 0 not logged"
+	sleep 1.2	# a keep-alive already on its way
+	c1=$(wdcount)
+	sleep 2.5
+	c2=$(wdcount)
+	[ "$c1" = "$c2" ] && ok || ko "keep-alives went on with a stuck worker: $c1 then $c2"
+	touch "$tmp/wd.go"
+	wait $tpid
+	waitfor "$tmp/live.err" "worker 0 is moving again" 5 && ok ||
+	    ko "worker 0 back: not logged"
+	sleep 2.5
+	[ "$(wdcount)" -gt "$c2" ] && ok || ko "keep-alives did not resume"
+else
+	ko "no thread named vw-worker0 in $pid"
+fi
 
 # Phase 1: the sample as it is.  The same alerts as offline reach the
 # receiver; each flow once.
