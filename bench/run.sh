@@ -140,6 +140,15 @@ EOF
 		row("pcapread", fs, fm, 1, "-")
 		row("vmswatch", vs, vm, vs / fs, fl)
 	}'
+	# The summary's dpi_time: how much of vmswatch's time nDPI takes.
+	dsec=$(cat "$dir"/run.vw.*.err | awk '$1 == "dpi_time" { print $2 }' |
+	    median)
+	if [ -n "$dsec" ]; then
+		awk -v d="$dsec" -v v="$vsec" -v f="$fsec" 'BEGIN {
+		if (v < 0.001) v = 0.001; if (f < 0.001) f = 0.001
+		printf "  inside nDPI: %.2f s, %.0f%% of the vmswatch run, " \
+		    "%.2f x the floor\n", d, 100 * d / v, d / f }'
+	fi
 }
 
 failed=0
