@@ -71,6 +71,13 @@ struct capture_live_conf {
 #define CAPTURE_FANOUT_NONE	(-1)
 #define CAPTURE_FANOUT_NEW	(-2)
 
+/*
+ * 1 when the interface of a live handle no longer exists under the index
+ * it had at open (deleted, or deleted and created again): the handle can
+ * never deliver again.  0 otherwise, also for "any" and files.
+ */
+int capture_live_gone(const struct capture *);
+
 /* Counters of a live handle since it was opened (libpcap's are 32-bit). */
 struct capture_live_stats {
 	uint64_t received;	/* frames the kernel passed the filter */

@@ -46,9 +46,10 @@ struct daemon_opts {
 };
 
 /*
- * Runs the sensor until SIGTERM or SIGINT.  Takes conf (freed here, or
- * replaced on reload).  Failures to start are fatal (logged, exit 2);
- * returns the exit status after a clean stop: 0.
+ * Runs the sensor until SIGTERM or SIGINT, or until an interface it
+ * captures on is deleted.  Takes conf (freed here, or replaced on
+ * reload).  Failures to start are fatal (logged, exit 2); returns the
+ * exit status after a clean stop: 0, or 3 when an interface was lost.
  */
 int daemon_run(struct conf *conf, const struct daemon_opts *opts,
     const struct daemon_output *out);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 
 #include "capture.h"
@@ -32,6 +33,8 @@ struct capture {
 	uint64_t badlen_first;	/* the first of them (frame number) */
 	long long rec_off;	/* offset of the record after the last one */
 	char *path;		/* the file, to find a damaged record again */
+	char *iface;		/* live: the interface, and its index at open */
+	unsigned ifindex;
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -204,6 +207,7 @@ capture_close(struct capture *c)
 		return;
 	pcap_close(c->pcap);
 	free(c->path);
+	free(c->iface);
 	free(c);
 }
 
@@ -251,8 +255,16 @@ capture_open_live(const struct capture_live_conf *lc, char *err,
 	}
 	c->size = -1;
 	perr[0] = '\0';
+	/* "any" and other pseudo-devices have no index: never "gone". */
+	c->ifindex = if_nametoindex(lc->iface);
+	if ((c->iface = strdup(lc->iface)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		free(c);
+		return NULL;
+	}
 	if ((c->pcap = pcap_create(lc->iface, perr)) == NULL) {
 		snprintf(err, errlen, "%s", perr[0] ? perr : "cannot open");
+		free(c->iface);
 		free(c);
 		return NULL;
 	}
@@ -303,8 +315,22 @@ capture_open_live(const struct capture_live_conf *lc, char *err,
 	return c;
 fail:
 	pcap_close(c->pcap);
+	free(c->iface);
 	free(c);
 	return NULL;
+}
+
+int
+capture_live_gone(const struct capture *c)
+{
+	/*
+	 * The socket is bound to an interface index: once the interface is
+	 * deleted (or deleted and made again, with a new index) the handle
+	 * never delivers again, whereas one that is only down recovers.
+	 */
+	if (c->iface == NULL || c->ifindex == 0)
+		return 0;
+	return if_nametoindex(c->iface) != c->ifindex;
 }
 
 int

@@ -100,6 +100,7 @@ struct daemon {
 	_Atomic unsigned gen;
 	_Atomic unsigned statreq;
 	_Atomic int stop;
+	_Atomic int lost;		/* an interface is gone: exit 3 */
 	char **ifaces;			/* copies: a reload frees the conf */
 	int nifaces;
 	struct alert_ctx *al;
@@ -215,6 +216,19 @@ worker_read(struct worker *w, const struct pollfd *pfd)
 			atomic_fetch_add_explicit(&w->pub.errors, 1,
 			    memory_order_relaxed);
 			w->retry[i] = now_ms() + 1000;
+			/*
+			 * Gone for good: only a new start (with the
+			 * privileges to open it) captures on it again.
+			 * The sensor stops like on SIGTERM and exits 3,
+			 * which a service manager restarts.
+			 */
+			if (capture_live_gone(w->cap[i]) &&
+			    atomic_exchange(&d->lost, 1) == 0) {
+				log_warnx("%s: the interface no longer exists "
+				    "as it was when opened: stopping, to be "
+				    "started again", d->ifaces[i]);
+				kill(getpid(), SIGTERM);
+			}
 		} else if (n > 0)
 			w->retry[i] = 0;
 	}
@@ -703,7 +717,8 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	}
 
 	log_info("stopping on signal %d", sig);
-	notify_send("STOPPING=1\nSTATUS=stopping: ending open flows");
+	notify_send("STOPPING=1\nSTATUS=stopping%s: ending open flows",
+	    atomic_load(&d.lost) ? " (an interface was lost)" : "");
 	atomic_store_explicit(&d.stop, 1, memory_order_release);
 	for (i = 0; i < d.nw; i++)
 		worker_wake(&d.w[i]);
@@ -732,5 +747,9 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	free(d.retired);
 	conf_free(d.conf);
 	notify_close();
+	if (atomic_load(&d.lost)) {
+		log_warnx("exiting with status 3: an interface was lost");
+		return 3;
+	}
 	return 0;
 }

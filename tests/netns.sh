@@ -17,6 +17,8 @@
 #   - SIGHUP with a broken rules file keeps the rules in force (the
 #     undocumented-flow alert still comes), with a good one applies them
 #     (a site rule documents the flow: its alert no longer comes);
+#   - an interface deleted under the sensor: it ends its flows (alerts
+#     out) and exits 3, for the service manager to start it again;
 #   - SIGTERM ends open flows and flushes: the repeat summaries and the
 #     last alerts reach the receiver before it is stopped, exit 0, and the
 #     sinks' exit counters add up (gen = del + queued + dropped, nothing
@@ -547,6 +549,30 @@ sys.exit(0 if first == 1 and rep > 0 else 1)' "$t4" $((telport + 3000)) \
 for m in "READY=1" "RELOADING=1" "STOPPING=1"; do
 	grep -q "$m" "$tmp/notify.log" && ok || ko "no $m notification"
 done
+
+# Phase 5: the interface is deleted under a running sensor.  The handle
+# can never deliver again: the open flows end (their alerts go out) and
+# the sensor exits 3 for its service manager to start it again.
+ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
+    > "$tmp/lost.out" 2> "$tmp/lost.err" &
+pid=$!
+waitfor "$tmp/lost.err" "capturing on" 10 || ko "phase 5: no start: $(cat "$tmp/lost.err")"
+replay "$sample"
+sleep 0.3
+ip netns exec $nsa ip link del $ifa
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait $pid
+rc=$?
+pid=''
+[ $rc -eq 3 ] && ok || ko "phase 5: exit status $rc after the interface was deleted, 3 expected"
+grep -q "$ifa: the interface no longer exists" "$tmp/lost.err" && ok ||
+    ko "phase 5: the lost interface is not logged: $(cat "$tmp/lost.err")"
+# The sample's flows were open: their alerts came out at the stop.
+n5=$(grep -c '^{.*}$' "$tmp/lost.out")
+[ "$n5" -ge "$(wc -l < "$tmp/off.keys")" ] && ok ||
+    ko "phase 5: $n5 alerts at the stop, $(wc -l < "$tmp/off.keys") offline"
+
 if [ $fail -ne 0 ]; then
 	echo "--- vmswatch diagnostics"
 	cat "$tmp/live.err"
