@@ -109,6 +109,19 @@ sink_conf_defaults(struct sink_conf *c, int type)
 	c->backoff_max_ms = 30000;
 }
 
+/*
+ * The name of setting s in a message.  An entry of a list (severity_map)
+ * has no name of its own (libconfig gives NULL): its list's is used.
+ */
+static const char *
+key_name(const config_setting_t *s)
+{
+	const char *name = config_setting_name(s);
+
+	return name != NULL ? name :
+	    config_setting_name(config_setting_parent(s));
+}
+
 /* A string setting into dst; -1 if it is not a string or too long. */
 static int
 get_str(const config_setting_t *s, char *dst, size_t len, const char *file,
@@ -118,14 +131,13 @@ get_str(const config_setting_t *s, char *dst, size_t len, const char *file,
 
 	if ((v = config_setting_get_string(s)) == NULL)
 		return bad(e, file, config_setting_source_line(s),
-		    "%s: a string is expected", config_setting_name(s));
+		    "%s: a string is expected", key_name(s));
 	if (strlen(v) >= len)
 		return bad(e, file, config_setting_source_line(s),
-		    "%s: longer than %zu characters", config_setting_name(s),
-		    len - 1);
+		    "%s: longer than %zu characters", key_name(s), len - 1);
 	if (v[0] == '\0')
 		return bad(e, file, config_setting_source_line(s),
-		    "%s: empty", config_setting_name(s));
+		    "%s: empty", key_name(s));
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
@@ -139,12 +151,12 @@ get_int(const config_setting_t *s, long long lo, long long hi,
 
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
 		return bad(e, file, config_setting_source_line(s),
-		    "%s: an integer is expected", config_setting_name(s));
+		    "%s: an integer is expected", key_name(s));
 	*v = config_setting_get_int64(s);
 	if (*v < lo || *v > hi)
 		return bad(e, file, config_setting_source_line(s),
-		    "%s: %lld is out of range %lld..%lld",
-		    config_setting_name(s), *v, lo, hi);
+		    "%s: %lld is out of range %lld..%lld", key_name(s), *v,
+		    lo, hi);
 	return 0;
 }
 

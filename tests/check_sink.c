@@ -228,7 +228,9 @@ START_TEST(test_sink_conf_parse_every_problem)
 	    "  format = \"xml\"; queue = 0; },\n"		/* 11 */
 	    "{ type = \"remote\"; protocol = \"tls\"; host = \"h\";\n" /* 12 */
 	    "  cert = \"/nonexistent/c.pem\";\n"		/* 13 */
-	    "  key = \"/nonexistent/k.pem\"; } );\n";		/* 14 */
+	    "  key = \"/nonexistent/k.pem\"; },\n"		/* 14 */
+	    "{ type = \"file\"; path = \"-\";\n"		/* 15 */
+	    "  severity_map = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]; } );\n";
 	static const char want[] =
 	    "t.conf:3: unknown key colour\n"
 	    "t.conf:5: port: 70000 is out of range 1..65535\n"
@@ -241,7 +243,9 @@ START_TEST(test_sink_conf_parse_every_problem)
 	    "t.conf:11: queue: 0 is out of range 1..1000000\n"
 	    "t.conf:10: file sink: path is missing (\"-\": standard output)\n"
 	    "t.conf:12: cert: cannot read /nonexistent/c.pem\n"
-	    "t.conf:12: key: cannot read /nonexistent/k.pem\n";
+	    "t.conf:12: key: cannot read /nonexistent/k.pem\n"
+	    "t.conf:16: severity_map: 8 is out of range 0..7\n"
+	    "t.conf:16: severity_map: 9 is out of range 0..7\n";
 	struct sink_conf *c = (struct sink_conf *)1;
 	struct errlist e;
 	char err[4096];
@@ -251,7 +255,7 @@ START_TEST(test_sink_conf_parse_every_problem)
 	ck_assert_int_eq(parse(text, &c, &n, &e), -1);
 	ck_assert_msg(strcmp(err, want) == 0, "got:\n%s\nwant:\n%s", err,
 	    want);
-	ck_assert_int_eq(e.n, 10);
+	ck_assert_int_eq(e.n, 12);
 	ck_assert_ptr_null(c);
 	ck_assert_int_eq(n, 0);
 }
