@@ -85,6 +85,7 @@ struct sink_stats {
 	int connected;		/* remote: a connection is up */
 };
 
+struct errlist;
 struct sinks;
 
 /* Defaults for a sink of type t (format, queue, facility, ports, ...). */
@@ -93,11 +94,12 @@ void sink_conf_defaults(struct sink_conf *c, int type);
 /*
  * Parses the libconfig list of sink groups (the "sinks" setting of
  * vmswatch.conf, read from file) into a new array of *n configurations
- * in *out, which the caller frees with free().  Returns 0, or -1 with
- * "file:line: problem" in err (unknown keys, bad values, missing ones).
+ * in *out, which the caller frees with free().  Every problem of the list
+ * (unknown keys, bad values, missing ones) is added to e as "file:line:
+ * problem".  Returns 0, or -1 with *out NULL and *n 0 if there was one.
  */
 int sink_conf_parse(const config_setting_t *list, const char *file,
-    struct sink_conf **out, int *n, char *err, size_t errlen);
+    struct sink_conf **out, int *n, struct errlist *e);
 
 /*
  * Opens the n sinks of c (files opened, TLS credentials loaded, sender

@@ -441,11 +441,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		    strcmp(name, "rules") == 0 || strcmp(name, "policy") == 0)
 			continue;	/* below, once the rest is known */
 		if (strcmp(name, "sinks") == 0) {
-			char serr[4096];
-
-			if (sink_conf_parse(s, path, &c->sinks, &c->nsinks,
-			    serr, sizeof(serr)) == -1)
-				errlist_append(&e, serr);
+			sink_conf_parse(s, path, &c->sinks, &c->nsinks, &e);
 			continue;
 		}
 		if (!conf_known_section(name)) {

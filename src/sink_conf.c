@@ -1,7 +1,8 @@
 /*
  * sink_conf.c - the "sinks" list of vmswatch.conf into sink
- * configurations.  Every key is checked against the sink's type; a
- * problem is reported as "file:line: problem" and nothing is returned.
+ * configurations.  Every key is checked against the sink's type; every
+ * problem of the list is reported as "file:line: problem" (errlist.h), as
+ * the other loaders do, and nothing is returned if there was one.
  *
  *	sinks = ( { type = "file"; path = "-"; format = "json"; },
  *	    { type = "syslog"; ident = "vmswatch"; facility = "local5"; },
@@ -9,12 +10,12 @@
  *	      port = 6514; ca = "/etc/ssl/ca.pem"; queue = 10000; } );
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errlist.h"
 #include "sink.h"
 
 /* Facility names of syslog(3), numbered as RFC 5424 table 1. */
@@ -57,24 +58,34 @@ static const struct {
 	{ "backoff_max_ms", T_REMOTE },
 };
 
-static int
-bad(char *err, size_t errlen, const char *file, int line, const char *fmt,
-    ...) __attribute__((format(printf, 5, 6)));
+#define NKEYS	(sizeof(sink_conf_keys) / sizeof(sink_conf_keys[0]))
 
+/* The keys of a sink whose value was bad are bits of a uint32_t. */
+_Static_assert(NKEYS <= 32, "sink_conf_keys: more keys than bits");
+
+/* Records a problem; -1, so that "return bad(...)" reports and fails. */
+#define bad(e, file, line, ...) \
+	(errlist_add((e), (file), (line), __VA_ARGS__), -1)
+
+/* The index of key name in sink_conf_keys, or -1. */
 static int
-bad(char *err, size_t errlen, const char *file, int line, const char *fmt,
-    ...)
+key_index(const char *name)
 {
-	va_list ap;
-	int n;
+	unsigned i;
 
-	n = snprintf(err, errlen, "%s:%d: ", file, line);
-	if (n < 0 || (size_t)n >= errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-	va_end(ap);
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(sink_conf_keys[i].name, name) == 0)
+			return (int)i;
 	return -1;
+}
+
+/* Whether the value of key name was reported bad (bit of badkeys). */
+static int
+was_bad(uint32_t badkeys, const char *name)
+{
+	int i = key_index(name);
+
+	return i >= 0 && (badkeys & (UINT32_C(1) << i)) != 0;
 }
 
 void
@@ -98,23 +109,35 @@ sink_conf_defaults(struct sink_conf *c, int type)
 	c->backoff_max_ms = 30000;
 }
 
+/*
+ * The name of setting s in a message.  An entry of a list (severity_map)
+ * has no name of its own (libconfig gives NULL): its list's is used.
+ */
+static const char *
+key_name(const config_setting_t *s)
+{
+	const char *name = config_setting_name(s);
+
+	return name != NULL ? name :
+	    config_setting_name(config_setting_parent(s));
+}
+
 /* A string setting into dst; -1 if it is not a string or too long. */
 static int
 get_str(const config_setting_t *s, char *dst, size_t len, const char *file,
-    char *err, size_t errlen)
+    struct errlist *e)
 {
 	const char *v;
 
 	if ((v = config_setting_get_string(s)) == NULL)
-		return bad(err, errlen, file, config_setting_source_line(s),
-		    "%s: a string is expected", config_setting_name(s));
+		return bad(e, file, config_setting_source_line(s),
+		    "%s: a string is expected", key_name(s));
 	if (strlen(v) >= len)
-		return bad(err, errlen, file, config_setting_source_line(s),
-		    "%s: longer than %zu characters", config_setting_name(s),
-		    len - 1);
+		return bad(e, file, config_setting_source_line(s),
+		    "%s: longer than %zu characters", key_name(s), len - 1);
 	if (v[0] == '\0')
-		return bad(err, errlen, file, config_setting_source_line(s),
-		    "%s: empty", config_setting_name(s));
+		return bad(e, file, config_setting_source_line(s),
+		    "%s: empty", key_name(s));
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
@@ -122,253 +145,272 @@ get_str(const config_setting_t *s, char *dst, size_t len, const char *file,
 /* An integer setting within [lo, hi]. */
 static int
 get_int(const config_setting_t *s, long long lo, long long hi,
-    long long *v, const char *file, char *err, size_t errlen)
+    long long *v, const char *file, struct errlist *e)
 {
 	int t = config_setting_type(s);
 
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-		return bad(err, errlen, file, config_setting_source_line(s),
-		    "%s: an integer is expected", config_setting_name(s));
+		return bad(e, file, config_setting_source_line(s),
+		    "%s: an integer is expected", key_name(s));
 	*v = config_setting_get_int64(s);
 	if (*v < lo || *v > hi)
-		return bad(err, errlen, file, config_setting_source_line(s),
-		    "%s: %lld is out of range %lld..%lld",
-		    config_setting_name(s), *v, lo, hi);
+		return bad(e, file, config_setting_source_line(s),
+		    "%s: %lld is out of range %lld..%lld", key_name(s), *v,
+		    lo, hi);
 	return 0;
 }
 
-static int
+static void
 readable(const char *path, const char *key, int line, const char *file,
-    char *err, size_t errlen)
+    struct errlist *e)
 {
 	if (access(path, R_OK) != 0)
-		return bad(err, errlen, file, line, "%s: cannot read %s", key,
-		    path);
-	return 0;
+		errlist_add(e, file, line, "%s: cannot read %s", key, path);
 }
 
-/* One setting of a sink group. */
+/*
+ * One setting of a sink group.  Returns -1 if it was reported bad: the
+ * sink keeps its default for it.
+ */
 static int
 sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
-    char *err, size_t errlen)
+    struct errlist *e)
 {
 	const char *name = config_setting_name(s);
 	int line = config_setting_source_line(s);
 	char v[64];
 	long long n;
-	unsigned i;
-	int k;
+	int i, k, r;
 
-	for (i = 0; i < sizeof(sink_conf_keys) / sizeof(sink_conf_keys[0]);
-	    i++)
-		if (strcmp(sink_conf_keys[i].name, name) == 0)
-			break;
-	if (i == sizeof(sink_conf_keys) / sizeof(sink_conf_keys[0]))
-		return bad(err, errlen, file, line, "unknown key %s", name);
+	if ((i = key_index(name)) == -1)
+		return bad(e, file, line, "unknown key %s", name);
 	if (!(sink_conf_keys[i].types & (1 << c->type)))
-		return bad(err, errlen, file, line,
-		    "%s: not a setting of a %s sink", name,
-		    sink_type_name(c->type));
+		return bad(e, file, line, "%s: not a setting of a %s sink",
+		    name, sink_type_name(c->type));
 	if (strcmp(name, "type") == 0)
 		return 0;
 	if (strcmp(name, "format") == 0) {
-		if (get_str(s, v, sizeof(v), file, err, errlen) == -1)
+		if (get_str(s, v, sizeof(v), file, e) == -1)
 			return -1;
 		if ((k = format_lookup(v)) == -1)
-			return bad(err, errlen, file, line, "format: unknown "
-			    "format %s (text, json, rfc5424, cef, leef)", v);
+			return bad(e, file, line, "format: unknown format %s "
+			    "(text, json, rfc5424, cef, leef)", v);
 		c->format = k;
 	} else if (strcmp(name, "queue") == 0) {
-		if (get_int(s, 1, 1000000, &n, file, err, errlen) == -1)
+		if (get_int(s, 1, 1000000, &n, file, e) == -1)
 			return -1;
 		c->queue = (uint32_t)n;
 	} else if (strcmp(name, "facility") == 0) {
-		if (get_str(s, v, sizeof(v), file, err, errlen) == -1)
+		if (get_str(s, v, sizeof(v), file, e) == -1)
 			return -1;
 		for (k = 0; k < 24; k++)
 			if (strcmp(sink_conf_facilities[k], v) == 0)
 				break;
 		if (k == 24)
-			return bad(err, errlen, file, line,
+			return bad(e, file, line,
 			    "facility: unknown facility %s", v);
 		c->facility = k;
 	} else if (strcmp(name, "severity_map") == 0) {
 		if ((config_setting_type(s) != CONFIG_TYPE_ARRAY &&
 		    config_setting_type(s) != CONFIG_TYPE_LIST) ||
 		    config_setting_length(s) != FORMAT_SEVERITIES)
-			return bad(err, errlen, file, line, "severity_map: "
+			return bad(e, file, line, "severity_map: "
 			    "%d syslog severities (0..7) are expected, for "
 			    "alert severities 0..10", FORMAT_SEVERITIES);
-		for (k = 0; k < FORMAT_SEVERITIES; k++) {
+		/* Every bad severity is reported, not only the first. */
+		for (r = 0, k = 0; k < FORMAT_SEVERITIES; k++) {
 			if (get_int(config_setting_get_elem(s, (unsigned)k), 0,
-			    7, &n, file, err, errlen) == -1)
-				return -1;
-			c->sevmap[k] = (uint8_t)n;
+			    7, &n, file, e) == -1)
+				r = -1;
+			else
+				c->sevmap[k] = (uint8_t)n;
 		}
+		return r;
 	} else if (strcmp(name, "enterprise") == 0) {
-		if (get_int(s, 1, INT_MAX, &n, file, err, errlen) == -1)
+		if (get_int(s, 1, INT_MAX, &n, file, e) == -1)
 			return -1;
 		c->enterprise = (uint32_t)n;
 	} else if (strcmp(name, "leef_delimiter") == 0) {
-		if (get_str(s, v, sizeof(v), file, err, errlen) == -1)
+		if (get_str(s, v, sizeof(v), file, e) == -1)
 			return -1;
 		/* One printable character LEEF does not use otherwise. */
 		if (strlen(v) != 1 || v[0] <= ' ' || v[0] >= 0x7f ||
 		    strchr("=|\\", v[0]) != NULL)
-			return bad(err, errlen, file, line, "leef_delimiter: "
+			return bad(e, file, line, "leef_delimiter: "
 			    "one printable character but = | \\ is expected");
 		c->leef_delim = v[0];
 	} else if (strcmp(name, "hostname") == 0) {
-		return get_str(s, c->hostname, sizeof(c->hostname), file, err,
-		    errlen);
+		return get_str(s, c->hostname, sizeof(c->hostname), file, e);
 	} else if (strcmp(name, "app_name") == 0) {
-		return get_str(s, c->app_name, sizeof(c->app_name), file, err,
-		    errlen);
+		return get_str(s, c->app_name, sizeof(c->app_name), file, e);
 	} else if (strcmp(name, "path") == 0) {
-		return get_str(s, c->path, sizeof(c->path), file, err, errlen);
+		return get_str(s, c->path, sizeof(c->path), file, e);
 	} else if (strcmp(name, "ident") == 0) {
-		return get_str(s, c->ident, sizeof(c->ident), file, err,
-		    errlen);
+		return get_str(s, c->ident, sizeof(c->ident), file, e);
 	} else if (strcmp(name, "protocol") == 0) {
-		if (get_str(s, v, sizeof(v), file, err, errlen) == -1)
+		if (get_str(s, v, sizeof(v), file, e) == -1)
 			return -1;
 		for (k = SINK_UDP; k <= SINK_TLS; k++)
 			if (strcmp(sink_proto_name(k), v) == 0)
 				break;
 		if (k > SINK_TLS)
-			return bad(err, errlen, file, line, "protocol: unknown "
+			return bad(e, file, line, "protocol: unknown "
 			    "protocol %s (udp, tcp, tls)", v);
 		c->protocol = k;
 	} else if (strcmp(name, "host") == 0) {
-		return get_str(s, c->host, sizeof(c->host), file, err, errlen);
+		return get_str(s, c->host, sizeof(c->host), file, e);
 	} else if (strcmp(name, "port") == 0) {
-		if (get_int(s, 1, 65535, &n, file, err, errlen) == -1)
+		if (get_int(s, 1, 65535, &n, file, e) == -1)
 			return -1;
 		c->port = (uint16_t)n;
 	} else if (strcmp(name, "ca") == 0) {
-		return get_str(s, c->ca, sizeof(c->ca), file, err, errlen);
+		return get_str(s, c->ca, sizeof(c->ca), file, e);
 	} else if (strcmp(name, "cert") == 0) {
-		return get_str(s, c->cert, sizeof(c->cert), file, err, errlen);
+		return get_str(s, c->cert, sizeof(c->cert), file, e);
 	} else if (strcmp(name, "key") == 0) {
-		return get_str(s, c->key, sizeof(c->key), file, err, errlen);
+		return get_str(s, c->key, sizeof(c->key), file, e);
 	} else if (strcmp(name, "server_name") == 0) {
 		return get_str(s, c->server_name, sizeof(c->server_name), file,
-		    err, errlen);
+		    e);
 	} else if (strcmp(name, "backoff_min_ms") == 0) {
-		if (get_int(s, 1, 3600000, &n, file, err, errlen) == -1)
+		if (get_int(s, 1, 3600000, &n, file, e) == -1)
 			return -1;
 		c->backoff_min_ms = (uint32_t)n;
 	} else if (strcmp(name, "backoff_max_ms") == 0) {
-		if (get_int(s, 1, 3600000, &n, file, err, errlen) == -1)
+		if (get_int(s, 1, 3600000, &n, file, e) == -1)
 			return -1;
 		c->backoff_max_ms = (uint32_t)n;
 	}
 	return 0;
 }
 
-/* What a sink needs besides its keys, once all are read. */
-static int
-sink_check(struct sink_conf *c, const char *file, char *err, size_t errlen)
+/*
+ * What a sink needs besides its keys, once all are read.  A check that
+ * involves a key whose value was reported bad (badkeys) is left out: that
+ * key holds its default, and the problem is already reported; "path is
+ * missing" after "path: empty" would only be noise.
+ */
+static void
+sink_check(struct sink_conf *c, uint32_t badkeys, const char *file,
+    struct errlist *e)
 {
 	int line = c->line;
 
 	switch (c->type) {
 	case SINK_FILE:
-		if (!c->path[0])
-			return bad(err, errlen, file, line,
+		if (!c->path[0] && !was_bad(badkeys, "path"))
+			errlist_add(e, file, line,
 			    "file sink: path is missing (\"-\": standard "
 			    "output)");
 		break;
 	case SINK_REMOTE:
-		if (!c->host[0])
-			return bad(err, errlen, file, line,
+		if (!c->host[0] && !was_bad(badkeys, "host"))
+			errlist_add(e, file, line,
 			    "remote sink: host is missing");
 		if (c->port == 0)
 			c->port = c->protocol == SINK_TLS ? 6514 : 514;
-		if (c->protocol != SINK_TLS && (c->ca[0] || c->cert[0] ||
-		    c->key[0] || c->server_name[0]))
-			return bad(err, errlen, file, line, "ca, cert, key and "
-			    "server_name are settings of protocol \"tls\"");
-		if (!c->cert[0] != !c->key[0])
-			return bad(err, errlen, file, line,
-			    "cert and key go together");
-		if (c->ca[0] && readable(c->ca, "ca", line, file, err,
-		    errlen) == -1)
-			return -1;
-		if (c->cert[0] && (readable(c->cert, "cert", line, file, err,
-		    errlen) == -1 || readable(c->key, "key", line, file, err,
-		    errlen) == -1))
-			return -1;
-		if (c->backoff_min_ms > c->backoff_max_ms)
-			return bad(err, errlen, file, line,
+		/*
+		 * Without TLS the credentials are not used: that they are
+		 * given is the one problem, whether they can be read or not.
+		 */
+		if (c->protocol != SINK_TLS) {
+			if ((c->ca[0] || c->cert[0] || c->key[0] ||
+			    c->server_name[0]) && !was_bad(badkeys, "protocol"))
+				errlist_add(e, file, line, "ca, cert, key and "
+				    "server_name are settings of protocol "
+				    "\"tls\"");
+		} else {
+			if (!c->cert[0] != !c->key[0] &&
+			    !was_bad(badkeys, "cert") &&
+			    !was_bad(badkeys, "key"))
+				errlist_add(e, file, line,
+				    "cert and key go together");
+			if (c->ca[0])
+				readable(c->ca, "ca", line, file, e);
+			if (c->cert[0])
+				readable(c->cert, "cert", line, file, e);
+			if (c->key[0])
+				readable(c->key, "key", line, file, e);
+		}
+		if (c->backoff_min_ms > c->backoff_max_ms &&
+		    !was_bad(badkeys, "backoff_min_ms") &&
+		    !was_bad(badkeys, "backoff_max_ms"))
+			errlist_add(e, file, line,
 			    "backoff_min_ms is above backoff_max_ms");
 		break;
 	}
-	return 0;
 }
 
 int
 sink_conf_parse(const config_setting_t *list, const char *file,
-    struct sink_conf **out, int *n, char *err, size_t errlen)
+    struct sink_conf **out, int *n, struct errlist *e)
 {
 	const config_setting_t *g, *s, *t;
 	struct sink_conf *v;
 	const char *tn;
-	int i, j, k, cnt, nsyslog = 0;
+	uint32_t badkeys;
+	int i, j, k, key, cnt, nsyslog = 0, before = e->n;
 
 	*out = NULL;
 	*n = 0;
 	if (config_setting_type(list) != CONFIG_TYPE_LIST &&
 	    !(config_setting_type(list) == CONFIG_TYPE_ARRAY &&
 	    config_setting_length(list) == 0))
-		return bad(err, errlen, file, config_setting_source_line(list),
+		return bad(e, file, config_setting_source_line(list),
 		    "sinks: a list of groups ( { ... }, ... ) is expected");
 	cnt = config_setting_length(list);
 	if ((v = calloc(cnt > 0 ? (size_t)cnt : 1, sizeof(*v))) == NULL)
-		return bad(err, errlen, file, config_setting_source_line(list),
+		return bad(e, file, config_setting_source_line(list),
 		    "out of memory");
+	/*
+	 * A problem does not end the reading: the sink's next keys and the
+	 * next sinks are read too, so that one "vmswatch -n" shows every
+	 * problem of the list.  Only a sink without a known type is left
+	 * at that: which keys it may have depends on the type.
+	 */
 	for (i = 0; i < cnt; i++) {
 		g = config_setting_get_elem(list, (unsigned)i);
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			bad(err, errlen, file, config_setting_source_line(g),
+			errlist_add(e, file, config_setting_source_line(g),
 			    "sinks: each sink is a group { type = ...; }");
-			goto fail;
+			continue;
 		}
 		t = config_setting_get_member(g, "type");
 		if (t == NULL || (tn = config_setting_get_string(t)) == NULL) {
-			bad(err, errlen, file, config_setting_source_line(g),
+			errlist_add(e, file, config_setting_source_line(g),
 			    "sink: type = \"file\", \"syslog\" or \"remote\" "
 			    "is missing");
-			goto fail;
+			continue;
 		}
 		for (k = 0; k < SINK_TYPE_MAX; k++)
 			if (strcmp(sink_type_name(k), tn) == 0)
 				break;
 		if (k == SINK_TYPE_MAX) {
-			bad(err, errlen, file, config_setting_source_line(t),
+			errlist_add(e, file, config_setting_source_line(t),
 			    "type: unknown sink type %s (file, syslog, "
 			    "remote)", tn);
-			goto fail;
+			continue;
 		}
 		sink_conf_defaults(&v[i], k);
 		v[i].line = config_setting_source_line(g);
+		badkeys = 0;
 		for (j = 0; (s = config_setting_get_elem(g, (unsigned)j)) !=
 		    NULL; j++)
-			if (sink_key(&v[i], s, file, err, errlen) == -1)
-				goto fail;
-		if (sink_check(&v[i], file, err, errlen) == -1)
-			goto fail;
+			if (sink_key(&v[i], s, file, e) == -1 &&
+			    (key = key_index(config_setting_name(s))) != -1)
+				badkeys |= UINT32_C(1) << key;
+		sink_check(&v[i], badkeys, file, e);
 		/* syslog(3) has one ident per process. */
-		if (k == SINK_SYSLOG && nsyslog++ > 0) {
-			bad(err, errlen, file, v[i].line,
+		if (v[i].type == SINK_SYSLOG && nsyslog++ > 0)
+			errlist_add(e, file, v[i].line,
 			    "only one syslog sink (syslog(3) has one ident)");
-			goto fail;
-		}
+	}
+	/* Problems the caller's list held already are not this list's. */
+	if (e->n > before) {
+		free(v);
+		return -1;
 	}
 	*out = v;
 	*n = cnt;
 	return 0;
-fail:
-	free(v);
-	return -1;
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errlist.h"
 #include "sink.h"
 #include "check_run.h"
 
@@ -42,22 +43,24 @@ mk_alert(struct alert *a, int i)
 	a->count = 1;
 }
 
-/* Parses text as a configuration and its "sinks" list. */
+/*
+ * Parses text as a configuration and its "sinks" list; the problems go
+ * to e.
+ */
 static int
-parse(const char *text, struct sink_conf **c, int *n, char *err,
-    size_t errlen)
+parse(const char *text, struct sink_conf **c, int *n, struct errlist *e)
 {
 	config_t cf;
 	int r;
 
 	config_init(&cf);
 	if (config_read_string(&cf, text) != CONFIG_TRUE) {
-		snprintf(err, errlen, "syntax: %s", config_error_text(&cf));
+		errlist_add(e, "t.conf", config_error_line(&cf), "syntax: %s",
+		    config_error_text(&cf));
 		config_destroy(&cf);
 		return -1;
 	}
-	r = sink_conf_parse(config_lookup(&cf, "sinks"), "t.conf", c, n, err,
-	    errlen);
+	r = sink_conf_parse(config_lookup(&cf, "sinks"), "t.conf", c, n, e);
 	config_destroy(&cf);
 	return r;
 }
@@ -103,15 +106,18 @@ listen_any(int type, uint16_t *port)
 START_TEST(test_sink_conf_parse_all_types)
 {
 	struct sink_conf *c;
-	char err[256];
+	struct errlist e;
+	char err[1024];
 	int n;
 
+	errlist_init(&e, err, sizeof(err));
 	ck_assert_msg(parse("sinks = ( { type = \"file\"; path = \"-\"; },\n"
 	    "{ type = \"syslog\"; facility = \"local3\"; format = \"cef\"; },\n"
 	    "{ type = \"remote\"; protocol = \"tcp\"; host = \"127.0.0.1\";"
 	    " queue = 5; enterprise = 99; leef_delimiter = \"~\";"
-	    " severity_map = [7,7,7,7,7,7,7,7,0,0,0]; } );", &c, &n, err,
-	    sizeof(err)) == 0, "%s", err);
+	    " severity_map = [7,7,7,7,7,7,7,7,0,0,0]; } );", &c, &n, &e) == 0,
+	    "%s", err);
+	ck_assert_int_eq(e.n, 0);
 	ck_assert_int_eq(n, 3);
 	ck_assert_int_eq(c[0].type, SINK_FILE);
 	ck_assert_int_eq(c[0].format, FORMAT_JSON);
@@ -125,8 +131,18 @@ START_TEST(test_sink_conf_parse_all_types)
 	ck_assert_int_eq(c[2].format, FORMAT_RFC5424);
 	free(c);
 	ck_assert(parse("sinks = ( { type = \"remote\"; protocol = \"tls\";"
-	    " host = \"x\"; } );", &c, &n, err, sizeof(err)) == 0);
+	    " host = \"x\"; } );", &c, &n, &e) == 0);
 	ck_assert_int_eq(c[0].port, 6514);
+	free(c);
+	/*
+	 * Problems the list held before (another section's) are not the
+	 * sinks': a good list is still returned.
+	 */
+	errlist_add(&e, "t.conf", 1, "unknown key colour");
+	ck_assert(parse("sinks = ( { type = \"file\"; path = \"-\"; } );",
+	    &c, &n, &e) == 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(e.n, 1);
 	free(c);
 }
 END_TEST
@@ -171,16 +187,118 @@ START_TEST(test_sink_conf_parse_errors)
 		{ "sinks = { a = 1; };", "t.conf:1: sinks: a list of groups" },
 	};
 	struct sink_conf *c;
-	char err[256];
+	struct errlist e;
+	char err[1024];
 	size_t i;
 	int n;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		ck_assert_msg(parse(bad[i].text, &c, &n, err, sizeof(err)) ==
-		    -1, "accepted: %s", bad[i].text);
+		errlist_init(&e, err, sizeof(err));
+		ck_assert_msg(parse(bad[i].text, &c, &n, &e) == -1,
+		    "accepted: %s", bad[i].text);
 		ck_assert_msg(strncmp(err, bad[i].err, strlen(bad[i].err)) ==
 		    0, "got \"%s\", want \"%s\"", err, bad[i].err);
+		/* That problem alone, on one line. */
+		ck_assert_msg(e.n == 1 && strchr(err, '\n') ==
+		    err + strlen(err) - 1, "%s: %d problems: %s", bad[i].text,
+		    e.n, err);
+		ck_assert_ptr_null(c);
+		ck_assert_int_eq(n, 0);
+	}
+}
+END_TEST
+
+START_TEST(test_sink_conf_parse_every_problem)
+{
+	/*
+	 * A problem in a sink does not hide those after it, in the same
+	 * sink or in the next ones; each is on its own line.
+	 */
+	static const char text[] =
+	    "sinks = (\n"
+	    "{ type = \"file\"; path = \"-\";\n"		/* 2 */
+	    "  colour = \"red\"; },\n"			/* 3 */
+	    "{ type = \"remote\"; host = \"h\";\n"		/* 4 */
+	    "  port = 70000; },\n"			/* 5 */
+	    "{ path = \"x\"; },\n"				/* 6 */
+	    "{ type = \"syslog\"; },\n"			/* 7 */
+	    "{ type = \"syslog\";\n"				/* 8 */
+	    "  facility = \"local9\"; },\n"			/* 9 */
+	    "{ type = \"file\";\n"				/* 10 */
+	    "  format = \"xml\"; queue = 0; },\n"		/* 11 */
+	    "{ type = \"remote\"; protocol = \"tls\"; host = \"h\";\n" /* 12 */
+	    "  cert = \"/nonexistent/c.pem\";\n"		/* 13 */
+	    "  key = \"/nonexistent/k.pem\"; },\n"		/* 14 */
+	    "{ type = \"file\"; path = \"-\";\n"		/* 15 */
+	    "  severity_map = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]; } );\n";
+	static const char want[] =
+	    "t.conf:3: unknown key colour\n"
+	    "t.conf:5: port: 70000 is out of range 1..65535\n"
+	    "t.conf:6: sink: type = \"file\", \"syslog\" or \"remote\" is "
+	    "missing\n"
+	    "t.conf:9: facility: unknown facility local9\n"
+	    "t.conf:8: only one syslog sink (syslog(3) has one ident)\n"
+	    "t.conf:11: format: unknown format xml (text, json, rfc5424, cef, "
+	    "leef)\n"
+	    "t.conf:11: queue: 0 is out of range 1..1000000\n"
+	    "t.conf:10: file sink: path is missing (\"-\": standard output)\n"
+	    "t.conf:12: cert: cannot read /nonexistent/c.pem\n"
+	    "t.conf:12: key: cannot read /nonexistent/k.pem\n"
+	    "t.conf:16: severity_map: 8 is out of range 0..7\n"
+	    "t.conf:16: severity_map: 9 is out of range 0..7\n";
+	struct sink_conf *c = (struct sink_conf *)1;
+	struct errlist e;
+	char err[4096];
+	int n = -1;
+
+	errlist_init(&e, err, sizeof(err));
+	ck_assert_int_eq(parse(text, &c, &n, &e), -1);
+	ck_assert_msg(strcmp(err, want) == 0, "got:\n%s\nwant:\n%s", err,
+	    want);
+	ck_assert_int_eq(e.n, 12);
+	ck_assert_ptr_null(c);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_sink_conf_parse_no_echo)
+{
+	/*
+	 * A bad value is reported once: the whole-sink checks do not
+	 * report it again for the default it left.
+	 */
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "sinks = ( { type = \"file\"; path = \"\"; } );",
+		    "t.conf:1: path: empty\n" },
+		{ "sinks = ( { type = \"remote\"; host = 1; } );",
+		    "t.conf:1: host: a string is expected\n" },
+		{ "sinks = ( { type = \"remote\"; host = \"h\";"
+		    " protocol = \"tsl\"; ca = \"/etc/hostname\"; } );",
+		    "t.conf:1: protocol: unknown protocol tsl (udp, tcp, "
+		    "tls)\n" },
+		{ "sinks = ( { type = \"remote\"; protocol = \"tls\";"
+		    " host = \"h\"; cert = \"/etc/hostname\"; key = \"\"; } );",
+		    "t.conf:1: key: empty\n" },
+		{ "sinks = ( { type = \"remote\"; host = \"h\";"
+		    " backoff_min_ms = 40000; backoff_max_ms = 0; } );",
+		    "t.conf:1: backoff_max_ms: 0 is out of range "
+		    "1..3600000\n" },
+	};
+	struct sink_conf *c;
+	struct errlist e;
+	char err[1024];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errlist_init(&e, err, sizeof(err));
+		ck_assert_msg(parse(bad[i].text, &c, &n, &e) == -1,
+		    "accepted: %s", bad[i].text);
+		ck_assert_msg(strcmp(err, bad[i].err) == 0,
+		    "got \"%s\", want \"%s\"", err, bad[i].err);
+		ck_assert_int_eq(e.n, 1);
 		ck_assert_ptr_null(c);
 	}
 }
@@ -455,6 +573,8 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_sink_conf_parse_all_types);
 	tcase_add_test(tc, test_sink_conf_parse_errors);
+	tcase_add_test(tc, test_sink_conf_parse_every_problem);
+	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
 	tcase_add_test(tc, test_sink_dead_tcp_never_blocks);
 	tcase_add_test(tc, test_sink_tcp_octet_counting_delivers_all);

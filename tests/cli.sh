@@ -28,6 +28,21 @@ out=$("$bin" -n -c "$tmp/bad.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || ko "bad conf exit $rc"
 echo "$out" | grep -q "bad.conf:2: flow.max_flows: 3 is out of range" && ok || ko "range error: $out"
 echo "$out" | grep -q "bad.conf:3: unknown key flow.udp_idel" && ok || ko "typo error: $out"
+# Every problem of the sinks list, each a line of its own (the section
+# after the list too), not only the first.
+cat > "$tmp/sinks.conf" <<'CONF'
+sinks = (
+	{ type = "file"; path = "-"; colour = "red"; },
+	{ type = "remote"; host = "siem.example";
+	  port = 70000; }
+);
+flow = { udp_idel = 10; };
+CONF
+out=$("$bin" -n -c "$tmp/sinks.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || ko "bad sinks exit $rc"
+echo "$out" | grep -qxF "$tmp/sinks.conf:2: unknown key colour" && ok || ko "first sink: $out"
+echo "$out" | grep -qxF "$tmp/sinks.conf:4: port: 70000 is out of range 1..65535" && ok || ko "second sink: $out"
+echo "$out" | grep -qxF "$tmp/sinks.conf:6: unknown key flow.udp_idel" && ok || ko "after the sinks: $out"
 printf 'flow = { max_flows = ; };\n' > "$tmp/syntax.conf"
 out=$("$bin" -n -c "$tmp/syntax.conf" 2>&1)
 echo "$out" | grep -q "syntax.conf:1: " && ok || ko "syntax error: $out"

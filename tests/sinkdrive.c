@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errlist.h"
 #include "log.h"
 #include "role.h"
 #include "sink.h"
@@ -153,10 +154,11 @@ main(int argc, char *argv[])
 {
 	const char *file = NULL, *pause = NULL;
 	struct sink_conf *c;
+	struct errlist e;
 	struct sinks *ss;
 	struct alert a;
 	config_t cf;
-	char err[512];
+	char err[4096];
 	long long t0, t1, worst = 0;
 	int ch, i, n = 100, m = 0, nc;
 	unsigned flush_ms = 10000;
@@ -194,9 +196,10 @@ main(int argc, char *argv[])
 		config_destroy(&cf);
 		return 2;
 	}
-	if (sink_conf_parse(config_lookup(&cf, "sinks"), file, &c, &nc, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	errlist_init(&e, err, sizeof(err));
+	if (sink_conf_parse(config_lookup(&cf, "sinks"), file, &c, &nc,
+	    &e) == -1) {
+		fputs(err, stderr);
 		config_destroy(&cf);
 		return 2;
 	}
