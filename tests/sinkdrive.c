@@ -158,6 +158,7 @@ main(int argc, char *argv[])
 	struct sinks *ss;
 	struct alert a;
 	config_t cf;
+	config_setting_t *list;
 	char err[4096];
 	long long t0, t1, worst = 0;
 	int ch, i, n = 100, m = 0, nc;
@@ -197,8 +198,12 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	errlist_init(&e, err, sizeof(err));
-	if (sink_conf_parse(config_lookup(&cf, "sinks"), file, &c, &nc,
-	    &e) == -1) {
+	if ((list = config_lookup(&cf, "sinks")) == NULL) {
+		fprintf(stderr, "%s: no sinks list\n", file);
+		config_destroy(&cf);
+		return 2;
+	}
+	if (sink_conf_parse(list, file, &c, &nc, &e) == -1) {
 		fputs(err, stderr);
 		config_destroy(&cf);
 		return 2;
