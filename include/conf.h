@@ -44,6 +44,8 @@ struct conf {
 	struct classify_conf dpi;
 	unsigned frag_slots;		/* pending fragmented datagrams */
 	unsigned progress_secs;		/* progress line period on a tty */
+	char *flows_path;		/* sensor: flow records, NULL: none */
+	uint32_t flows_queue;		/* records its queue holds */
 	struct alert_conf alert;
 	/* The site and its documented flows, loaded and validated. */
 	char *inventory_path;		/* NULL: no inventory */

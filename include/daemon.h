@@ -43,6 +43,7 @@ struct daemon_opts {
 	int nifaces;
 	const char *user;		/* -u: replaces daemon.user */
 	const char *group;		/* -g: replaces daemon.group */
+	const char *flows;		/* --flows: replaces output.flows */
 };
 
 /*

@@ -1,6 +1,6 @@
 /*
- * flowlog.h - finished flows as JSON lines (--flows FILE|-), a sink fed at
- * flow end.  One object per line: ISO 8601 times, addresses, ports,
+ * flowlog.h - finished flows as JSON lines (--flows FILE|-, or the
+ * sensor's output.flows), a sink fed at flow end.  One object per line: ISO 8601 times, addresses, ports,
  * transport, VLAN, MACs, protocol, risks, host name, packets/bytes each way.
  */
 #ifndef VW_FLOWLOG_H
@@ -14,8 +14,18 @@
 
 struct flowlog;
 
+struct sinks;
+
 /* Opens path for writing ("-": standard output).  NULL on failure. */
 struct flowlog *flowlog_open(const char *path);
+/*
+ * A flow log whose records go to a set of sinks (the sensor's: bounded
+ * queues, a writer thread, reopened on SIGHUP); ss may be set later with
+ * flowlog_set_sinks(), records before are dropped.  One per thread: the
+ * record buffer is the flowlog's.  NULL on failure.
+ */
+struct flowlog *flowlog_sinks(struct sinks *ss);
+void flowlog_set_sinks(struct flowlog *, struct sinks *ss);
 /*
  * Formats one flow record into buf (len bytes, NUL-terminated, with a
  * trailing newline).  Returns the length, or -1 if it did not fit.

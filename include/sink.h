@@ -114,6 +114,12 @@ void sinks_free(struct sinks *);
  * blocks on I/O; a full queue drops (and counts) the line.
  */
 void sinks_alert(struct sinks *, const struct alert *a);
+/*
+ * Queues a line made elsewhere (a flow record) to every sink as it is,
+ * with syslog severity sev for a syslog(3) sink.  Thread-safe; never
+ * blocks on I/O; a full queue drops (and counts) the line.
+ */
+void sinks_line(struct sinks *, int sev, const char *line, size_t len);
 /* Files are reopened by their sender before the next line (SIGHUP). */
 void sinks_reopen(struct sinks *);
 /*

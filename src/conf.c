@@ -45,6 +45,7 @@ static const struct conf_key conf_keys[] = {
 	{ "dpi", "max_flows", OFF(dpi.max_flows), 1, 16 * 1024 * 1024 },
 	{ "decode", "frag_slots", OFF(frag_slots), 16, 1024 * 1024 },
 	{ "output", "progress_secs", OFF(progress_secs), 0, 3600 },
+	{ "output", "flows_queue", OFF(flows_queue), 16, 16 * 1024 * 1024 },
 	{ "alert", "window", OFF(alert.window), 1, 7 * 86400 },
 	{ "alert", "max_keys", OFF(alert.max_keys), 16, 16 * 1024 * 1024 },
 	{ "alert", "rate", OFF(alert.rate), 0, 1000000 },
@@ -70,6 +71,7 @@ static const struct conf_str conf_strs[] = {
 	{ "capture", "interfaces", OFF(capture.interfaces),
 	    OFF(capture.ninterfaces), 1 },
 	{ "capture", "filter", OFF(capture.filter), 0, 0 },
+	{ "output", "flows", OFF(flows_path), 0, 0 },
 	{ "daemon", "user", OFF(daemon.user), 0, 0 },
 	{ "daemon", "group", OFF(daemon.group), 0, 0 },
 };
@@ -89,6 +91,7 @@ conf_defaults(void)
 	alert_conf_defaults(&c->alert);
 	c->frag_slots = 4096;
 	c->progress_secs = 2;
+	c->flows_queue = 65536;
 	c->capture.snaplen = 262144;
 	c->capture.buffer_mb = 32;
 	c->capture.promisc = 1;
@@ -491,6 +494,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	strv_free(c->capture.interfaces, c->capture.ninterfaces);
 	free(c->capture.filter);
+	free(c->flows_path);
 	free(c->daemon.user);
 	free(c->daemon.group);
 	free(c->inventory_path);

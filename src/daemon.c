@@ -48,6 +48,7 @@
 #include "notify.h"
 #include "pipeline.h"
 #include "privdrop.h"
+#include "sink.h"
 
 #define DAEMON_MAX_IFACES	16
 #define DAEMON_MAX_WORKERS	256
@@ -57,6 +58,8 @@
 #define PUBLISH_MS		1000
 /* How long the main thread waits for the workers to take a request. */
 #define SYNC_WAIT_MS		10000
+/* Milliseconds the flow records get at exit to reach their file. */
+#define FLOWS_FLUSH_MS		5000
 /* A worker quiet this long (or half the watchdog period) is stuck. */
 #define STALL_MIN_MS		(3 * PUBLISH_MS)
 
@@ -82,6 +85,7 @@ struct worker {
 	struct capture *cap[DAEMON_MAX_IFACES];
 	uint64_t retry[DAEMON_MAX_IFACES]; /* ms: a failed handle rests */
 	struct pipeline *pl;
+	struct flowlog *fl;		/* the worker's flow records, or NULL */
 	int wakefd;
 	unsigned gen;			/* configuration in use */
 	_Atomic unsigned gen_ack;
@@ -105,6 +109,8 @@ struct daemon {
 	int nifaces;
 	struct alert_ctx *al;
 	const struct daemon_output *out;
+	struct sinks *flows;		/* flow records, NULL: none */
+	const char *flows_path;
 	struct worker *w;
 	int nw;
 	/* Configurations a stuck worker might still use: freed at exit. */
@@ -460,6 +466,8 @@ daemon_reload(struct daemon *d)
 
 	if (d->out->reopen != NULL)
 		d->out->reopen(d->out->arg);
+	if (d->flows != NULL)
+		sinks_reopen(d->flows);
 	if (old->path == NULL) {
 		log_warnx("reload: no configuration file; nothing to read");
 		return;
@@ -487,7 +495,9 @@ daemon_reload(struct daemon *d)
 	    nc->capture.ninterfaces == old->capture.ninterfaces &&
 	    !str_differ(nc->capture.filter, old->capture.filter) &&
 	    !str_differ(nc->daemon.user, old->daemon.user) &&
-	    !str_differ(nc->daemon.group, old->daemon.group);
+	    !str_differ(nc->daemon.group, old->daemon.group) &&
+	    !str_differ(nc->flows_path, old->flows_path) &&
+	    nc->flows_queue == old->flows_queue;
 	for (i = 0; same && i < nc->capture.ninterfaces; i++)
 		same = !str_differ(nc->capture.interfaces[i],
 		    old->capture.interfaces[i]);
@@ -610,6 +620,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 			fatal("interfaces");
 	/* Like every size, the period is the one the daemon started with. */
 	stats_ms = (uint64_t)conf->daemon.stats_interval * 1000u;
+	d.flows_path = opts->flows != NULL ? opts->flows : conf->flows_path;
 	d.nw = (int)conf->capture.workers;
 	if (d.nw == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -631,7 +642,11 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 		if ((d.w[i].wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) ==
 		    -1)
 			fatal("eventfd");
-		if ((d.w[i].pl = pipeline_new(conf, NULL, d.al)) == NULL)
+		/* The flow sinks start after the privilege drop. */
+		if (d.flows_path != NULL &&
+		    (d.w[i].fl = flowlog_sinks(NULL)) == NULL)
+			fatal("flow records");
+		if ((d.w[i].pl = pipeline_new(conf, d.w[i].fl, d.al)) == NULL)
 			fatalx("cannot create the pipeline of worker %d", i);
 	}
 
@@ -642,6 +657,20 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	/* Capabilities are per thread: the outputs' threads start after. */
 	if (out->start != NULL && out->start(out->arg, conf) == -1)
 		fatalx("cannot open the alert outputs");
+	if (d.flows_path != NULL) {
+		struct sink_conf fc;
+
+		sink_conf_defaults(&fc, SINK_FILE);
+		if (strlen(d.flows_path) >= sizeof(fc.path))
+			fatalx("output.flows: path too long");
+		memcpy(fc.path, d.flows_path, strlen(d.flows_path) + 1);
+		fc.queue = conf->flows_queue;
+		if ((d.flows = sinks_new(&fc, 1)) == NULL)
+			fatalx("cannot open the flow records %s", d.flows_path);
+		for (i = 0; i < d.nw; i++)
+			flowlog_set_sinks(d.w[i].fl, d.flows);
+		log_info("flow records to %s", d.flows_path);
+	}
 
 	/*
 	 * Blocked before the workers start, which inherit the mask: only
@@ -727,6 +756,13 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	alert_flush(d.al);
 	if (out->flush != NULL)
 		out->flush(out->arg);
+	if (d.flows != NULL) {
+		char line[1024];
+
+		sinks_flush(d.flows, FLOWS_FLUSH_MS);
+		log_info("flow records: %s", sinks_stats_fmt(d.flows, line,
+		    sizeof(line)));
+	}
 	daemon_stats(&d, " at exit");
 
 	for (i = 0; i < d.nw; i++) {
@@ -735,6 +771,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 		for (k = 0; k < d.nifaces; k++)
 			capture_close(d.w[i].cap[k]);
 		pipeline_free(d.w[i].pl);
+		flowlog_close(d.w[i].fl);
 		close(d.w[i].wakefd);
 	}
 	free(d.w);
@@ -742,6 +779,8 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 		free(d.ifaces[i]);
 	free(d.ifaces);
 	alert_free(d.al);
+	if (d.flows != NULL)
+		sinks_free(d.flows);
 	for (i = 0; i < d.nretired; i++)
 		conf_free(d.retired[i]);
 	free(d.retired);

@@ -8,14 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "addr.h"
 #include "escape.h"
 #include "flowlog.h"
 #include "isotime.h"
+#include "sink.h"
 
 struct flowlog {
-	FILE *fp;
+	FILE *fp;		/* or NULL: to sinks */
+	struct sinks *ss;
 	int own;
 	char buf[4096];
 };
@@ -37,6 +40,23 @@ flowlog_open(const char *path)
 		fl->own = 1;
 	}
 	return fl;
+}
+
+struct flowlog *
+flowlog_sinks(struct sinks *ss)
+{
+	struct flowlog *fl;
+
+	if ((fl = calloc(1, sizeof(*fl))) == NULL)
+		return NULL;
+	fl->ss = ss;
+	return fl;
+}
+
+void
+flowlog_set_sinks(struct flowlog *fl, struct sinks *ss)
+{
+	fl->ss = ss;
 }
 
 /*
@@ -260,9 +280,16 @@ flowlog_write(struct flowlog *fl, const struct flow *f, enum flow_end reason,
 {
 	int n;
 
+	if (fl->fp == NULL && fl->ss == NULL)
+		return -1;
 	if ((n = flowlog_format(fl->buf, sizeof(fl->buf), f, reason, c,
 	    r)) < 0)
 		return -1;
+	if (fl->fp == NULL) {
+		/* Queued; the sinks count what they cannot take. */
+		sinks_line(fl->ss, LOG_INFO, fl->buf, (size_t)n);
+		return 0;
+	}
 	if (fwrite(fl->buf, (size_t)n, 1, fl->fp) != 1)
 		return -1;
 	return 0;
@@ -275,7 +302,9 @@ flowlog_close(struct flowlog *fl)
 
 	if (fl == NULL)
 		return 0;
-	if (fl->own)
+	if (fl->fp == NULL)
+		rc = 0;		/* the sinks are their owner's */
+	else if (fl->own)
 		rc = fclose(fl->fp);
 	else
 		rc = fflush(fl->fp);

@@ -132,7 +132,7 @@ usage(FILE *out)
 	    "usage: vmswatch [-nqvV] [-c file] [--format text|json] "
 	    "[--flows file|-] -r file ...\n"
 	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
-	    "[--format text|json] [-i interface ...]\n"
+	    "[--format text|json] [--flows file|-] [-i interface ...]\n"
 	    "  -r, --read FILE     analyse a pcap/pcapng file (\"-\": stdin);"
 	    " repeatable\n"
 	    "  -i, --interface IF  capture live on IF (repeatable; default:"
@@ -149,7 +149,8 @@ usage(FILE *out)
 	    "      --format FMT    alerts on stdout as text (default) or json"
 	    " (ECS)\n"
 	    "      --flows FILE    write each finished flow as a JSON line"
-	    " (\"-\": stdout)\n"
+	    " (\"-\": stdout;\n"
+	    "                      with -i: replaces output.flows)\n"
 	    "  -q, --quiet         no summary on standard error\n"
 	    "  -v, --verbose       more diagnostics\n"
 	    "  -V, --version       print the version\n");
@@ -273,7 +274,7 @@ main(int argc, char *argv[])
 	};
 	const char *confpath = NULL, *flowpath = NULL;
 	const char *ifaces[MAX_IFACES];
-	struct daemon_opts dopts = { NULL, 0, NULL, NULL };
+	struct daemon_opts dopts = { NULL, 0, NULL, NULL, NULL };
 	struct daemon_output dout;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
 	int nifaces = 0, foreground = 0, live;
@@ -377,11 +378,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (live && (nifaces > 0 || conf->capture.ninterfaces > 0)) {
-		if (flowpath != NULL) {
-			fprintf(stderr, "vmswatch: --flows is for -r only\n");
-			conf_free(conf);
-			return 2;
-		}
+		dopts.flows = flowpath;
 		dopts.ifaces = ifaces;
 		dopts.nifaces = nifaces;
 		out.flush = 1;

@@ -392,6 +392,16 @@ sinks_alert(struct sinks *ss, const struct alert *a)
 }
 
 void
+sinks_line(struct sinks *ss, int sev, const char *line, size_t len)
+{
+	int i;
+
+	/* sink_write() copies under the queue's lock: no shared buffer. */
+	for (i = 0; i < ss->n; i++)
+		sink_write(&ss->v[i], sev, line, len);
+}
+
+void
 sinks_reopen(struct sinks *ss)
 {
 	int i;

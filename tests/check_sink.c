@@ -372,6 +372,79 @@ START_TEST(test_sink_file_lines_and_reopen)
 }
 END_TEST
 
+/* Lines made elsewhere (flow records) from several threads at once. */
+struct line_writer {
+	struct sinks *ss;
+	int id;
+};
+
+static void *
+line_writer_run(void *arg)
+{
+	struct line_writer *w = arg;
+	char line[64];
+	int i, n;
+
+	for (i = 0; i < 1000; i++) {
+		n = snprintf(line, sizeof(line), "{\"writer\":%d,\"n\":%d}\n",
+		    w->id, i);
+		sinks_line(w->ss, 6, line, (size_t)n);
+	}
+	return NULL;
+}
+
+START_TEST(test_sink_lines_from_threads)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256], buf[128];
+	struct line_writer w[4];
+	pthread_t thr[4];
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	int seen[4][1000], last[4] = { -1, -1, -1, -1 }, i, k, n;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/flows.json", dir);
+	sink_conf_defaults(&c, SINK_FILE);
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	c.queue = 4000;		/* room for all: nothing dropped */
+	ss = sinks_new(&c, 1);
+	ck_assert_ptr_nonnull(ss);
+	for (i = 0; i < 4; i++) {
+		w[i].ss = ss;
+		w[i].id = i;
+		ck_assert_int_eq(pthread_create(&thr[i], NULL,
+		    line_writer_run, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(thr[i], NULL);
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.generated, 4000);
+	ck_assert_uint_eq(st.delivered, 4000);
+	/* Every line whole, once, and each writer's in its order. */
+	memset(seen, 0, sizeof(seen));
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	for (n = 0; fgets(buf, sizeof(buf), f) != NULL; n++) {
+		ck_assert_int_eq(sscanf(buf, "{\"writer\":%d,\"n\":%d}\n", &k,
+		    &i), 2);
+		ck_assert(k >= 0 && k < 4 && i >= 0 && i < 1000);
+		ck_assert_int_gt(i, last[k]);
+		last[k] = i;
+		seen[k][i]++;
+	}
+	fclose(f);
+	ck_assert_int_eq(n, 4000);
+	for (k = 0; k < 4; k++)
+		for (i = 0; i < 1000; i++)
+			ck_assert_int_eq(seen[k][i], 1);
+	sinks_free(ss);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_sink_dead_tcp_never_blocks)
 {
 	struct sink_conf c;
@@ -576,6 +649,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_parse_every_problem);
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
+	tcase_add_test(tc, test_sink_lines_from_threads);
 	tcase_add_test(tc, test_sink_dead_tcp_never_blocks);
 	tcase_add_test(tc, test_sink_tcp_octet_counting_delivers_all);
 	tcase_add_test(tc, test_sink_udp_one_datagram_each);

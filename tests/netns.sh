@@ -17,6 +17,9 @@
 #   - SIGHUP with a broken rules file keeps the rules in force (the
 #     undocumented-flow alert still comes), with a good one applies them
 #     (a site rule documents the flow: its alert no longer comes);
+#   - flow records from the sensor (output.flows, --flows): one line per
+#     flow created, reopened on SIGHUP (rotation); equal to the offline
+#     records of the same capture;
 #   - an interface deleted under the sensor: it ends its flows (alerts
 #     out) and exits 3, for the service manager to start it again;
 #   - SIGTERM ends open flows and flushes: the repeat summaries and the
@@ -183,13 +186,16 @@ EOF
 	  backoff_min_ms = 100; backoff_max_ms = 1000; }
 EOF
 	echo ");"
+	echo "output = { flows = \"$tmp/out/flows.json\"; };"
 } > "$tmp/live.conf"
 chmod 644 "$tmp/base.conf" "$tmp/live.conf"
+# The sensor's own files, written as nobody after the privilege drop.
+mkdir "$tmp/out" && chown nobody "$tmp/out" || exit 1
 
 # The offline run of the same capture and configuration (alerts on
 # stdout, no sinks): the reference.
 "$bin" -c "$tmp/base.conf" -r "$sample" --format json > "$tmp/off.json" \
-    2> "$tmp/off.err"
+    --flows "$tmp/off.flows" 2> "$tmp/off.err"
 offflows=$(awk '$1 == "flows" { print $2 }' "$tmp/off.err")
 
 # recv LOG APP: the JSON bodies of APP's messages at the receiver, one a
@@ -410,6 +416,8 @@ done
 printf 'version = 1;\nrules = (\n\t{ id = "SITE-SQL-1433-WS"; server = ; }\n);\n' > "$tmp/site.conf"
 chmod 644 "$tmp/site.conf"
 sed -i "s|^rules = .*|rules = [ \"$src/rules/xprotect.conf\", \"$tmp/site.conf\" ];|" "$tmp/live.conf"
+# Log rotation of the flow records: moved away, reopened on SIGHUP.
+mv "$tmp/out/flows.json" "$tmp/out/flows.json.1" || ko "no flow records file"
 kill -HUP $pid
 waitfor "$tmp/live.err" "configuration in force stays" 10 && ok || ko "broken reload not reported"
 grep -q "site.conf:3: " "$tmp/live.err" && ok || ko "no file:line for the broken rules: $(cat "$tmp/live.err")"
@@ -474,6 +482,16 @@ rc=$?
 pid=''
 [ $rc -eq 0 ] && ok || ko "exit status $rc after SIGTERM"
 [ -s "$tmp/live.out" ] && ko "output on stdout with sinks configured: $(head -n 3 "$tmp/live.out")" || ok
+
+# Flow records: every flow created (ended at the latest by SIGTERM) has
+# its line, in the rotated file or the one reopened on SIGHUP; nothing
+# queued or dropped.
+created=$(sed -n 's/.*stats at exit: .* active \([0-9]*\) created.*/\1/p' "$tmp/live.err")
+nf=$(cat "$tmp/out/flows.json.1" "$tmp/out/flows.json" 2>/dev/null | grep -c '^{.*}$')
+[ -s "$tmp/out/flows.json" ] && ok || ko "no flow records after the reopen"
+[ "$nf" = "${created:-x}" ] && ok || ko "flow records: $nf lines, ${created:-?} flows created"
+grep -q "flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/live.err" && ok ||
+    ko "flow records counters: $(grep 'flow records:' "$tmp/live.err")"
 
 # The exit counters, one "gen= del= queued= dropped=" per sink in the
 # order configured: they add up, nothing is left or lost.
@@ -554,7 +572,7 @@ done
 # can never deliver again: the open flows end (their alerts go out) and
 # the sensor exits 3 for its service manager to start it again.
 ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
-    > "$tmp/lost.out" 2> "$tmp/lost.err" &
+    --flows "$tmp/out/lost.flows" > "$tmp/lost.out" 2> "$tmp/lost.err" &
 pid=$!
 waitfor "$tmp/lost.err" "capturing on" 10 || ko "phase 5: no start: $(cat "$tmp/lost.err")"
 replay "$sample"
@@ -572,6 +590,21 @@ grep -q "$ifa: the interface no longer exists" "$tmp/lost.err" && ok ||
 n5=$(grep -c '^{.*}$' "$tmp/lost.out")
 [ "$n5" -ge "$(wc -l < "$tmp/off.keys")" ] && ok ||
     ko "phase 5: $n5 alerts at the stop, $(wc -l < "$tmp/off.keys") offline"
+# --flows with -i: the same flows as the offline run, with the same
+# protocol and the same packets and bytes each way (times differ).
+flowkeys() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    f = json.loads(l)
+    print(f["transport"], f["src_ip"], f["src_port"], f["dst_ip"],
+          f["dst_port"], f["app_proto"], f["pkts_c2s"], f["bytes_c2s"],
+          f["pkts_s2c"], f["bytes_s2c"])' "$1" | sort
+}
+flowkeys "$tmp/off.flows" > "$tmp/off.fkeys"
+flowkeys "$tmp/out/lost.flows" > "$tmp/lost.fkeys"
+[ -s "$tmp/off.fkeys" ] && diff "$tmp/off.fkeys" "$tmp/lost.fkeys" > "$tmp/fkeys.diff" && ok ||
+    ko "phase 5: live flow records differ from offline: $(head -n 10 "$tmp/fkeys.diff")"
 
 if [ $fail -ne 0 ]; then
 	echo "--- vmswatch diagnostics"
