@@ -110,7 +110,7 @@ struct daemon {
 	struct alert_ctx *al;
 	const struct daemon_output *out;
 	struct sinks *flows;		/* flow records, NULL: none */
-	const char *flows_path;
+	char *flows_path;
 	struct worker *w;
 	int nw;
 	/* Configurations a stuck worker might still use: freed at exit. */
@@ -620,7 +620,11 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 			fatal("interfaces");
 	/* Like every size, the period is the one the daemon started with. */
 	stats_ms = (uint64_t)conf->daemon.stats_interval * 1000u;
-	d.flows_path = opts->flows != NULL ? opts->flows : conf->flows_path;
+	/* A copy, like the interfaces: a reload frees the configuration. */
+	if ((opts->flows != NULL || conf->flows_path != NULL) &&
+	    (d.flows_path = strdup(opts->flows != NULL ? opts->flows :
+	    conf->flows_path)) == NULL)
+		fatal("flow records");
 	d.nw = (int)conf->capture.workers;
 	if (d.nw == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -781,6 +785,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	alert_free(d.al);
 	if (d.flows != NULL)
 		sinks_free(d.flows);
+	free(d.flows_path);
 	for (i = 0; i < d.nretired; i++)
 		conf_free(d.retired[i]);
 	free(d.retired);
