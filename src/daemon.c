@@ -336,6 +336,26 @@ daemon_sync(struct daemon *d, int stats, unsigned want)
 	}
 }
 
+/* 1 when two configurations list the same sinks (lines aside). */
+static int
+sinks_same(const struct conf *a, const struct conf *b)
+{
+	struct sink_conf x, y;
+	int i;
+
+	if (a->nsinks != b->nsinks)
+		return 0;
+	for (i = 0; i < a->nsinks; i++) {
+		/* Copies: only where a sink is written may differ. */
+		x = a->sinks[i];
+		y = b->sinks[i];
+		x.line = y.line = 0;
+		if (memcmp(&x, &y, sizeof(x)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * One watchdog round: WATCHDOG=1 if every worker has gone round its loop
  * within stall_ms; a worker that has not is logged once (and once more
@@ -503,8 +523,11 @@ daemon_reload(struct daemon *d)
 		    old->capture.interfaces[i]);
 	if (!same)
 		log_warnx("reload: changes to the flow, dpi, decode, alert, "
-		    "capture and daemon sections take effect at the next "
-		    "start");
+		    "capture and daemon sections and to output.flows take "
+		    "effect at the next start");
+	if (!sinks_same(nc, old))
+		log_warnx("reload: changes to the sinks take effect at the "
+		    "next start; the alerts go where they went");
 	d->next = nc;
 	g = atomic_load(&d->gen) + 1;
 	atomic_store_explicit(&d->gen, g, memory_order_release);

@@ -447,6 +447,10 @@ rules = (
 );
 EOF
 n=$(grep -c "reload: .* in force" "$tmp/live.err")
+# No sink changed so far: no word about sinks.  Now one does (its back-off):
+# the reload says it waits for a restart, and the alerts go on as before.
+grep -q "changes to the sinks" "$tmp/live.err" && ko "sinks reported changed when they were not" || ok
+sed -i 's/backoff_max_ms = 1000;/backoff_max_ms = 2000;/' "$tmp/live.conf"
 kill -HUP $pid
 i=0
 while [ "$(grep -c "reload: .* in force" "$tmp/live.err")" = "$n" ] && [ $i -lt 100 ]; do
@@ -454,6 +458,8 @@ while [ "$(grep -c "reload: .* in force" "$tmp/live.err")" = "$n" ] && [ $i -lt 
 	i=$((i + 1))
 done
 [ $i -lt 100 ] && ok || ko "good reload not applied"
+grep -q "reload: changes to the sinks take effect at the next start" "$tmp/live.err" && ok ||
+    ko "a changed sink was not reported on reload"
 sleep 1.1
 settle
 mark2=$(wc -l < "$tmp/live.json")
