@@ -129,10 +129,10 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: vmswatch [-nqvV] [-c file] [--format text|json] "
+	    "usage: vmswatch [-nqvV] [-c file] [--format fmt] "
 	    "[--flows file|-] -r file ...\n"
 	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
-	    "[--format text|json] [--flows file|-] [-i interface ...]\n"
+	    "[--format fmt] [--flows file|-] [-i interface ...]\n"
 	    "  -r, --read FILE     analyse a pcap/pcapng file (\"-\": stdin);"
 	    " repeatable\n"
 	    "  -i, --interface IF  capture live on IF (repeatable; default:"
@@ -146,8 +146,9 @@ usage(FILE *out)
 	    "  -c, --config FILE   configuration file (default "
 	    VW_CONFFILE ", if present)\n"
 	    "  -n, --check         check the configuration and exit\n"
-	    "      --format FMT    alerts on stdout as text (default) or json"
-	    " (ECS)\n"
+	    "      --format FMT    alerts on stdout as text (default), json"
+	    " (ECS),\n"
+	    "                      rfc5424, cef or leef\n"
 	    "      --flows FILE    write each finished flow as a JSON line"
 	    " (\"-\": stdout;\n"
 	    "                      with -i: replaces output.flows)\n"
@@ -329,7 +330,7 @@ main(int argc, char *argv[])
 		case OPT_FORMAT:
 			if ((fmt = format_lookup(optarg)) == -1) {
 				fprintf(stderr, "vmswatch: unknown format %s "
-				    "(text, json)\n", optarg);
+				    "(text, json, rfc5424, cef, leef)\n", optarg);
 				return 2;
 			}
 			out.fmt = (enum format_kind)fmt;
