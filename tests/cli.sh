@@ -16,6 +16,37 @@ ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 # The shipped configuration is valid.
 out=$("$bin" -n -c "$src/conf/vmswatch.conf" 2>&1)
 [ "$out" = "configuration OK" ] && ok || ko "shipped conf: $out"
+# So is every example it leaves commented out (the sinks, output.flows),
+# once uncommented; certificate paths point at files of the test's own.
+: > "$tmp/ca.pem"; : > "$tmp/sensor.pem"; : > "$tmp/sensor.key"
+python3 - "$src/conf/vmswatch.conf" "$tmp" "$src" > "$tmp/examples.conf" <<'PY'
+import re, sys
+out, block = [], False
+for line in open(sys.argv[1]):
+    # An example starts "\t#{" and goes on with "\t#  ..." lines (where
+    # "#  # text" stays a comment); "\t#flows = ..." is one on its own.
+    if re.match(r"\t#\{", line):
+        block = True
+    elif not re.match(r"\t#  ", line):
+        block = False
+    if block:
+        line = "\t" + line[2:]
+        line = re.sub(r"^(\s*)#(cert = )", r"\1\2", line)
+    elif re.match(r"\t#[a-z_]+ = ", line):
+        line = "\t" + line[2:]
+    line = line.replace("/etc/vmswatch/", sys.argv[2] + "/")
+    # Found beside the shipped file, not beside this copy.
+    out.append(line.replace('"xprotect.conf"',
+                            '"%s/rules/xprotect.conf"' % sys.argv[3]))
+# The list's last example keeps its comma: not before ")".
+sys.stdout.write(re.sub(r"\},(\s*)\);", r"}\1);", "".join(out)))
+PY
+grep -q '^[[:space:]]*{ type = "remote"' "$tmp/examples.conf" &&
+    grep -q '^[[:space:]]*flows = ' "$tmp/examples.conf" &&
+    grep -q '^[[:space:]]*cert = ' "$tmp/examples.conf" &&
+    ok || ko "examples not found in the shipped configuration"
+out=$("$bin" -n -c "$tmp/examples.conf" 2>&1)
+[ "$out" = "configuration OK" ] && ok || ko "shipped examples, uncommented: $out"
 
 # A bad value and a typo are both reported as file:line: problem.
 cat > "$tmp/bad.conf" <<'CONF'
