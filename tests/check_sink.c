@@ -372,6 +372,44 @@ START_TEST(test_sink_file_lines_and_reopen)
 }
 END_TEST
 
+/* A file of rfc5424 lines: the header is set like a remote sink's. */
+START_TEST(test_sink_file_rfc5424_header)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", text[512], path[256];
+	char buf[4096], err[1024];
+	struct sink_conf *c;
+	struct errlist e;
+	struct sinks *ss;
+	struct alert a;
+	unsigned pri;
+	FILE *f;
+	int n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.log", dir);
+	snprintf(text, sizeof(text), "sinks = ( { type = \"file\"; "
+	    "path = \"%s\"; format = \"rfc5424\"; facility = \"local3\"; "
+	    "hostname = \"sensor-7\"; app_name = \"vw-west\"; } );", path);
+	errlist_init(&e, err, sizeof(err));
+	ck_assert_msg(parse(text, &c, &n, &e) == 0, "%s", err);
+	ck_assert_ptr_nonnull(ss = sinks_new(c, n));
+	free(c);
+	mk_alert(&a, 3);
+	sinks_alert(ss, &a);
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	sinks_free(ss);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	/* <PRI>1 TIMESTAMP HOSTNAME APP-NAME ...: local3 is facility 19. */
+	ck_assert_int_eq(sscanf(buf, "<%u>1 ", &pri), 1);
+	ck_assert_uint_eq(pri / 8, 19);
+	ck_assert_ptr_nonnull(strstr(buf, " sensor-7 vw-west "));
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* Lines made elsewhere (flow records) from several threads at once. */
 struct line_writer {
 	struct sinks *ss;
@@ -650,6 +688,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
 	tcase_add_test(tc, test_sink_lines_from_threads);
+	tcase_add_test(tc, test_sink_file_rfc5424_header);
 	tcase_add_test(tc, test_sink_dead_tcp_never_blocks);
 	tcase_add_test(tc, test_sink_tcp_octet_counting_delivers_all);
 	tcase_add_test(tc, test_sink_udp_one_datagram_each);
