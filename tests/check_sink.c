@@ -147,6 +147,29 @@ START_TEST(test_sink_conf_parse_all_types)
 }
 END_TEST
 
+/*
+ * text is refused with exactly one problem, on one line, that starts
+ * with want (the whole line when want ends with a newline), and nothing
+ * is returned.
+ */
+static void
+one_problem(const char *text, const char *want)
+{
+	struct sink_conf *c;
+	struct errlist e;
+	char err[1024];
+	int n;
+
+	errlist_init(&e, err, sizeof(err));
+	ck_assert_msg(parse(text, &c, &n, &e) == -1, "accepted: %s", text);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
+	    "got \"%s\", want \"%s\"", err, want);
+	ck_assert_msg(e.n == 1 && strchr(err, '\n') == err + strlen(err) - 1,
+	    "%s: %d problems: %s", text, e.n, err);
+	ck_assert_ptr_null(c);
+	ck_assert_int_eq(n, 0);
+}
+
 START_TEST(test_sink_conf_parse_errors)
 {
 	static const struct {
@@ -186,25 +209,10 @@ START_TEST(test_sink_conf_parse_errors)
 		    "t.conf:1: leef_delimiter: one printable character" },
 		{ "sinks = { a = 1; };", "t.conf:1: sinks: a list of groups" },
 	};
-	struct sink_conf *c;
-	struct errlist e;
-	char err[1024];
 	size_t i;
-	int n;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		errlist_init(&e, err, sizeof(err));
-		ck_assert_msg(parse(bad[i].text, &c, &n, &e) == -1,
-		    "accepted: %s", bad[i].text);
-		ck_assert_msg(strncmp(err, bad[i].err, strlen(bad[i].err)) ==
-		    0, "got \"%s\", want \"%s\"", err, bad[i].err);
-		/* That problem alone, on one line. */
-		ck_assert_msg(e.n == 1 && strchr(err, '\n') ==
-		    err + strlen(err) - 1, "%s: %d problems: %s", bad[i].text,
-		    e.n, err);
-		ck_assert_ptr_null(c);
-		ck_assert_int_eq(n, 0);
-	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		one_problem(bad[i].text, bad[i].err);
 }
 END_TEST
 
@@ -286,21 +294,10 @@ START_TEST(test_sink_conf_parse_no_echo)
 		    "t.conf:1: backoff_max_ms: 0 is out of range "
 		    "1..3600000\n" },
 	};
-	struct sink_conf *c;
-	struct errlist e;
-	char err[1024];
 	size_t i;
-	int n;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		errlist_init(&e, err, sizeof(err));
-		ck_assert_msg(parse(bad[i].text, &c, &n, &e) == -1,
-		    "accepted: %s", bad[i].text);
-		ck_assert_msg(strcmp(err, bad[i].err) == 0,
-		    "got \"%s\", want \"%s\"", err, bad[i].err);
-		ck_assert_int_eq(e.n, 1);
-		ck_assert_ptr_null(c);
-	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		one_problem(bad[i].text, bad[i].err);
 }
 END_TEST
 

@@ -310,6 +310,18 @@ waitfor() {
 	done
 	return 1
 }
+# waitexit: waits (10 s at most) for the sensor $pid to end; its status
+# in rc.
+waitexit() {
+	i=0
+	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait $pid
+	rc=$?
+	pid=''
+}
 replay() {
 	ip netns exec $nsb tcpreplay -q -t -i $ifb "$1" > "$tmp/replay.log" 2>&1 ||
 	    ko "tcpreplay $1: $(cat "$tmp/replay.log")"
@@ -481,11 +493,7 @@ sleep 0.2
 rx
 mark4=$(wc -l < "$tmp/live.json")
 kill -TERM $pid
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-wait $pid
-rc=$?
-pid=''
+waitexit
 [ $rc -eq 0 ] && ok || ko "exit status $rc after SIGTERM"
 [ -s "$tmp/live.out" ] && ko "output on stdout with sinks configured: $(head -n 3 "$tmp/live.out")" || ok
 
@@ -584,11 +592,7 @@ waitfor "$tmp/lost.err" "capturing on" 10 || ko "phase 5: no start: $(cat "$tmp/
 replay "$sample"
 sleep 0.3
 ip netns exec $nsa ip link del $ifa
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-wait $pid
-rc=$?
-pid=''
+waitexit
 [ $rc -eq 3 ] && ok || ko "phase 5: exit status $rc after the interface was deleted, 3 expected"
 grep -q "$ifa: the interface no longer exists" "$tmp/lost.err" && ok ||
     ko "phase 5: the lost interface is not logged: $(cat "$tmp/lost.err")"
