@@ -459,6 +459,16 @@ conf_load(const char *path, char *err, size_t errlen)
 		conf_section(c, s, path, &e);
 	}
 	conf_site(c, &cf, path, &e);
+	/* Like the site's files: relative to the configuration's folder. */
+	if (c->flows_path != NULL && strcmp(c->flows_path, "-") != 0 &&
+	    c->flows_path[0] != '/') {
+		char *abs = conf_resolve(path, c->flows_path, 0);
+
+		if (abs == NULL)
+			errlist_add(&e, path, 0, "%s", strerror(errno));
+		free(c->flows_path);
+		c->flows_path = abs;
+	}
 	conf_check_daemon(c, &cf, path, &e);
 	if (c->dpi.max_flows > c->flow.max_flows)
 		c->dpi.max_flows = c->flow.max_flows;

@@ -186,7 +186,8 @@ EOF
 	  backoff_min_ms = 100; backoff_max_ms = 1000; }
 EOF
 	echo ");"
-	echo "output = { flows = \"$tmp/out/flows.json\"; };"
+	# Relative: beside the configuration, in $tmp/out.
+	echo "output = { flows = \"out/flows.json\"; };"
 } > "$tmp/live.conf"
 chmod 644 "$tmp/base.conf" "$tmp/live.conf"
 # The sensor's own files, written as nobody after the privilege drop.
