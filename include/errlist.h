@@ -27,5 +27,11 @@ void errlist_add(struct errlist *e, const char *file, int line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Adds the lines another loader wrote (counted as one problem). */
 void errlist_append(struct errlist *e, const char *text);
+/*
+ * Puts the lines written since offset from (an earlier e->off) in order of
+ * their line numbers; lines of one number keep their order.  All of them
+ * must be of file.  Nothing is done once the list is full.
+ */
+void errlist_sort(struct errlist *e, size_t from, const char *file);
 
 #endif

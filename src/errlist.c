@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "errlist.h"
@@ -76,4 +77,60 @@ errlist_append(struct errlist *e, const char *text)
 		return;
 	e->n++;
 	errlist_put(e, text, n);
+}
+
+struct errline {
+	long line;
+	size_t off, len;
+};
+
+static int
+errline_cmp(const void *a, const void *b)
+{
+	const struct errline *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	/* Stable: the order they were added in. */
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+void
+errlist_sort(struct errlist *e, size_t from, const char *file)
+{
+	struct errline *v;
+	size_t flen = strlen(file), n = 0, i, p;
+	char *copy, *nl;
+
+	if (e->full || from >= e->off)
+		return;
+	for (p = from; p < e->off; p++)
+		if (e->buf[p] == '\n')
+			n++;
+	if (n < 2 || (v = calloc(n, sizeof(*v))) == NULL)
+		return;
+	if ((copy = malloc(e->off - from)) == NULL) {
+		free(v);
+		return;
+	}
+	memcpy(copy, e->buf + from, e->off - from);
+	for (i = 0, p = 0; i < n; i++) {
+		nl = memchr(copy + p, '\n', e->off - from - p);
+		v[i].off = p;
+		v[i].len = (size_t)(nl - (copy + p)) + 1;
+		/* "file:line: ..."; "file: ..." (no line) sorts first. */
+		v[i].line = 0;
+		if (v[i].len > flen + 1 && memcmp(copy + p, file, flen) == 0 &&
+		    copy[p + flen] == ':' &&
+		    copy[p + flen + 1] >= '0' && copy[p + flen + 1] <= '9')
+			v[i].line = strtol(copy + p + flen + 1, NULL, 10);
+		p += v[i].len;
+	}
+	qsort(v, n, sizeof(*v), errline_cmp);
+	for (i = 0, p = from; i < n; i++) {
+		memcpy(e->buf + p, copy + v[i].off, v[i].len);
+		p += v[i].len;
+	}
+	free(copy);
+	free(v);
 }

@@ -285,14 +285,54 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 }
 
 /*
+ * Keys that only some formats use: set on a sink whose format does not,
+ * they would do nothing, which is a mistake the user should hear of (a
+ * delimiter that is never written, an enterprise number that is not in the
+ * message).  given holds the keys the sink set, at the lines in kline.
+ * Nothing is said if the format itself was bad: it holds its default.
+ */
+static void
+sink_unused(const struct sink_conf *c, uint32_t given, uint32_t badkeys,
+    const int *kline, const char *file, struct errlist *e)
+{
+	static const char *const header_keys[] = {
+		"facility", "severity_map", "hostname", "app_name"
+	};
+	const char *fmt = format_name(c->format);
+	unsigned i;
+	int k;
+
+	if (was_bad(badkeys, "format"))
+		return;
+#define GIVEN(name) ((k = key_index(name)) != -1 && \
+	(given & (UINT32_C(1) << k)) && !(badkeys & (UINT32_C(1) << k)))
+	/* A file writes the RFC 5424 header only in format rfc5424. */
+	if (c->type == SINK_FILE && c->format != FORMAT_RFC5424)
+		for (i = 0; i < sizeof(header_keys) / sizeof(header_keys[0]);
+		    i++)
+			if (GIVEN(header_keys[i]))
+				errlist_add(e, file, kline[k], "%s: a file sink "
+				    "uses it in format rfc5424 only (this one "
+				    "is %s)", header_keys[i], fmt);
+	if (c->format != FORMAT_RFC5424 && GIVEN("enterprise"))
+		errlist_add(e, file, kline[k], "enterprise: used in format "
+		    "rfc5424 only (this sink's is %s)", fmt);
+	if (c->format != FORMAT_LEEF && GIVEN("leef_delimiter"))
+		errlist_add(e, file, kline[k], "leef_delimiter: used in format "
+		    "leef only (this sink's is %s)", fmt);
+#undef GIVEN
+}
+
+/*
  * What a sink needs besides its keys, once all are read.  A check that
  * involves a key whose value was reported bad (badkeys) is left out: that
  * key holds its default, and the problem is already reported; "path is
- * missing" after "path: empty" would only be noise.
+ * missing" after "path: empty" would only be noise.  kline: the line of
+ * each key the sink set.
  */
 static void
-sink_check(struct sink_conf *c, uint32_t badkeys, const char *file,
-    struct errlist *e)
+sink_check(struct sink_conf *c, uint32_t badkeys, const int *kline,
+    const char *file, struct errlist *e)
 {
 	int line = c->line;
 
@@ -326,11 +366,14 @@ sink_check(struct sink_conf *c, uint32_t badkeys, const char *file,
 				errlist_add(e, file, line,
 				    "cert and key go together");
 			if (c->ca[0])
-				readable(c->ca, "ca", line, file, e);
+				readable(c->ca, "ca", kline[key_index("ca")], file,
+				    e);
 			if (c->cert[0])
-				readable(c->cert, "cert", line, file, e);
+				readable(c->cert, "cert", kline[key_index("cert")], file,
+				    e);
 			if (c->key[0])
-				readable(c->key, "key", line, file, e);
+				readable(c->key, "key", kline[key_index("key")], file,
+				    e);
 		}
 		if (c->backoff_min_ms > c->backoff_max_ms &&
 		    !was_bad(badkeys, "backoff_min_ms") &&
@@ -348,8 +391,10 @@ sink_conf_parse(const config_setting_t *list, const char *file,
 	const config_setting_t *g, *s, *t;
 	struct sink_conf *v;
 	const char *tn;
-	uint32_t badkeys;
-	int i, j, k, key, cnt, nsyslog = 0, before = e->n;
+	uint32_t badkeys, given;
+	int kline[NKEYS];
+	int i, j, k, r, key, cnt, nsyslog = 0, before = e->n;
+	size_t from = e->off;
 
 	*out = NULL;
 	*n = 0;
@@ -393,13 +438,19 @@ sink_conf_parse(const config_setting_t *list, const char *file,
 		}
 		sink_conf_defaults(&v[i], k);
 		v[i].line = config_setting_source_line(g);
-		badkeys = 0;
+		badkeys = given = 0;
 		for (j = 0; (s = config_setting_get_elem(g, (unsigned)j)) !=
-		    NULL; j++)
-			if (sink_key(&v[i], s, file, e) == -1 &&
-			    (key = key_index(config_setting_name(s))) != -1)
+		    NULL; j++) {
+			r = sink_key(&v[i], s, file, e);
+			if ((key = key_index(config_setting_name(s))) == -1)
+				continue;
+			given |= UINT32_C(1) << key;
+			kline[key] = config_setting_source_line(s);
+			if (r == -1)
 				badkeys |= UINT32_C(1) << key;
-		sink_check(&v[i], badkeys, file, e);
+		}
+		sink_check(&v[i], badkeys, kline, file, e);
+		sink_unused(&v[i], given, badkeys, kline, file, e);
 		/* syslog(3) has one ident per process. */
 		if (v[i].type == SINK_SYSLOG && nsyslog++ > 0)
 			errlist_add(e, file, v[i].line,
@@ -407,6 +458,11 @@ sink_conf_parse(const config_setting_t *list, const char *file,
 	}
 	/* Problems the caller's list held already are not this list's. */
 	if (e->n > before) {
+		/*
+		 * Checked sink by sink and then key by key, the problems are
+		 * told in the order of the file, as the other loaders do.
+		 */
+		errlist_sort(e, from, file);
 		free(v);
 		return -1;
 	}

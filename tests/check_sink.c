@@ -114,11 +114,16 @@ START_TEST(test_sink_conf_parse_all_types)
 	ck_assert_msg(parse("sinks = ( { type = \"file\"; path = \"-\"; },\n"
 	    "{ type = \"syslog\"; facility = \"local3\"; format = \"cef\"; },\n"
 	    "{ type = \"remote\"; protocol = \"tcp\"; host = \"127.0.0.1\";"
-	    " queue = 5; enterprise = 99; leef_delimiter = \"~\";"
-	    " severity_map = [7,7,7,7,7,7,7,7,0,0,0]; } );", &c, &n, &e) == 0,
-	    "%s", err);
+	    " queue = 5; enterprise = 99;"
+	    " severity_map = [7,7,7,7,7,7,7,7,0,0,0]; },\n"
+	    "{ type = \"remote\"; host = \"h\"; format = \"leef\";"
+	    " leef_delimiter = \"~\"; },\n"
+	    "{ type = \"file\"; path = \"f\"; format = \"rfc5424\";"
+	    " facility = \"local1\"; hostname = \"s1\"; app_name = \"vw\";"
+	    " enterprise = 7; severity_map = [0,0,0,0,0,0,0,0,0,0,0]; } );",
+	    &c, &n, &e) == 0, "%s", err);
 	ck_assert_int_eq(e.n, 0);
-	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(n, 5);
 	ck_assert_int_eq(c[0].type, SINK_FILE);
 	ck_assert_int_eq(c[0].format, FORMAT_JSON);
 	ck_assert_int_eq(c[1].facility, 19);
@@ -126,9 +131,13 @@ START_TEST(test_sink_conf_parse_all_types)
 	ck_assert_int_eq(c[2].port, 514);
 	ck_assert_int_eq(c[2].queue, 5);
 	ck_assert_int_eq(c[2].enterprise, 99);
-	ck_assert_int_eq(c[2].leef_delim, '~');
 	ck_assert_int_eq(c[2].sevmap[10], 0);
 	ck_assert_int_eq(c[2].format, FORMAT_RFC5424);
+	ck_assert_int_eq(c[3].format, FORMAT_LEEF);
+	ck_assert_int_eq(c[3].leef_delim, '~');
+	ck_assert_int_eq(c[4].facility, 17);
+	ck_assert_str_eq(c[4].hostname, "s1");
+	ck_assert_int_eq(c[4].enterprise, 7);
 	free(c);
 	ck_assert(parse("sinks = ( { type = \"remote\"; protocol = \"tls\";"
 	    " host = \"x\"; } );", &c, &n, &e) == 0);
@@ -208,6 +217,26 @@ START_TEST(test_sink_conf_parse_errors)
 		    " leef_delimiter = \"=\"; } );",
 		    "t.conf:1: leef_delimiter: one printable character" },
 		{ "sinks = { a = 1; };", "t.conf:1: sinks: a list of groups" },
+		/* Keys the sink's format does not use. */
+		{ "sinks = ( { type = \"file\"; path = \"-\";\n"
+		    " facility = \"local1\"; } );",
+		    "t.conf:2: facility: a file sink uses it in format rfc5424 "
+		    "only (this one is json)\n" },
+		{ "sinks = ( { type = \"file\"; path = \"-\"; format = \"cef\";"
+		    " hostname = \"h\"; } );",
+		    "t.conf:1: hostname: a file sink uses it in format rfc5424 "
+		    "only (this one is cef)\n" },
+		{ "sinks = ( { type = \"file\"; path = \"-\"; format = \"text\";"
+		    " severity_map = [0,0,0,0,0,0,0,0,0,0,0]; } );",
+		    "t.conf:1: severity_map: a file sink uses it in format "
+		    "rfc5424 only (this one is text)\n" },
+		{ "sinks = ( { type = \"remote\"; host = \"h\"; format = \"cef\";"
+		    "\n enterprise = 9; } );",
+		    "t.conf:2: enterprise: used in format rfc5424 only (this "
+		    "sink's is cef)\n" },
+		{ "sinks = ( { type = \"syslog\"; leef_delimiter = \"~\"; } );",
+		    "t.conf:1: leef_delimiter: used in format leef only (this "
+		    "sink's is rfc5424)\n" },
 	};
 	size_t i;
 
@@ -220,7 +249,8 @@ START_TEST(test_sink_conf_parse_every_problem)
 {
 	/*
 	 * A problem in a sink does not hide those after it, in the same
-	 * sink or in the next ones; each is on its own line.
+	 * sink or in the next ones; each is on its own line, and they come
+	 * in the order of the file whatever order they were found in.
 	 */
 	static const char text[] =
 	    "sinks = (\n"
@@ -244,14 +274,14 @@ START_TEST(test_sink_conf_parse_every_problem)
 	    "t.conf:5: port: 70000 is out of range 1..65535\n"
 	    "t.conf:6: sink: type = \"file\", \"syslog\" or \"remote\" is "
 	    "missing\n"
-	    "t.conf:9: facility: unknown facility local9\n"
 	    "t.conf:8: only one syslog sink (syslog(3) has one ident)\n"
+	    "t.conf:9: facility: unknown facility local9\n"
+	    "t.conf:10: file sink: path is missing (\"-\": standard output)\n"
 	    "t.conf:11: format: unknown format xml (text, json, rfc5424, cef, "
 	    "leef)\n"
 	    "t.conf:11: queue: 0 is out of range 1..1000000\n"
-	    "t.conf:10: file sink: path is missing (\"-\": standard output)\n"
-	    "t.conf:12: cert: cannot read /nonexistent/c.pem\n"
-	    "t.conf:12: key: cannot read /nonexistent/k.pem\n"
+	    "t.conf:13: cert: cannot read /nonexistent/c.pem\n"
+	    "t.conf:14: key: cannot read /nonexistent/k.pem\n"
 	    "t.conf:16: severity_map: 8 is out of range 0..7\n"
 	    "t.conf:16: severity_map: 9 is out of range 0..7\n";
 	struct sink_conf *c = (struct sink_conf *)1;
@@ -293,6 +323,15 @@ START_TEST(test_sink_conf_parse_no_echo)
 		    " backoff_min_ms = 40000; backoff_max_ms = 0; } );",
 		    "t.conf:1: backoff_max_ms: 0 is out of range "
 		    "1..3600000\n" },
+		/* Whether a key is used depends on a format that is bad. */
+		{ "sinks = ( { type = \"file\"; path = \"-\"; format = \"xml\";"
+		    " leef_delimiter = \"~\"; enterprise = 3; } );",
+		    "t.conf:1: format: unknown format xml (text, json, "
+		    "rfc5424, cef, leef)\n" },
+		/* A bad value is not also a key of the wrong format. */
+		{ "sinks = ( { type = \"file\"; path = \"-\";"
+		    " enterprise = 0; } );",
+		    "t.conf:1: enterprise: 0 is out of range 1..2147483647\n" },
 	};
 	size_t i;
 
