@@ -299,6 +299,43 @@ START_TEST(test_sink_conf_parse_every_problem)
 }
 END_TEST
 
+START_TEST(test_errlist_sort)
+{
+	struct errlist e;
+	char buf[512], tiny[40];
+	size_t from;
+
+	errlist_init(&e, buf, sizeof(buf));
+	/* Lines before from are another loader's and stay first. */
+	errlist_add(&e, "a.conf", 9, "before");
+	from = e.off;
+	errlist_add(&e, "b:1.conf", 12, "twelve, first");
+	errlist_add(&e, "b:1.conf", 3, "three");
+	errlist_add(&e, "b:1.conf", 12, "twelve, second");
+	errlist_add(&e, "b:1.conf", 0, "no line, 7 words");
+	errlist_add(&e, "b:1.conf", 100, "hundred");
+	errlist_add(&e, "b:1.conf", 20, "twenty");
+	errlist_sort(&e, from, "b:1.conf");
+	ck_assert_str_eq(buf,
+	    "a.conf:9: before\n"
+	    "b:1.conf: no line, 7 words\n"
+	    "b:1.conf:3: three\n"
+	    "b:1.conf:12: twelve, first\n"
+	    "b:1.conf:12: twelve, second\n"
+	    "b:1.conf:20: twenty\n"
+	    "b:1.conf:100: hundred\n");
+	ck_assert_int_eq(e.n, 7);
+	/* A full list ends in "...": it is left as it is. */
+	errlist_init(&e, tiny, sizeof(tiny));
+	errlist_add(&e, "c", 5, "five");
+	errlist_add(&e, "c", 1, "one, and a message too long to fit");
+	ck_assert(e.full);
+	ck_assert_str_eq(tiny, "c:5: five\nc:1: one, and a message t...\n");
+	errlist_sort(&e, 0, "c");
+	ck_assert_str_eq(tiny, "c:5: five\nc:1: one, and a message t...\n");
+}
+END_TEST
+
 START_TEST(test_sink_conf_parse_no_echo)
 {
 	/*
@@ -722,6 +759,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_parse_errors);
 	tcase_add_test(tc, test_sink_conf_parse_every_problem);
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
+	tcase_add_test(tc, test_errlist_sort);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
 	tcase_add_test(tc, test_sink_lines_from_threads);
 	tcase_add_test(tc, test_sink_file_rfc5424_header);
