@@ -328,9 +328,18 @@ capture_live_gone(const struct capture *c)
 	 * deleted (or deleted and made again, with a new index) the handle
 	 * never delivers again, whereas one that is only down recovers.
 	 */
+	unsigned idx;
+
 	if (c->iface == NULL || c->ifindex == 0)
 		return 0;
-	return if_nametoindex(c->iface) != c->ifindex;
+	/*
+	 * 0 is also the answer of a failure that says nothing of the
+	 * interface (no descriptor left for the query): only ENODEV is
+	 * "no such interface".
+	 */
+	if ((idx = if_nametoindex(c->iface)) == 0)
+		return errno == ENODEV;
+	return idx != c->ifindex;
 }
 
 int

@@ -58,6 +58,8 @@
 #define PUBLISH_MS		1000
 /* How long the main thread waits for the workers to take a request. */
 #define SYNC_WAIT_MS		10000
+/* How often a worker checks that its interfaces still exist. */
+#define GONE_MS			1000
 /* Milliseconds the flow records get at exit to reach their file. */
 #define FLOWS_FLUSH_MS		5000
 /* A worker quiet this long (or half the watchdog period) is stuck. */
@@ -196,6 +198,27 @@ worker_mailbox(struct worker *w, uint64_t *next_pub)
 }
 
 /* Hands what the handles have ready to the pipeline. */
+/*
+ * Interface i gone for good (deleted, or deleted and made again): only a
+ * new start, with the privileges to open it, captures on it again.  The
+ * sensor stops like on SIGTERM and exits 3, which a service manager
+ * restarts.  Nothing is said when it is stopping anyway.
+ */
+static void
+worker_gone(struct worker *w, int i)
+{
+	struct daemon *d = w->d;
+
+	if (atomic_load_explicit(&d->stop, memory_order_acquire) ||
+	    !capture_live_gone(w->cap[i]))
+		return;
+	if (atomic_exchange(&d->lost, 1) == 0) {
+		log_warnx("%s: the interface no longer exists as it was when "
+		    "opened: stopping, to be started again", d->ifaces[i]);
+		kill(getpid(), SIGTERM);
+	}
+}
+
 static void
 worker_read(struct worker *w, const struct pollfd *pfd)
 {
@@ -222,19 +245,7 @@ worker_read(struct worker *w, const struct pollfd *pfd)
 			atomic_fetch_add_explicit(&w->pub.errors, 1,
 			    memory_order_relaxed);
 			w->retry[i] = now_ms() + 1000;
-			/*
-			 * Gone for good: only a new start (with the
-			 * privileges to open it) captures on it again.
-			 * The sensor stops like on SIGTERM and exits 3,
-			 * which a service manager restarts.
-			 */
-			if (capture_live_gone(w->cap[i]) &&
-			    atomic_exchange(&d->lost, 1) == 0) {
-				log_warnx("%s: the interface no longer exists "
-				    "as it was when opened: stopping, to be "
-				    "started again", d->ifaces[i]);
-				kill(getpid(), SIGTERM);
-			}
+			worker_gone(w, i);
 		} else if (n > 0)
 			w->retry[i] = 0;
 	}
@@ -256,7 +267,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct daemon *d = w->d;
 	struct pollfd pfd[DAEMON_MAX_IFACES + 1];
-	uint64_t next_pub = 0, junk;
+	uint64_t next_pub = 0, next_gone = now_ms() + GONE_MS, junk;
 	int i, n, np = d->nifaces + 1, timeout;
 
 	for (i = 0; i < d->nifaces; i++) {
@@ -292,6 +303,16 @@ worker_main(void *arg)
 		else
 			/* Idle: the clock moves on for the timeouts. */
 			pipeline_tick(w->pl, wall_us());
+		/*
+		 * A deleted interface is not always an error of the handle:
+		 * one taken down first then deleted just goes quiet.  So
+		 * every handle is checked now and then, traffic or not.
+		 */
+		if (now_ms() >= next_gone) {
+			for (i = 0; i < d->nifaces; i++)
+				worker_gone(w, i);
+			next_gone = now_ms() + GONE_MS;
+		}
 	}
 	/*
 	 * Stop: take the ring blocks already handed over, then end every
@@ -657,6 +678,21 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 		d.nw = DAEMON_MAX_WORKERS;
 	if (notify_init() == -1)
 		fatalx("cannot notify the service manager");
+	/*
+	 * Blocked before any thread starts (workers, alert and flow-record
+	 * senders), which inherit the mask: only this thread takes them,
+	 * with sigtimedwait() below.  One that comes during the start waits
+	 * for it.  SIGPIPE from a broken output is an error return, not a
+	 * death.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		fatalx("pthread_sigmask");
+	signal(SIGPIPE, SIG_IGN);
 
 	/* Every allocation of the run, before the first packet. */
 	if ((d.al = alert_new(&conf->alert, out->alert, out->arg)) == NULL)
@@ -699,19 +735,6 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 		log_info("flow records to %s", d.flows_path);
 	}
 
-	/*
-	 * Blocked before the workers start, which inherit the mask: only
-	 * this thread takes them, with sigtimedwait() below.  SIGPIPE from
-	 * a broken output is an error return, not a death.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
-		fatalx("pthread_sigmask");
-	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < d.nw; i++) {
 		char name[16];
 
@@ -730,8 +753,9 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	if (stats_ms > 0)
 		next_stats = now_ms() + stats_ms;
 	/* Keep-alives twice per period, as sd_watchdog_enabled(3) advises. */
-	if ((wd_ms = notify_watchdog_usec() / 2000u) > 0) {
-		if (wd_ms < 1)
+	if ((wd_ms = notify_watchdog_usec()) > 0) {
+		/* A period under 2 ms still gets keep-alives, every 1 ms. */
+		if ((wd_ms /= 2000u) < 1)
 			wd_ms = 1;
 		stall_ms = wd_ms > STALL_MIN_MS ? wd_ms : STALL_MIN_MS;
 		log_info("watchdog: keep-alive every %llu ms while no worker "

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,7 @@ sinks_new(const struct sink_conf *c, int n)
 	};
 	struct sinks *ss;
 	struct sink *s;
+	sigset_t all, old;
 	char err[512];
 	int i, j;
 
@@ -355,15 +357,28 @@ sinks_new(const struct sink_conf *c, int n)
 				break;
 			}
 	}
+	/*
+	 * A sender thread takes no signal: one meant for the process (a
+	 * daemon's SIGHUP or SIGTERM, taken by its main thread with
+	 * sigwait) must not land here and kill the process by its default
+	 * action.  The threads inherit the mask in force when they start.
+	 */
+	sigfillset(&all);
+	if ((errno = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0) {
+		log_warn("sinks: signal mask");
+		goto fail;
+	}
 	for (i = 0; i < n; i++) {
 		s = &ss->v[i];
 		if ((errno = pthread_create(&s->q->thr, NULL, sink_main, s))
 		    != 0) {
 			log_warn("sink %s: thread", s->name);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			goto fail;
 		}
 		s->q->started = 1;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return ss;
 fail:
 	sinks_free(ss);

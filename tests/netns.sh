@@ -21,7 +21,11 @@
 #     flow created, reopened on SIGHUP (rotation); equal to the offline
 #     records of the same capture;
 #   - an interface deleted under the sensor: it ends its flows (alerts
-#     out) and exits 3, for the service manager to start it again;
+#     out) and exits 3, for the service manager to start it again; also
+#     when it was taken down first (the handle then reports nothing);
+#   - a storm of SIGUSR1 and SIGHUP never ends the process (no thread but
+#     the main one takes them), even with the flow-record writer as its
+#     only output thread;
 #   - SIGTERM ends open flows and flushes: the repeat summaries and the
 #     last alerts reach the receiver before it is stopped, exit 0, and the
 #     sinks' exit counters add up (gen = del + queued + dropped, nothing
@@ -312,13 +316,14 @@ waitfor() {
 	return 1
 }
 # waitexit: waits (10 s at most) for the sensor $pid to end; its status
-# in rc.
+# in rc (137 if it had to be killed).
 waitexit() {
 	i=0
 	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
+	kill -9 $pid 2>/dev/null
 	wait $pid
 	rc=$?
 	pid=''
@@ -616,6 +621,47 @@ flowkeys "$tmp/off.flows" > "$tmp/off.fkeys"
 flowkeys "$tmp/out/lost.flows" > "$tmp/lost.fkeys"
 [ -s "$tmp/off.fkeys" ] && diff "$tmp/off.fkeys" "$tmp/lost.fkeys" > "$tmp/fkeys.diff" && ok ||
     ko "phase 5: live flow records differ from offline: $(head -n 10 "$tmp/fkeys.diff")"
+
+# A new veth pair for the last phases: phase 5 deleted the first.
+ifa=vwe$$ ifb=vwf$$
+ip link add $ifa netns $nsa type veth peer name $ifb netns $nsb || exit 1
+ip -n $nsa link set $ifa up && ip -n $nsb link set $ifb up || exit 1
+
+# Phase 6: a storm of SIGUSR1 and SIGHUP on a sensor whose only output
+# thread is the flow-record writer.  Every signal is the main thread's
+# (blocked in every other thread from the start): none may end the
+# process by its default action; it stops on SIGTERM alone, exit 0.
+ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
+    --flows "$tmp/out/storm.flows" > "$tmp/storm.out" 2> "$tmp/storm.err" &
+pid=$!
+waitfor "$tmp/storm.err" "capturing on" 10 || ko "phase 6: no start: $(cat "$tmp/storm.err")"
+i=0
+while [ $i -lt 50 ] && kill -USR1 $pid 2>/dev/null && kill -HUP $pid 2>/dev/null; do
+	i=$((i + 1))
+done
+[ $i -eq 50 ] && ok || ko "phase 6: the sensor died after $i rounds of SIGUSR1 + SIGHUP"
+sleep 0.5
+kill -0 $pid 2>/dev/null && ok || ko "phase 6: the sensor died in the signal storm"
+kill -TERM $pid 2>/dev/null
+waitexit
+[ $rc -eq 0 ] && ok || ko "phase 6: exit status $rc after the signal storm and SIGTERM, 0 expected: $(tail -n 3 "$tmp/storm.err")"
+grep -q "flow records: " "$tmp/storm.err" && ok || ko "phase 6: no flow-record counters at exit"
+
+# Phase 7: the interface is taken down, then deleted.  A down interface
+# gives the handle no error, and a deleted down one none either: the
+# sensor must notice all the same, and exit 3.
+ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
+    > "$tmp/down.out" 2> "$tmp/down.err" &
+pid=$!
+waitfor "$tmp/down.err" "capturing on" 10 || ko "phase 7: no start: $(cat "$tmp/down.err")"
+ip -n $nsa link set $ifa down
+sleep 1.5
+kill -0 $pid 2>/dev/null && ok || ko "phase 7: the sensor ended on a down interface: $(tail -n 3 "$tmp/down.err")"
+ip -n $nsa link del $ifa
+waitexit
+[ $rc -eq 3 ] && ok || ko "phase 7: exit status $rc after the down interface was deleted, 3 expected"
+grep -q "$ifa: the interface no longer exists" "$tmp/down.err" && ok ||
+    ko "phase 7: the lost interface is not logged: $(cat "$tmp/down.err")"
 
 if [ $fail -ne 0 ]; then
 	echo "--- vmswatch diagnostics"
