@@ -45,6 +45,32 @@ errlist_put(struct errlist *e, const char *text, size_t n)
 		e->buf[0] = '\0';
 }
 
+/* Control characters of the string in buf (len bytes) as \xHH. */
+static void
+clean(char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[1024];
+	size_t i, o = 0;
+	unsigned char c;
+
+	for (i = 0; buf[i] != '\0' && o + 5 < sizeof(tmp); i++) {
+		c = (unsigned char)buf[i];
+		if (c >= 0x20 && c != 0x7f) {
+			tmp[o++] = (char)c;
+			continue;
+		}
+		tmp[o++] = '\\';
+		tmp[o++] = 'x';
+		tmp[o++] = hex[c >> 4];
+		tmp[o++] = hex[c & 15];
+	}
+	if (buf[i] == '\0' && o == i)
+		return;		/* nothing to change */
+	tmp[o] = '\0';
+	snprintf(buf, len, "%s", tmp);
+}
+
 void
 errlist_add(struct errlist *e, const char *file, int line, const char *fmt,
     ...)
@@ -57,6 +83,12 @@ errlist_add(struct errlist *e, const char *file, int line, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * A problem is one line: a control character taken from the file
+	 * (a string with "\n" in it) is written as \xHH, so that it neither
+	 * splits the line nor reaches a terminal.
+	 */
+	clean(msg, sizeof(msg));
 	if (line > 0)
 		n = snprintf(out, sizeof(out), "%s:%d: %s\n", file, line, msg);
 	else

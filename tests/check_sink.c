@@ -365,6 +365,11 @@ START_TEST(test_sink_conf_parse_no_echo)
 		    " leef_delimiter = \"~\"; enterprise = 3; } );",
 		    "t.conf:1: format: unknown format xml (text, json, "
 		    "rfc5424, cef, leef)\n" },
+		/* A string from the file cannot split a problem's line. */
+		{ "sinks = ( { type = \"file\"; path = \"-\";"
+		    " format = \"a\\nb\\x1b[2J\"; } );",
+		    "t.conf:1: format: unknown format a\\x0ab\\x1b[2J (text, "
+		    "json, rfc5424, cef, leef)\n" },
 		/* A bad value is not also a key of the wrong format. */
 		{ "sinks = ( { type = \"file\"; path = \"-\";"
 		    " enterprise = 0; } );",
