@@ -17,6 +17,12 @@
 struct file_sink {
 	int fd;
 	int is_stdout;
+	/*
+	 * Bytes of the line being sent that are already in the file: a
+	 * write cut short by a full disk (or a file size limit) is resumed
+	 * where it stopped, so the line is neither torn nor doubled.
+	 */
+	size_t partial;
 };
 
 static int
@@ -55,7 +61,7 @@ file_send(struct sink *s, int sev, const char *line, size_t len)
 {
 	struct file_sink *f = s->priv;
 	struct pollfd pfd;
-	size_t o = 0;
+	size_t o = f->partial < len ? f->partial : 0;
 	ssize_t r;
 
 	(void)sev;
@@ -65,18 +71,25 @@ file_send(struct sink *s, int sev, const char *line, size_t len)
 		pfd.fd = f->fd;
 		pfd.events = POLLOUT;
 		if (poll(&pfd, 1, SINK_SLICE_MS) == 0) {
-			if (sink_aborted(s))
+			if (sink_aborted(s)) {
+				f->partial = o;
 				return SINK_RETRY;
+			}
 			continue;
 		}
 		if ((r = write(f->fd, line + o, len - o)) == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			/* Disk full and the like: keep the line, back off. */
+			/*
+			 * Disk full and the like: keep the line and where
+			 * it stopped, back off.
+			 */
+			f->partial = o;
 			return SINK_RETRY;
 		}
 		o += (size_t)r;
 	}
+	f->partial = 0;
 	return SINK_SENT;
 }
 
@@ -96,6 +109,8 @@ file_reopen(struct sink *s)
 	if (f->fd != -1)
 		close(f->fd);
 	f->fd = fd;
+	/* A line cut in the old file is written whole to the new one. */
+	f->partial = 0;
 }
 
 static void

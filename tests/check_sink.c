@@ -4,6 +4,7 @@
  * receiver in the test, and a dead receiver that must neither block the
  * producer nor lose a line uncounted.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -12,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,6 +511,67 @@ line_writer_run(void *arg)
 	return NULL;
 }
 
+/*
+ * A write cut short (here by a file size limit, as by a full disk) is
+ * resumed where it stopped once writing works again: every line once,
+ * whole, none doubled.
+ */
+START_TEST(test_sink_file_short_write_resumed)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256], buf[4096];
+	char l1[61], l2[81];
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	struct rlimit rl, lim;
+	FILE *f;
+	size_t n;
+	int i;
+
+	/* Past the limit, write() fails with EFBIG instead of the signal. */
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	memset(l1, 'a', 59);
+	l1[59] = '\n';
+	l1[60] = '\0';
+	memset(l2, 'b', 79);
+	l2[79] = '\n';
+	l2[80] = '\0';
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/flows.json", dir);
+	sink_conf_defaults(&c, SINK_FILE);
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	c.backoff_min_ms = c.backoff_max_ms = 20;
+	lim = rl;
+	lim.rlim_cur = 100;	/* the second line stops after 40 bytes */
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert_ptr_nonnull(ss = sinks_new(&c, 1));
+	sinks_line(ss, 6, l1, 60);
+	sinks_line(ss, 6, l2, 80);
+	for (i = 0; i < 500; i++) {
+		check_sum(ss, 0, &st);
+		if (st.failures >= 2)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_ge(st.failures, 2);
+	ck_assert_uint_eq(st.delivered, 1);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.delivered, 2);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	ck_assert_uint_eq(n, 140);
+	ck_assert(memcmp(buf, l1, 60) == 0 && memcmp(buf + 60, l2, 80) == 0);
+	sinks_free(ss);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_sink_lines_from_threads)
 {
 	char dir[] = "/tmp/check_sink.XXXXXX", path[256], buf[128];
@@ -765,6 +828,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_parse_every_problem);
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_errlist_sort);
+	tcase_add_test(tc, test_sink_file_short_write_resumed);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
 	tcase_add_test(tc, test_sink_lines_from_threads);
 	tcase_add_test(tc, test_sink_file_rfc5424_header);
