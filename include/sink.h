@@ -120,6 +120,15 @@ void sinks_alert(struct sinks *, const struct alert *a);
  * blocks on I/O; a full queue drops (and counts) the line.
  */
 void sinks_line(struct sinks *, int sev, const char *line, size_t len);
+/* A line that could not be made: counted by every sink, as dropped. */
+void sinks_line_lost(struct sinks *);
+/*
+ * For the last lines of a run, when no packet waits on the producers:
+ * from now on a line that finds its queue full waits for room instead of
+ * being dropped, until timeout_ms from now at the latest (one deadline for
+ * every line and producer; after it, full queues drop again).
+ */
+void sinks_patient(struct sinks *, unsigned timeout_ms);
 /* Files are reopened by their sender before the next line (SIGHUP). */
 void sinks_reopen(struct sinks *);
 /*

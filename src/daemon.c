@@ -799,6 +799,14 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	log_info("stopping on signal %d", sig);
 	notify_send("STOPPING=1\nSTATUS=stopping%s: ending open flows",
 	    atomic_load(&d.lost) ? " (an interface was lost)" : "");
+	/*
+	 * Ending every open flow at once may give the flow records more
+	 * lines than their queue holds; with no packet to wait for any
+	 * more, the workers wait for room rather than drop them (within
+	 * the time the flush gets).
+	 */
+	if (d.flows != NULL)
+		sinks_patient(d.flows, FLOWS_FLUSH_MS);
 	atomic_store_explicit(&d.stop, 1, memory_order_release);
 	for (i = 0; i < d.nw; i++)
 		worker_wake(&d.w[i]);

@@ -283,8 +283,12 @@ flowlog_write(struct flowlog *fl, const struct flow *f, enum flow_end reason,
 	if (fl->fp == NULL && fl->ss == NULL)
 		return -1;
 	if ((n = flowlog_format(fl->buf, sizeof(fl->buf), f, reason, c,
-	    r)) < 0)
+	    r)) < 0) {
+		/* Too long to write: the sinks count it, as dropped. */
+		if (fl->fp == NULL)
+			sinks_line_lost(fl->ss);
 		return -1;
+	}
 	if (fl->fp == NULL) {
 		/* Queued; the sinks count what they cannot take. */
 		sinks_line(fl->ss, LOG_INFO, fl->buf, (size_t)n);

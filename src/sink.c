@@ -37,6 +37,9 @@ struct sink_queue {
 	pthread_mutex_t mu;
 	pthread_cond_t work;		/* a line, a reopen, a stop */
 	pthread_cond_t done;		/* the sender has ended */
+	pthread_cond_t room;		/* a line has left a full queue */
+	struct timespec patient;	/* producers wait for room until then */
+	int patient_set;		/* (sinks_patient) */
 	struct sink_slot *slots;
 	uint32_t cap, head, count;
 	atomic_uint_fast64_t generated, delivered, queued, dropped;
@@ -101,7 +104,8 @@ queue_pop(struct sink_queue *q, int delivered)
 {
 	q->slots[q->head].len = 0;
 	q->head = (q->head + 1) % q->cap;
-	q->count--;
+	if (q->count-- == q->cap && q->patient_set)
+		pthread_cond_signal(&q->room);
 	atomic_fetch_sub(&q->queued, 1);
 	if (delivered)
 		atomic_fetch_add(&q->delivered, 1);
@@ -162,13 +166,16 @@ sink_main(void *arg)
 	}
 	q->exited = 1;
 	pthread_cond_broadcast(&q->done);
+	pthread_cond_broadcast(&q->room);
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
 }
 
 /*
  * Queues line to s, or drops it if the queue is full or closed.  Never
- * waits for anything but the copy.  Returns 0, or -1 when dropped.
+ * waits for anything but the copy, unless the sinks were made patient
+ * (sinks_patient): then a full queue is waited on, up to the deadline.
+ * Returns 0, or -1 when dropped.
  */
 static int
 sink_write(struct sink *s, int sev, const char *line, size_t len)
@@ -179,6 +186,11 @@ sink_write(struct sink *s, int sev, const char *line, size_t len)
 
 	pthread_mutex_lock(&q->mu);
 	atomic_fetch_add(&q->generated, 1);
+	while (q->count == q->cap && q->patient_set && !q->closed &&
+	    q->started && !q->exited && !atomic_load(&s->abort) &&
+	    pthread_cond_timedwait(&q->room, &q->mu, &q->patient) !=
+	    ETIMEDOUT)
+		;
 	if (q->closed || q->count == q->cap)
 		goto drop;
 	sl = &q->slots[(q->head + q->count) % q->cap];
@@ -227,6 +239,7 @@ queue_free(struct sink_queue *q)
 	free(q->slots);
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->done);
+	pthread_cond_destroy(&q->room);
 	pthread_mutex_destroy(&q->mu);
 	free(q);
 }
@@ -250,6 +263,7 @@ queue_new(uint32_t cap)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&q->work, &ca);
 	pthread_cond_init(&q->done, &ca);
+	pthread_cond_init(&q->room, &ca);
 	pthread_condattr_destroy(&ca);
 	return q;
 }
@@ -417,6 +431,15 @@ sinks_line(struct sinks *ss, int sev, const char *line, size_t len)
 }
 
 void
+sinks_line_lost(struct sinks *ss)
+{
+	int i;
+
+	for (i = 0; i < ss->n; i++)
+		sink_drop(&ss->v[i]);
+}
+
+void
 sinks_reopen(struct sinks *ss)
 {
 	int i;
@@ -428,6 +451,24 @@ sinks_reopen(struct sinks *ss)
 		atomic_store(&ss->v[i].q->reopen, 1);
 		pthread_cond_signal(&ss->v[i].q->work);
 		pthread_mutex_unlock(&ss->v[i].q->mu);
+	}
+}
+
+void
+sinks_patient(struct sinks *ss, unsigned timeout_ms)
+{
+	struct sink_queue *q;
+	struct timespec until;
+	int i;
+
+	deadline_in(&until, timeout_ms);
+	for (i = 0; i < ss->n; i++) {
+		if ((q = ss->v[i].q) == NULL)
+			continue;
+		pthread_mutex_lock(&q->mu);
+		q->patient = until;
+		q->patient_set = 1;
+		pthread_mutex_unlock(&q->mu);
 	}
 }
 
@@ -479,6 +520,7 @@ sinks_flush(struct sinks *ss, unsigned timeout_ms)
 		while (q->count > 0)
 			queue_pop(q, 0);
 		q->closed = 1;
+		pthread_cond_broadcast(&q->room);
 		pthread_mutex_unlock(&q->mu);
 	}
 	return left;

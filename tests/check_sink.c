@@ -105,6 +105,25 @@ listen_any(int type, uint16_t *port)
 	return fd;
 }
 
+/*
+ * A TCP sink to a loopback port that was just free and has no listener:
+ * every connect fails, retried quickly.
+ */
+static void
+dead_tcp(struct sink_conf *c, uint32_t queue)
+{
+	uint16_t port;
+
+	close(listen_any(SOCK_DGRAM, &port));
+	sink_conf_defaults(c, SINK_REMOTE);
+	c->protocol = SINK_TCP;
+	snprintf(c->host, sizeof(c->host), "127.0.0.1");
+	c->port = port;
+	c->queue = queue;
+	c->backoff_min_ms = 10;
+	c->backoff_max_ms = 40;
+}
+
 START_TEST(test_sink_conf_parse_all_types)
 {
 	struct sink_conf *c;
@@ -572,6 +591,59 @@ START_TEST(test_sink_file_short_write_resumed)
 }
 END_TEST
 
+/*
+ * Patient sinks (the last flow records of a stop): a full queue is waited
+ * on instead of dropping, so 2,000 lines through a queue of 8 all arrive;
+ * a receiver that takes nothing holds the producer up to the one
+ * deadline, not a wait per line.
+ */
+START_TEST(test_sink_patient)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256], line[64];
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	long long t0;
+	int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/flows.json", dir);
+	sink_conf_defaults(&c, SINK_FILE);
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	c.queue = 8;
+	ck_assert_ptr_nonnull(ss = sinks_new(&c, 1));
+	sinks_patient(ss, 20000);
+	for (i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "{\"n\":%d}\n", i);
+		sinks_line(ss, 6, line, strlen(line));
+	}
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.generated, 2000);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_int_eq(count_lines(path), 2000);
+	sinks_free(ss);
+	unlink(path);
+	rmdir(dir);
+
+	/* Nobody listens: 20 lines wait out one 300 ms deadline. */
+	dead_tcp(&c, 8);
+	ck_assert_ptr_nonnull(ss = sinks_new(&c, 1));
+	t0 = now_ms();
+	sinks_patient(ss, 300);
+	for (i = 0; i < 20; i++)
+		sinks_line(ss, 6, "x\n", 2);
+	ck_assert_int_ge(now_ms() - t0, 250);
+	ck_assert_int_lt(now_ms() - t0, 3000);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.generated, 20);
+	ck_assert_uint_eq(st.queued, 8);
+	ck_assert_uint_eq(st.dropped, 12);
+	ck_assert_uint_eq(sinks_flush(ss, 0), 8);
+	sinks_free(ss);
+}
+END_TEST
+
 START_TEST(test_sink_lines_from_threads)
 {
 	char dir[] = "/tmp/check_sink.XXXXXX", path[256], buf[128];
@@ -631,19 +703,9 @@ START_TEST(test_sink_dead_tcp_never_blocks)
 	struct sinks *ss;
 	struct alert a;
 	long long t0, t1, dt, worst = 0;
-	uint16_t port;
-	int fd, i;
+	int i;
 
-	/* A port that was just free and has no listener now. */
-	fd = listen_any(SOCK_DGRAM, &port);
-	close(fd);
-	sink_conf_defaults(&c, SINK_REMOTE);
-	c.protocol = SINK_TCP;
-	snprintf(c.host, sizeof(c.host), "127.0.0.1");
-	c.port = port;
-	c.queue = 100;
-	c.backoff_min_ms = 10;
-	c.backoff_max_ms = 40;
+	dead_tcp(&c, 100);
 	ss = sinks_new(&c, 1);
 	ck_assert_ptr_nonnull(ss);
 	mk_alert(&a, 1);
@@ -829,6 +891,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_errlist_sort);
 	tcase_add_test(tc, test_sink_file_short_write_resumed);
+	tcase_add_test(tc, test_sink_patient);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
 	tcase_add_test(tc, test_sink_lines_from_threads);
 	tcase_add_test(tc, test_sink_file_rfc5424_header);
