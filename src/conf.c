@@ -273,6 +273,36 @@ conf_resolve(const char *cpath, const char *name, int rules)
 	return strdup(cand[0]);
 }
 
+/*
+ * The flow records' file.  Like the site's files (and the sinks' files,
+ * sink_conf.c), a relative name is taken from the configuration's folder,
+ * whatever the working directory (a service's is "/"); and a name the
+ * writer cannot hold is a problem now, not at the start after the
+ * privilege drop.
+ */
+static void
+conf_outputs(struct conf *c, config_t *cf, const char *path,
+    struct errlist *e)
+{
+	config_setting_t *s;
+	char *abs;
+	int line;
+
+	if (c->flows_path != NULL && strcmp(c->flows_path, "-") != 0) {
+		s = config_lookup(cf, "output.flows");
+		line = s != NULL ? config_setting_source_line(s) : 0;
+		if ((abs = conf_resolve(path, c->flows_path, 0)) == NULL)
+			errlist_add(e, path, line, "output.flows: %s",
+			    strerror(errno));
+		else if (strlen(abs) >= SINK_PATH_MAX)
+			errlist_add(e, path, line, "output.flows: the file "
+			    "name is longer than %d characters",
+			    SINK_PATH_MAX - 1);
+		free(c->flows_path);
+		c->flows_path = abs;
+	}
+}
+
 /* The inventory, the rules and the policy's enabled rules. */
 static void
 conf_site(struct conf *c, config_t *cf, const char *path, struct errlist *e)
@@ -459,16 +489,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		conf_section(c, s, path, &e);
 	}
 	conf_site(c, &cf, path, &e);
-	/* Like the site's files: relative to the configuration's folder. */
-	if (c->flows_path != NULL && strcmp(c->flows_path, "-") != 0 &&
-	    c->flows_path[0] != '/') {
-		char *abs = conf_resolve(path, c->flows_path, 0);
-
-		if (abs == NULL)
-			errlist_add(&e, path, 0, "%s", strerror(errno));
-		free(c->flows_path);
-		c->flows_path = abs;
-	}
+	conf_outputs(c, &cf, path, &e);
 	conf_check_daemon(c, &cf, path, &e);
 	if (c->dpi.max_flows > c->flow.max_flows)
 		c->dpi.max_flows = c->flow.max_flows;

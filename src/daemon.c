@@ -465,6 +465,13 @@ daemon_stats(struct daemon *d, const char *why)
 	    (unsigned long long)as.rate_limited,
 	    (unsigned long long)as.violations, (unsigned long long)er,
 	    (double)dpi / 1e9);
+	/* The flow records' writer: what a full queue cost, as it happens. */
+	if (d->flows != NULL) {
+		char line[1024];
+
+		log_info("stats%s: flow records: %s", why,
+		    sinks_stats_fmt(d->flows, line, sizeof(line)));
+	}
 }
 
 /* Logs a "file:line: problem" report one line at a time. */
@@ -815,13 +822,9 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	alert_flush(d.al);
 	if (out->flush != NULL)
 		out->flush(out->arg);
-	if (d.flows != NULL) {
-		char line[1024];
-
+	/* Its counters are in the stats line at exit. */
+	if (d.flows != NULL)
 		sinks_flush(d.flows, FLOWS_FLUSH_MS);
-		log_info("flow records: %s", sinks_stats_fmt(d.flows, line,
-		    sizeof(line)));
-	}
 	daemon_stats(&d, " at exit");
 
 	for (i = 0; i < d.nw; i++) {

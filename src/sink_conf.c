@@ -142,6 +142,42 @@ get_str(const config_setting_t *s, char *dst, size_t len, const char *file,
 	return 0;
 }
 
+/*
+ * A file name setting (path, ca, cert, key) into dst.  Like every file
+ * the configuration names, a relative one is taken from the folder of the
+ * configuration (file), not from the working directory, which for a
+ * service is "/".
+ */
+static int
+get_file(const config_setting_t *s, char *dst, size_t len, const char *file,
+    struct errlist *e)
+{
+	char v[SINK_PATH_MAX];
+	const char *slash;
+	int n;
+
+	if (get_str(s, v, sizeof(v), file, e) == -1)
+		return -1;
+	if (v[0] == '/' || strcmp(v, "-") == 0 ||
+	    (slash = strrchr(file, '/')) == NULL) {
+		if (strlen(v) >= len)
+			return bad(e, file, config_setting_source_line(s),
+			    "%s: longer than %zu characters", key_name(s),
+			    len - 1);
+		memcpy(dst, v, strlen(v) + 1);
+		return 0;
+	}
+	n = snprintf(dst, len, "%.*s/%s", (int)(slash - file), file, v);
+	if (n < 0 || (size_t)n >= len) {
+		dst[0] = '\0';
+		return bad(e, file, config_setting_source_line(s),
+		    "%s: longer than %zu characters once in the "
+		    "configuration's folder %.*s", key_name(s), len - 1,
+		    (int)(slash - file), file);
+	}
+	return 0;
+}
+
 /* An integer setting within [lo, hi]. */
 static int
 get_int(const config_setting_t *s, long long lo, long long hi,
@@ -244,7 +280,7 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 	} else if (strcmp(name, "app_name") == 0) {
 		return get_str(s, c->app_name, sizeof(c->app_name), file, e);
 	} else if (strcmp(name, "path") == 0) {
-		return get_str(s, c->path, sizeof(c->path), file, e);
+		return get_file(s, c->path, sizeof(c->path), file, e);
 	} else if (strcmp(name, "ident") == 0) {
 		return get_str(s, c->ident, sizeof(c->ident), file, e);
 	} else if (strcmp(name, "protocol") == 0) {
@@ -264,11 +300,11 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 			return -1;
 		c->port = (uint16_t)n;
 	} else if (strcmp(name, "ca") == 0) {
-		return get_str(s, c->ca, sizeof(c->ca), file, e);
+		return get_file(s, c->ca, sizeof(c->ca), file, e);
 	} else if (strcmp(name, "cert") == 0) {
-		return get_str(s, c->cert, sizeof(c->cert), file, e);
+		return get_file(s, c->cert, sizeof(c->cert), file, e);
 	} else if (strcmp(name, "key") == 0) {
-		return get_str(s, c->key, sizeof(c->key), file, e);
+		return get_file(s, c->key, sizeof(c->key), file, e);
 	} else if (strcmp(name, "server_name") == 0) {
 		return get_str(s, c->server_name, sizeof(c->server_name), file,
 		    e);

@@ -50,21 +50,28 @@ mk_alert(struct alert *a, int i)
  * to e.
  */
 static int
-parse(const char *text, struct sink_conf **c, int *n, struct errlist *e)
+parse_as(const char *file, const char *text, struct sink_conf **c, int *n,
+    struct errlist *e)
 {
 	config_t cf;
 	int r;
 
 	config_init(&cf);
 	if (config_read_string(&cf, text) != CONFIG_TRUE) {
-		errlist_add(e, "t.conf", config_error_line(&cf), "syntax: %s",
+		errlist_add(e, file, config_error_line(&cf), "syntax: %s",
 		    config_error_text(&cf));
 		config_destroy(&cf);
 		return -1;
 	}
-	r = sink_conf_parse(config_lookup(&cf, "sinks"), "t.conf", c, n, e);
+	r = sink_conf_parse(config_lookup(&cf, "sinks"), file, c, n, e);
 	config_destroy(&cf);
 	return r;
+}
+
+static int
+parse(const char *text, struct sink_conf **c, int *n, struct errlist *e)
+{
+	return parse_as("t.conf", text, c, n, e);
 }
 
 static void
@@ -317,6 +324,51 @@ START_TEST(test_sink_conf_parse_every_problem)
 	ck_assert_int_eq(e.n, 12);
 	ck_assert_ptr_null(c);
 	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+/*
+ * A relative file name (path, ca, cert, key) is taken from the folder of
+ * the configuration, whatever the working directory.
+ */
+START_TEST(test_sink_conf_relative_files)
+{
+	struct sink_conf *c;
+	struct errlist e;
+	char err[2048], longname[1100];
+	int n;
+
+	errlist_init(&e, err, sizeof(err));
+	/* /etc/hostname is readable: "hostname" beside /etc/v.conf is it. */
+	ck_assert_msg(parse_as("/etc/v.conf", "sinks = ("
+	    "{ type = \"file\"; path = \"log/alerts.json\"; },"
+	    "{ type = \"file\"; path = \"-\"; },"
+	    "{ type = \"file\"; path = \"/var/a.json\"; },"
+	    "{ type = \"remote\"; protocol = \"tls\"; host = \"h\";"
+	    " ca = \"hostname\"; cert = \"hostname\"; key = \"hostname\"; } );",
+	    &c, &n, &e) == 0, "%s", err);
+	ck_assert_str_eq(c[0].path, "/etc/log/alerts.json");
+	ck_assert_str_eq(c[1].path, "-");
+	ck_assert_str_eq(c[2].path, "/var/a.json");
+	ck_assert_str_eq(c[3].ca, "/etc/hostname");
+	ck_assert_str_eq(c[3].key, "/etc/hostname");
+	free(c);
+	/* A configuration in the working directory: names as they are. */
+	ck_assert(parse_as("v.conf", "sinks = ( { type = \"file\";"
+	    " path = \"a.json\"; } );", &c, &n, &e) == 0);
+	ck_assert_str_eq(c[0].path, "a.json");
+	free(c);
+	/* Relative to a folder, the name may no longer fit. */
+	memset(longname, 'x', 1015);
+	longname[1015] = '\0';
+	snprintf(err, sizeof(err), "sinks = ( { type = \"file\";"
+	    " path = \"%s\"; } );", longname);
+	errlist_init(&e, err + 1200, sizeof(err) - 1200);
+	ck_assert(parse_as("/etc/vmswatch/v.conf", err, &c, &n, &e) == -1);
+	ck_assert_str_eq(err + 1200, "/etc/vmswatch/v.conf:1: path: longer "
+	    "than 1023 characters once in the configuration's folder "
+	    "/etc/vmswatch\n");
+	ck_assert_int_eq(e.n, 1);
 }
 END_TEST
 
@@ -890,6 +942,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_parse_every_problem);
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_errlist_sort);
+	tcase_add_test(tc, test_sink_conf_relative_files);
 	tcase_add_test(tc, test_sink_file_short_write_resumed);
 	tcase_add_test(tc, test_sink_patient);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);

@@ -510,7 +510,7 @@ created=$(sed -n 's/.*stats at exit: .* active \([0-9]*\) created.*/\1/p' "$tmp/
 nf=$(cat "$tmp/out/flows.json.1" "$tmp/out/flows.json" 2>/dev/null | grep -c '^{.*}$')
 [ -s "$tmp/out/flows.json" ] && ok || ko "no flow records after the reopen"
 [ "$nf" = "${created:-x}" ] && ok || ko "flow records: $nf lines, ${created:-?} flows created"
-grep -q "flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/live.err" && ok ||
+grep -q "stats at exit: flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/live.err" && ok ||
     ko "flow records counters: $(grep 'flow records:' "$tmp/live.err")"
 
 # The exit counters, one "gen= del= queued= dropped=" per sink in the
@@ -658,8 +658,11 @@ created=$(sed -n 's/.*stats at exit: .* active \([0-9]*\) created.*/\1/p' "$tmp/
 nf=$(grep -c '^{.*}$' "$tmp/out/storm.flows")
 [ "${created:-0}" -gt 0 ] && [ "$nf" = "$created" ] && ok ||
     ko "phase 6: $nf flow records through a queue of 16, ${created:-?} flows created"
-grep -q "flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/storm.err" && ok ||
+grep -q "stats at exit: flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/storm.err" && ok ||
     ko "phase 6: flow records counters: $(grep 'flow records:' "$tmp/storm.err")"
+# SIGUSR1's stats line has the flow records' counters too.
+grep -q "stats: flow records: file:.* gen=[0-9]* del=[0-9]* queued=[0-9]* dropped=[0-9]*" "$tmp/storm.err" && ok ||
+    ko "phase 6: no flow records counters in the stats line: $(grep 'stats' "$tmp/storm.err" | head -n 3)"
 
 # Phase 7: the interface is taken down, then deleted.  A down interface
 # gives the handle no error, and a deleted down one none either: the
