@@ -159,7 +159,8 @@ sink_main(void *arg)
 		    backoff >= s->conf.backoff_max_ms / 2 ?
 		    s->conf.backoff_max_ms : backoff * 2;
 		deadline_in(&until, backoff);
-		while (!atomic_load(&s->abort) &&
+		/* A reopen (SIGHUP) may be the cure: it ends the wait. */
+		while (!atomic_load(&s->abort) && !atomic_load(&q->reopen) &&
 		    pthread_cond_timedwait(&q->work, &q->mu, &until) !=
 		    ETIMEDOUT)
 			;

@@ -649,6 +649,67 @@ END_TEST
  * a receiver that takes nothing holds the producer up to the one
  * deadline, not a wait per line.
  */
+/*
+ * A reopen (SIGHUP) does not wait out the back-off of a failing file: a
+ * log rotated to cure a full disk takes the line at once, whole.
+ */
+START_TEST(test_sink_file_reopen_ends_backoff)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256], moved[300];
+	char buf[64];
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	struct rlimit rl, lim;
+	long long t0;
+	FILE *f;
+	size_t n;
+	int i;
+
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/flows.json", dir);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	sink_conf_defaults(&c, SINK_FILE);
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	c.backoff_min_ms = c.backoff_max_ms = 60000;
+	lim = rl;
+	lim.rlim_cur = 3;	/* "hel" goes in, then the write fails */
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert_ptr_nonnull(ss = sinks_new(&c, 1));
+	sinks_line(ss, 6, "hello\n", 6);
+	for (i = 0; i < 500; i++) {
+		check_sum(ss, 0, &st);
+		if (st.failures >= 1)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(st.failures, 1);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	ck_assert_int_eq(rename(path, moved), 0);
+	t0 = now_ms();
+	sinks_reopen(ss);
+	for (i = 0; i < 500; i++) {
+		check_sum(ss, 0, &st);
+		if (st.delivered == 1)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(st.delivered, 1);
+	ck_assert_int_lt(now_ms() - t0, 5000);
+	ck_assert_uint_eq(sinks_flush(ss, 1000), 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	ck_assert(n == 6 && memcmp(buf, "hello\n", 6) == 0);
+	sinks_free(ss);
+	unlink(path);
+	unlink(moved);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_sink_patient)
 {
 	char dir[] = "/tmp/check_sink.XXXXXX", path[256], line[64];
@@ -945,6 +1006,7 @@ main(void)
 	tcase_add_test(tc, test_sink_conf_relative_files);
 	tcase_add_test(tc, test_sink_file_short_write_resumed);
 	tcase_add_test(tc, test_sink_patient);
+	tcase_add_test(tc, test_sink_file_reopen_ends_backoff);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
 	tcase_add_test(tc, test_sink_lines_from_threads);
 	tcase_add_test(tc, test_sink_file_rfc5424_header);
