@@ -104,7 +104,9 @@ queue_pop(struct sink_queue *q, int delivered)
 {
 	q->slots[q->head].len = 0;
 	q->head = (q->head + 1) % q->cap;
-	if (q->count-- == q->cap && q->patient_set)
+	q->count--;
+	/* One slot free: one waiting producer (sinks_patient) may go. */
+	if (q->patient_set)
 		pthread_cond_signal(&q->room);
 	atomic_fetch_sub(&q->queued, 1);
 	if (delivered)

@@ -757,7 +757,12 @@ START_TEST(test_sink_patient)
 }
 END_TEST
 
-START_TEST(test_sink_lines_from_threads)
+/*
+ * 4 threads write 1,000 lines each through a queue of queue lines; with
+ * patient, a full queue is waited on (sinks_patient).  None may be lost.
+ */
+static void
+lines_from_threads(uint32_t queue, int patient)
 {
 	char dir[] = "/tmp/check_sink.XXXXXX", path[256], buf[128];
 	struct line_writer w[4];
@@ -765,6 +770,7 @@ START_TEST(test_sink_lines_from_threads)
 	struct sink_conf c;
 	struct sink_stats st;
 	struct sinks *ss;
+	long long t0;
 	int seen[4][1000], last[4] = { -1, -1, -1, -1 }, i, k, n;
 	FILE *f;
 
@@ -772,9 +778,12 @@ START_TEST(test_sink_lines_from_threads)
 	snprintf(path, sizeof(path), "%s/flows.json", dir);
 	sink_conf_defaults(&c, SINK_FILE);
 	snprintf(c.path, sizeof(c.path), "%s", path);
-	c.queue = 4000;		/* room for all: nothing dropped */
+	c.queue = queue;
 	ss = sinks_new(&c, 1);
 	ck_assert_ptr_nonnull(ss);
+	t0 = now_ms();
+	if (patient)
+		sinks_patient(ss, 20000);
 	for (i = 0; i < 4; i++) {
 		w[i].ss = ss;
 		w[i].id = i;
@@ -783,6 +792,11 @@ START_TEST(test_sink_lines_from_threads)
 	}
 	for (i = 0; i < 4; i++)
 		pthread_join(thr[i], NULL);
+	/*
+	 * Waiting producers are woken as room comes, never left to the
+	 * deadline.
+	 */
+	ck_assert_int_lt(now_ms() - t0, 10000);
 	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
 	check_sum(ss, 0, &st);
 	ck_assert_uint_eq(st.generated, 4000);
@@ -806,6 +820,12 @@ START_TEST(test_sink_lines_from_threads)
 	sinks_free(ss);
 	unlink(path);
 	rmdir(dir);
+}
+
+START_TEST(test_sink_lines_from_threads)
+{
+	lines_from_threads(4000, 0);	/* room for all: nothing dropped */
+	lines_from_threads(8, 1);	/* the last lines of a stop */
 }
 END_TEST
 
