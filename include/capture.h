@@ -74,7 +74,8 @@ struct capture_live_conf {
 /*
  * 1 when the interface of a live handle no longer exists under the index
  * it had at open (deleted, or deleted and created again): the handle can
- * never deliver again.  0 otherwise, also for "any" and files.
+ * never deliver again.  0 otherwise (a renamed interface keeps its index
+ * and its capture), also for "any" and files.
  */
 int capture_live_gone(const struct capture *);
 

@@ -328,18 +328,20 @@ capture_live_gone(const struct capture *c)
 	 * deleted (or deleted and made again, with a new index) the handle
 	 * never delivers again, whereas one that is only down recovers.
 	 */
-	unsigned idx;
+	char name[IF_NAMESIZE];
 
 	if (c->iface == NULL || c->ifindex == 0)
 		return 0;
 	/*
-	 * 0 is also the answer of a failure that says nothing of the
-	 * interface (no descriptor left for the query): only ENODEV is
-	 * "no such interface".
+	 * Gone is the index, not the name: a renamed interface keeps its
+	 * index and the socket goes on capturing, while one deleted (and
+	 * made again under the same name) has lost it.  A failure that
+	 * says nothing of the interface (no descriptor left for the query)
+	 * is not "gone": only ENXIO (glibc's ENODEV) is.
 	 */
-	if ((idx = if_nametoindex(c->iface)) == 0)
-		return errno == ENODEV;
-	return idx != c->ifindex;
+	if (if_indextoname(c->ifindex, name) != NULL)
+		return 0;
+	return errno == ENXIO || errno == ENODEV;
 }
 
 int

@@ -645,6 +645,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	struct timespec ts;
 	sigset_t set;
 	uint64_t next_stats = 0, stats_ms, next_wd = 0, wd_ms, stall_ms = 0;
+	uint64_t flows_until;
 	long ncpu;
 	int i, sig;
 
@@ -812,6 +813,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	 * more, the workers wait for room rather than drop them (within
 	 * the time the flush gets).
 	 */
+	flows_until = now_ms() + FLOWS_FLUSH_MS;
 	if (d.flows != NULL)
 		sinks_patient(d.flows, FLOWS_FLUSH_MS);
 	atomic_store_explicit(&d.stop, 1, memory_order_release);
@@ -822,9 +824,13 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	alert_flush(d.al);
 	if (out->flush != NULL)
 		out->flush(out->arg);
-	/* Its counters are in the stats line at exit. */
+	/*
+	 * What the wait for room left of the time the flow records get at a
+	 * stop.  Their counters are in the stats line at exit.
+	 */
 	if (d.flows != NULL)
-		sinks_flush(d.flows, FLOWS_FLUSH_MS);
+		sinks_flush(d.flows, now_ms() < flows_until ?
+		    (unsigned)(flows_until - now_ms()) : 0);
 	daemon_stats(&d, " at exit");
 
 	for (i = 0; i < d.nw; i++) {

@@ -45,16 +45,24 @@ errlist_put(struct errlist *e, const char *text, size_t n)
 		e->buf[0] = '\0';
 }
 
-/* Control characters of the string in buf (len bytes) as \xHH. */
+/*
+ * Control characters of the string in buf (len bytes) as \xHH.  What no
+ * longer fits ends in "...".
+ */
 static void
 clean(char *buf, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	char tmp[1024];
+	char tmp[4 * 1024 + 1];
 	size_t i, o = 0;
 	unsigned char c;
 
-	for (i = 0; buf[i] != '\0' && o + 5 < sizeof(tmp); i++) {
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			break;
+	if (buf[i] == '\0' || len < 4)
+		return;		/* nothing to change */
+	for (i = 0; buf[i] != '\0' && o + 4 < sizeof(tmp); i++) {
 		c = (unsigned char)buf[i];
 		if (c >= 0x20 && c != 0x7f) {
 			tmp[o++] = (char)c;
@@ -65,10 +73,13 @@ clean(char *buf, size_t len)
 		tmp[o++] = hex[c >> 4];
 		tmp[o++] = hex[c & 15];
 	}
-	if (buf[i] == '\0' && o == i)
-		return;		/* nothing to change */
 	tmp[o] = '\0';
-	snprintf(buf, len, "%s", tmp);
+	if (o < len) {
+		memcpy(buf, tmp, o + 1);
+		return;
+	}
+	memcpy(buf, tmp, len - 4);
+	memcpy(buf + len - 4, "...", 4);
 }
 
 void

@@ -188,12 +188,13 @@ sink_write(struct sink *s, int sev, const char *line, size_t len)
 	char *nb;
 
 	pthread_mutex_lock(&q->mu);
-	atomic_fetch_add(&q->generated, 1);
 	while (q->count == q->cap && q->patient_set && !q->closed &&
 	    q->started && !q->exited && !atomic_load(&s->abort) &&
 	    pthread_cond_timedwait(&q->room, &q->mu, &q->patient) !=
 	    ETIMEDOUT)
 		;
+	/* Counted once it is queued or dropped: the sum always holds. */
+	atomic_fetch_add(&q->generated, 1);
 	if (q->closed || q->count == q->cap)
 		goto drop;
 	sl = &q->slots[(q->head + q->count) % q->cap];
@@ -516,8 +517,8 @@ sinks_flush(struct sinks *ss, unsigned timeout_ms)
 		pthread_mutex_unlock(&q->mu);
 		if (q->started)
 			pthread_join(q->thr, NULL);
-		q->started = 0;
 		pthread_mutex_lock(&q->mu);
+		q->started = 0;
 		/* What is still queued will never go: say so. */
 		left += q->count;
 		while (q->count > 0)

@@ -664,9 +664,11 @@ grep -q "stats at exit: flow records: file:.* gen=$nf del=$nf queued=0 dropped=0
 grep -q "stats: flow records: file:.* gen=[0-9]* del=[0-9]* queued=[0-9]* dropped=[0-9]*" "$tmp/storm.err" && ok ||
     ko "phase 6: no flow records counters in the stats line: $(grep 'stats' "$tmp/storm.err" | head -n 3)"
 
-# Phase 7: the interface is taken down, then deleted.  A down interface
-# gives the handle no error, and a deleted down one none either: the
-# sensor must notice all the same, and exit 3.
+# Phase 7: the interface is taken down, renamed (which needs it down),
+# brought up, then taken down and deleted.  A rename keeps the index the
+# capture is bound to: the sensor goes on and sees the replay.  A down
+# interface gives the handle no error, and a deleted down one none
+# either: the sensor must notice all the same, and exit 3.
 ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
     > "$tmp/down.out" 2> "$tmp/down.err" &
 pid=$!
@@ -674,7 +676,15 @@ waitfor "$tmp/down.err" "capturing on" 10 || ko "phase 7: no start: $(cat "$tmp/
 ip -n $nsa link set $ifa down
 sleep 1.5
 kill -0 $pid 2>/dev/null && ok || ko "phase 7: the sensor ended on a down interface: $(tail -n 3 "$tmp/down.err")"
-ip -n $nsa link del $ifa
+ip -n $nsa link set $ifa name vwr$$ && ip -n $nsa link set vwr$$ up ||
+    ko "phase 7: cannot rename $ifa"
+sleep 1.5
+replay "$sample"
+waitfor "$tmp/down.out" "cleartext" 5 && ok || ko "phase 7: no alert after the rename"
+kill -0 $pid 2>/dev/null && ok || ko "phase 7: the sensor ended after a rename: $(tail -n 3 "$tmp/down.err")"
+ip -n $nsa link set vwr$$ down
+sleep 1.2
+ip -n $nsa link del vwr$$
 waitexit
 [ $rc -eq 3 ] && ok || ko "phase 7: exit status $rc after the down interface was deleted, 3 expected"
 grep -q "$ifa: the interface no longer exists" "$tmp/down.err" && ok ||
