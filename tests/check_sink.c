@@ -113,22 +113,33 @@ listen_any(int type, uint16_t *port)
 }
 
 /*
- * A TCP sink to a loopback port that was just free and has no listener:
- * every connect fails, retried quickly.
+ * A TCP sink to a loopback port with no listener: every connect is
+ * refused, retried quickly.  The port stays bound (not listening) by the
+ * socket returned, to be closed at the end, so that no other test running
+ * meanwhile can listen on it.
  */
-static void
+static int
 dead_tcp(struct sink_conf *c, uint32_t queue)
 {
-	uint16_t port;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int fd;
 
-	close(listen_any(SOCK_DGRAM, &port));
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
 	sink_conf_defaults(c, SINK_REMOTE);
 	c->protocol = SINK_TCP;
 	snprintf(c->host, sizeof(c->host), "127.0.0.1");
-	c->port = port;
+	c->port = ntohs(sin.sin_port);
 	c->queue = queue;
 	c->backoff_min_ms = 10;
 	c->backoff_max_ms = 40;
+	return fd;
 }
 
 START_TEST(test_sink_conf_parse_all_types)
@@ -752,7 +763,7 @@ START_TEST(test_sink_patient)
 	struct sink_stats st;
 	struct sinks *ss;
 	long long t0;
-	int i;
+	int i, fd;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/flows.json", dir);
@@ -775,7 +786,7 @@ START_TEST(test_sink_patient)
 	rmdir(dir);
 
 	/* Nobody listens: 20 lines wait out one 300 ms deadline. */
-	dead_tcp(&c, 8);
+	fd = dead_tcp(&c, 8);
 	ck_assert_ptr_nonnull(ss = sinks_new(&c, 1));
 	t0 = now_ms();
 	sinks_patient(ss, 300);
@@ -789,6 +800,7 @@ START_TEST(test_sink_patient)
 	ck_assert_uint_eq(st.dropped, 12);
 	ck_assert_uint_eq(sinks_flush(ss, 0), 8);
 	sinks_free(ss);
+	close(fd);
 }
 END_TEST
 
@@ -871,9 +883,9 @@ START_TEST(test_sink_dead_tcp_never_blocks)
 	struct sinks *ss;
 	struct alert a;
 	long long t0, t1, dt, worst = 0;
-	int i;
+	int i, fd;
 
-	dead_tcp(&c, 100);
+	fd = dead_tcp(&c, 100);
 	ss = sinks_new(&c, 1);
 	ck_assert_ptr_nonnull(ss);
 	mk_alert(&a, 1);
@@ -908,6 +920,7 @@ START_TEST(test_sink_dead_tcp_never_blocks)
 	ck_assert_uint_eq(st.queued, 0);
 	ck_assert_uint_eq(st.dropped, 100000);
 	sinks_free(ss);
+	close(fd);
 }
 END_TEST
 
