@@ -197,7 +197,6 @@ worker_mailbox(struct worker *w, uint64_t *next_pub)
 	}
 }
 
-/* Hands what the handles have ready to the pipeline. */
 /*
  * Interface i gone for good (deleted, or deleted and made again): only a
  * new start, with the privileges to open it, captures on it again.  The
@@ -219,6 +218,7 @@ worker_gone(struct worker *w, int i)
 	}
 }
 
+/* Hands what the handles have ready to the pipeline. */
 static void
 worker_read(struct worker *w, const struct pollfd *pfd)
 {
@@ -245,7 +245,6 @@ worker_read(struct worker *w, const struct pollfd *pfd)
 			atomic_fetch_add_explicit(&w->pub.errors, 1,
 			    memory_order_relaxed);
 			w->retry[i] = now_ms() + 1000;
-			worker_gone(w, i);
 		} else if (n > 0)
 			w->retry[i] = 0;
 	}
@@ -306,7 +305,8 @@ worker_main(void *arg)
 		/*
 		 * A deleted interface is not always an error of the handle:
 		 * one taken down first then deleted just goes quiet.  So
-		 * every handle is checked now and then, traffic or not.
+		 * every handle is checked now and then, traffic or not (a
+		 * failed read only rests its handle).
 		 */
 		if (now_ms() >= next_gone) {
 			for (i = 0; i < d->nifaces; i++)
@@ -357,6 +357,13 @@ daemon_sync(struct daemon *d, int stats, unsigned want)
 	}
 }
 
+/* Milliseconds from now until t, 0 if it is past. */
+static uint64_t
+ms_until(uint64_t t, uint64_t now)
+{
+	return t > now ? t - now : 0;
+}
+
 /* 1 when two configurations list the same sinks (lines aside). */
 static int
 sinks_same(const struct conf *a, const struct conf *b)
@@ -367,9 +374,13 @@ sinks_same(const struct conf *a, const struct conf *b)
 	if (a->nsinks != b->nsinks)
 		return 0;
 	for (i = 0; i < a->nsinks; i++) {
-		/* Copies: only where a sink is written may differ. */
-		x = a->sinks[i];
-		y = b->sinks[i];
+		/*
+		 * Copies, byte for byte (padding too: the arrays were
+		 * zeroed), in which only the line a sink is written at
+		 * may differ.
+		 */
+		memcpy(&x, &a->sinks[i], sizeof(x));
+		memcpy(&y, &b->sinks[i], sizeof(y));
 		x.line = y.line = 0;
 		if (memcmp(&x, &y, sizeof(x)) != 0)
 			return 0;
@@ -775,10 +786,11 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	for (;;) {
 		uint64_t now = now_ms(), wait = 3600000;
 
+		/* Until the first of the stats line and the keep-alive. */
 		if (next_stats != 0)
-			wait = next_stats > now ? next_stats - now : 0;
-		if (next_wd != 0 && (next_wd > now ? next_wd - now : 0) < wait)
-			wait = next_wd > now ? next_wd - now : 0;
+			wait = ms_until(next_stats, now);
+		if (next_wd != 0 && ms_until(next_wd, now) < wait)
+			wait = ms_until(next_wd, now);
 		ts.tv_sec = (time_t)(wait / 1000);
 		ts.tv_nsec = (long)(wait % 1000) * 1000000;
 		sig = sigtimedwait(&set, NULL, &ts);
@@ -829,8 +841,8 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 	 * stop.  Their counters are in the stats line at exit.
 	 */
 	if (d.flows != NULL)
-		sinks_flush(d.flows, now_ms() < flows_until ?
-		    (unsigned)(flows_until - now_ms()) : 0);
+		sinks_flush(d.flows,
+		    (unsigned)ms_until(flows_until, now_ms()));
 	daemon_stats(&d, " at exit");
 
 	for (i = 0; i < d.nw; i++) {
