@@ -33,8 +33,7 @@ struct capture {
 	uint64_t badlen_first;	/* the first of them (frame number) */
 	long long rec_off;	/* offset of the record after the last one */
 	char *path;		/* the file, to find a damaged record again */
-	char *iface;		/* live: the interface, and its index at open */
-	unsigned ifindex;
+	unsigned ifindex;	/* live: the interface's index at open, or 0 */
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -207,7 +206,6 @@ capture_close(struct capture *c)
 		return;
 	pcap_close(c->pcap);
 	free(c->path);
-	free(c->iface);
 	free(c);
 }
 
@@ -257,14 +255,8 @@ capture_open_live(const struct capture_live_conf *lc, char *err,
 	perr[0] = '\0';
 	/* "any" and other pseudo-devices have no index: never "gone". */
 	c->ifindex = if_nametoindex(lc->iface);
-	if ((c->iface = strdup(lc->iface)) == NULL) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		free(c);
-		return NULL;
-	}
 	if ((c->pcap = pcap_create(lc->iface, perr)) == NULL) {
 		snprintf(err, errlen, "%s", perr[0] ? perr : "cannot open");
-		free(c->iface);
 		free(c);
 		return NULL;
 	}
@@ -315,7 +307,6 @@ capture_open_live(const struct capture_live_conf *lc, char *err,
 	return c;
 fail:
 	pcap_close(c->pcap);
-	free(c->iface);
 	free(c);
 	return NULL;
 }
@@ -323,22 +314,18 @@ fail:
 int
 capture_live_gone(const struct capture *c)
 {
-	/*
-	 * The socket is bound to an interface index: once the interface is
-	 * deleted (or deleted and made again, with a new index) the handle
-	 * never delivers again, whereas one that is only down recovers.
-	 */
 	char name[IF_NAMESIZE];
 
-	if (c->iface == NULL || c->ifindex == 0)
-		return 0;
 	/*
-	 * Gone is the index, not the name: a renamed interface keeps its
-	 * index and the socket goes on capturing, while one deleted (and
-	 * made again under the same name) has lost it.  A failure that
-	 * says nothing of the interface (no descriptor left for the query)
-	 * is not "gone": only ENXIO (glibc's ENODEV) is.
+	 * The socket is bound to an interface index, so gone is the index,
+	 * not the name: a renamed interface keeps its index and the socket
+	 * goes on capturing, one only down recovers, while one deleted (and
+	 * made again under the same name) has lost it for good.  A failure
+	 * that says nothing of the interface (no descriptor left for the
+	 * query) is not "gone": only ENXIO (glibc's ENODEV) is.
 	 */
+	if (c->ifindex == 0)
+		return 0;
 	if (if_indextoname(c->ifindex, name) != NULL)
 		return 0;
 	return errno == ENXIO || errno == ENODEV;
