@@ -1,7 +1,8 @@
 /*
  * flowlog.h - finished flows as JSON lines (--flows FILE|-, or the
- * sensor's output.flows), a sink fed at flow end.  One object per line: ISO 8601 times, addresses, ports,
- * transport, VLAN, MACs, protocol, risks, host name, packets/bytes each way.
+ * sensor's output.flows), a sink fed at flow end.  One object per line:
+ * ISO 8601 times, addresses, ports, transport, VLAN, MACs, protocol,
+ * risks, host name, packets/bytes each way.
  */
 #ifndef VW_FLOWLOG_H
 #define VW_FLOWLOG_H

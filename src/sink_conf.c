@@ -153,27 +153,21 @@ get_file(const config_setting_t *s, char *dst, size_t len, const char *file,
     struct errlist *e)
 {
 	char v[SINK_PATH_MAX];
-	const char *slash;
-	int n;
+	const char *slash = strrchr(file, '/');
+	int dlen = 0, n;
 
 	if (get_str(s, v, sizeof(v), file, e) == -1)
 		return -1;
-	if (v[0] == '/' || strcmp(v, "-") == 0 ||
-	    (slash = strrchr(file, '/')) == NULL) {
-		if (strlen(v) >= len)
-			return bad(e, file, config_setting_source_line(s),
-			    "%s: longer than %zu characters", key_name(s),
-			    len - 1);
-		memcpy(dst, v, strlen(v) + 1);
-		return 0;
-	}
-	n = snprintf(dst, len, "%.*s/%s", (int)(slash - file), file, v);
+	/* The folder with its slash, before a name that is relative. */
+	if (v[0] != '/' && strcmp(v, "-") != 0 && slash != NULL)
+		dlen = (int)(slash - file) + 1;
+	n = snprintf(dst, len, "%.*s%s", dlen, file, v);
 	if (n < 0 || (size_t)n >= len) {
 		dst[0] = '\0';
 		return bad(e, file, config_setting_source_line(s),
 		    "%s: longer than %zu characters once in the "
 		    "configuration's folder %.*s", key_name(s), len - 1,
-		    (int)(slash - file), file);
+		    dlen > 0 ? dlen - 1 : 1, dlen > 0 ? file : ".");
 	}
 	return 0;
 }
@@ -196,14 +190,16 @@ get_int(const config_setting_t *s, long long lo, long long hi,
 	return 0;
 }
 
+/* Whether the file that key of sink group g names can be read. */
 static void
-readable(const char *path, const char *key, int line, const char *file,
-    struct errlist *e)
+readable(const char *path, const config_setting_t *g, const char *key,
+    const char *file, struct errlist *e)
 {
 	if (access(path, R_OK) != 0)
-		errlist_add(e, file, line, "%s: cannot read %s", key, path);
+		errlist_add(e, file, config_setting_source_line(
+		    config_setting_get_member(g, key)), "%s: cannot read %s",
+		    key, path);
 }
-
 /*
  * One setting of a sink group.  Returns -1 if it was reported bad: the
  * sink keeps its default for it.
@@ -321,53 +317,65 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 }
 
 /*
+ * The line of key name in sink group g when it is set with a good value
+ * (not in badkeys); 0 otherwise.
+ */
+static int
+good_key_line(const config_setting_t *g, uint32_t badkeys, const char *name)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+
+	return s != NULL && !was_bad(badkeys, name) ?
+	    config_setting_source_line(s) : 0;
+}
+
+/*
  * Keys that only some formats use: set on a sink whose format does not,
  * they would do nothing, which is a mistake the user should hear of (a
  * delimiter that is never written, an enterprise number that is not in the
- * message).  given holds the keys the sink set, at the lines in kline.
- * Nothing is said if the format itself was bad: it holds its default.
+ * message).  Nothing is said if the format itself was bad: it holds its
+ * default.
  */
 static void
-sink_unused(const struct sink_conf *c, uint32_t given, uint32_t badkeys,
-    const int *kline, const char *file, struct errlist *e)
+sink_unused(const struct sink_conf *c, const config_setting_t *g,
+    uint32_t badkeys, const char *file, struct errlist *e)
 {
 	static const char *const header_keys[] = {
 		"facility", "severity_map", "hostname", "app_name"
 	};
 	const char *fmt = format_name(c->format);
 	unsigned i;
-	int k;
+	int line;
 
 	if (was_bad(badkeys, "format"))
 		return;
-#define GIVEN(name) ((k = key_index(name)) != -1 && \
-	(given & (UINT32_C(1) << k)) && !(badkeys & (UINT32_C(1) << k)))
 	/* A file writes the RFC 5424 header only in format rfc5424. */
 	if (c->type == SINK_FILE && c->format != FORMAT_RFC5424)
 		for (i = 0; i < sizeof(header_keys) / sizeof(header_keys[0]);
 		    i++)
-			if (GIVEN(header_keys[i]))
-				errlist_add(e, file, kline[k], "%s: a file sink "
+			if ((line = good_key_line(g, badkeys,
+			    header_keys[i])) != 0)
+				errlist_add(e, file, line, "%s: a file sink "
 				    "uses it in format rfc5424 only (this one "
 				    "is %s)", header_keys[i], fmt);
-	if (c->format != FORMAT_RFC5424 && GIVEN("enterprise"))
-		errlist_add(e, file, kline[k], "enterprise: used in format "
+	if (c->format != FORMAT_RFC5424 &&
+	    (line = good_key_line(g, badkeys, "enterprise")) != 0)
+		errlist_add(e, file, line, "enterprise: used in format "
 		    "rfc5424 only (this sink's is %s)", fmt);
-	if (c->format != FORMAT_LEEF && GIVEN("leef_delimiter"))
-		errlist_add(e, file, kline[k], "leef_delimiter: used in format "
+	if (c->format != FORMAT_LEEF &&
+	    (line = good_key_line(g, badkeys, "leef_delimiter")) != 0)
+		errlist_add(e, file, line, "leef_delimiter: used in format "
 		    "leef only (this sink's is %s)", fmt);
-#undef GIVEN
 }
 
 /*
  * What a sink needs besides its keys, once all are read.  A check that
  * involves a key whose value was reported bad (badkeys) is left out: that
  * key holds its default, and the problem is already reported; "path is
- * missing" after "path: empty" would only be noise.  kline: the line of
- * each key the sink set.
+ * missing" after "path: empty" would only be noise.  g: the sink's group.
  */
 static void
-sink_check(struct sink_conf *c, uint32_t badkeys, const int *kline,
+sink_check(struct sink_conf *c, const config_setting_t *g, uint32_t badkeys,
     const char *file, struct errlist *e)
 {
 	int line = c->line;
@@ -402,14 +410,11 @@ sink_check(struct sink_conf *c, uint32_t badkeys, const int *kline,
 				errlist_add(e, file, line,
 				    "cert and key go together");
 			if (c->ca[0])
-				readable(c->ca, "ca", kline[key_index("ca")], file,
-				    e);
+				readable(c->ca, g, "ca", file, e);
 			if (c->cert[0])
-				readable(c->cert, "cert", kline[key_index("cert")], file,
-				    e);
+				readable(c->cert, g, "cert", file, e);
 			if (c->key[0])
-				readable(c->key, "key", kline[key_index("key")], file,
-				    e);
+				readable(c->key, g, "key", file, e);
 		}
 		if (c->backoff_min_ms > c->backoff_max_ms &&
 		    !was_bad(badkeys, "backoff_min_ms") &&
@@ -427,9 +432,8 @@ sink_conf_parse(const config_setting_t *list, const char *file,
 	const config_setting_t *g, *s, *t;
 	struct sink_conf *v;
 	const char *tn;
-	uint32_t badkeys, given;
-	int kline[NKEYS];
-	int i, j, k, r, key, cnt, nsyslog = 0, before = e->n;
+	uint32_t badkeys;
+	int i, j, k, key, cnt, nsyslog = 0, before = e->n;
 	size_t from = e->off;
 
 	*out = NULL;
@@ -474,19 +478,14 @@ sink_conf_parse(const config_setting_t *list, const char *file,
 		}
 		sink_conf_defaults(&v[i], k);
 		v[i].line = config_setting_source_line(g);
-		badkeys = given = 0;
+		badkeys = 0;
 		for (j = 0; (s = config_setting_get_elem(g, (unsigned)j)) !=
-		    NULL; j++) {
-			r = sink_key(&v[i], s, file, e);
-			if ((key = key_index(config_setting_name(s))) == -1)
-				continue;
-			given |= UINT32_C(1) << key;
-			kline[key] = config_setting_source_line(s);
-			if (r == -1)
+		    NULL; j++)
+			if (sink_key(&v[i], s, file, e) == -1 &&
+			    (key = key_index(config_setting_name(s))) != -1)
 				badkeys |= UINT32_C(1) << key;
-		}
-		sink_check(&v[i], badkeys, kline, file, e);
-		sink_unused(&v[i], given, badkeys, kline, file, e);
+		sink_check(&v[i], g, badkeys, file, e);
+		sink_unused(&v[i], g, badkeys, file, e);
 		/* syslog(3) has one ident per process. */
 		if (v[i].type == SINK_SYSLOG && nsyslog++ > 0)
 			errlist_add(e, file, v[i].line,
