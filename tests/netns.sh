@@ -328,6 +328,30 @@ waitexit() {
 	rc=$?
 	pid=''
 }
+# sensor NAME PHASE CONF [ARG...]: the sensor on $ifa with CONF and ARGs,
+# JSON alerts on stdout, into $tmp/NAME.out and $tmp/NAME.err; its pid in
+# pid, once it captures.
+sensor() {
+	sn=$1 sp=$2 sc=$3
+	shift 3
+	ip netns exec $nsa "$bin" -f -c "$sc" -i $ifa --format json "$@" \
+	    > "$tmp/$sn.out" 2> "$tmp/$sn.err" &
+	pid=$!
+	waitfor "$tmp/$sn.err" "capturing on" 10 || ko "$sp: no start: $(cat "$tmp/$sn.err")"
+}
+# allflows ERR WHAT FILE...: every flow the sensor of ERR created (its
+# stats line at exit) has its line in the FILEs, and the flow records'
+# counters at exit say so: nothing queued or dropped.
+allflows() {
+	ae=$1 aw=$2
+	shift 2
+	created=$(sed -n 's/.*stats at exit: .* active \([0-9]*\) created.*/\1/p' "$ae")
+	nf=$(cat "$@" 2>/dev/null | grep -c '^{.*}$')
+	[ "${created:-0}" -gt 0 ] && [ "$nf" = "$created" ] && ok ||
+	    ko "$aw: $nf flow records, ${created:-?} flows created"
+	grep -q "stats at exit: flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$ae" && ok ||
+	    ko "$aw: flow records counters: $(grep 'flow records:' "$ae")"
+}
 replay() {
 	ip netns exec $nsb tcpreplay -q -t -i $ifb "$1" > "$tmp/replay.log" 2>&1 ||
 	    ko "tcpreplay $1: $(cat "$tmp/replay.log")"
@@ -506,12 +530,8 @@ waitexit
 # Flow records: every flow created (ended at the latest by SIGTERM) has
 # its line, in the rotated file or the one reopened on SIGHUP; nothing
 # queued or dropped.
-created=$(sed -n 's/.*stats at exit: .* active \([0-9]*\) created.*/\1/p' "$tmp/live.err")
-nf=$(cat "$tmp/out/flows.json.1" "$tmp/out/flows.json" 2>/dev/null | grep -c '^{.*}$')
 [ -s "$tmp/out/flows.json" ] && ok || ko "no flow records after the reopen"
-[ "$nf" = "${created:-x}" ] && ok || ko "flow records: $nf lines, ${created:-?} flows created"
-grep -q "stats at exit: flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/live.err" && ok ||
-    ko "flow records counters: $(grep 'flow records:' "$tmp/live.err")"
+allflows "$tmp/live.err" "live" "$tmp/out/flows.json.1" "$tmp/out/flows.json"
 
 # The exit counters, one "gen= del= queued= dropped=" per sink in the
 # order configured: they add up, nothing is left or lost.
@@ -591,10 +611,7 @@ done
 # Phase 5: the interface is deleted under a running sensor.  The handle
 # can never deliver again: the open flows end (their alerts go out) and
 # the sensor exits 3 for its service manager to start it again.
-ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
-    --flows "$tmp/out/lost.flows" > "$tmp/lost.out" 2> "$tmp/lost.err" &
-pid=$!
-waitfor "$tmp/lost.err" "capturing on" 10 || ko "phase 5: no start: $(cat "$tmp/lost.err")"
+sensor lost "phase 5" "$tmp/base.conf" --flows "$tmp/out/lost.flows"
 replay "$sample"
 sleep 0.3
 ip netns exec $nsa ip link del $ifa
@@ -638,10 +655,7 @@ ip -n $nsa link set $ifa up && ip -n $nsb link set $ifb up || exit 1
 	echo "output = { flows_queue = 16; };"
 } > "$tmp/storm.conf"
 chmod 644 "$tmp/storm.conf"
-ip netns exec $nsa "$bin" -f -c "$tmp/storm.conf" -i $ifa --format json \
-    --flows "$tmp/out/storm.flows" > "$tmp/storm.out" 2> "$tmp/storm.err" &
-pid=$!
-waitfor "$tmp/storm.err" "capturing on" 10 || ko "phase 6: no start: $(cat "$tmp/storm.err")"
+sensor storm "phase 6" "$tmp/storm.conf" --flows "$tmp/out/storm.flows"
 replay "$sample"
 sleep 0.3
 i=0
@@ -654,12 +668,7 @@ kill -0 $pid 2>/dev/null && ok || ko "phase 6: the sensor died in the signal sto
 kill -TERM $pid 2>/dev/null
 waitexit
 [ $rc -eq 0 ] && ok || ko "phase 6: exit status $rc after the signal storm and SIGTERM, 0 expected: $(tail -n 3 "$tmp/storm.err")"
-created=$(sed -n 's/.*stats at exit: .* active \([0-9]*\) created.*/\1/p' "$tmp/storm.err")
-nf=$(grep -c '^{.*}$' "$tmp/out/storm.flows")
-[ "${created:-0}" -gt 0 ] && [ "$nf" = "$created" ] && ok ||
-    ko "phase 6: $nf flow records through a queue of 16, ${created:-?} flows created"
-grep -q "stats at exit: flow records: file:.* gen=$nf del=$nf queued=0 dropped=0" "$tmp/storm.err" && ok ||
-    ko "phase 6: flow records counters: $(grep 'flow records:' "$tmp/storm.err")"
+allflows "$tmp/storm.err" "phase 6 (a queue of 16)" "$tmp/out/storm.flows"
 # SIGUSR1's stats line has the flow records' counters too.
 grep -q "stats: flow records: file:.* gen=[0-9]* del=[0-9]* queued=[0-9]* dropped=[0-9]*" "$tmp/storm.err" && ok ||
     ko "phase 6: no flow records counters in the stats line: $(grep 'stats' "$tmp/storm.err" | head -n 3)"
@@ -669,10 +678,7 @@ grep -q "stats: flow records: file:.* gen=[0-9]* del=[0-9]* queued=[0-9]* droppe
 # capture is bound to: the sensor goes on and sees the replay.  A down
 # interface gives the handle no error, and a deleted down one none
 # either: the sensor must notice all the same, and exit 3.
-ip netns exec $nsa "$bin" -f -c "$tmp/base.conf" -i $ifa --format json \
-    > "$tmp/down.out" 2> "$tmp/down.err" &
-pid=$!
-waitfor "$tmp/down.err" "capturing on" 10 || ko "phase 7: no start: $(cat "$tmp/down.err")"
+sensor down "phase 7" "$tmp/base.conf"
 ip -n $nsa link set $ifa down
 sleep 1.5
 kill -0 $pid 2>/dev/null && ok || ko "phase 7: the sensor ended on a down interface: $(tail -n 3 "$tmp/down.err")"
