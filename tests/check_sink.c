@@ -91,9 +91,12 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A loopback socket of type on a free port; the port in *port. */
+/*
+ * A loopback socket of type bound to a free port, the port in *port;
+ * listening if listens (TCP).
+ */
 static int
-listen_any(int type, uint16_t *port)
+bound_any(int type, int listens, uint16_t *port)
 {
 	struct sockaddr_in sin;
 	socklen_t sl = sizeof(sin);
@@ -106,10 +109,17 @@ listen_any(int type, uint16_t *port)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
-	if (type == SOCK_STREAM)
+	if (listens)
 		ck_assert_int_eq(listen(fd, 4), 0);
 	*port = ntohs(sin.sin_port);
 	return fd;
+}
+
+/* A loopback receiver of type on a free port; the port in *port. */
+static int
+listen_any(int type, uint16_t *port)
+{
+	return bound_any(type, type == SOCK_STREAM, port);
 }
 
 /*
@@ -121,21 +131,13 @@ listen_any(int type, uint16_t *port)
 static int
 dead_tcp(struct sink_conf *c, uint32_t queue)
 {
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-	int fd;
+	uint16_t port;
+	int fd = bound_any(SOCK_STREAM, 0, &port);
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(fd, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
 	sink_conf_defaults(c, SINK_REMOTE);
 	c->protocol = SINK_TCP;
 	snprintf(c->host, sizeof(c->host), "127.0.0.1");
-	c->port = ntohs(sin.sin_port);
+	c->port = port;
 	c->queue = queue;
 	c->backoff_min_ms = 10;
 	c->backoff_max_ms = 40;
@@ -218,11 +220,23 @@ one_problem(const char *text, const char *want)
 	ck_assert_int_eq(n, 0);
 }
 
+/* A configuration text and the one problem it must be refused with. */
+struct bad_case {
+	const char *text, *err;
+};
+
+static void
+one_problems(const struct bad_case *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		one_problem(v[i].text, v[i].err);
+}
+
 START_TEST(test_sink_conf_parse_errors)
 {
-	static const struct {
-		const char *text, *err;
-	} bad[] = {
+	static const struct bad_case bad[] = {
 		{ "sinks = (\n{ type = \"file\"; path = \"-\"; colour = 1; } );",
 		    "t.conf:2: unknown key colour" },
 		{ "sinks = (\n{ type = \"pigeon\"; } );",
@@ -277,10 +291,8 @@ START_TEST(test_sink_conf_parse_errors)
 		    "t.conf:1: leef_delimiter: used in format leef only (this "
 		    "sink's is rfc5424)\n" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		one_problem(bad[i].text, bad[i].err);
+	one_problems(bad, sizeof(bad) / sizeof(bad[0]));
 }
 END_TEST
 
@@ -450,9 +462,7 @@ START_TEST(test_sink_conf_parse_no_echo)
 	 * A bad value is reported once: the whole-sink checks do not
 	 * report it again for the default it left.
 	 */
-	static const struct {
-		const char *text, *err;
-	} bad[] = {
+	static const struct bad_case bad[] = {
 		{ "sinks = ( { type = \"file\"; path = \"\"; } );",
 		    "t.conf:1: path: empty\n" },
 		{ "sinks = ( { type = \"remote\"; host = 1; } );",
@@ -483,10 +493,8 @@ START_TEST(test_sink_conf_parse_no_echo)
 		    " enterprise = 0; } );",
 		    "t.conf:1: enterprise: 0 is out of range 1..2147483647\n" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		one_problem(bad[i].text, bad[i].err);
+	one_problems(bad, sizeof(bad) / sizeof(bad[0]));
 }
 END_TEST
 
