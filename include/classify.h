@@ -41,6 +41,12 @@ struct classify_result {
 	uint8_t dpi_packets;	/* packets given to nDPI */
 	uint64_t risk;		/* nDPI risk bitmap (1 << NDPI_*) */
 	char host[CLASSIFY_HOST_MAX]; /* host name / SNI / HTTP Host, or "" */
+	/*
+	 * TLS: the server certificate's identity, a hash of its SHA-1
+	 * fingerprint (or of subject and issuer when nDPI saw no
+	 * fingerprint); 0 when no certificate was seen.
+	 */
+	uint64_t cert_id;
 };
 
 struct classify_conf {
@@ -145,5 +151,8 @@ enum classify_family classify_family_of(uint16_t master, uint16_t app);
 uint64_t classify_risk_weak_tls(uint64_t risk);
 /* The risk bits of risk that say credentials went in clear. */
 uint64_t classify_risk_credentials(uint64_t risk);
+/* The risk bits of risk that say nDPI holds the protocol unsafe (Telnet,
+ * FTP, ...): evidence of cleartext even where the protocol was guessed. */
+uint64_t classify_risk_unsafe(uint64_t risk);
 
 #endif

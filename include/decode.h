@@ -54,9 +54,10 @@ struct pkt {
 	/* Transport payload captured (0 for a later fragment). */
 	const uint8_t *payload;
 	uint32_t paylen;
-	/* ARP (ipver == 0): operation and sender hardware address. */
+	/* ARP (ipver == 0): operation, sender and target hardware address. */
 	uint16_t arp_op;
 	uint8_t arp_sha[6];
+	uint8_t arp_tha[6];
 };
 
 enum decode_result {

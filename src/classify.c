@@ -175,6 +175,52 @@ classify_set_proto(struct classify *c, struct classify_result *r,
 	r->category = (uint16_t)ndpi_get_proto_category(c->mod, p);
 }
 
+/* FNV-1a, 64 bits, over len bytes of p, continuing from h. */
+static uint64_t
+classify_fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/*
+ * The certificate nDPI saw on a TLS flow, as one number: the alert stage
+ * keys weak-TLS findings by it, so that one bad certificate is one
+ * finding whoever the clients are.  protos is a union: read only for TLS.
+ */
+static uint64_t
+classify_cert_id(const struct classify_result *r,
+    const struct ndpi_flow_struct *nf)
+{
+	static const uint8_t zero[20];
+	const char *sub, *iss;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (classify_family_of(r->master, r->app) != CLASSIFY_FAM_TLS ||
+	    r->master == NDPI_PROTOCOL_QUIC)
+		return 0;
+	if (memcmp(nf->protos.tls_quic.sha1_certificate_fingerprint, zero,
+	    sizeof(zero)) != 0)
+		return classify_fnv(h,
+		    nf->protos.tls_quic.sha1_certificate_fingerprint, 20) | 1;
+	sub = nf->protos.tls_quic.subjectDN;
+	iss = nf->protos.tls_quic.issuerDN;
+	if (sub == NULL && iss == NULL)
+		return 0;
+	if (sub != NULL)
+		h = classify_fnv(h, sub, strlen(sub));
+	h = classify_fnv(h, "\n", 1);
+	if (iss != NULL)
+		h = classify_fnv(h, iss, strlen(iss));
+	return h | 1;
+}
+
 /*
  * Makes the result of slot final in state st, copying what nDPI found out
  * (risks, host name) while the state is still there, then releases it.
@@ -196,6 +242,8 @@ classify_finish(struct classify *c, uint32_t slot, enum classify_state st)
 		host = ndpi_get_flow_name(nf);
 		if (host != NULL)
 			snprintf(r->host, sizeof(r->host), "%s", host);
+		if (st == CLASSIFY_DETECTED)
+			r->cert_id = classify_cert_id(r, nf);
 		classify_state_put(c, slot);
 	}
 	r->state = (uint8_t)st;

@@ -732,6 +732,7 @@ dec_arp(struct ctx *c, const uint8_t *b, uint32_t n)
 	p->ipver = 0;
 	p->arp_op = be16(b + 6);
 	memcpy(p->arp_sha, b + 8, 6);
+	memcpy(p->arp_tha, b + 18, 6);
 	addr_from_v4(&p->src, b + 14);
 	addr_from_v4(&p->dst, b + 24);
 	return R_ARP;

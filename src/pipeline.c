@@ -177,9 +177,17 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 		classify_flow_new(pl->cls, slot);
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_NEW);
-	} else if (dir == FLOW_S2C && f->pkts[FLOW_S2C] == 1)
+	} else if (f->pkts[dir] == 1 && f->pkts[!dir] > 0) {
+		/*
+		 * The other end's first packet: an answer, whichever end
+		 * the flow table took for the server.
+		 */
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_REPLY);
+	} else if (f->mac_new & (1u << dir))
+		/* A MAC new to this end (DHCP from many MACs, spoofing). */
+		policy_frame(pl->pol, slot, f, classify_get(pl->cls, slot),
+		    dir);
 	/* The policy looks again once, when the protocol is known. */
 	if (classify_packet(pl->cls, slot, f, &p, dir))
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
