@@ -122,20 +122,26 @@ pipeline_advance(struct pipeline *pl, uint64_t ts)
 {
 	struct flow *f;
 	uint32_t slot;
+	int expire;
 
 	if (ts > pl->now)
 		pl->now = ts;
 	pl->st.last_ts = pl->now;
-	if (pl->now >= pl->next_expire) {
+	expire = pl->now >= pl->next_expire;
+	if (expire) {
 		flowtab_expire(pl->ft, pl->now);
-		if (pl->al != NULL)
-			alert_expire(pl->al, pl->now);
 		pl->next_expire = pl->now + EXPIRE_PERIOD;
 	}
 	while (policy_due(pl->pol, pl->now, &slot))
 		if ((f = flowtab_get(pl->ft, slot)) != NULL)
 			policy_flow(pl->pol, slot, f, classify_get(pl->cls,
 			    slot), POLICY_EV_TIMEOUT);
+	/*
+	 * The alert windows close last: verdicts that came due above
+	 * carry their flows' packet times and still belong to them.
+	 */
+	if (expire && pl->al != NULL)
+		alert_expire(pl->al, pl->now);
 }
 
 void

@@ -1260,6 +1260,21 @@ check_risks(struct policy *pol, struct fctx *x)
 	}
 }
 
+/*
+ * Did the flow carry more than an attempt?  Both ends sent and the
+ * server did not refuse, or one end sent a stream (a one-sided capture).
+ */
+static int
+exchanged(const struct flow *f)
+{
+	/* A SYN answered by a RST is a refusal, not an exchange. */
+	if (f->pkts[0] > 0 && f->pkts[1] > 0)
+		return f->proto != IPPROTO_TCP ||
+		    ((f->tcp_flags[0] | f->tcp_flags[1]) & 0x04) == 0 ||
+		    f->pkts[0] + f->pkts[1] > 3;
+	return f->pkts[0] + f->pkts[1] >= 3;
+}
+
 void
 policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
     const struct classify_result *r, enum policy_event ev)
@@ -1303,10 +1318,18 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	if (x.final && r != NULL) {
 		x.dfam = classify_family(r);
 		x.fam = x.dfam;
-		if (r->state == CLASSIFY_GUESSED && (x.fam =
-		    classify_family_of(r->master, r->app)) != CLASSIFY_FAM_NONE)
+		/*
+		 * A guess from the port alone says nothing of a flow that
+		 * carried nothing: it counts once there was an exchange
+		 * (both ends sent) or a one-sided stream of data.
+		 */
+		if (r->state == CLASSIFY_GUESSED && exchanged(f) &&
+		    (x.fam = classify_family_of(r->master, r->app)) !=
+		    CLASSIFY_FAM_NONE)
 			x.guessed = 1;
-		x.unsafe = classify_risk_unsafe(r->risk) != 0;
+		/* nDPI marks a port guess unsafe too: the same holds. */
+		x.unsafe = classify_risk_unsafe(r->risk) != 0 &&
+		    (r->state == CLASSIFY_DETECTED || exchanged(f));
 		classify_proto_name(pol->cls, r, x.proto, sizeof(x.proto));
 	}
 

@@ -85,11 +85,12 @@ summary_alerts(FILE *out, const struct alert_ctx *al)
 	fprintf(out, "%-16s %llu\n", "violations",
 	    (unsigned long long)as->violations);
 	fprintf(out, "%-16s %llu (suppressed as repeats %llu, repeat "
-	    "summaries %llu, rate-limited %llu)\n", "alerts",
+	    "summaries %llu, rate-limited %llu, scans %llu)\n", "alerts",
 	    (unsigned long long)as->emitted,
 	    (unsigned long long)as->suppressed,
 	    (unsigned long long)as->repeats,
-	    (unsigned long long)as->rate_limited);
+	    (unsigned long long)as->rate_limited,
+	    (unsigned long long)as->scans);
 	fprintf(out, "%-16s", "alerts_by_kind");
 	for (k = 0; k < POLICY_KIND_MAX; k++) {
 		if (as->by_kind[k] == 0)
