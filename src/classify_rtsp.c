@@ -46,6 +46,7 @@ enum rtsp_mode {
 
 enum rtsp_method {
 	RTSP_METHOD_OTHER = 0,
+	RTSP_METHOD_DESCRIBE,		/* no use but telling the client */
 	RTSP_METHOD_SETUP,
 	RTSP_METHOD_PLAY,
 	RTSP_METHOD_TEARDOWN,
@@ -106,6 +107,8 @@ struct rtsp_tracker {
 	uint8_t playing;		/* ... and got a 2xx reply */
 	uint8_t done;			/* reading stopped */
 	uint8_t segments;		/* segments read */
+	uint8_t client;			/* direction the client sends in */
+	uint8_t client_known;		/* ... learnt from a request */
 };
 
 struct classify_rtsp {
@@ -160,6 +163,8 @@ classify_rtsp_get(struct classify_rtsp *r)
 	}
 	t = r->freelist[--r->nfree];
 	memset(&r->t[t], 0, sizeof(r->t[t]));
+	/* Until a request says otherwise, the flow table's client is. */
+	r->t[t].client = FLOW_C2S;
 	r->st->rtsp_sessions++;
 	return t;
 }
@@ -472,16 +477,19 @@ rtsp_transport(struct rtsp_transport *tr, const char *s, const char *e)
 	rtsp_transport_param(tr, s, e);
 }
 
-/* Builds the stream of a SETUP from its request and its reply. */
+/*
+ * Builds the stream of a SETUP from its request and its reply; client is
+ * the direction the RTSP client sends in.
+ */
 static int
-rtsp_stream(struct classify_media *m, const struct flow *f,
+rtsp_stream(struct classify_media *m, const struct flow *f, int client,
     const struct rtsp_transport *req, const struct rtsp_transport *rep)
 {
 	const struct rtsp_transport *pick;
 
 	memset(m, 0, sizeof(*m));
-	m->client = f->addr[FLOW_C2S];
-	m->server = f->addr[FLOW_S2C];
+	m->client = f->addr[client];
+	m->server = f->addr[!client];
 	/* The reply says what the server settled on; the request fills in. */
 	if (rep->has_dst)
 		m->client = rep->dst;
@@ -534,13 +542,14 @@ rtsp_setup_done(struct classify_rtsp *r, struct rtsp_tracker *k,
 		if (k->media_replied[i] || !replied)
 			return 0;
 		k->media_replied[i] = 1;
-		if (rtsp_stream(&m, f, &k->media_req[i], rep) == -1 ||
+		if (rtsp_stream(&m, f, k->client, &k->media_req[i], rep) ==
+		    -1 ||
 		    memcmp(&k->media[i], &m, sizeof(m)) == 0)
 			return 0;
 		k->media[i] = m;
 		return CLASSIFY_EV_MEDIA;
 	}
-	if (rtsp_stream(&m, f, req, rep) == -1)
+	if (rtsp_stream(&m, f, k->client, req, rep) == -1)
 		return 0;
 	for (i = 0; i < k->nmedia; i++)
 		if (memcmp(&k->media[i], &m, sizeof(m)) == 0)
@@ -692,6 +701,8 @@ rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
 		d->msg.method = RTSP_METHOD_PLAY;
 	else if (sp - s == 8 && memcmp(s, "TEARDOWN", 8) == 0)
 		d->msg.method = RTSP_METHOD_TEARDOWN;
+	else if (sp - s == 8 && memcmp(s, "DESCRIBE", 8) == 0)
+		d->msg.method = RTSP_METHOD_DESCRIBE;
 	d->mode = RTSP_M_HEAD;
 }
 
@@ -750,10 +761,22 @@ rtsp_line(struct classify_rtsp *r, struct rtsp_tracker *k,
 			memset(&d->msg.tr, 0, sizeof(d->msg.tr));
 		return 0;
 	}
-	/* The empty line ends the headers: the message is whole. */
-	if (d->msg.status == 0 && dir == FLOW_C2S)
-		ev = rtsp_request(r, k, f, &d->msg);
-	else if (d->msg.status != 0 && dir == FLOW_S2C)
+	/*
+	 * The empty line ends the headers: the message is whole.
+	 * DESCRIBE, SETUP, PLAY and TEARDOWN come from the client only (RFC
+	 * 2326 section 10): the first of them tells which end that is,
+	 * whatever the flow table guessed from ports.  The server's own
+	 * requests (ANNOUNCE, GET_PARAMETER, ...) and the client's replies
+	 * to them matter not.
+	 */
+	if (d->msg.status == 0 && d->msg.method != RTSP_METHOD_OTHER) {
+		if (!k->client_known) {
+			k->client = (uint8_t)dir;
+			k->client_known = 1;
+		}
+		if (dir == k->client)
+			ev = rtsp_request(r, k, f, &d->msg);
+	} else if (d->msg.status != 0 && dir != k->client)
 		ev = rtsp_reply(r, k, f, &d->msg);
 	d->mode = d->msg.clen > 0 ? RTSP_M_SKIP : RTSP_M_START;
 	d->skip = d->msg.clen;

@@ -721,6 +721,49 @@ START_TEST(test_rtsp_reading_bounded)
 }
 END_TEST
 
+/*
+ * The flow table took the RTSP server for the client (picked up
+ * mid-stream, the client's port lower): the SETUP says which end is the
+ * client, and the stream's addresses follow it.
+ */
+START_TEST(test_rtsp_client_found_by_requests)
+{
+	struct classify *c = new_classifier(16, 4);
+	const struct classify_media *m;
+	struct conv cv;
+	int playing;
+
+	/* [FLOW_C2S] is the server, 192.0.2.10 on 554. */
+	conv_init(&cv, 554, 40030);
+	classify_flow_new(c, 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, options_req),
+	    CLASSIFY_EV_FINAL);
+	ck_assert_int_eq(classify_family(classify_get(c, 0)),
+	    CLASSIFY_FAM_RTSP);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, options_rep), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, describe_req), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, describe_rep), 0);
+	/* A server's request goes unheeded; its reply from the client too. */
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S,
+	    "GET_PARAMETER rtsp://h/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C,
+	    "RTSP/1.0 200 OK\r\nCSeq: 1\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=7000-7001\r\n\r\n"), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, setup_video), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_video_rep),
+	    CLASSIFY_EV_MEDIA);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, play_req), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, play_rep),
+	    CLASSIFY_EV_MEDIA);
+	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
+	ck_assert_int_eq(playing, 1);
+	assert_udp(&m[0], 5000, 5001, 6970, 6971);
+	assert_addr(&m[0].client, SERVER);
+	assert_addr(&m[0].server, CLIENT);
+	classify_free(c);
+}
+END_TEST
+
 START_TEST(test_rtsp_pool_exhausted_counted)
 {
 	struct classify *c = new_classifier(1, 4);
@@ -821,6 +864,7 @@ rtsp_suite(void)
 	tcase_add_test(tc, test_rtsp_long_transport_first_spec);
 	tcase_add_test(tc, test_rtsp_teardown_stops_reading);
 	tcase_add_test(tc, test_rtsp_reading_bounded);
+	tcase_add_test(tc, test_rtsp_client_found_by_requests);
 	tcase_add_test(tc, test_rtsp_pool_exhausted_counted);
 	tcase_add_test(tc, test_rtsp_not_rtsp_untracked);
 	tcase_add_test(tc, test_rtsp_disabled_by_conf);
