@@ -48,6 +48,7 @@ struct pkt {
 	uint16_t sport;		/* host order; ICMP: type << 8 | code */
 	uint16_t dport;		/* host order; ICMP: 0 */
 	uint32_t ip_len;	/* length of the IP datagram on the wire */
+	uint32_t tcp_seq;	/* TCP sequence number (host order), else 0 */
 	/* The innermost IP header and the bytes of it captured, for DPI. */
 	const uint8_t *l3;
 	uint32_t l3len;

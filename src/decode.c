@@ -435,6 +435,8 @@ dec_l4(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire, int frag)
 		p->sport = be16(b);
 		p->dport = be16(b + 2);
 		p->tcp_flags = b[13];
+		/* Within the 20 bytes checked above. */
+		p->tcp_seq = be32(b + 4);
 		/* Options cut by the snap length: the ports are still good. */
 		if (hl > n) {
 			p->flags |= PKT_F_L4_TRUNC;

@@ -160,7 +160,7 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	struct flow *f;
 	struct pkt p;
 	uint32_t slot;
-	int dir, isnew;
+	int dir, isnew, ev;
 
 	pl->st.packets++;
 	pl->st.bytes += caplen;
@@ -195,7 +195,8 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 		policy_frame(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    dir);
 	/* The policy looks again once, when the protocol is known. */
-	if (classify_packet(pl->cls, slot, f, &p, dir))
+	ev = classify_packet(pl->cls, slot, f, &p, dir);
+	if (ev & CLASSIFY_EV_FINAL)
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_CLASSIFIED);
 }

@@ -139,6 +139,10 @@ summary_print(FILE *out, const struct pipeline *pl,
 	    (unsigned long long)cs->unknown, (unsigned long long)cs->gave_up,
 	    (unsigned long long)cs->reclaimed,
 	    (unsigned long long)cs->dpi_packets);
+	fprintf(out, "%-16s sessions %llu, streams %llu, untracked %llu\n",
+	    "rtsp", (unsigned long long)cs->rtsp_sessions,
+	    (unsigned long long)cs->rtsp_streams,
+	    (unsigned long long)cs->rtsp_exhausted);
 	fprintf(out, "%-16s %.3f s (%.0f%% of elapsed)\n", "dpi_time",
 	    (double)cs->dpi_ns / 1e9,
 	    elapsed > 0 ? (double)cs->dpi_ns / 1e7 / elapsed : 0.0);
