@@ -74,6 +74,7 @@ struct alert {
 	uint64_t last_seen;
 	int repeat;			/* 1: repeats after an earlier alert */
 	uint8_t dpi_guessed;		/* protocol from nDPI's port guess */
+	uint8_t streams;		/* RTSP: media streams covered */
 	uint64_t cert_id;		/* weak-tls: the certificate */
 	uint32_t clients;		/* weak-tls: distinct clients (at
 					   least; exact up to 32) */

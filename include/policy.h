@@ -67,6 +67,7 @@ enum policy_event {
 	POLICY_EV_END,		/* flow ended (classification final too) */
 	POLICY_EV_TIMEOUT,	/* a request's answer did not come in time */
 	POLICY_EV_FRAME,	/* a frame from a MAC new to its end */
+	POLICY_EV_MEDIA,	/* RTSP: the session's streams are known */
 };
 
 /* violation.state */
@@ -128,6 +129,7 @@ struct violation {
 	uint8_t dpi_guessed;		/* protocol from nDPI's port guess */
 	uint8_t swapped;		/* ends turned from the flow table's */
 	uint64_t cert_id;		/* weak-tls: the server's certificate */
+	uint8_t streams;		/* RTSP: media streams it covers */
 };
 
 typedef void (*policy_cb)(const struct violation *, void *arg);
@@ -177,6 +179,16 @@ void policy_arp(struct policy *, const struct pkt *p);
  */
 void policy_frame(struct policy *, uint32_t slot, const struct flow *f,
     const struct classify_result *r, int dir);
+/*
+ * The RTSP flow in slot negotiated streams, or started playing them
+ * (classify_packet() said CLASSIFY_EV_MEDIA).  The streams' UDP flows
+ * are then the session's: the RTSP flow's verdict covers them, and they
+ * raise nothing of their own.  An RTSP flow is judged once it plays (at
+ * the latest POLICY_MEDIA_USEC after the answer), so its findings say
+ * how many streams they cover.
+ */
+void policy_media(struct policy *, uint32_t slot, const struct flow *f,
+    const struct classify_result *r);
 
 /* Stable id of a kind ("camera-non-recorder"). */
 const char *policy_kind_name(enum policy_kind);

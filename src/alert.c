@@ -172,6 +172,7 @@ alert_from(struct alert *a, const struct violation *v)
 	copy_str(a->host_name, sizeof(a->host_name), v->host_name);
 	copy_str(a->reason, sizeof(a->reason), v->reason);
 	a->dpi_guessed = v->dpi_guessed;
+	a->streams = v->streams;
 	a->cert_id = v->cert_id;
 	a->clients = 1;
 	a->count = 1;

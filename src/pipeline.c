@@ -199,6 +199,8 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	if (ev & CLASSIFY_EV_FINAL)
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_CLASSIFIED);
+	if (ev & CLASSIFY_EV_MEDIA)
+		policy_media(pl->pol, slot, f, classify_get(pl->cls, slot));
 }
 
 int

@@ -18,6 +18,25 @@
 #define PF_DEV0		0x01	/* flow end 0 checked as a device */
 #define PF_DEV1		0x02	/* flow end 1 checked as a device */
 #define PF_DEFER	0x04	/* judged when the server answers */
+#define PF_MWAIT	0x08	/* RTSP: judged when its streams are known */
+#define PF_COVERED	0x10	/* a media stream of an RTSP session */
+#define PF_MWAITED	0x20	/* RTSP: waited for its streams already */
+
+/*
+ * RTSP sessions are judged once their streams are negotiated (the PLAY
+ * reply), at the latest this much packet time after the answer, so that
+ * their finding can count the streams it covers.
+ */
+#define POLICY_MEDIA_USEC	5000000u
+
+/*
+ * Media streams negotiated by RTSP sessions, keyed by the client's
+ * address and port: open addressing over MEDIA_SLOTS entries, probing
+ * MEDIA_PROBE of them; a full run replaces its oldest entry.
+ */
+#define MEDIA_SLOTS	4096
+#define MEDIA_PROBE	8
+#define MEDIA_PORTS	4	/* ports of one range kept (RTP, RTCP) */
 
 /*
  * (address, MAC) pairs checked as devices frame by frame: a direct-mapped
@@ -72,6 +91,18 @@ struct policy {
 		uint8_t gen;
 	} *wait;
 	uint32_t whead, wcount;
+	/* RTSP flows waiting for their streams, oldest first. */
+	struct policy_wait *mwait;
+	uint32_t mhead, mcount;
+	struct policy_media {
+		struct addr client, server;
+		uint64_t ts;		/* when negotiated */
+		uint32_t slot;		/* the RTSP flow */
+		uint16_t cport;
+		uint16_t sport_lo, sport_hi;	/* 0: any */
+		uint8_t gen;
+		uint8_t used;
+	} *media;
 	/* Resolved from the ruleset at (re)configuration. */
 	const struct rules_topology *t_camera, *t_internet, *t_secure;
 	const struct rules_topology *t_ports, *t_devices;
@@ -110,6 +141,7 @@ struct fctx {
 	int guessed;		/* fam is nDPI's port guess */
 	int unsafe;		/* nDPI holds the protocol unsafe */
 	int final;		/* classification final */
+	uint8_t streams;	/* RTSP: media streams negotiated */
 	char proto[48];
 	/* A cleartext finding folded into cleartext-credentials. */
 	const struct rule *ct_rule;
@@ -241,9 +273,12 @@ policy_new(const struct inventory *inv, const struct ruleset *rs,
 	pol->flags = calloc(nslots, sizeof(*pol->flags));
 	pol->gen = calloc(nslots, sizeof(*pol->gen));
 	pol->wait = calloc(nslots, sizeof(*pol->wait));
+	pol->mwait = calloc(nslots, sizeof(*pol->mwait));
+	pol->media = calloc(MEDIA_SLOTS, sizeof(*pol->media));
 	pol->dev = calloc(DEV_CACHE, sizeof(*pol->dev));
 	if (pol->raised == NULL || pol->flags == NULL || pol->gen == NULL ||
-	    pol->wait == NULL || pol->dev == NULL ||
+	    pol->wait == NULL || pol->dev == NULL || pol->mwait == NULL ||
+	    pol->media == NULL ||
 	    configure(pol, inv, rs, pc) == -1) {
 		policy_free(pol);
 		return NULL;
@@ -260,6 +295,8 @@ policy_free(struct policy *pol)
 	free(pol->flags);
 	free(pol->gen);
 	free(pol->wait);
+	free(pol->mwait);
+	free(pol->media);
 	free(pol->named);
 	free(pol->enabled);
 	free(pol->cand);
@@ -284,24 +321,53 @@ policy_flow_release(struct policy *pol, uint32_t slot)
 	}
 }
 
-int
-policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
+/*
+ * Takes the first due entry of a wait ring (deadlines in order) whose
+ * flow still waits with flag; returns 1 and its slot, else 0.
+ */
+static int
+ring_due(struct policy *pol, struct policy_wait *ring, uint32_t *head,
+    uint32_t *count, uint8_t flag, uint64_t now, uint32_t *slot)
 {
 	struct policy_wait *w;
 
-	while (pol->wcount > 0) {
-		w = &pol->wait[pol->whead];
+	while (*count > 0) {
+		w = &ring[*head];
 		if (w->deadline > now)
 			return 0;
-		pol->whead = (pol->whead + 1) % pol->nslots;
-		pol->wcount--;
+		*head = (*head + 1) % pol->nslots;
+		(*count)--;
 		/* Answered, ended or reused since: nothing to do. */
-		if (w->gen != pol->gen[w->slot] ||
-		    !(pol->flags[w->slot] & PF_DEFER))
+		if (w->gen != pol->gen[w->slot] || !(pol->flags[w->slot] & flag))
 			continue;
 		*slot = w->slot;
 		return 1;
 	}
+	return 0;
+}
+
+int
+policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
+{
+	return ring_due(pol, pol->wait, &pol->whead, &pol->wcount, PF_DEFER,
+	    now, slot) || ring_due(pol, pol->mwait, &pol->mhead, &pol->mcount,
+	    PF_MWAIT, now, slot);
+}
+
+/* Appends slot to a wait ring; -1 when it is full. */
+static int
+ring_put(struct policy *pol, struct policy_wait *ring, uint32_t head,
+    uint32_t *count, uint32_t slot, uint64_t deadline)
+{
+	struct policy_wait *w;
+
+	if (*count == pol->nslots)
+		return -1;
+	w = &ring[(head + *count) % pol->nslots];
+	w->deadline = deadline;
+	w->slot = slot;
+	w->gen = pol->gen[slot];
+	(*count)++;
 	return 0;
 }
 
@@ -312,15 +378,9 @@ policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
 static int
 defer_flow(struct policy *pol, uint32_t slot, uint64_t now)
 {
-	struct policy_wait *w;
-
-	if (pol->wcount == pol->nslots)
+	if (ring_put(pol, pol->wait, pol->whead, &pol->wcount, slot,
+	    now + POLICY_DEFER_USEC) == -1)
 		return -1;
-	w = &pol->wait[(pol->whead + pol->wcount) % pol->nslots];
-	w->deadline = now + POLICY_DEFER_USEC;
-	w->slot = slot;
-	w->gen = pol->gen[slot];
-	pol->wcount++;
 	pol->flags[slot] |= PF_DEFER;
 	return 0;
 }
@@ -533,6 +593,7 @@ vinit(struct violation *v, const struct fctx *x, enum policy_kind k)
 	v->host_name = x->r != NULL && x->r->host[0] ? x->r->host : NULL;
 	v->dpi_guessed = (uint8_t)x->guessed;
 	v->swapped = x->ci != FLOW_C2S;
+	v->streams = x->streams;
 }
 
 static void
@@ -579,6 +640,13 @@ raise_flow(struct policy *pol, uint32_t slot, struct violation *v)
 	if (pol->raised[slot] & bit)
 		return;
 	pol->raised[slot] |= bit;
+	if (v->streams > 0) {
+		size_t n = strlen(v->reason);
+
+		snprintf(v->reason + n, sizeof(v->reason) - n, " (RTSP "
+		    "session with %u media stream%s)", v->streams,
+		    v->streams > 1 ? "s" : "");
+	}
 	pol->violations++;
 	pol->cb(v, pol->arg);
 }
@@ -1260,6 +1328,158 @@ check_risks(struct policy *pol, struct fctx *x)
 	}
 }
 
+/* ----- RTSP sessions and their media streams ----- */
+
+/* Is port an RTSP server port (554, 8554, or a rule's RTSP port)? */
+static int
+rtsp_port(const struct policy *pol, uint16_t port)
+{
+	size_t i;
+
+	if (port == 554 || port == 8554)
+		return 1;
+	for (i = 0; i < pol->nnamed; i++)
+		if (pol->named[i]->protocol == RULES_P_RTSP &&
+		    port >= pol->named[i]->port_lo &&
+		    port <= pol->named[i]->port_hi)
+			return 1;
+	return 0;
+}
+
+static uint32_t
+media_hash(const struct addr *a, uint16_t port)
+{
+	uint32_t h = 2166136261u ^ port;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->b[i]) * 16777619u;
+	return h ^ h >> 15;
+}
+
+/* Remembers that client:port receives a stream of the RTSP flow slot. */
+static void
+media_put(struct policy *pol, const struct classify_media *m, uint16_t port,
+    uint32_t slot, uint64_t ts)
+{
+	struct policy_media *e, *victim = NULL;
+	uint32_t h = media_hash(&m->client, port), i;
+
+	for (i = 0; i < MEDIA_PROBE; i++) {
+		e = &pol->media[(h + i) & (MEDIA_SLOTS - 1)];
+		if (e->used && e->cport == port &&
+		    addr_cmp(&e->client, &m->client) == 0) {
+			victim = e;
+			break;
+		}
+		/* A free entry, a stale one (its session gone), the oldest. */
+		if (!e->used || e->gen != pol->gen[e->slot])
+			victim = victim != NULL && !victim->used ? victim : e;
+		else if (victim == NULL || (victim->used && e->ts < victim->ts &&
+		    victim->gen == pol->gen[victim->slot]))
+			victim = e;
+	}
+	victim->client = m->client;
+	victim->server = m->server;
+	victim->cport = port;
+	victim->sport_lo = m->sport_lo;
+	victim->sport_hi = m->sport_hi ? m->sport_hi : m->sport_lo;
+	victim->slot = slot;
+	victim->gen = pol->gen[slot];
+	victim->ts = ts;
+	victim->used = 1;
+}
+
+/*
+ * Is end i of f the receiving end of a negotiated stream whose other end
+ * is the session's server?  Sets *rtsp to the RTSP flow's slot.
+ */
+static int
+media_end(const struct policy *pol, const struct flow *f, int i,
+    uint32_t *rtsp)
+{
+	const struct policy_media *e;
+	uint32_t h = media_hash(&f->addr[i], f->port[i]), k;
+	uint16_t op = f->port[!i];
+
+	for (k = 0; k < MEDIA_PROBE; k++) {
+		e = &pol->media[(h + k) & (MEDIA_SLOTS - 1)];
+		if (!e->used || e->cport != f->port[i] ||
+		    e->gen != pol->gen[e->slot] ||
+		    addr_cmp(&e->client, &f->addr[i]) != 0 ||
+		    addr_cmp(&e->server, &f->addr[!i]) != 0)
+			continue;
+		if (e->sport_lo != 0 && (op < e->sport_lo || op > e->sport_hi))
+			continue;
+		*rtsp = e->slot;
+		return 1;
+	}
+	return 0;
+}
+
+void
+policy_media(struct policy *pol, uint32_t slot, const struct flow *f,
+    const struct classify_result *r)
+{
+	const struct classify_media *m;
+	int n, i, playing;
+	unsigned p;
+
+	if (slot >= pol->nslots)
+		return;
+	n = classify_media(pol->cls, slot, &m, &playing);
+	for (i = 0; i < n; i++) {
+		if (m[i].interleaved || m[i].cport_lo == 0)
+			continue;
+		for (p = m[i].cport_lo; p <= m[i].cport_hi &&
+		    p < (unsigned)m[i].cport_lo + MEDIA_PORTS; p++)
+			media_put(pol, &m[i], (uint16_t)p, slot, f->last_ts);
+	}
+	if (playing && (pol->flags[slot] & PF_MWAIT))
+		policy_flow(pol, slot, f, r, POLICY_EV_MEDIA);
+}
+
+/*
+ * Should the RTSP flow wait for its streams before it is judged?  Waits
+ * once, from its answer; returns 1 while it waits (the event is dropped).
+ */
+static int
+media_wait(struct policy *pol, uint32_t slot, const struct flow *f,
+    const struct classify_result *r, enum policy_event ev)
+{
+	uint8_t *fl = &pol->flags[slot];
+
+	if (*fl & PF_MWAIT) {
+		switch (ev) {
+		case POLICY_EV_END:
+		case POLICY_EV_TIMEOUT:
+		case POLICY_EV_MEDIA:
+			break;
+		case POLICY_EV_CLASSIFIED:
+			/* Not RTSP after all: nothing to wait for. */
+			if (r != NULL && classify_family(r) == CLASSIFY_FAM_RTSP)
+				return 1;
+			break;
+		default:
+			return 1;
+		}
+		*fl &= (uint8_t)~PF_MWAIT;
+		return 0;
+	}
+	if ((*fl & PF_MWAITED) || f->proto != IPPROTO_TCP ||
+	    f->pkts[0] == 0 || f->pkts[1] == 0 || ev == POLICY_EV_END ||
+	    !rtsp_port(pol, f->port[FLOW_S2C]) ||
+	    (r != NULL && r->state != CLASSIFY_PENDING &&
+	    classify_family(r) != CLASSIFY_FAM_RTSP))
+		return 0;
+	*fl |= PF_MWAITED;
+	if (ring_put(pol, pol->mwait, pol->mhead, &pol->mcount, slot,
+	    f->last_ts + POLICY_MEDIA_USEC) == -1)
+		return 0;
+	*fl |= PF_MWAIT;
+	return 1;
+}
+
 /*
  * Did the flow carry more than an attempt?  Both ends sent and the
  * server did not refuse, or one end sent a stream (a one-sided capture).
@@ -1281,6 +1501,7 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 {
 	const struct rule *inet_doc;
 	struct fctx x;
+	uint32_t rtsp;
 
 	if (slot >= pol->nslots)
 		return;
@@ -1301,6 +1522,8 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	if (ev == POLICY_EV_CLASSIFIED && (pol->flags[slot] & PF_DEFER))
 		return;
 	pol->flags[slot] &= (uint8_t)~PF_DEFER;
+	if (media_wait(pol, slot, f, r, ev))
+		return;
 	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.r = r;
@@ -1336,6 +1559,19 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	/* Devices: an end is judged once a frame shows it exists. */
 	check_device(pol, &x, FLOW_C2S);
 	check_device(pol, &x, FLOW_S2C);
+	/* A stream of an RTSP session: the session's verdict covers it. */
+	if (f->proto == IPPROTO_UDP && !(pol->flags[slot] & PF_COVERED) &&
+	    (media_end(pol, f, FLOW_C2S, &rtsp) ||
+	    media_end(pol, f, FLOW_S2C, &rtsp)))
+		pol->flags[slot] |= PF_COVERED;
+	if (pol->flags[slot] & PF_COVERED)
+		return;
+	if (f->proto == IPPROTO_TCP) {
+		const struct classify_media *m;
+		int playing, n = classify_media(pol->cls, slot, &m, &playing);
+
+		x.streams = (uint8_t)(n > 0 ? n : 0);
+	}
 	/* Every kind is checked on its own: none stops another. */
 	check_camera(pol, &x);
 	inet_doc = check_internet(pol, &x);

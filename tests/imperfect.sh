@@ -9,6 +9,8 @@
 #   a camera's Telnet to the Internet    camera + exposure + cleartext
 #   DHCP from three unknown MACs         3 unknown-device, one per MAC
 #   an unknown receiver of a SYN+ACK     1 unknown-device
+#   RTSP from a camera to a workstation  1 camera finding for the
+#   with two RTP/RTCP streams            session, none for its streams
 set -u
 src=${VW_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${VW_BUILDDIR:-$src}
@@ -97,8 +99,18 @@ if rcv:
           rcv[0]["source"]["mac"] == "02-00-00-00-00-77",
           rcv[0]["source"].get("mac"))
 
+ws03 = [a for a in alerts if "192.168.20.33" in (sip(a), dip(a))]
+check("RTSP session: one alert for the session and its streams",
+      len(ws03) == 1, [(kind(a), sip(a), dport(a)) for a in ws03])
+if ws03:
+    check("RTSP session: camera finding on the RTSP flow",
+          kind(ws03[0]) == "camera-non-recorder" and dport(ws03[0]) == 554)
+    check("RTSP session: counts its streams",
+          "2 media streams" in ws03[0]["event"]["reason"],
+          ws03[0]["event"]["reason"])
+
 check("no other alert", len(alerts) == len(ws01) + len(tel) + len(cam) +
-      len(dhcp) + len(rcv), len(alerts))
+      len(dhcp) + len(rcv) + len(ws03), len(alerts))
 print("imperfect: %d passed, %d failed" % (ok, fail))
 sys.exit(1 if fail else 0)
 PY

@@ -14,6 +14,9 @@
  * 240 s  DHCP discovers from three unknown MACs on one 5-tuple
  * 300 s  mgmt01 answers a SYN from an address the inventory lacks,
  *        whose SYN the SPAN missed: an unknown device seen as receiver
+ * 360 s  ws03 pulls video from cam006 over RTSP (two streams, RTP and
+ *        RTCP each over UDP): one camera finding for the session and
+ *        its four UDP flows
  *
  * Usage: mkimperfect FILE
  */
@@ -171,6 +174,72 @@ receiver_only(struct craft_pcap *out, uint64_t t)
 	return craft_conv_flags(&cv, t, 1, CRAFT_SYN | CRAFT_ACK);
 }
 
+static int
+rtsp_session(struct craft_pcap *out, uint64_t t)
+{
+	static const char *const req[] = {
+		"OPTIONS rtsp://192.168.50.106/stream1 RTSP/1.0\r\n"
+		"CSeq: 1\r\n\r\n",
+		"DESCRIBE rtsp://192.168.50.106/stream1 RTSP/1.0\r\n"
+		"CSeq: 2\r\nAccept: application/sdp\r\n\r\n",
+		"SETUP rtsp://192.168.50.106/stream1/track1 RTSP/1.0\r\n"
+		"CSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=5000-5001"
+		"\r\n\r\n",
+		"SETUP rtsp://192.168.50.106/stream1/track2 RTSP/1.0\r\n"
+		"CSeq: 4\r\nSession: 12345678\r\nTransport: RTP/AVP;unicast;"
+		"client_port=5002-5003\r\n\r\n",
+		"PLAY rtsp://192.168.50.106/stream1 RTSP/1.0\r\nCSeq: 5\r\n"
+		"Session: 12345678\r\n\r\n",
+	};
+	static const char *const rep[] = {
+		"RTSP/1.0 200 OK\r\nCSeq: 1\r\nPublic: OPTIONS, DESCRIBE, "
+		"SETUP, PLAY, TEARDOWN\r\n\r\n",
+		"RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Type: application/sdp"
+		"\r\nContent-Length: 0\r\n\r\n",
+		"RTSP/1.0 200 OK\r\nCSeq: 3\r\nSession: 12345678\r\n"
+		"Transport: RTP/AVP;unicast;client_port=5000-5001;"
+		"server_port=6970-6971\r\n\r\n",
+		"RTSP/1.0 200 OK\r\nCSeq: 4\r\nSession: 12345678\r\n"
+		"Transport: RTP/AVP;unicast;client_port=5002-5003;"
+		"server_port=6972-6973\r\n\r\n",
+		"RTSP/1.0 200 OK\r\nCSeq: 5\r\nSession: 12345678\r\n\r\n",
+	};
+	static const uint8_t ws03[6] = { 0x54, 0xe1, 0xad, 0xc5, 0xfe, 0x44 };
+	uint8_t rtp[172];
+	struct craft_conv cv, media[4];
+	uint64_t u = t;
+	int i, k;
+
+	craft_conv_init(&cv, out, ws03, "192.168.20.33", 41000, cams[5],
+	    "192.168.50.106", 554, IPPROTO_TCP, 0);
+	if (craft_conv_handshake(&cv, u) == -1)
+		return -1;
+	for (i = 0; i < 5; i++) {
+		u += 20000;
+		if (craft_conv_send(&cv, u, 0, req[i], strlen(req[i])) == -1 ||
+		    craft_conv_send(&cv, u + 5000, 1, rep[i],
+		    strlen(rep[i])) == -1)
+			return -1;
+	}
+	/* The camera streams RTP and RTCP to the ports negotiated. */
+	for (k = 0; k < 4; k++)
+		craft_conv_init(&media[k], out, ws03, "192.168.20.33",
+		    (uint16_t)(5000 + k), cams[5], "192.168.50.106",
+		    (uint16_t)(6970 + k), IPPROTO_UDP, 0);
+	memset(rtp, 0, sizeof(rtp));
+	rtp[0] = 0x80;
+	rtp[1] = 96;
+	for (i = 0; i < 20; i++) {
+		u += 40000;
+		rtp[3] = (uint8_t)i;
+		for (k = 0; k < 4; k++)
+			if (craft_conv_send(&media[k], u + (uint64_t)k * 100u, 1,
+			    rtp, k % 2 ? 32 : sizeof(rtp)) == -1)
+				return -1;
+	}
+	return craft_conv_close(&cv, u + 100000);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,7 +257,8 @@ main(int argc, char **argv)
 	    telnet_midstream(out, T0 + 120 * SEC) == -1 ||
 	    camera_telnet_internet(out, T0 + 180 * SEC) == -1 ||
 	    dhcp_many_macs(out, T0 + 240 * SEC) == -1 ||
-	    receiver_only(out, T0 + 300 * SEC) == -1) {
+	    receiver_only(out, T0 + 300 * SEC) == -1 ||
+	    rtsp_session(out, T0 + 360 * SEC) == -1) {
 		fprintf(stderr, "mkimperfect: cannot write %s\n", argv[1]);
 		craft_pcap_close(out);
 		return 1;
