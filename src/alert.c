@@ -334,18 +334,6 @@ drop_entry(struct alert_ctx *al, uint32_t i)
 	al->freelist = i;
 }
 
-/* A hash of an address, for the small distinct-value sets below. */
-static uint32_t
-addr_hash(const struct addr *a, uint32_t more)
-{
-	uint32_t h = 2166136261u ^ more;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
-	return h;
-}
-
 /*
  * Adds x to the set of n values (capacity max); returns 1 when it was
  * not there.  A full set takes every value as new (an upper bound).

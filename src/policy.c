@@ -700,6 +700,22 @@ device_unknown(const struct policy *pol, const struct policy_end *e,
 }
 
 
+/* The context of flow f at event ev, its ends as the flow table has them. */
+static void
+fctx_init(const struct policy *pol, struct fctx *x, const struct flow *f,
+    const struct classify_result *r, uint32_t slot, enum policy_event ev)
+{
+	memset(x, 0, sizeof(*x));
+	x->f = f;
+	x->r = r;
+	x->slot = slot;
+	x->ev = ev;
+	x->ci = FLOW_C2S;
+	x->si = FLOW_S2C;
+	resolve_end(pol, &x->c, f, FLOW_C2S);
+	resolve_end(pol, &x->s, f, FLOW_S2C);
+}
+
 /* Is MAC mac a router's (a frame routed to or from the site)? */
 static int
 mac_is_router(const struct policy *pol, const uint8_t *mac)
@@ -788,11 +804,9 @@ static int
 dev_cached(struct policy *pol, const struct addr *a, const uint8_t *mac)
 {
 	struct policy_dev *d;
-	uint32_t h = 2166136261u;
+	uint32_t h = addr_hash(a, 0);
 	int i;
 
-	for (i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
 	for (i = 0; i < 6; i++)
 		h = (h ^ mac[i]) * 16777619u;
 	d = &pol->dev[(h ^ h >> 16) & (DEV_CACHE - 1)];
@@ -817,15 +831,7 @@ policy_frame(struct policy *pol, uint32_t slot, const struct flow *f,
 	if (slot >= pol->nslots || !f->has_mac[dir] ||
 	    !(pol->flags[slot] & (dir ? PF_DEV1 : PF_DEV0)))
 		return;
-	memset(&x, 0, sizeof(x));
-	x.f = f;
-	x.r = r;
-	x.slot = slot;
-	x.ev = POLICY_EV_FRAME;
-	x.ci = FLOW_C2S;
-	x.si = FLOW_S2C;
-	resolve_end(pol, &x.c, f, FLOW_C2S);
-	resolve_end(pol, &x.s, f, FLOW_S2C);
+	fctx_init(pol, &x, f, r, slot, POLICY_EV_FRAME);
 	if (dev_cached(pol, &f->addr[dir], f->mac[dir]))
 		return;
 	if (!device_unknown(pol, dir ? &x.s : &x.c, f->vlan, &zone, why,
@@ -1349,11 +1355,8 @@ rtsp_port(const struct policy *pol, uint16_t port)
 static uint32_t
 media_hash(const struct addr *a, uint16_t port)
 {
-	uint32_t h = 2166136261u ^ port;
-	int i;
+	uint32_t h = addr_hash(a, port);
 
-	for (i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
 	return h ^ h >> 15;
 }
 
@@ -1524,13 +1527,7 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	pol->flags[slot] &= (uint8_t)~PF_DEFER;
 	if (media_wait(pol, slot, f, r, ev))
 		return;
-	memset(&x, 0, sizeof(x));
-	x.f = f;
-	x.r = r;
-	x.slot = slot;
-	x.ev = ev;
-	resolve_end(pol, &x.c, f, FLOW_C2S);
-	resolve_end(pol, &x.s, f, FLOW_S2C);
+	fctx_init(pol, &x, f, r, slot, ev);
 	orient(pol, &x);
 	x.croles = end_roles(&x.c);
 	x.sroles = end_roles(&x.s);
