@@ -306,6 +306,15 @@ START_TEST(test_rtsp_setup_split_across_segments)
 {
 	struct classify *c = new_classifier(16, 4);
 	const struct classify_media *m;
+	/*
+	 * The reply names the server's ports only: the client's come from
+	 * the request, which must be read whole and once.
+	 */
+	static const char rep[] =
+	    "RTSP/1.0 200 OK\r\n"
+	    "Transport: RTP/AVP;unicast;server_port=6970-6971\r\n"
+	    "CSeq: 3\r\n"
+	    "\r\n";
 	const char *cut = strstr(setup_video, "client_po");
 	size_t a = (size_t)(cut - setup_video) + 9;
 	struct conv cv;
@@ -326,21 +335,21 @@ START_TEST(test_rtsp_setup_split_across_segments)
 	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_video + a + 3),
 	    0);
 	/* The reply cut inside its header name and inside the CRLF. */
-	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, setup_video_rep, 21),
+	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, rep, 21),
 	    0);
-	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, setup_video_rep + 21,
-	    strlen(setup_video_rep) - 22), 0);
+	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, rep + 21,
+	    strlen(rep) - 22), 0);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 0);
 	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C,
-	    setup_video_rep + strlen(setup_video_rep) - 1, 1),
+	    rep + strlen(rep) - 1, 1),
 	    CLASSIFY_EV_MEDIA);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
 	assert_udp(&m[0], 5000, 5001, 6970, 6971);
 	/* The whole reply again, retransmitted: nothing new. */
 	ck_assert_int_eq(conv_send_at(c, 0, &cv, FLOW_S2C,
 	    CRAFT_ACK | CRAFT_PSH, cv.seq[FLOW_S2C] -
-	    (uint32_t)strlen(setup_video_rep), setup_video_rep,
-	    strlen(setup_video_rep)), 0);
+	    (uint32_t)strlen(rep), rep,
+	    strlen(rep)), 0);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
 	ck_assert_uint_eq(classify_stats(c)->rtsp_streams, 1);
 	classify_free(c);
@@ -571,9 +580,23 @@ START_TEST(test_rtsp_play_confirms_unanswered_setup)
 }
 END_TEST
 
-/* A lost segment: the message it cut is dropped, the next one is read. */
+/*
+ * A lost segment: the message it cut is dropped, never glued to what
+ * follows the gap.  Here the gap takes the end of the first SETUP and the
+ * start of the second, whose CSeq would otherwise land in the first.
+ */
 START_TEST(test_rtsp_lost_segment_resyncs)
 {
+	static const char before[] =
+	    "SETUP rtsp://198.51.100.20/cam1/trackID=0 RTSP/1.0\r\n"
+	    "CSeq: 3\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=5000-5001\r\n";
+	static const char lost[] =
+	    "\r\nSETUP rtsp://198.51.100.20/cam1/trackID=1 RTSP/1.0\r\n";
+	static const char after[] =
+	    "CSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=5002-5003\r\n"
+	    "\r\n";
 	struct classify *c = new_classifier(16, 4);
 	const struct classify_media *m;
 	struct conv cv;
@@ -581,19 +604,28 @@ START_TEST(test_rtsp_lost_segment_resyncs)
 
 	conv_init(&cv, 40008, 554);
 	rtsp_open(c, 0, &cv);
-	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_C2S, setup_video, 40), 0);
-	/* The next 30 bytes never reach the capture. */
-	cv.seq[FLOW_C2S] += 30;
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_video + 70), 0);
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, setup_video_rep),
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, before), 0);
+	cv.seq[FLOW_C2S] += (uint32_t)strlen(lost);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, after), 0);
+	/* The replies name the server's ports only. */
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C,
+	    "RTSP/1.0 200 OK\r\nCSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;server_port=6972-6973\r\n\r\n"),
 	    CLASSIFY_EV_MEDIA);
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_audio), 0);
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, setup_audio_rep),
+	/* Neither request was read whole: the ports are the reply's. */
+	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
+	assert_udp(&m[0], 0, 0, 6972, 6973);
+	/* The next SETUP after the gap is read in full. */
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S,
+	    "SETUP rtsp://198.51.100.20/cam1/trackID=2 RTSP/1.0\r\n"
+	    "CSeq: 5\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=5004-5005\r\n\r\n"), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C,
+	    "RTSP/1.0 200 OK\r\nCSeq: 5\r\n"
+	    "Transport: RTP/AVP;unicast;server_port=6974-6975\r\n\r\n"),
 	    CLASSIFY_EV_MEDIA);
-	/* The video stream comes from its reply alone. */
 	ck_assert_int_eq(media(c, 0, &m, &playing), 2);
-	assert_udp(&m[0], 5000, 5001, 6970, 6971);
-	assert_udp(&m[1], 5002, 5003, 6972, 6973);
+	assert_udp(&m[1], 5004, 5005, 6974, 6975);
 	classify_free(c);
 }
 END_TEST
