@@ -380,7 +380,7 @@ START_TEST(test_rtsp_pipelined_requests_share_segment)
 }
 END_TEST
 
-START_TEST(test_rtsp_interleaved_stream)
+START_TEST(test_rtsp_interleaved_streams)
 {
 	static const char setup[] =
 	    "SETUP rtsp://198.51.100.20/cam1/trackID=0 RTSP/1.0\r\n"
@@ -392,28 +392,46 @@ START_TEST(test_rtsp_interleaved_stream)
 	    "CSeq: 3\r\n"
 	    "Transport: RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=01020304\r\n"
 	    "\r\n";
+	/* The second names no lower transport: interleaved= alone says TCP. */
+	static const char setup2[] =
+	    "SETUP rtsp://198.51.100.20/cam1/trackID=1 RTSP/1.0\r\n"
+	    "CSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;interleaved=2-3\r\n"
+	    "\r\n";
+	static const char rep2[] =
+	    "RTSP/1.0 200 OK\r\n"
+	    "CSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;interleaved=2-3\r\n"
+	    "\r\n";
 	static const char play_then_frame[] =
 	    "RTSP/1.0 200 OK\r\nCSeq: 5\r\n\r\n$\000\000\004abcd";
 	struct classify *c = new_classifier(16, 4);
 	const struct classify_media *m;
 	struct conv cv;
-	int playing;
+	int playing, i;
 
 	conv_init(&cv, 40003, 554);
 	rtsp_open(c, 3, &cv);
 	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_C2S, setup), 0);
 	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_S2C, rep),
 	    CLASSIFY_EV_MEDIA);
+	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_C2S, setup2), 0);
+	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_S2C, rep2),
+	    CLASSIFY_EV_MEDIA);
 	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_C2S, play_req), 0);
 	ck_assert_int_eq(conv_send(c, 3, &cv, FLOW_S2C, play_then_frame,
 	    sizeof(play_then_frame) - 1), CLASSIFY_EV_MEDIA);
-	ck_assert_int_eq(media(c, 3, &m, &playing), 1);
+	/* Two streams, though alike but for their channels. */
+	ck_assert_int_eq(media(c, 3, &m, &playing), 2);
 	ck_assert_int_eq(playing, 1);
-	ck_assert_uint_eq(m[0].interleaved, 1);
-	ck_assert_uint_eq(m[0].cport_lo, 0);
-	ck_assert_uint_eq(m[0].sport_lo, 0);
-	assert_addr(&m[0].client, CLIENT);
-	assert_addr(&m[0].server, SERVER);
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_eq(m[i].interleaved, 1);
+		ck_assert_uint_eq(m[i].cport_lo, 0);
+		ck_assert_uint_eq(m[i].sport_lo, 0);
+		assert_addr(&m[i].client, CLIENT);
+		assert_addr(&m[i].server, SERVER);
+	}
+	ck_assert_uint_eq(classify_stats(c)->rtsp_streams, 2);
 	classify_free(c);
 }
 END_TEST
@@ -885,7 +903,7 @@ rtsp_suite(void)
 	tcase_add_test(tc, test_rtsp_session_two_streams_playing);
 	tcase_add_test(tc, test_rtsp_setup_split_across_segments);
 	tcase_add_test(tc, test_rtsp_pipelined_requests_share_segment);
-	tcase_add_test(tc, test_rtsp_interleaved_stream);
+	tcase_add_test(tc, test_rtsp_interleaved_streams);
 	tcase_add_test(tc, test_rtsp_interleaved_frames_skipped);
 	tcase_add_test(tc, test_rtsp_reply_source_destination);
 	tcase_add_test(tc, test_rtsp_rtsp2_dest_addr);
