@@ -681,9 +681,13 @@ rtsp_reply(struct classify_rtsp *r, struct rtsp_tracker *k,
 	return 0;
 }
 
-/* The start line of a message: a request line or a status line. */
+/*
+ * The start line of a message: a request line or a status line.  A line
+ * cut to the buffer (a long URL) is a request when its method is one of
+ * those read: the version at its end is lost.
+ */
 static void
-rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
+rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e, int cut)
 {
 	const char *sp, *last;
 	uint32_t status;
@@ -706,12 +710,17 @@ rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
 	e = rtsp_trim_end(s, e);
 	for (last = e; last > s && !rtsp_space(last[-1]); last--)
 		;
-	if (last == s || e - last < 5 || memcmp(last, "RTSP/", 5) != 0)
+	/* A last word of 5 bytes at least, after the method. */
+	if (!cut && (last == s || e - last < 5 ||
+	    memcmp(last, "RTSP/", 5) != 0))
 		return;
 	sp = s;
 	while (sp < e && !rtsp_space(*sp))
 		sp++;
-	/* Method names are case-sensitive (section 6.1). */
+	/*
+	 * Method names are case-sensitive (section 6.1); each is compared
+	 * only once its length matched.
+	 */
 	if (sp - s == 5 && memcmp(s, "SETUP", 5) == 0)
 		d->msg.method = RTSP_METHOD_SETUP;
 	else if (sp - s == 4 && memcmp(s, "PLAY", 4) == 0)
@@ -720,6 +729,8 @@ rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
 		d->msg.method = RTSP_METHOD_TEARDOWN;
 	else if (sp - s == 8 && memcmp(s, "DESCRIBE", 8) == 0)
 		d->msg.method = RTSP_METHOD_DESCRIBE;
+	else if (cut)
+		return;
 	d->mode = RTSP_M_HEAD;
 }
 
@@ -764,8 +775,8 @@ rtsp_line(struct classify_rtsp *r, struct rtsp_tracker *k,
 
 	if (d->mode == RTSP_M_START) {
 		/* Empty lines between messages are tolerated. */
-		if (s < e && !d->line_cut)
-			rtsp_start_line(d, s, e);
+		if (s < e)
+			rtsp_start_line(d, s, e, d->line_cut);
 		return 0;
 	}
 	if (s < e) {

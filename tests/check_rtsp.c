@@ -733,6 +733,39 @@ START_TEST(test_rtsp_long_transport_first_spec)
 }
 END_TEST
 
+/*
+ * A request line longer than the line buffer (a URL with a long token):
+ * its method is read, its version is lost with the rest of the line.
+ * Other long start lines are no message.
+ */
+START_TEST(test_rtsp_long_request_line)
+{
+	struct classify *c = new_classifier(16, 4);
+	const struct classify_media *m;
+	char req[1400], url[900];
+	struct conv cv;
+	int playing;
+
+	memset(url, 'a', sizeof(url));
+	url[sizeof(url) - 1] = '\0';
+	conv_init(&cv, 40014, 554);
+	rtsp_open(c, 0, &cv);
+	snprintf(req, sizeof(req), "GET_PARAMETER rtsp://h/?t=%s RTSP/1.0\r\n"
+	    "CSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=7000-7001\r\n"
+	    "\r\n", url);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, req), 0);
+	snprintf(req, sizeof(req), "SETUP rtsp://h/?t=%s RTSP/1.0\r\n"
+	    "CSeq: 4\r\nTransport: RTP/AVP;unicast;client_port=5000-5001\r\n"
+	    "\r\n", url);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, req), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, play_req),
+	    CLASSIFY_EV_MEDIA);
+	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
+	assert_udp(&m[0], 5000, 5001, 0, 0);
+	classify_free(c);
+}
+END_TEST
+
 START_TEST(test_rtsp_teardown_stops_reading)
 {
 	struct classify *c = new_classifier(16, 4);
@@ -912,6 +945,7 @@ rtsp_suite(void)
 	tcase_add_test(tc, test_rtsp_lost_segment_resyncs);
 	tcase_add_test(tc, test_rtsp_garbage_and_truncated_headers);
 	tcase_add_test(tc, test_rtsp_long_transport_first_spec);
+	tcase_add_test(tc, test_rtsp_long_request_line);
 	tcase_add_test(tc, test_rtsp_teardown_stops_reading);
 	tcase_add_test(tc, test_rtsp_reading_bounded);
 	tcase_add_test(tc, test_rtsp_client_found_by_requests);
