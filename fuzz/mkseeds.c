@@ -42,6 +42,22 @@ static const char rtsp_req[] =
     "User-Agent: vmswatch-seed\r\n\r\n";
 static const char rtsp_resp[] = "RTSP/1.0 200 OK\r\nCSeq: 1\r\n"
     "Public: OPTIONS, DESCRIBE, SETUP, PLAY\r\n\r\n";
+/* A session's media negotiation, for the RTSP tracker. */
+static const char rtsp_setup[] =
+    "SETUP rtsp://192.168.50.101:554/stream1/trackID=0 RTSP/1.0\r\n"
+    "CSeq: 2\r\nTransport: RTP/AVP;unicast;client_port=50000-50001\r\n"
+    "\r\nSETUP rtsp://192.168.50.101:554/stream1/trackID=1 RTSP/1.0\r\n"
+    "CSeq: 3\r\nTransport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n";
+static const char rtsp_setup_resp[] =
+    "RTSP/1.0 200 OK\r\nCSeq: 2\r\nSession: 42\r\nTransport: RTP/AVP;"
+    "unicast;client_port=50000-50001;server_port=6970-6971;"
+    "source=192.168.50.101\r\n\r\nRTSP/1.0 454 Session Not Found\r\n"
+    "CSeq: 3\r\nContent-Length: 4\r\n\r\nnope";
+static const char rtsp_play[] =
+    "PLAY rtsp://192.168.50.101:554/stream1 RTSP/1.0\r\nCSeq: 4\r\n"
+    "Session: 42\r\n\r\n";
+static const char rtsp_play_resp[] =
+    "RTSP/1.0 200 OK\r\nCSeq: 4\r\nSession: 42\r\n\r\n$\000\000\002ab";
 static const uint8_t dns_query[] = {
 	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	4, 'm', 's', '0', '1', 5, 'p', 'l', 'a', 'n', 't', 7, 'e', 'x', 'a',
@@ -212,6 +228,21 @@ pipeline_seeds(const char *srcdir)
 	craft_conv_handshake(&cv, T0 + 10000);
 	craft_conv_send(&cv, T0 + 13000, 0, rtsp_req, sizeof(rtsp_req) - 1);
 	craft_conv_send(&cv, T0 + 15000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	craft_pcap_close(w);
+
+	/* An RTSP session that sets up its streams and plays. */
+	w = pcap_seed("rtsp-setup-play.pcap");
+	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50210, mac_cam,
+	    "192.168.50.101", 554, IPPROTO_TCP, 150);
+	craft_conv_handshake(&cv, T0);
+	craft_conv_send(&cv, T0 + 3000, 0, rtsp_req, sizeof(rtsp_req) - 1);
+	craft_conv_send(&cv, T0 + 4000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	craft_conv_send(&cv, T0 + 5000, 0, rtsp_setup, sizeof(rtsp_setup) - 1);
+	craft_conv_send(&cv, T0 + 6000, 1, rtsp_setup_resp,
+	    sizeof(rtsp_setup_resp) - 1);
+	craft_conv_send(&cv, T0 + 7000, 0, rtsp_play, sizeof(rtsp_play) - 1);
+	craft_conv_send(&cv, T0 + 8000, 1, rtsp_play_resp,
+	    sizeof(rtsp_play_resp) - 1);
 	craft_pcap_close(w);
 
 	/* DNS, then a smart client reaching a camera directly. */

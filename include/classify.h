@@ -94,9 +94,9 @@ struct classify_stats {
  */
 struct classify_media {
 	struct addr client;	/* where the client receives (destination=,
-				   else the flow's client) */
+				   else the RTSP client's address) */
 	struct addr server;	/* where the server sends from (source=,
-				   else the flow's server) */
+				   else the RTSP server's address) */
 	uint16_t cport_lo, cport_hi;	/* client_port range (RTP, RTCP) */
 	uint16_t sport_lo, sport_hi;	/* server_port range, 0 when not
 					   given */
@@ -109,8 +109,9 @@ struct classify;
 void classify_conf_defaults(struct classify_conf *c);
 
 /*
- * Creates a classifier for a flow table of nslots slots: one nDPI module
- * and a pool of c->max_flows nDPI flow states (at most nslots).  Returns
+ * Creates a classifier for a flow table of nslots slots: one nDPI module,
+ * a pool of c->max_flows nDPI flow states and one of c->max_rtsp RTSP
+ * trackers (each at most nslots; max_rtsp may be 0).  Returns
  * NULL on failure (errno EINVAL: max_packets not in 1..255, max_flows or
  * nslots 0).  One classifier per thread; nDPI wants its modules created
  * one at a time, so threads must not call this concurrently.
@@ -125,8 +126,10 @@ void classify_flow_new(struct classify *, uint32_t slot);
  * and to the RTSP tracker, if one reads the flow.  Returns a mask of
  * CLASSIFY_EV_*: FINAL when the result became final with this packet,
  * MEDIA when an RTSP stream was confirmed (a SETUP's 2xx reply, or the
- * PLAY request for a SETUP whose reply was not seen) or the PLAY
- * request got its 2xx reply; 0 when nothing changed.
+ * PLAY request for a SETUP whose reply was not seen), a late reply
+ * completed one, or the PLAY request got its 2xx reply; 0 when nothing
+ * changed.  The RTSP client is the end that sends SETUP, whichever end
+ * the flow table took for the client.
  */
 int classify_packet(struct classify *, uint32_t slot, const struct flow *f,
     const struct pkt *p, int dir);

@@ -34,7 +34,6 @@
 #define RTSP_LINE_MAX	512	/* header line kept whole; longer are cut */
 #define RTSP_SEGMENTS	64	/* segments with new bytes read per session */
 #define RTSP_PENDING	8	/* SETUP requests awaiting their reply */
-#define RTSP_NUM_MAX	999999999u /* CSeq, Content-Length: 9 digits */
 
 /* What a direction's parser is in the middle of. */
 enum rtsp_mode {
@@ -240,7 +239,7 @@ rtsp_num(const char **sp, const char *e, uint32_t *v)
 	int n = 0;
 
 	while (s < e && *s >= '0' && *s <= '9') {
-		/* A tenth digit would not fit RTSP_NUM_MAX. */
+		/* Nine digits fit 32 bits; a tenth might not. */
 		if (++n > 9)
 			return -1;
 		x = x * 10 + (uint32_t)(*s - '0');
@@ -303,18 +302,25 @@ rtsp_unquote(const char **s, const char **e)
 	}
 }
 
-/* An IPv4 or IPv6 address in [s, e), copied out to be NUL-terminated. */
+/*
+ * An IPv4 or IPv6 address in [s, e), copied out to be NUL-terminated;
+ * *a is written only when it parses (a host name does not).
+ */
 static int
 rtsp_addr(const char *s, const char *e, struct addr *a)
 {
 	char buf[ADDR_STRLEN];
+	struct addr x;
 
 	/* Room for the text and its NUL; anything longer is no address. */
 	if (e <= s || (size_t)(e - s) >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, (size_t)(e - s));
 	buf[e - s] = '\0';
-	return addr_parse(buf, a);
+	if (addr_parse(buf, &x) == -1)
+		return -1;
+	*a = x;
+	return 0;
 }
 
 /*
@@ -519,12 +525,24 @@ rtsp_stream(struct classify_media *m, const struct flow *f, int client,
 	return m->cport_lo != 0 || m->sport_lo != 0 ? 0 : -1;
 }
 
+static int
+rtsp_media_eq(const struct classify_media *a, const struct classify_media *b)
+{
+	return addr_cmp(&a->client, &b->client) == 0 &&
+	    addr_cmp(&a->server, &b->server) == 0 &&
+	    a->cport_lo == b->cport_lo && a->cport_hi == b->cport_hi &&
+	    a->sport_lo == b->sport_lo && a->sport_hi == b->sport_hi &&
+	    a->interleaved == b->interleaved;
+}
+
 /*
  * A SETUP with CSeq cseq (has_cseq 0: none known) succeeded: req and rep
  * are the Transport of its request and of its reply (rep unseen when the
  * stream comes from the request alone, replied 0).  Adds its stream, or
  * completes the one its request already made when the reply comes late.
- * A stream already there, as a duplicated reply gives, changes nothing.
+ * A stream already there, as a duplicated reply gives, changes nothing:
+ * the CSeq tells, or without one, the same addresses and ports (two
+ * interleaved streams, which have none, differ only by CSeq).
  * Returns CLASSIFY_EV_MEDIA when the streams changed, else 0.
  */
 static int
@@ -543,16 +561,15 @@ rtsp_setup_done(struct classify_rtsp *r, struct rtsp_tracker *k,
 			return 0;
 		k->media_replied[i] = 1;
 		if (rtsp_stream(&m, f, k->client, &k->media_req[i], rep) ==
-		    -1 ||
-		    memcmp(&k->media[i], &m, sizeof(m)) == 0)
+		    -1 || rtsp_media_eq(&k->media[i], &m))
 			return 0;
 		k->media[i] = m;
 		return CLASSIFY_EV_MEDIA;
 	}
 	if (rtsp_stream(&m, f, k->client, req, rep) == -1)
 		return 0;
-	for (i = 0; i < k->nmedia; i++)
-		if (memcmp(&k->media[i], &m, sizeof(m)) == 0)
+	for (i = 0; !has_cseq && i < k->nmedia; i++)
+		if (rtsp_media_eq(&k->media[i], &m))
 			return 0;
 	/* Room for CLASSIFY_MEDIA_MAX streams; more are not kept. */
 	if (k->nmedia >= CLASSIFY_MEDIA_MAX)
@@ -664,9 +681,13 @@ rtsp_reply(struct classify_rtsp *r, struct rtsp_tracker *k,
 	return 0;
 }
 
-/* The start line of a message: a request line or a status line. */
+/*
+ * The start line of a message: a request line or a status line.  A line
+ * cut to the buffer (a long URL) is a request when its method is one of
+ * those read: the version at its end is lost.
+ */
 static void
-rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
+rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e, int cut)
 {
 	const char *sp, *last;
 	uint32_t status;
@@ -689,12 +710,17 @@ rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
 	e = rtsp_trim_end(s, e);
 	for (last = e; last > s && !rtsp_space(last[-1]); last--)
 		;
-	if (last == s || e - last < 5 || memcmp(last, "RTSP/", 5) != 0)
+	/* A last word of 5 bytes at least, after the method. */
+	if (!cut && (last == s || e - last < 5 ||
+	    memcmp(last, "RTSP/", 5) != 0))
 		return;
 	sp = s;
 	while (sp < e && !rtsp_space(*sp))
 		sp++;
-	/* Method names are case-sensitive (section 6.1). */
+	/*
+	 * Method names are case-sensitive (section 6.1); each is compared
+	 * only once its length matched.
+	 */
 	if (sp - s == 5 && memcmp(s, "SETUP", 5) == 0)
 		d->msg.method = RTSP_METHOD_SETUP;
 	else if (sp - s == 4 && memcmp(s, "PLAY", 4) == 0)
@@ -703,6 +729,8 @@ rtsp_start_line(struct rtsp_dir *d, const char *s, const char *e)
 		d->msg.method = RTSP_METHOD_TEARDOWN;
 	else if (sp - s == 8 && memcmp(s, "DESCRIBE", 8) == 0)
 		d->msg.method = RTSP_METHOD_DESCRIBE;
+	else if (cut)
+		return;
 	d->mode = RTSP_M_HEAD;
 }
 
@@ -747,8 +775,8 @@ rtsp_line(struct classify_rtsp *r, struct rtsp_tracker *k,
 
 	if (d->mode == RTSP_M_START) {
 		/* Empty lines between messages are tolerated. */
-		if (s < e && !d->line_cut)
-			rtsp_start_line(d, s, e);
+		if (s < e)
+			rtsp_start_line(d, s, e, d->line_cut);
 		return 0;
 	}
 	if (s < e) {

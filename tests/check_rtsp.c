@@ -306,6 +306,15 @@ START_TEST(test_rtsp_setup_split_across_segments)
 {
 	struct classify *c = new_classifier(16, 4);
 	const struct classify_media *m;
+	/*
+	 * The reply names the server's ports only: the client's come from
+	 * the request, which must be read whole and once.
+	 */
+	static const char rep[] =
+	    "RTSP/1.0 200 OK\r\n"
+	    "Transport: RTP/AVP;unicast;server_port=6970-6971\r\n"
+	    "CSeq: 3\r\n"
+	    "\r\n";
 	const char *cut = strstr(setup_video, "client_po");
 	size_t a = (size_t)(cut - setup_video) + 9;
 	struct conv cv;
@@ -326,21 +335,21 @@ START_TEST(test_rtsp_setup_split_across_segments)
 	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_video + a + 3),
 	    0);
 	/* The reply cut inside its header name and inside the CRLF. */
-	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, setup_video_rep, 21),
+	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, rep, 21),
 	    0);
-	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, setup_video_rep + 21,
-	    strlen(setup_video_rep) - 22), 0);
+	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C, rep + 21,
+	    strlen(rep) - 22), 0);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 0);
 	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_S2C,
-	    setup_video_rep + strlen(setup_video_rep) - 1, 1),
+	    rep + strlen(rep) - 1, 1),
 	    CLASSIFY_EV_MEDIA);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
 	assert_udp(&m[0], 5000, 5001, 6970, 6971);
 	/* The whole reply again, retransmitted: nothing new. */
 	ck_assert_int_eq(conv_send_at(c, 0, &cv, FLOW_S2C,
 	    CRAFT_ACK | CRAFT_PSH, cv.seq[FLOW_S2C] -
-	    (uint32_t)strlen(setup_video_rep), setup_video_rep,
-	    strlen(setup_video_rep)), 0);
+	    (uint32_t)strlen(rep), rep,
+	    strlen(rep)), 0);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
 	ck_assert_uint_eq(classify_stats(c)->rtsp_streams, 1);
 	classify_free(c);
@@ -371,7 +380,7 @@ START_TEST(test_rtsp_pipelined_requests_share_segment)
 }
 END_TEST
 
-START_TEST(test_rtsp_interleaved_stream)
+START_TEST(test_rtsp_interleaved_streams)
 {
 	static const char setup[] =
 	    "SETUP rtsp://198.51.100.20/cam1/trackID=0 RTSP/1.0\r\n"
@@ -383,28 +392,46 @@ START_TEST(test_rtsp_interleaved_stream)
 	    "CSeq: 3\r\n"
 	    "Transport: RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=01020304\r\n"
 	    "\r\n";
+	/* The second names no lower transport: interleaved= alone says TCP. */
+	static const char setup2[] =
+	    "SETUP rtsp://198.51.100.20/cam1/trackID=1 RTSP/1.0\r\n"
+	    "CSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;interleaved=2-3\r\n"
+	    "\r\n";
+	static const char rep2[] =
+	    "RTSP/1.0 200 OK\r\n"
+	    "CSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;interleaved=2-3\r\n"
+	    "\r\n";
 	static const char play_then_frame[] =
 	    "RTSP/1.0 200 OK\r\nCSeq: 5\r\n\r\n$\000\000\004abcd";
 	struct classify *c = new_classifier(16, 4);
 	const struct classify_media *m;
 	struct conv cv;
-	int playing;
+	int playing, i;
 
 	conv_init(&cv, 40003, 554);
 	rtsp_open(c, 3, &cv);
 	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_C2S, setup), 0);
 	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_S2C, rep),
 	    CLASSIFY_EV_MEDIA);
+	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_C2S, setup2), 0);
+	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_S2C, rep2),
+	    CLASSIFY_EV_MEDIA);
 	ck_assert_int_eq(send_str(c, 3, &cv, FLOW_C2S, play_req), 0);
 	ck_assert_int_eq(conv_send(c, 3, &cv, FLOW_S2C, play_then_frame,
 	    sizeof(play_then_frame) - 1), CLASSIFY_EV_MEDIA);
-	ck_assert_int_eq(media(c, 3, &m, &playing), 1);
+	/* Two streams, though alike but for their channels. */
+	ck_assert_int_eq(media(c, 3, &m, &playing), 2);
 	ck_assert_int_eq(playing, 1);
-	ck_assert_uint_eq(m[0].interleaved, 1);
-	ck_assert_uint_eq(m[0].cport_lo, 0);
-	ck_assert_uint_eq(m[0].sport_lo, 0);
-	assert_addr(&m[0].client, CLIENT);
-	assert_addr(&m[0].server, SERVER);
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_eq(m[i].interleaved, 1);
+		ck_assert_uint_eq(m[i].cport_lo, 0);
+		ck_assert_uint_eq(m[i].sport_lo, 0);
+		assert_addr(&m[i].client, CLIENT);
+		assert_addr(&m[i].server, SERVER);
+	}
+	ck_assert_uint_eq(classify_stats(c)->rtsp_streams, 2);
 	classify_free(c);
 }
 END_TEST
@@ -571,9 +598,23 @@ START_TEST(test_rtsp_play_confirms_unanswered_setup)
 }
 END_TEST
 
-/* A lost segment: the message it cut is dropped, the next one is read. */
+/*
+ * A lost segment: the message it cut is dropped, never glued to what
+ * follows the gap.  Here the gap takes the end of the first SETUP and the
+ * start of the second, whose CSeq would otherwise land in the first.
+ */
 START_TEST(test_rtsp_lost_segment_resyncs)
 {
+	static const char before[] =
+	    "SETUP rtsp://198.51.100.20/cam1/trackID=0 RTSP/1.0\r\n"
+	    "CSeq: 3\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=5000-5001\r\n";
+	static const char lost[] =
+	    "\r\nSETUP rtsp://198.51.100.20/cam1/trackID=1 RTSP/1.0\r\n";
+	static const char after[] =
+	    "CSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=5002-5003\r\n"
+	    "\r\n";
 	struct classify *c = new_classifier(16, 4);
 	const struct classify_media *m;
 	struct conv cv;
@@ -581,19 +622,28 @@ START_TEST(test_rtsp_lost_segment_resyncs)
 
 	conv_init(&cv, 40008, 554);
 	rtsp_open(c, 0, &cv);
-	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_C2S, setup_video, 40), 0);
-	/* The next 30 bytes never reach the capture. */
-	cv.seq[FLOW_C2S] += 30;
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_video + 70), 0);
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, setup_video_rep),
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, before), 0);
+	cv.seq[FLOW_C2S] += (uint32_t)strlen(lost);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, after), 0);
+	/* The replies name the server's ports only. */
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C,
+	    "RTSP/1.0 200 OK\r\nCSeq: 4\r\n"
+	    "Transport: RTP/AVP;unicast;server_port=6972-6973\r\n\r\n"),
 	    CLASSIFY_EV_MEDIA);
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, setup_audio), 0);
-	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C, setup_audio_rep),
+	/* Neither request was read whole: the ports are the reply's. */
+	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
+	assert_udp(&m[0], 0, 0, 6972, 6973);
+	/* The next SETUP after the gap is read in full. */
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S,
+	    "SETUP rtsp://198.51.100.20/cam1/trackID=2 RTSP/1.0\r\n"
+	    "CSeq: 5\r\n"
+	    "Transport: RTP/AVP;unicast;client_port=5004-5005\r\n\r\n"), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C,
+	    "RTSP/1.0 200 OK\r\nCSeq: 5\r\n"
+	    "Transport: RTP/AVP;unicast;server_port=6974-6975\r\n\r\n"),
 	    CLASSIFY_EV_MEDIA);
-	/* The video stream comes from its reply alone. */
 	ck_assert_int_eq(media(c, 0, &m, &playing), 2);
-	assert_udp(&m[0], 5000, 5001, 6970, 6971);
-	assert_udp(&m[1], 5002, 5003, 6972, 6973);
+	assert_udp(&m[1], 5004, 5005, 6974, 6975);
 	classify_free(c);
 }
 END_TEST
@@ -676,6 +726,39 @@ START_TEST(test_rtsp_long_transport_first_spec)
 	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, req), 0);
 	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_S2C,
 	    "RTSP/1.0 200 OK\r\nCSeq: 3\r\nSession: 1\r\n\r\n"),
+	    CLASSIFY_EV_MEDIA);
+	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
+	assert_udp(&m[0], 5000, 5001, 0, 0);
+	classify_free(c);
+}
+END_TEST
+
+/*
+ * A request line longer than the line buffer (a URL with a long token):
+ * its method is read, its version is lost with the rest of the line.
+ * Other long start lines are no message.
+ */
+START_TEST(test_rtsp_long_request_line)
+{
+	struct classify *c = new_classifier(16, 4);
+	const struct classify_media *m;
+	char req[1400], url[900];
+	struct conv cv;
+	int playing;
+
+	memset(url, 'a', sizeof(url));
+	url[sizeof(url) - 1] = '\0';
+	conv_init(&cv, 40014, 554);
+	rtsp_open(c, 0, &cv);
+	snprintf(req, sizeof(req), "GET_PARAMETER rtsp://h/?t=%s RTSP/1.0\r\n"
+	    "CSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=7000-7001\r\n"
+	    "\r\n", url);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, req), 0);
+	snprintf(req, sizeof(req), "SETUP rtsp://h/?t=%s RTSP/1.0\r\n"
+	    "CSeq: 4\r\nTransport: RTP/AVP;unicast;client_port=5000-5001\r\n"
+	    "\r\n", url);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, req), 0);
+	ck_assert_int_eq(send_str(c, 0, &cv, FLOW_C2S, play_req),
 	    CLASSIFY_EV_MEDIA);
 	ck_assert_int_eq(media(c, 0, &m, &playing), 1);
 	assert_udp(&m[0], 5000, 5001, 0, 0);
@@ -853,7 +936,7 @@ rtsp_suite(void)
 	tcase_add_test(tc, test_rtsp_session_two_streams_playing);
 	tcase_add_test(tc, test_rtsp_setup_split_across_segments);
 	tcase_add_test(tc, test_rtsp_pipelined_requests_share_segment);
-	tcase_add_test(tc, test_rtsp_interleaved_stream);
+	tcase_add_test(tc, test_rtsp_interleaved_streams);
 	tcase_add_test(tc, test_rtsp_interleaved_frames_skipped);
 	tcase_add_test(tc, test_rtsp_reply_source_destination);
 	tcase_add_test(tc, test_rtsp_rtsp2_dest_addr);
@@ -862,6 +945,7 @@ rtsp_suite(void)
 	tcase_add_test(tc, test_rtsp_lost_segment_resyncs);
 	tcase_add_test(tc, test_rtsp_garbage_and_truncated_headers);
 	tcase_add_test(tc, test_rtsp_long_transport_first_spec);
+	tcase_add_test(tc, test_rtsp_long_request_line);
 	tcase_add_test(tc, test_rtsp_teardown_stops_reading);
 	tcase_add_test(tc, test_rtsp_reading_bounded);
 	tcase_add_test(tc, test_rtsp_client_found_by_requests);

@@ -1,9 +1,10 @@
 /*
- * check_rtsp_real.c - the RTSP media negotiation tracker on the real
- * captures of $VW_SHARED/pcap/real: decode, flow table and classifier
- * run over each file, and the streams of every RTSP flow are compared
- * with those its SETUP exchanges name (read off the capture by hand).
- * Skipped (exit 77) when VW_SHARED is not set or holds no captures.
+ * check_rtsp_real.c - the RTSP media negotiation tracker on the shared
+ * captures of $VW_SHARED/pcap: decode, flow table and classifier run
+ * over each file, and the streams of every RTSP flow are compared with
+ * those its SETUP exchanges name (read off the capture by hand) and with
+ * the UDP flows the capture holds.  Skipped (exit 77) when VW_SHARED is
+ * not set or lacks the captures.
  */
 #include <check.h>
 #include <dirent.h>
@@ -117,19 +118,31 @@ run_file(const char *path, struct run *rn)
 	decode_free(dec);
 }
 
+/* $VW_SHARED/pcap/sub, or NULL when VW_SHARED is not set. */
 static const char *
-shared_real(void)
+shared_dir(const char *sub)
 {
-	static char dir[4096];
+	static char dir[2][4096];
 	const char *sh = getenv("VW_SHARED");
+	int i = strcmp(sub, "real") == 0;
 
 	if (sh == NULL || *sh == '\0')
 		return NULL;
-	snprintf(dir, sizeof(dir), "%s/pcap/real", sh);
-	return dir;
+	snprintf(dir[i], sizeof(dir[i]), "%s/pcap/%s", sh, sub);
+	return dir[i];
 }
 
-/* UDP flows of rn that carry stream m (either end on its ports). */
+static const char *
+shared_real(void)
+{
+	return shared_dir("real");
+}
+
+/*
+ * UDP flows of rn that carry stream m: one end the client's address on
+ * a port of its range, the other the server's, on a port of its range
+ * when the reply gave one.
+ */
 static int
 udp_matches(const struct run *rn, const struct classify_media *m)
 {
@@ -140,7 +153,10 @@ udp_matches(const struct run *rn, const struct classify_media *m)
 			if (addr_cmp(&rn->uaddr[i][d], &m->client) == 0 &&
 			    rn->uport[i][d] >= m->cport_lo &&
 			    rn->uport[i][d] <= m->cport_hi &&
-			    addr_cmp(&rn->uaddr[i][!d], &m->server) == 0) {
+			    addr_cmp(&rn->uaddr[i][!d], &m->server) == 0 &&
+			    (m->sport_lo == 0 ||
+			    (rn->uport[i][!d] >= m->sport_lo &&
+			    rn->uport[i][!d] <= m->sport_hi))) {
 				n++;
 				break;
 			}
@@ -234,6 +250,40 @@ START_TEST(test_rtsp_real_vlc_sessions)
 }
 END_TEST
 
+/*
+ * The synthetic XProtect site: recording servers and a smart client pull
+ * seven cameras, each over one UDP stream; the capture holds the RTP and
+ * the RTCP flow of every stream.
+ */
+START_TEST(test_rtsp_real_synthetic_streams_have_udp_flows)
+{
+	static struct run rn;
+	char path[4400], a[ADDR_STRLEN], b[ADDR_STRLEN];
+	const struct classify_media *m;
+	int j;
+
+	snprintf(path, sizeof(path), "%s/scenario-dev.pcap",
+	    shared_dir("synthetic"));
+	run_file(path, &rn);
+	ck_assert_int_eq(rn.nsessions, 7);
+	for (j = 0; j < rn.nsessions; j++) {
+		ck_assert_int_eq(rn.s[j].nmedia, 1);
+		ck_assert_int_eq(rn.s[j].playing, 1);
+		m = &rn.s[j].m[0];
+		printf("scenario-dev.pcap: RTSP flow from port %u: %s %u-%u "
+		    "<- %s %u-%u, UDP flows on them: %d\n", rn.s[j].cport,
+		    addr_fmt(&m->client, a, sizeof(a)), m->cport_lo,
+		    m->cport_hi, addr_fmt(&m->server, b, sizeof(b)),
+		    m->sport_lo, m->sport_hi, udp_matches(&rn, m));
+		ck_assert_uint_eq(m->interleaved, 0);
+		ck_assert_uint_eq(m->cport_hi, m->cport_lo + 1);
+		ck_assert_uint_eq(m->sport_hi, m->sport_lo + 1);
+		/* RTP and RTCP. */
+		ck_assert_int_eq(udp_matches(&rn, m), 2);
+	}
+}
+END_TEST
+
 /* No other real capture holds an RTSP negotiation. */
 START_TEST(test_rtsp_real_others_no_streams)
 {
@@ -267,20 +317,32 @@ main(void)
 {
 	Suite *s;
 	TCase *tc;
-	const char *dir = shared_real();
+	static const char *const need[][2] = {
+		{ "real", "rtsp.pcap" },
+		{ "synthetic", "scenario-dev.pcap" },
+	};
 	char path[4400];
+	size_t i;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/rtsp.pcap", dir != NULL ? dir : ".");
-	if (dir == NULL || (fp = fopen(path, "rb")) == NULL) {
-		printf("skipped: VW_SHARED/pcap/real/rtsp.pcap not present\n");
-		return 77;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (shared_dir(need[i][0]) == NULL) {
+			printf("skipped: VW_SHARED not set\n");
+			return 77;
+		}
+		snprintf(path, sizeof(path), "%s/%s", shared_dir(need[i][0]),
+		    need[i][1]);
+		if ((fp = fopen(path, "rb")) == NULL) {
+			printf("skipped: %s not present\n", path);
+			return 77;
+		}
+		fclose(fp);
 	}
-	fclose(fp);
 	s = suite_create("rtsp_real");
 	tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_rtsp_real_vlc_sessions);
+	tcase_add_test(tc, test_rtsp_real_synthetic_streams_have_udp_flows);
 	tcase_add_test(tc, test_rtsp_real_others_no_streams);
 	suite_add_tcase(s, tc);
 	return check_run(s);
