@@ -1426,7 +1426,7 @@ policy_media(struct policy *pol, uint32_t slot, const struct flow *f,
 {
 	const struct classify_media *m;
 	int n, i, playing;
-	unsigned p;
+	unsigned p, hi;
 
 	if (slot >= pol->nslots)
 		return;
@@ -1434,7 +1434,10 @@ policy_media(struct policy *pol, uint32_t slot, const struct flow *f,
 	for (i = 0; i < n; i++) {
 		if (m[i].interleaved || m[i].cport_lo == 0)
 			continue;
-		for (p = m[i].cport_lo; p <= m[i].cport_hi &&
+		/* A lone port: RTCP takes the next one (RFC 3550, 11). */
+		hi = m[i].cport_hi > m[i].cport_lo ? m[i].cport_hi :
+		    (unsigned)m[i].cport_lo + 1;
+		for (p = m[i].cport_lo; p <= hi && p <= 65535 &&
 		    p < (unsigned)m[i].cport_lo + MEDIA_PORTS; p++)
 			media_put(pol, &m[i], (uint16_t)p, slot, f->last_ts);
 	}
