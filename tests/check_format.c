@@ -230,7 +230,7 @@ START_TEST(test_format_hostile_inert_everywhere)
 	    "\\\\ ") != NULL, "%s", buf);
 	format_alert_opts(buf, sizeof(buf), FORMAT_LEEF, &a, &o);
 	ck_assert_msg(strstr(buf, "^hostName=a\"] [x@1 y=\"z\\x0a<13>1 fake"
-	    "|x=y\\x5e\\\\^") != NULL, "%s", buf);
+	    "|x=y\\x5e\\^") != NULL, "%s", buf);
 	format_alert_opts(buf, sizeof(buf), FORMAT_JSON, &a, &o);
 	ck_assert_msg(strstr(buf, "\"host_name\":\"a\\\"] [x@1 y=\\\"z\\n<13>1 "
 	    "fake|x=y^\\\\\"") != NULL, "%s", buf);
