@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "alert.h"
 
@@ -43,6 +45,8 @@ struct alert_ctx {
 	double tokens;
 	uint64_t tokens_ts;
 	uint64_t now;		/* latest packet time seen */
+	uint64_t instance;	/* alert.instance of every alert */
+	uint64_t seq;		/* alert.seq of the last one emitted */
 	struct alert_stats st;
 };
 
@@ -87,6 +91,14 @@ alert_new(const struct alert_conf *c, alert_out_cb out, void *arg)
 	al->freelist = 0;
 	al->qhead = al->qtail = NIL;
 	al->tokens = c->burst;
+	/*
+	 * Alert ids must not repeat across restarts, and packet time
+	 * (an offline run) cannot promise that: a random instance can.
+	 * Without randomness the clock stands in, unique enough.
+	 */
+	if (getrandom(&al->instance, sizeof(al->instance), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(al->instance))
+		al->instance = (uint64_t)time(NULL) ^ (uint64_t)clock();
 	return al;
 }
 
@@ -137,6 +149,7 @@ alert_from(struct alert *a, const struct violation *v)
 	copy_str(a->section, sizeof(a->section), v->section);
 	copy_str(a->nist, sizeof(a->nist), v->nist);
 	a->ts = v->ts;
+	a->flow_start = v->first_ts ? v->first_ts : v->ts;
 	copy_end(&a->client, &v->client);
 	copy_end(&a->server, &v->server);
 	a->transport = v->transport;
@@ -194,9 +207,12 @@ key_eq(const struct alert *x, const struct alert *y)
 	    x->server.port == y->server.port && x->transport == y->transport;
 }
 
-/* Hands a to the outputs if the rate limit lets it through. */
+/*
+ * Hands a to the outputs if the rate limit lets it through, numbered
+ * (only alerts that leave get a number, so the numbers have no gaps).
+ */
 static void
-emit(struct alert_ctx *al, const struct alert *a, uint64_t now)
+emit(struct alert_ctx *al, struct alert *a, uint64_t now)
 {
 	if (al->conf.rate > 0) {
 		if (now > al->tokens_ts) {
@@ -213,6 +229,8 @@ emit(struct alert_ctx *al, const struct alert *a, uint64_t now)
 		}
 		al->tokens -= 1.0;
 	}
+	a->instance = al->instance;
+	a->seq = ++al->seq;
 	al->st.emitted++;
 	al->st.by_kind[a->kind]++;
 	if (a->repeat)
