@@ -67,9 +67,10 @@ struct alert {
 	uint64_t last_seen;
 	int repeat;			/* 1: repeats after an earlier alert */
 	/*
-	 * Which alert this is: the stage's instance (random, drawn at
-	 * alert_new()) and the number of the alert it emitted, from 1.  The
-	 * pair is unique per alert, across restarts too (ECS event.id).
+	 * Which alert this is: the stage's instance (a hash of its first
+	 * violation's packet time and key: another for other traffic or a
+	 * restart, the same when the same capture is read again) and the
+	 * number of the alert it emitted, from 1 (ECS event.id).
 	 */
 	uint64_t instance;
 	uint64_t seq;

@@ -38,7 +38,7 @@ enum format_kind {
  * newline included: no field is ever cut, so a line needs this much room.
  * check_format proves the bound for every format.
  */
-#define FORMAT_LINE_MAX	32768
+#define FORMAT_LINE_MAX	49152
 /* The longest text line (the text format, and JSON's message). */
 #define FORMAT_TEXT_MAX	8192
 

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "alert.h"
 
@@ -45,8 +43,9 @@ struct alert_ctx {
 	double tokens;
 	uint64_t tokens_ts;
 	uint64_t now;		/* latest packet time seen */
-	uint64_t instance;	/* alert.instance of every alert */
+	uint64_t instance;	/* alert.instance of every alert, once set */
 	uint64_t seq;		/* alert.seq of the last one emitted */
+	uint64_t violations_seen; /* 0 until the instance is set */
 	struct alert_stats st;
 };
 
@@ -91,14 +90,6 @@ alert_new(const struct alert_conf *c, alert_out_cb out, void *arg)
 	al->freelist = 0;
 	al->qhead = al->qtail = NIL;
 	al->tokens = c->burst;
-	/*
-	 * Alert ids must not repeat across restarts, and packet time
-	 * (an offline run) cannot promise that: a random instance can.
-	 * Without randomness the clock stands in, unique enough.
-	 */
-	if (getrandom(&al->instance, sizeof(al->instance), GRND_NONBLOCK) !=
-	    (ssize_t)sizeof(al->instance))
-		al->instance = (uint64_t)time(NULL) ^ (uint64_t)clock();
 	return al;
 }
 
@@ -320,6 +311,16 @@ alert_violation(const struct violation *v, void *arg)
 
 	alert_from(&a, v);
 	pthread_mutex_lock(&al->lock);
+	/*
+	 * The instance comes from the first violation (its packet time to
+	 * the microsecond and its key), not from a random draw: alert ids
+	 * then differ between runs over different traffic, a restarted
+	 * sensor's included, and the same capture read twice gives the
+	 * same output, ids and all.
+	 */
+	if (al->violations_seen++ == 0)
+		al->instance = (uint64_t)key_hash(&a) << 32 ^
+		    (v->ts * 0x9e3779b97f4a7c15ull) ^ v->ts;
 	al->st.violations++;
 	if (v->ts > al->now)
 		al->now = v->ts;

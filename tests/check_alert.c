@@ -134,8 +134,9 @@ END_TEST
 
 /*
  * Every emitted alert has its own number under one instance, repeat
- * summaries too; a second stage (a restart) has another instance.  The
- * alert keeps its flow's first packet time.
+ * summaries too; a second stage (a restart) seeing other traffic has
+ * another instance, one reading the same traffic the same (an offline
+ * run is reproducible).  The alert keeps its flow's first packet time.
  */
 START_TEST(test_alert_ids_unique)
 {
@@ -167,6 +168,14 @@ START_TEST(test_alert_ids_unique)
 	ck_assert_int_eq(nout, 4);
 	ck_assert_uint_eq(out[3].seq, 1);
 	ck_assert_uint_ne(out[3].instance, out[0].instance);
+	alert_free(other);
+	other = alert_new(&c, collect, NULL);
+	ck_assert_ptr_nonnull(other);
+	v = cleartext(T0);
+	v.first_ts = T0 - 3 * SEC;
+	alert_violation(&v, other);
+	ck_assert_int_eq(nout, 5);
+	ck_assert_uint_eq(out[4].instance, out[0].instance);
 	alert_free(other);
 }
 END_TEST

@@ -606,6 +606,7 @@ START_TEST(test_format_longest_fits)
 	static char buf[FORMAT_LINE_MAX];
 	struct format_opts o;
 	struct alert a;
+	static char ctl[256];
 	int f, n;
 
 	mk_alert(&a, "");
@@ -645,8 +646,11 @@ START_TEST(test_format_longest_fits)
 	format_opts_defaults(&o);
 	o.header = 1;
 	o.hostname = o.procid = o.app_name = "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh";
+	/* The sensor's name and the product strings at 255 controls each. */
+	memset(ctl, 1, sizeof(ctl) - 1);
+	ctl[sizeof(ctl) - 1] = '\0';
 	o.observer_hostname = o.observer_name = o.vendor = o.product =
-	    o.version = o.hostname;
+	    o.version = ctl;
 	o.observer_ip = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
 	for (f = 0; f < FORMAT_MAX; f++) {
 		n = format_alert_opts(buf, sizeof(buf), f, &a, &o);
