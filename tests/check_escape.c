@@ -191,18 +191,19 @@ END_TEST
 START_TEST(test_escape_whole_or_nothing)
 {
 	const char in[] = "ab\"cd";
-	char out[8];
+	char out[16];
 
-	ck_assert_int_eq(escape_whole(out, sizeof(out), ESCAPE_JSON, 0, in,
+	ck_assert_int_eq(escape_whole(out, 8, ESCAPE_JSON, 0, in,
 	    strlen(in)), 6);
 	ck_assert_str_eq(out, "ab\\\"cd");
 	/* One byte short: refused, where escape_json() would cut. */
 	ck_assert_int_eq(escape_whole(out, 6, ESCAPE_JSON, 0, in,
 	    strlen(in)), -1);
 	ck_assert_uint_eq(escape_json(out, 6, in, strlen(in)), 5);
-	ck_assert_int_eq(escape_whole(out, sizeof(out), ESCAPE_LEEF, '"', in,
+	/* "ab\x22cd": 8 bytes and the NUL. */
+	ck_assert_int_eq(escape_whole(out, 8, ESCAPE_LEEF, '"', in,
 	    strlen(in)), -1);
-	ck_assert_int_eq(escape_whole(out, 16, ESCAPE_LEEF, '"', in,
+	ck_assert_int_eq(escape_whole(out, 9, ESCAPE_LEEF, '"', in,
 	    strlen(in)), 8);
 	ck_assert_int_eq(escape_whole(out, 0, ESCAPE_SD, 0, in, 0), -1);
 	ck_assert_int_eq(escape_whole(out, 1, ESCAPE_SD, 0, in, 0), 0);
