@@ -68,6 +68,19 @@ struct escape_rules {
 	int c1_codepoint;
 };
 
+/*
+ * Whether c is one of the few bytes a syntax reserves.  A loop, not
+ * strchr(3): this runs for every byte of every field.
+ */
+static int
+escape_reserved(const char *set, uint8_t c)
+{
+	for (; *set != '\0'; set++)
+		if ((uint8_t)*set == c)
+			return 1;
+	return 0;
+}
+
 /* Writes rep (rl bytes) at out + *o if it fits with a NUL; 0 or -1. */
 static int
 escape_put(char *out, size_t len, size_t *o, const void *rep, size_t rl)
@@ -96,6 +109,14 @@ escape_with(char *out, size_t len, const char *in, size_t inlen,
 	if (len == 0)
 		return 0;
 	while (i < inlen) {
+		/* Most bytes are printable ASCII that needs nothing. */
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != r->delim &&
+		    !escape_reserved(r->reserved, p[i])) {
+			if (o + 1 >= len)
+				break;
+			out[o++] = (char)p[i++];
+			continue;
+		}
 		rep = NULL;
 		n = 1;
 		if (r->shortctl != ESC_SHORT_NONE && p[i] == '\n')
@@ -136,8 +157,7 @@ escape_with(char *out, size_t len, const char *in, size_t inlen,
 				    r->hex, r->hex, hexdig[p[i + 1] >> 4],
 				    hexdig[p[i + 1] & 15]);
 			rep = tmp;
-		} else if (p[i] != 0 && p[i] < 0x80 &&
-		    strchr(r->reserved, p[i]) != NULL) {
+		} else if (p[i] < 0x80 && escape_reserved(r->reserved, p[i])) {
 			tmp[0] = '\\';
 			tmp[1] = (char)p[i];
 			tmp[2] = '\0';

@@ -36,18 +36,49 @@ struct out {
 static void
 put(struct out *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A piece of a line is short: vsnprintf(3) is given room for this much
+ * first, the whole rest of the line only if that was not enough (the
+ * sanitizers check the whole size they are given, at every call).
+ */
+#define PUT_CHUNK	512
+
 static void
 put(struct out *w, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room, first;
 	int n;
 
 	if (w->o >= w->len)
 		return;
+	room = w->len - w->o;
+	first = room < PUT_CHUNK ? room : PUT_CHUNK;
 	va_start(ap, fmt);
-	n = vsnprintf(w->buf + w->o, w->len - w->o, fmt, ap);
+	n = vsnprintf(w->buf + w->o, first, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n >= first && first < room) {
+		va_start(ap, fmt);
+		n = vsnprintf(w->buf + w->o, room, fmt, ap);
+		va_end(ap);
+	}
 	w->o = n < 0 ? w->len : w->o + (size_t)n;
+}
+
+/* Appends a string as it is: no format to interpret, so no vsnprintf. */
+static void
+put_s(struct out *w, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (w->o >= w->len)
+		return;
+	if (n >= w->len - w->o) {
+		w->o = w->len;
+		return;
+	}
+	memcpy(w->buf + w->o, str, n + 1);
+	w->o += n;
 }
 
 /*
@@ -85,9 +116,9 @@ put_str(struct out *w, int json, const char *s, size_t max)
 static void
 json_str(struct out *w, const char *s, size_t max)
 {
-	put(w, "\"");
+	put_s(w, "\"");
 	put_str(w, 1, s, max);
-	put(w, "\"");
+	put_s(w, "\"");
 }
 
 int
@@ -150,17 +181,17 @@ text_end(struct out *w, const struct alert_end *e, int with_port)
 	if (with_port)
 		put(w, addr_is_v4(&e->addr) ? "%s:%u" : "[%s]:%u", a, e->port);
 	else
-		put(w, "%s", a);
+		put_s(w, a);
 	if (e->host[0]) {
-		put(w, " (");
+		put_s(w, " (");
 		put_str(w, 0, e->host, sizeof(e->host));
 		put(w, " %s)", role_set_fmt(e->roles, roles, sizeof(roles)));
 	} else if (e->internet)
-		put(w, " (internet)");
+		put_s(w, " (internet)");
 	else if (e->zone[0]) {
-		put(w, " (unknown, zone ");
+		put_s(w, " (unknown, zone ");
 		put_str(w, 0, e->zone, sizeof(e->zone));
-		put(w, ")");
+		put_s(w, ")");
 	}
 }
 
@@ -176,30 +207,30 @@ format_text(struct out *w, const struct alert *a, int stamp)
 		    a->severity);
 	put(w, "%s ", policy_kind_name(a->kind));
 	put_str(w, 0, a->rule_id, sizeof(a->rule_id));
-	put(w, " ");
+	put_s(w, " ");
 	text_end(w, &a->client, ports);
 	if (a->kind == POLICY_UNKNOWN_DEVICE && a->client.has_mac)
 		put(w, " mac %s", addr_fmt_mac(a->client.mac, mac,
 		    sizeof(mac)));
 	if (a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE) {
-		put(w, " -> ");
+		put_s(w, " -> ");
 		text_end(w, &a->server, ports);
 	}
 	if (a->transport)
 		put(w, " %s", transport_name(a->transport));
 	if (a->protocol[0]) {
-		put(w, "/");
+		put_s(w, "/");
 		put_str(w, 0, a->protocol, sizeof(a->protocol));
 	}
 	if (a->transport)
 		put(w, " %s", state_name(a->state));
 	if (a->host_name[0]) {
-		put(w, " host=");
+		put_s(w, " host=");
 		put_str(w, 0, a->host_name, sizeof(a->host_name));
 	}
 	if (a->repeat)
 		put(w, " repeated %llu times", (unsigned long long)a->count);
-	put(w, ": ");
+	put_s(w, ": ");
 	put_str(w, 0, a->reason, sizeof(a->reason));
 }
 
@@ -284,12 +315,12 @@ json_roles(struct out *w, uint64_t roles)
 {
 	int r, n = 0;
 
-	put(w, "[");
+	put_s(w, "[");
 	for (r = 0; r < ROLE_COUNT; r++)
 		if (roles & ROLE_BIT(r))
 			put(w, "%s\"%s\"", n++ ? "," : "",
 			    role_name((enum role)r));
-	put(w, "]");
+	put_s(w, "]");
 }
 
 /* ECS MAC form: upper case, hyphens. */
@@ -315,10 +346,10 @@ json_end(struct out *w, const char *name, const struct alert_end *e,
 	if (e->has_mac)
 		put(w, ",\"mac\":\"%s\"", ecs_mac(e->mac, mac, sizeof(mac)));
 	if (domain != NULL && domain[0]) {
-		put(w, ",\"domain\":");
+		put_s(w, ",\"domain\":");
 		json_str(w, domain, dmax);
 	}
-	put(w, "}");
+	put_s(w, "}");
 }
 
 /* The vmswatch view of an end: inventory name, roles, zone. */
@@ -329,14 +360,14 @@ json_vw_end(struct out *w, const char *name, const struct alert_end *e)
 	if (e->host[0])
 		json_str(w, e->host, sizeof(e->host));
 	else
-		put(w, "null");
-	put(w, ",\"roles\":");
+		put_s(w, "null");
+	put_s(w, ",\"roles\":");
 	json_roles(w, e->roles);
-	put(w, ",\"zone\":");
+	put_s(w, ",\"zone\":");
 	if (e->zone[0])
 		json_str(w, e->zone, sizeof(e->zone));
 	else
-		put(w, "null");
+		put_s(w, "null");
 	put(w, ",\"internet\":%s}", e->internet ? "true" : "false");
 }
 
@@ -351,7 +382,7 @@ json_risk(int bit, const char *name, void *arg)
 	struct risk_out *ro = arg;
 
 	(void)bit;
-	put(ro->w, "%s", ro->n++ ? "," : "");
+	put_s(ro->w, ro->n++ ? "," : "");
 	json_str(ro->w, name, strlen(name));
 }
 
@@ -420,35 +451,35 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 	    a->flow_start, f, sizeof(f)), isotime_fmt(a->repeat ?
 	    a->last_seen : a->ts, l, sizeof(l)));
 	json_str(w, a->reason, sizeof(a->reason));
-	put(w, "},\"observer\":{\"hostname\":");
+	put_s(w, "},\"observer\":{\"hostname\":");
 	json_str(w, o->observer_hostname, 256);
-	put(w, ",\"name\":");
+	put_s(w, ",\"name\":");
 	json_str(w, o->observer_name != NULL && o->observer_name[0] ?
 	    o->observer_name : o->observer_hostname, 256);
 	if (o->observer_ip != NULL && o->observer_ip[0]) {
-		put(w, ",\"ip\":[");
+		put_s(w, ",\"ip\":[");
 		json_str(w, o->observer_ip, ADDR_STRLEN);
-		put(w, "]");
+		put_s(w, "]");
 	}
-	put(w, ",\"type\":\"sensor\",\"vendor\":");
+	put_s(w, ",\"type\":\"sensor\",\"vendor\":");
 	json_str(w, o->vendor, 256);
-	put(w, ",\"product\":");
+	put_s(w, ",\"product\":");
 	json_str(w, o->product, 256);
-	put(w, ",\"version\":");
+	put_s(w, ",\"version\":");
 	json_str(w, o->version, 256);
 	/*
 	 * rule.reference is a URL in ECS; the guide's section is a title,
 	 * so it goes in rule.category and no reference is written.
 	 */
-	put(w, "},\"rule\":{\"id\":");
+	put_s(w, "},\"rule\":{\"id\":");
 	json_str(w, a->rule_id, sizeof(a->rule_id));
-	put(w, ",\"name\":");
+	put_s(w, ",\"name\":");
 	json_str(w, a->rule_name, sizeof(a->rule_name));
 	if (a->section[0]) {
-		put(w, ",\"category\":");
+		put_s(w, ",\"category\":");
 		json_str(w, a->section, sizeof(a->section));
 	}
-	put(w, ",\"ruleset\":\"xprotect\"}");
+	put_s(w, ",\"ruleset\":\"xprotect\"}");
 	json_end(w, "source", &a->client, ports, NULL, 0);
 	if (server)
 		json_end(w, "destination", &a->server, ports, dom,
@@ -463,9 +494,9 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 	    "ipv4" : "ipv6");
 	if (a->transport)
 		put(w, "\"transport\":\"%s\",", transport_name(a->transport));
-	put(w, "\"protocol\":");
+	put_s(w, "\"protocol\":");
 	if (a->transport == 0 && a->kind == POLICY_UNKNOWN_DEVICE && !proto[0])
-		put(w, "\"arp\"");
+		put_s(w, "\"arp\"");
 	else
 		json_str(w, proto, sizeof(proto));
 	if (alert_community_id(a, o, cid, sizeof(cid))[0])
@@ -478,42 +509,42 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 	    sizeof(ip)));
 	if (server && addr_cmp(&a->client.addr, &a->server.addr) != 0)
 		put(w, ",\"%s\"", addr_fmt(&a->server.addr, ip, sizeof(ip)));
-	put(w, "]");
+	put_s(w, "]");
 	if (a->client.host[0] || (server && a->server.host[0])) {
-		put(w, ",\"hosts\":[");
+		put_s(w, ",\"hosts\":[");
 		if (a->client.host[0])
 			json_str(w, a->client.host, sizeof(a->client.host));
 		if (server && a->server.host[0] &&
 		    strcmp(a->server.host, a->client.host) != 0) {
-			put(w, "%s", a->client.host[0] ? "," : "");
+			put_s(w, a->client.host[0] ? "," : "");
 			json_str(w, a->server.host, sizeof(a->server.host));
 		}
-		put(w, "]");
+		put_s(w, "]");
 	}
-	put(w, "}");
+	put_s(w, "}");
 	if (a->host_name[0] && hk == HOST_SNI) {
-		put(w, ",\"tls\":{\"client\":{\"server_name\":");
+		put_s(w, ",\"tls\":{\"client\":{\"server_name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
-		put(w, "}}");
+		put_s(w, "}}");
 	} else if (a->host_name[0] && hk == HOST_HTTP) {
-		put(w, ",\"url\":{\"domain\":");
+		put_s(w, ",\"url\":{\"domain\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
-		put(w, "}");
+		put_s(w, "}");
 	} else if (a->host_name[0] && hk == HOST_DNS) {
-		put(w, ",\"dns\":{\"question\":{\"name\":");
+		put_s(w, ",\"dns\":{\"question\":{\"name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
-		put(w, "}}");
+		put_s(w, "}}");
 	}
-	put(w, ",\"vmswatch\":{");
+	put_s(w, ",\"vmswatch\":{");
 	json_vw_end(w, "client", &a->client);
-	put(w, ",");
+	put_s(w, ",");
 	json_vw_end(w, "server", &a->server);
 	if (a->section[0]) {
-		put(w, ",\"section\":");
+		put_s(w, ",\"section\":");
 		json_str(w, a->section, sizeof(a->section));
 	}
 	if (a->nist[0]) {
-		put(w, ",\"nist\":");
+		put_s(w, ",\"nist\":");
 		json_str(w, a->nist, sizeof(a->nist));
 	}
 	if (a->transport)
@@ -526,12 +557,12 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 	    isotime_fmt(a->last_seen, l, sizeof(l)),
 	    a->repeat ? "true" : "false");
 	if (a->risk) {
-		put(w, ",\"risks\":[");
+		put_s(w, ",\"risks\":[");
 		classify_risk_foreach(a->risk, json_risk, &ro);
-		put(w, "]");
+		put_s(w, "]");
 	}
 	if (a->host_name[0]) {
-		put(w, ",\"host_name\":");
+		put_s(w, ",\"host_name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
 		/*
 		 * JSON cannot carry a byte that is not UTF-8: the string
@@ -539,12 +570,12 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 		 */
 		if (!escape_utf8_valid(a->host_name, strnlen(a->host_name,
 		    sizeof(a->host_name)))) {
-			put(w, ",\"host_name_hex\":\"");
+			put_s(w, ",\"host_name_hex\":\"");
 			put_hex(w, a->host_name, sizeof(a->host_name));
-			put(w, "\"");
+			put_s(w, "\"");
 		}
 	}
-	put(w, "}}");
+	put_s(w, "}}");
 }
 
 /* Joins the risk names of a into buf with sep. */
@@ -598,7 +629,7 @@ sd_param(struct out *w, const char *name, const char *v, size_t max)
 {
 	put(w, " %s=\"", name);
 	put_esc(w, ESCAPE_SD, 0, v, max);
-	put(w, "\"");
+	put_s(w, "\"");
 }
 
 static void
@@ -628,7 +659,7 @@ sd_end(struct out *w, const char *id, uint32_t pen, const struct alert_end *e,
 	if (e->zone[0])
 		sd_param(w, "zone", e->zone, sizeof(e->zone));
 	sd_param_u(w, "internet", e->internet);
-	put(w, "]");
+	put_s(w, "]");
 }
 
 /*
@@ -677,7 +708,7 @@ format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
 	sd_param(w, "lastSeen", isotime_fmt(a->last_seen, t, sizeof(t)),
 	    sizeof(t));
 	sd_param_u(w, "repeat", a->repeat != 0);
-	put(w, "]");
+	put_s(w, "]");
 	sd_end(w, "client", pen, &a->client, ports);
 	if (has_server(a))
 		sd_end(w, "server", pen, &a->server, ports);
@@ -707,7 +738,7 @@ static void
 cef_header_field(struct out *w, const char *v, size_t max)
 {
 	put_esc(w, ESCAPE_CEF_HEADER, 0, v, max);
-	put(w, "|");
+	put_s(w, "|");
 }
 
 /*
@@ -744,7 +775,7 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 	int sev = a->severity < 0 ? 0 : a->severity > 10 ? 10 : a->severity;
 	size_t i;
 
-	put(w, "CEF:0|");
+	put_s(w, "CEF:0|");
 	cef_header_field(w, o->vendor, 256);
 	cef_header_field(w, o->product, 256);
 	cef_header_field(w, o->version, 256);
@@ -860,7 +891,7 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 	int sev = a->severity < 1 ? 1 : a->severity > 10 ? 10 : a->severity;
 	char d = o->leef_delim;
 
-	put(w, "LEEF:2.0|");
+	put_s(w, "LEEF:2.0|");
 	cef_header_field(w, o->vendor, 256);
 	cef_header_field(w, o->product, 256);
 	cef_header_field(w, o->version, 256);
@@ -937,7 +968,7 @@ hdr_field(struct out *w, const char *v, size_t max)
 	size_t i;
 
 	if (v == NULL || v[0] == '\0') {
-		put(w, " -");
+		put_s(w, " -");
 		return;
 	}
 	for (i = 0; v[i] && i < max && i + 1 < sizeof(f); i++)
@@ -1014,9 +1045,9 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		hdr_field(&w, o->app_name, 48);
 		hdr_field(&w, o->procid, 128);
 		hdr_field(&w, policy_kind_name(a->kind), 32);
-		put(&w, " ");
+		put_s(&w, " ");
 		if (f != FORMAT_RFC5424)
-			put(&w, "- ");
+			put_s(&w, "- ");
 	}
 	body = w.o;
 	switch (f) {
@@ -1025,7 +1056,7 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		break;
 	case FORMAT_RFC5424:
 		format_sd(&w, a, o);
-		put(&w, " ");
+		put_s(&w, " ");
 		format_text(&w, a, 0);
 		break;
 	case FORMAT_CEF:
@@ -1049,7 +1080,7 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		    !(f == FORMAT_LEEF && buf[i] == o->leef_delim))
 			buf[i] = ' ';
 	if (o->newline)
-		put(&w, "\n");
+		put_s(&w, "\n");
 	if (w.o >= len)
 		return -1;
 	return (int)w.o;
