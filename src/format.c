@@ -708,6 +708,11 @@ format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
 	sd_param(w, "lastSeen", isotime_fmt(a->last_seen, t, sizeof(t)),
 	    sizeof(t));
 	sd_param_u(w, "repeat", a->repeat != 0);
+	sd_param(w, "sensor", o->observer_name != NULL &&
+	    o->observer_name[0] ? o->observer_name : o->observer_hostname,
+	    256);
+	if (o->observer_ip != NULL && o->observer_ip[0])
+		sd_param(w, "sensorIp", o->observer_ip, ADDR_STRLEN);
 	put_s(w, "]");
 	sd_end(w, "client", pen, &a->client, ports);
 	if (has_server(a))

@@ -369,6 +369,9 @@ sink_unused(const struct sink_conf *c, const config_setting_t *g,
 	static const char *const header_keys[] = {
 		"facility", "severity_map", "hostname", "app_name"
 	};
+	static const char *const observer_keys[] = {
+		"observer_name", "observer_ip"
+	};
 	const char *fmt = format_name(c->format);
 	unsigned i;
 	int line;
@@ -392,6 +395,13 @@ sink_unused(const struct sink_conf *c, const config_setting_t *g,
 	    (line = good_key_line(g, badkeys, "leef_delimiter")) != 0)
 		errlist_add(e, file, line, "leef_delimiter: used in format "
 		    "leef only (this sink's is %s)", fmt);
+	/* The text line names no sensor; every other format does. */
+	if (c->format == FORMAT_TEXT)
+		for (i = 0; i < 2; i++)
+			if ((line = good_key_line(g, badkeys,
+			    observer_keys[i])) != 0)
+				errlist_add(e, file, line, "%s: not used in "
+				    "format text", observer_keys[i]);
 }
 
 /*

@@ -125,6 +125,11 @@ START_TEST(test_format_rfc5424_header_and_sd)
 	    "%s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, " flowStart=\"2024-05-01T09:59:58."
 	    "123456Z\" "));
+	o.observer_name = "vms-sensor-a";
+	o.observer_ip = "192.0.2.250";
+	format_alert_opts(buf, sizeof(buf), FORMAT_RFC5424, &a, &o);
+	ck_assert_ptr_nonnull(strstr(buf, " repeat=\"0\" sensor=\"vms-sensor-a\""
+	    " sensorIp=\"192.0.2.250\"]"));
 	ck_assert_ptr_nonnull(strstr(buf, "[client@32473 ip=\"10.1.2.3\" "
 	    "port=\"51000\" mac=\"00:11:22:33:44:55\" internet=\"0\"]"
 	    "[server@32473 ip=\"10.1.9.8\" port=\"80\" host=\"ms01\" "
@@ -604,6 +609,11 @@ END_TEST
 START_TEST(test_format_longest_fits)
 {
 	static char buf[FORMAT_LINE_MAX];
+	static const int maxlen[FORMAT_MAX] = {
+		[FORMAT_TEXT] = 5 * 1024, [FORMAT_JSON] = 40 * 1024,
+		[FORMAT_RFC5424] = 20 * 1024, [FORMAT_CEF] = 22 * 1024,
+		[FORMAT_LEEF] = 20 * 1024,
+	};
 	struct format_opts o;
 	struct alert a;
 	static char ctl[256];
@@ -655,6 +665,9 @@ START_TEST(test_format_longest_fits)
 	for (f = 0; f < FORMAT_MAX; f++) {
 		n = format_alert_opts(buf, sizeof(buf), f, &a, &o);
 		ck_assert_msg(n > 0, "%s does not fit", format_name(f));
+		/* The maxima vmswatch.conf(5) documents, per format. */
+		ck_assert_msg(n <= maxlen[f], "%s: %d bytes, more than the "
+		    "documented %d", format_name(f), n, maxlen[f]);
 		/* The text line names the rule by its id only. */
 		ck_assert(f == FORMAT_TEXT || strstr(buf, "NAME") != NULL);
 		ck_assert_ptr_nonnull(strstr(buf, a.rule_id));

@@ -293,6 +293,9 @@ START_TEST(test_sink_conf_parse_errors)
 		    "\n enterprise = 9; } );",
 		    "t.conf:2: enterprise: used in format rfc5424 only (this "
 		    "sink's is cef)\n" },
+		{ "sinks = ( { type = \"file\"; path = \"-\"; format = \"text\";"
+		    "\n observer_name = \"s\"; } );",
+		    "t.conf:2: observer_name: not used in format text\n" },
 		{ "sinks = ( { type = \"syslog\"; leef_delimiter = \"~\"; } );",
 		    "t.conf:1: leef_delimiter: used in format leef only (this "
 		    "sink's is rfc5424)\n" },

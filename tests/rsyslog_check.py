@@ -145,6 +145,7 @@ def check_body(fmt, i, msgid, sd, body):
         assert a["ruleId"] == rid and a["kind"] == msgid
         assert a["hostName"] == hexed(host), (a["hostName"], host)
         assert a["id"] == alert_id(i) and a["communityId"] == community_id(i)
+        assert a["sensor"] == SENSOR
         assert norm(sd["client@32473"]["ip"]) == norm(src)
         assert sd["server@32473"]["host"] == "rs01"
         assert body.startswith(msgid + " " + rid + " ")
@@ -219,6 +220,7 @@ def check_parsed(fmt, i, app, o):
         a = sd["alert@32473"]
         assert a["ruleid"] == rid and a["kind"] == msgid, a
         assert a["id"] == alert_id(i) and a["communityid"] == community_id(i)
+        assert a["sensor"] == SENSOR
         assert a["hostname"] == hexed(host), (a["hostname"], host)
         assert sd["server@32473"]["host"] == "rs01"
     elif fmt == "cef":
