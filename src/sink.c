@@ -343,9 +343,9 @@ sinks_new(const struct sink_conf *c, int n)
 		s->conf = c[i];
 		sink_name(s);
 		/*
-		 * Names tell sinks apart in the counters line: a configured
-		 * name as it is, a derived one that an earlier sink has too
-		 * with its place in the list ("#2").
+		 * Names tell sinks apart in the counters line: a name (set
+		 * or derived) that an earlier sink has too gets this sink's
+		 * place in the list ("#2").
 		 */
 		for (j = 0; j < i; j++)
 			if (strcmp(ss->v[j].name, s->name) == 0) {
