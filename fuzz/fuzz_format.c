@@ -9,7 +9,11 @@
  *	json	one object that parses as JSON (RFC 8259, checked by the
  *		small validating scanner below, strings must be UTF-8),
  *		then exactly one newline, at the end;
- *	text	no control character, exactly one newline, at the end.
+ *	text	no control character, exactly one newline, at the end;
+ *	rfc5424, cef, leef (a tab as its delimiter half the time)
+ *		the same, but for leef's delimiting tabs.
+ *
+ * No line of any format holds a raw C1 control (U+0080..U+009F).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -274,14 +278,34 @@ json_value(const char **s, const char *e, int depth)
 	return json_number(s, e);
 }
 
-/* The line ends with its only newline; n > 0. */
+/* The line ends with its only newline; n > 0; no C1 control in it. */
 static void
 check_one_line(const char *buf, int n)
 {
+	int i;
+
 	if (n <= 0 || buf[n - 1] != '\n' || memchr(buf, '\n', (size_t)n - 1))
 		abort();
 	if (memchr(buf, '\0', (size_t)n) != NULL)
 		abort();
+	for (i = 0; i + 1 < n; i++)
+		if ((unsigned char)buf[i] == 0xc2 &&
+		    (unsigned char)buf[i + 1] >= 0x80 &&
+		    (unsigned char)buf[i + 1] <= 0x9f)
+			abort();
+}
+
+/* One line without controls, but for tab (LEEF's delimiter) if tab. */
+static void
+check_plain(const char *buf, int n, int tab)
+{
+	int i;
+
+	check_one_line(buf, n);
+	for (i = 0; i < n - 1; i++)
+		if (((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f) &&
+		    !(tab && buf[i] == '\t'))
+			abort();
 }
 
 static void
@@ -308,11 +332,12 @@ check_text(const char *buf, int n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* As large as the output buffer of main.c. */
-	static char buf[16384];
+	/* As large as the output buffers of main.c and the sinks. */
+	static char buf[FORMAT_LINE_MAX];
 	struct in in = { data, size };
+	struct format_opts o;
 	struct alert a;
-	int n;
+	int n, f;
 
 	memset(&a, 0, sizeof(a));
 	a.kind = (enum policy_kind)(take(&in, 1) % POLICY_KIND_MAX);
@@ -338,9 +363,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.last_seen = take(&in, 8);
 	a.repeat = (int)(take(&in, 1) & 1);
 
+	a.flow_start = take(&in, 8);
+	a.instance = take(&in, 8);
+	a.seq = take(&in, 8);
+
 	n = format_alert(buf, sizeof(buf), FORMAT_JSON, &a);
 	check_json(buf, n);
 	n = format_alert(buf, sizeof(buf), FORMAT_TEXT, &a);
 	check_text(buf, n);
+	format_opts_defaults(&o);
+	o.header = 1;
+	o.leef_delim = take(&in, 1) & 1 ? '\t' : '^';
+	for (f = FORMAT_RFC5424; f <= FORMAT_LEEF; f++) {
+		n = format_alert_opts(buf, sizeof(buf), f, &a, &o);
+		check_plain(buf, n, f == FORMAT_LEEF && o.leef_delim == '\t');
+	}
 	return 0;
 }

@@ -34,7 +34,12 @@
 #include <stdint.h>
 
 #include "classify.h"
+#include "inventory.h"
 #include "policy.h"
+#include "rules.h"
+
+/* A rule id of up to 64 bytes, and its NUL. */
+#define ALERT_RULE_ID_MAX	65
 
 #define ALERT_SCAN_WINDOW	10000000u	/* microseconds */
 #define ALERT_SCAN_TARGETS	16	/* distinct failed targets */
@@ -47,18 +52,23 @@ struct alert_end {
 	uint8_t has_mac;
 	uint8_t internet;
 	uint64_t roles;		/* role set, 0 when not in the inventory */
-	char host[64];		/* inventory name, "" when unknown */
-	char zone[32];		/* inventory zone, "" when none */
+	char host[INVENTORY_NAME_MAX];	/* inventory name, "" when unknown */
+	char zone[INVENTORY_NAME_MAX];	/* inventory zone, "" when none */
 };
 
 struct alert {
 	enum policy_kind kind;
 	int severity;			/* 0..10 */
-	char rule_id[32];
-	char rule_name[160];
-	char section[96];
-	char nist[48];
+	/*
+	 * Every text is carried whole: the arrays hold the longest the
+	 * loaders accept (rules.h, inventory.h, policy.h, classify.h).
+	 */
+	char rule_id[ALERT_RULE_ID_MAX];
+	char rule_name[RULES_TEXT_MAX];
+	char section[RULES_TEXT_MAX];
+	char nist[RULES_TEXT_MAX];
 	uint64_t ts;			/* packet time of the (first) verdict */
+	uint64_t flow_start;		/* first packet of its flow */
 	struct alert_end client;
 	struct alert_end server;
 	uint8_t transport;
@@ -68,11 +78,19 @@ struct alert {
 	uint8_t direction;		/* enum policy_direction */
 	uint64_t risk;
 	char host_name[CLASSIFY_HOST_MAX]; /* from the wire: escape it */
-	char reason[200];
+	char reason[POLICY_REASON_MAX];
 	uint64_t count;			/* occurrences this alert stands for */
 	uint64_t first_seen;		/* packet time of the first and last */
 	uint64_t last_seen;
 	int repeat;			/* 1: repeats after an earlier alert */
+	/*
+	 * Which alert this is: the stage's instance (a hash of its first
+	 * violation's packet time and key: another for other traffic or a
+	 * restart, the same when the same capture is read again) and the
+	 * number of the alert it emitted, from 1 (ECS event.id).
+	 */
+	uint64_t instance;
+	uint64_t seq;
 	uint8_t dpi_guessed;		/* protocol from nDPI's port guess */
 	uint8_t streams;		/* RTSP: media streams covered */
 	uint64_t cert_id;		/* weak-tls: the certificate */

@@ -2,7 +2,9 @@
  * flowlog.h - finished flows as JSON lines (--flows FILE|-, or the
  * sensor's output.flows), a sink fed at flow end.  One object per line:
  * ISO 8601 times, addresses, ports, transport, VLAN, MACs, protocol,
- * risks, host name, packets/bytes each way.
+ * risks, host name (U+FFFD for a byte that is not UTF-8, and then the raw
+ * bytes in hex as host_hex), packets/bytes each way, and the flow's
+ * Community ID v1 (seed 0), the same as its alerts carry.
  */
 #ifndef VW_FLOWLOG_H
 #define VW_FLOWLOG_H

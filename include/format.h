@@ -22,8 +22,25 @@ enum format_kind {
 
 /* Alert severities 0..10, each mapped to a syslog severity (0..7). */
 #define FORMAT_SEVERITIES	11
-/* The private enterprise number of the SD-IDs unless configured. */
+/*
+ * The private enterprise number of the SD-IDs unless configured: 32473,
+ * the number RFC 5612 reserves for documentation.  A site sets its own
+ * (sink key enterprise); the default is only for trials.
+ */
 #define FORMAT_ENTERPRISE	32473
+
+/* The ECS version the JSON documents follow (ecs.version). */
+#define FORMAT_ECS_VERSION	"8.11.0"
+
+/*
+ * The longest line any format writes for an alert whose texts are at the
+ * loaders' limits (alert.h) and escape to their longest form, header and
+ * newline included: no field is ever cut, so a line needs this much room.
+ * check_format proves the bound for every format.
+ */
+#define FORMAT_LINE_MAX	49152
+/* The longest text line (the text format, and JSON's message). */
+#define FORMAT_TEXT_MAX	8192
 
 /*
  * How a line is framed and labelled.  format_opts_defaults() fills in
@@ -43,6 +60,15 @@ struct format_opts {
 	const char *product;
 	const char *version;
 	char leef_delim;	/* LEEF 2.0 attribute delimiter ('^') */
+	/*
+	 * The sensor: observer.hostname (this host's name), observer.name
+	 * (NULL or "": the host name), observer.ip (NULL or "": unknown);
+	 * CEF dvchost and dvc, LEEF sensor.
+	 */
+	const char *observer_hostname;
+	const char *observer_name;
+	const char *observer_ip;
+	uint16_t community_seed;	/* Community ID seed (0) */
 };
 
 /*
@@ -51,6 +77,8 @@ struct format_opts {
  * 32473, app-name and product "vmswatch", LEEF delimiter '^'.
  */
 void format_opts_defaults(struct format_opts *o);
+/* This host's name, read once (gethostname(2)); "localhost" if none. */
+const char *format_hostname(void);
 /* Syslog severity (0..7) of alert severity sev under o. */
 int format_syslog_severity(const struct format_opts *o, int sev);
 

@@ -16,6 +16,12 @@
 
 #include "addr.h"
 
+/*
+ * Longest zone or host name, in bytes with the NUL: alerts carry names
+ * whole, in records of a fixed size, so the loader refuses longer ones.
+ */
+#define INVENTORY_NAME_MAX	128
+
 enum inventory_purpose {
 	INV_PURPOSE_OTHER = 0,
 	INV_PURPOSE_CAMERA,	/* cameras, encoders, I/O devices only */

@@ -85,6 +85,9 @@ enum policy_state {
  */
 #define POLICY_DEFER_USEC	2000000u
 
+/* Room for violation.reason with its NUL. */
+#define POLICY_REASON_MAX	512
+
 /* violation.direction, for internet-exposure */
 enum policy_direction {
 	POLICY_DIR_NONE = 0,
@@ -125,7 +128,11 @@ struct violation {
 	uint8_t direction;		/* enum policy_direction */
 	uint64_t risk;			/* nDPI risk bits behind it */
 	const char *host_name;		/* SNI / HTTP host from the wire */
-	char reason[200];		/* one readable sentence */
+	/*
+	 * One readable sentence: two inventory names, a protocol, ports and
+	 * fixed words fit, so that alerts never cut it.
+	 */
+	char reason[POLICY_REASON_MAX];
 	uint8_t dpi_guessed;		/* protocol from nDPI's port guess */
 	uint8_t swapped;		/* ends turned from the flow table's */
 	uint64_t cert_id;		/* weak-tls: the server's certificate */

@@ -17,6 +17,12 @@
 
 /* Most rules a ruleset may hold (all files together). */
 #define RULES_MAX	4096
+/*
+ * Longest text of a rule or topology statement (purpose, statement,
+ * section, note, ...), in bytes with the NUL: alerts carry the texts
+ * whole, in records of a fixed size, so the loader refuses longer ones.
+ */
+#define RULES_TEXT_MAX	512
 
 /* rule.protocol: the application protocol the guide names for the port. */
 enum rules_proto {

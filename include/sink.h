@@ -57,6 +57,9 @@ struct sink_conf {
 	char leef_delim;	/* LEEF attribute delimiter */
 	char hostname[256];	/* RFC 5424 HOSTNAME ("": this host's) */
 	char app_name[49];	/* RFC 5424 APP-NAME */
+	char name[64];		/* in counters and logs ("": derived) */
+	char observer_name[256]; /* the sensor's name ("": host name) */
+	char observer_ip[64];	/* the sensor's address ("": unknown) */
 	/* file */
 	char path[SINK_PATH_MAX]; /* "-": standard output */
 	/* syslog */

@@ -65,6 +65,9 @@ struct alert_ctx {
 	uint64_t tokens_ts;
 	uint64_t now;		/* latest packet time seen */
 	struct alert_scan *scan;	/* ALERT_SCAN_SOURCES */
+	uint64_t instance;	/* alert.instance of every alert, once set */
+	uint64_t seq;		/* alert.seq of the last one emitted */
+	uint64_t violations_seen; /* 0 until the instance is set */
 	struct alert_stats st;
 };
 
@@ -161,6 +164,7 @@ alert_from(struct alert *a, const struct violation *v)
 	copy_str(a->section, sizeof(a->section), v->section);
 	copy_str(a->nist, sizeof(a->nist), v->nist);
 	a->ts = v->ts;
+	a->flow_start = v->first_ts ? v->first_ts : v->ts;
 	copy_end(&a->client, &v->client);
 	copy_end(&a->server, &v->server);
 	a->transport = v->transport;
@@ -235,9 +239,12 @@ key_eq(const struct alert *x, const struct alert *y)
 	    x->server.port == y->server.port && x->transport == y->transport;
 }
 
-/* Hands a to the outputs if the rate limit lets it through. */
+/*
+ * Hands a to the outputs if the rate limit lets it through, numbered
+ * (only alerts that leave get a number, so the numbers have no gaps).
+ */
 static void
-emit(struct alert_ctx *al, const struct alert *a, uint64_t now)
+emit(struct alert_ctx *al, struct alert *a, uint64_t now)
 {
 	if (al->conf.rate > 0) {
 		if (now > al->tokens_ts) {
@@ -254,6 +261,8 @@ emit(struct alert_ctx *al, const struct alert *a, uint64_t now)
 		}
 		al->tokens -= 1.0;
 	}
+	a->instance = al->instance;
+	a->seq = ++al->seq;
 	al->st.emitted++;
 	al->st.by_kind[a->kind]++;
 	if (a->repeat)
@@ -357,7 +366,7 @@ set_add(uint32_t *set, uint32_t *n, uint32_t max, uint32_t x)
  * and goes out.  Called locked.
  */
 static void
-dedup(struct alert_ctx *al, const struct alert *a)
+dedup(struct alert_ctx *al, struct alert *a)
 {
 	struct alert_entry *e;
 	uint32_t h, i;
@@ -632,6 +641,16 @@ alert_violation(const struct violation *v, void *arg)
 
 	alert_from(&a, v);
 	pthread_mutex_lock(&al->lock);
+	/*
+	 * The instance comes from the first violation (its packet time to
+	 * the microsecond and its key), not from a random draw: alert ids
+	 * then differ between runs over different traffic, a restarted
+	 * sensor's included, and the same capture read twice gives the
+	 * same output, ids and all.
+	 */
+	if (al->violations_seen++ == 0)
+		al->instance = (uint64_t)key_hash(&a) << 32 ^
+		    (v->ts * 0x9e3779b97f4a7c15ull) ^ v->ts;
 	al->st.violations++;
 	if (v->ts > al->now)
 		al->now = v->ts;

@@ -11,6 +11,7 @@
 #include <syslog.h>
 
 #include "addr.h"
+#include "communityid.h"
 #include "escape.h"
 #include "flowlog.h"
 #include "isotime.h"
@@ -200,6 +201,7 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
     const struct classify_result *r)
 {
 	char m[18], pn[64], tb[8], host[CLASSIFY_HOST_MAX * 6 + 1], fl[9];
+	char cid[COMMUNITYID_LEN];
 	struct jw w = { buf, len, 0, 0 };
 	int i;
 
@@ -241,6 +243,21 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
 			JW_LIT(&w, ",\"host\":\"");
 			jw_str(&w, host);
 			JW_LIT(&w, "\"");
+			/*
+			 * A byte that is not UTF-8 is U+FFFD in the string:
+			 * the raw bytes follow in hex, as in the alerts.
+			 */
+			if (!escape_utf8_valid(r->host, strnlen(r->host,
+			    sizeof(r->host)))) {
+				JW_LIT(&w, ",\"host_hex\":\"");
+				for (i = 0; i < (int)sizeof(r->host) &&
+				    r->host[i]; i++) {
+					snprintf(tb, sizeof(tb), "%02x",
+					    (unsigned char)r->host[i]);
+					jw_str(&w, tb);
+				}
+				JW_LIT(&w, "\"");
+			}
 		}
 		if (r->risk != 0) {
 			JW_LIT(&w, ",\"risks\":[");
@@ -267,6 +284,24 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
 	jw_str(&w, dir_by_name(f->dir_by));
 	JW_LIT(&w, "\",\"end_reason\":\"");
 	jw_str(&w, flowtab_end_name(reason));
+	/*
+	 * The Community ID joins this record with the alerts of the flow
+	 * and with Suricata, Zeek or ntopng records of it.  An ICMP flow
+	 * keeps the request's type << 8 | code as its client port.
+	 */
+	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6)
+		i = communityid_v1(cid, sizeof(cid), 0, &f->addr[FLOW_C2S],
+		    &f->addr[FLOW_S2C], f->proto,
+		    (uint16_t)(f->port[FLOW_C2S] >> 8),
+		    (uint16_t)(f->port[FLOW_C2S] & 0xff));
+	else
+		i = communityid_v1(cid, sizeof(cid), 0, &f->addr[FLOW_C2S],
+		    &f->addr[FLOW_S2C], f->proto, f->port[FLOW_C2S],
+		    f->port[FLOW_S2C]);
+	if (i == 0) {
+		JW_LIT(&w, "\",\"community_id\":\"");
+		jw_str(&w, cid);
+	}
 	JW_LIT(&w, "\"}\n");
 	if (w.over)
 		return -1;

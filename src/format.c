@@ -7,10 +7,13 @@
  * character is left in the line whatever a string held.
  */
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "communityid.h"
 #include "escape.h"
 #include "format.h"
 #include "isotime.h"
@@ -25,9 +28,6 @@ static const char *const format_names[FORMAT_MAX] = {
 #define FORMAT_VERSION	"0.1.0"
 #endif
 
-/* Room for the longest alert string (reason, 200) escaped 5 bytes a byte. */
-#define ESC_MAX	1024
-
 struct out {
 	char *buf;
 	size_t len, o;
@@ -36,38 +36,89 @@ struct out {
 static void
 put(struct out *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A piece of a line is short: vsnprintf(3) is given room for this much
+ * first, the whole rest of the line only if that was not enough (the
+ * sanitizers check the whole size they are given, at every call).
+ */
+#define PUT_CHUNK	512
+
 static void
 put(struct out *w, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room, first;
 	int n;
 
 	if (w->o >= w->len)
 		return;
+	room = w->len - w->o;
+	first = room < PUT_CHUNK ? room : PUT_CHUNK;
 	va_start(ap, fmt);
-	n = vsnprintf(w->buf + w->o, w->len - w->o, fmt, ap);
+	n = vsnprintf(w->buf + w->o, first, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n >= first && first < room) {
+		va_start(ap, fmt);
+		n = vsnprintf(w->buf + w->o, room, fmt, ap);
+		va_end(ap);
+	}
+	w->o = n < 0 ? w->len : w->o + (size_t)n;
+}
+
+/* Appends a string as it is: no format to interpret, so no vsnprintf. */
+static void
+put_s(struct out *w, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (w->o >= w->len)
+		return;
+	if (n >= w->len - w->o) {
+		w->o = w->len;
+		return;
+	}
+	memcpy(w->buf + w->o, str, n + 1);
+	w->o += n;
+}
+
+/*
+ * Appends s (at most max bytes of it) escaped for syntax syn, straight
+ * into the line: whole, or the line is marked full and the caller gets
+ * -1.  A field is never cut to make a line fit.
+ */
+static void
+put_esc(struct out *w, enum escape_syntax syn, char delim, const char *s,
+    size_t max)
+{
+	int n;
+
+	if (w->o >= w->len)
+		return;
+	n = escape_whole(w->buf + w->o, w->len - w->o, syn, delim, s,
+	    strnlen(s, max));
 	w->o = n < 0 ? w->len : w->o + (size_t)n;
 }
 
 /*
- * Appends string field s (at most max bytes of it) escaped for the line.
- * Not only wire strings: host, zone and rule names come from site files,
- * which may hold any byte, and the reason quotes them, so every string
- * field goes through here (a quote or a newline in an inventory name used
- * to break the JSON object or split the text line).  The buffer holds the
- * longest field (reason, 200 bytes) at six bytes per input byte.
+ * Appends string field s escaped for the line.  Not only wire strings:
+ * host, zone and rule names come from site files, which may hold any
+ * byte, and the reason quotes them, so every string field goes through
+ * here (a quote or a newline in an inventory name used to break the JSON
+ * object or split the text line).
  */
 static void
 put_str(struct out *w, int json, const char *s, size_t max)
 {
-	char esc[200 * 6 + 1];
+	put_esc(w, json ? ESCAPE_JSON : ESCAPE_TEXT, 0, s, max);
+}
 
-	if (json)
-		escape_json(esc, sizeof(esc), s, strnlen(s, max));
-	else
-		escape_text(esc, sizeof(esc), s, strnlen(s, max));
-	put(w, "%s", esc);
+/* A JSON string value, quotes included. */
+static void
+json_str(struct out *w, const char *s, size_t max)
+{
+	put_s(w, "\"");
+	put_str(w, 1, s, max);
+	put_s(w, "\"");
 }
 
 int
@@ -130,17 +181,17 @@ text_end(struct out *w, const struct alert_end *e, int with_port)
 	if (with_port)
 		put(w, addr_is_v4(&e->addr) ? "%s:%u" : "[%s]:%u", a, e->port);
 	else
-		put(w, "%s", a);
+		put_s(w, a);
 	if (e->host[0]) {
-		put(w, " (");
+		put_s(w, " (");
 		put_str(w, 0, e->host, sizeof(e->host));
 		put(w, " %s)", role_set_fmt(e->roles, roles, sizeof(roles)));
 	} else if (e->internet)
-		put(w, " (internet)");
+		put_s(w, " (internet)");
 	else if (e->zone[0]) {
-		put(w, " (unknown, zone ");
+		put_s(w, " (unknown, zone ");
 		put_str(w, 0, e->zone, sizeof(e->zone));
-		put(w, ")");
+		put_s(w, ")");
 	}
 }
 
@@ -148,7 +199,7 @@ text_end(struct out *w, const struct alert_end *e, int with_port)
 static void
 format_text(struct out *w, const struct alert *a, int stamp)
 {
-	char t[40], mac[18], esc[CLASSIFY_HOST_MAX * 4 + 1];
+	char t[40], mac[18];
 	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
 
 	if (stamp)
@@ -156,32 +207,107 @@ format_text(struct out *w, const struct alert *a, int stamp)
 		    a->severity);
 	put(w, "%s ", policy_kind_name(a->kind));
 	put_str(w, 0, a->rule_id, sizeof(a->rule_id));
-	put(w, " ");
+	put_s(w, " ");
 	text_end(w, &a->client, ports);
 	if (a->kind == POLICY_UNKNOWN_DEVICE && a->client.has_mac)
 		put(w, " mac %s", addr_fmt_mac(a->client.mac, mac,
 		    sizeof(mac)));
 	if (a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE) {
-		put(w, " -> ");
+		put_s(w, " -> ");
 		text_end(w, &a->server, ports);
 	}
 	if (a->transport)
 		put(w, " %s", transport_name(a->transport));
 	if (a->protocol[0]) {
-		put(w, "/");
+		put_s(w, "/");
 		put_str(w, 0, a->protocol, sizeof(a->protocol));
 	}
 	if (a->transport)
 		put(w, " %s", state_name(a->state));
 	if (a->host_name[0]) {
-		escape_text(esc, sizeof(esc), a->host_name,
-		    strnlen(a->host_name, sizeof(a->host_name)));
-		put(w, " host=%s", esc);
+		put_s(w, " host=");
+		put_str(w, 0, a->host_name, sizeof(a->host_name));
 	}
 	if (a->repeat)
 		put(w, " repeated %llu times", (unsigned long long)a->count);
-	put(w, ": ");
+	put_s(w, ": ");
 	put_str(w, 0, a->reason, sizeof(a->reason));
+}
+
+/* Whether the alert has a server end (an unknown device by ARP has none). */
+static int
+has_server(const struct alert *a)
+{
+	return a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE;
+}
+
+static int
+has_ports(const struct alert *a)
+{
+	return a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
+}
+
+/*
+ * The Community ID of the alert's flow, "" for an ARP finding.  ICMP
+ * flows carry the request's type << 8 | code as the client "port"
+ * (flowtab.h).
+ */
+static char *
+alert_community_id(const struct alert *a, const struct format_opts *o,
+    char *buf, size_t len)
+{
+	uint16_t sp = a->client.port, dp = a->server.port;
+
+	buf[0] = '\0';
+	if (a->transport == 0)
+		return buf;
+	if (a->transport == IPPROTO_ICMP || a->transport == IPPROTO_ICMPV6) {
+		sp = (uint16_t)(a->client.port >> 8);
+		dp = (uint16_t)(a->client.port & 0xff);
+	}
+	if (communityid_v1(buf, len, o->community_seed, &a->client.addr,
+	    &a->server.addr, a->transport, sp, dp) == -1)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* "<instance>-<number>": unique per alert (ECS event.id). */
+static char *
+alert_id(const struct alert *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%016llx-%llu", (unsigned long long)a->instance,
+	    (unsigned long long)a->seq);
+	return buf;
+}
+
+/*
+ * What the wire's host name is, from the protocol nDPI named: the SNI of
+ * TLS (and QUIC, DTLS), the Host of HTTP, the question of DNS.  Others
+ * (DHCP's client name, NetBIOS) say nothing about the server.
+ */
+enum host_kind { HOST_OTHER = 0, HOST_SNI, HOST_HTTP, HOST_DNS };
+
+static enum host_kind
+host_kind(const char *proto)
+{
+	static const struct {
+		const char *prefix;
+		enum host_kind k;
+	} t[] = {
+		{ "TLS", HOST_SNI }, { "QUIC", HOST_SNI }, { "DTLS", HOST_SNI },
+		{ "HTTP", HOST_HTTP }, { "DNS", HOST_DNS },
+		{ "MDNS", HOST_DNS }, { "LLMNR", HOST_DNS },
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = strlen(t[i].prefix);
+		/* "TLS", "TLS.Google", not "TLSomething". */
+		if (strncmp(proto, t[i].prefix, n) == 0 &&
+		    (proto[n] == '\0' || proto[n] == '.' || proto[n] == '_'))
+			return t[i].k;
+	}
+	return HOST_OTHER;
 }
 
 static void
@@ -189,12 +315,12 @@ json_roles(struct out *w, uint64_t roles)
 {
 	int r, n = 0;
 
-	put(w, "[");
+	put_s(w, "[");
 	for (r = 0; r < ROLE_COUNT; r++)
 		if (roles & ROLE_BIT(r))
 			put(w, "%s\"%s\"", n++ ? "," : "",
 			    role_name((enum role)r));
-	put(w, "]");
+	put_s(w, "]");
 }
 
 /* ECS MAC form: upper case, hyphens. */
@@ -206,9 +332,10 @@ ecs_mac(const uint8_t *m, char *buf, size_t len)
 	return buf;
 }
 
+/* source or destination; domain: the wire's host name, or NULL. */
 static void
 json_end(struct out *w, const char *name, const struct alert_end *e,
-    int ports)
+    int ports, const char *domain, size_t dmax)
 {
 	char a[ADDR_STRLEN], mac[18];
 
@@ -218,7 +345,11 @@ json_end(struct out *w, const char *name, const struct alert_end *e,
 		put(w, ",\"port\":%u", e->port);
 	if (e->has_mac)
 		put(w, ",\"mac\":\"%s\"", ecs_mac(e->mac, mac, sizeof(mac)));
-	put(w, "}");
+	if (domain != NULL && domain[0]) {
+		put_s(w, ",\"domain\":");
+		json_str(w, domain, dmax);
+	}
+	put_s(w, "}");
 }
 
 /* The vmswatch view of an end: inventory name, roles, zone. */
@@ -226,21 +357,17 @@ static void
 json_vw_end(struct out *w, const char *name, const struct alert_end *e)
 {
 	put(w, "\"%s\":{\"host\":", name);
-	if (e->host[0]) {
-		put(w, "\"");
-		put_str(w, 1, e->host, sizeof(e->host));
-		put(w, "\"");
-	} else
-		put(w, "null");
-	put(w, ",\"roles\":");
+	if (e->host[0])
+		json_str(w, e->host, sizeof(e->host));
+	else
+		put_s(w, "null");
+	put_s(w, ",\"roles\":");
 	json_roles(w, e->roles);
-	put(w, ",\"zone\":");
-	if (e->zone[0]) {
-		put(w, "\"");
-		put_str(w, 1, e->zone, sizeof(e->zone));
-		put(w, "\"");
-	} else
-		put(w, "null");
+	put_s(w, ",\"zone\":");
+	if (e->zone[0])
+		json_str(w, e->zone, sizeof(e->zone));
+	else
+		put_s(w, "null");
 	put(w, ",\"internet\":%s}", e->internet ? "true" : "false");
 }
 
@@ -253,62 +380,173 @@ static void
 json_risk(int bit, const char *name, void *arg)
 {
 	struct risk_out *ro = arg;
-	char esc[256];
 
 	(void)bit;
-	escape_json(esc, sizeof(esc), name, strlen(name));
-	put(ro->w, "%s\"%s\"", ro->n++ ? "," : "", esc);
+	put_s(ro->w, ro->n++ ? "," : "");
+	json_str(ro->w, name, strlen(name));
 }
 
+/* Lower-case hex of the bytes of s: the raw form of a wire string. */
 static void
-format_json(struct out *w, const struct alert *a)
+put_hex(struct out *w, const char *s, size_t max)
 {
-	char t[40], f[40], l[40], esc[ESC_MAX * 2], proto[64];
-	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
+	size_t i, n = strnlen(s, max);
+
+	for (i = 0; i < n; i++)
+		put(w, "%02x", (unsigned char)s[i]);
+}
+
+/* ECS event.type: what kind of event, from the connection's state. */
+static const char *
+ecs_event_type(const struct alert *a)
+{
+	if (a->transport == 0)
+		return "[\"info\"]";
+	switch (a->state) {
+	case POLICY_REFUSED:
+		return "[\"connection\",\"denied\"]";
+	case POLICY_ESTABLISHED:
+		return "[\"connection\",\"allowed\"]";
+	}
+	return "[\"connection\"]";
+}
+
+/*
+ * The ECS (8.x) document.  ECS names only, but under vmswatch.*: the
+ * names the test keeps in tests/ecs_fields.txt.  Times: @timestamp and
+ * event.created the packet time of the verdict (when the finding became
+ * certain), event.start and event.end the flow's first packet and the
+ * packet of the verdict (for a repeat summary, the first and last
+ * repeat).
+ */
+static void
+format_json(struct out *w, const struct alert *a, const struct format_opts *o)
+{
+	char t[40], f[40], l[40], id[48], proto[64], cid[COMMUNITYID_LEN];
+	char ip[ADDR_STRLEN], text[FORMAT_TEXT_MAX];
+	struct out tw = { text, sizeof(text), 0 };
+	int ports = has_ports(a), server = has_server(a);
+	enum host_kind hk = host_kind(a->protocol);
+	const char *dom = hk == HOST_SNI || hk == HOST_HTTP ? a->host_name :
+	    NULL;
 	struct risk_out ro = { w, 0 };
 	size_t i;
 
-	put(w, "{\"@timestamp\":\"%s\",\"event\":{\"kind\":\"alert\","
-	    "\"category\":[\"network\"],\"dataset\":\"vmswatch.alert\","
-	    "\"action\":\"%s\",\"severity\":%d,\"reason\":\"",
-	    isotime_fmt(a->ts, t, sizeof(t)), policy_kind_name(a->kind),
-	    a->severity);
-	put_str(w, 1, a->reason, sizeof(a->reason));
-	put(w, "\"},\"rule\":{\"id\":\"");
-	put_str(w, 1, a->rule_id, sizeof(a->rule_id));
-	put(w, "\",\"name\":\"");
-	put_str(w, 1, a->rule_name, sizeof(a->rule_name));
-	put(w, "\",\"reference\":\"");
-	put_str(w, 1, a->section, sizeof(a->section));
-	if (a->nist[0]) {
-		put(w, "; NIST SP 800-53 ");
-		put_str(w, 1, a->nist, sizeof(a->nist));
+	put(w, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\"%s\"},"
+	    "\"message\":", isotime_fmt(a->ts, t, sizeof(t)),
+	    FORMAT_ECS_VERSION);
+	/* The human line: the text format without time and severity. */
+	format_text(&tw, a, 0);
+	if (tw.o >= tw.len)
+		w->o = w->len;
+	else
+		json_str(w, text, tw.o);
+	put(w, ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],"
+	    "\"type\":%s,\"module\":\"vmswatch\",\"dataset\":"
+	    "\"vmswatch.alert\",\"action\":\"%s\",\"id\":\"%s\","
+	    "\"severity\":%d,\"created\":\"%s\",\"start\":\"%s\","
+	    "\"end\":\"%s\",\"reason\":", ecs_event_type(a),
+	    policy_kind_name(a->kind), alert_id(a, id, sizeof(id)),
+	    a->severity, t, isotime_fmt(a->repeat ? a->first_seen :
+	    a->flow_start, f, sizeof(f)), isotime_fmt(a->repeat ?
+	    a->last_seen : a->ts, l, sizeof(l)));
+	json_str(w, a->reason, sizeof(a->reason));
+	put_s(w, "},\"observer\":{\"hostname\":");
+	json_str(w, o->observer_hostname, 256);
+	put_s(w, ",\"name\":");
+	json_str(w, o->observer_name != NULL && o->observer_name[0] ?
+	    o->observer_name : o->observer_hostname, 256);
+	if (o->observer_ip != NULL && o->observer_ip[0]) {
+		put_s(w, ",\"ip\":[");
+		json_str(w, o->observer_ip, ADDR_STRLEN);
+		put_s(w, "]");
 	}
-	put(w, "\",\"ruleset\":\"xprotect\"}");
-	json_end(w, "source", &a->client, ports);
-	if (a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE)
-		json_end(w, "destination", &a->server, ports);
+	put_s(w, ",\"type\":\"sensor\",\"vendor\":");
+	json_str(w, o->vendor, 256);
+	put_s(w, ",\"product\":");
+	json_str(w, o->product, 256);
+	put_s(w, ",\"version\":");
+	json_str(w, o->version, 256);
+	/*
+	 * rule.reference is a URL in ECS; the guide's section is a title,
+	 * so it goes in rule.category and no reference is written.
+	 */
+	put_s(w, "},\"rule\":{\"id\":");
+	json_str(w, a->rule_id, sizeof(a->rule_id));
+	put_s(w, ",\"name\":");
+	json_str(w, a->rule_name, sizeof(a->rule_name));
+	if (a->section[0]) {
+		put_s(w, ",\"category\":");
+		json_str(w, a->section, sizeof(a->section));
+	}
+	put_s(w, ",\"ruleset\":\"xprotect\"}");
+	json_end(w, "source", &a->client, ports, NULL, 0);
+	if (server)
+		json_end(w, "destination", &a->server, ports, dom,
+		    sizeof(a->host_name));
 	/* network.protocol: the nDPI name in lower case, as ECS wants. */
 	for (i = 0; a->protocol[i] && i + 1 < sizeof(proto); i++)
 		proto[i] = (char)(a->protocol[i] >= 'A' &&
 		    a->protocol[i] <= 'Z' ? a->protocol[i] + 32 :
 		    a->protocol[i]);
 	proto[i] = '\0';
-	put(w, ",\"network\":{");
+	put(w, ",\"network\":{\"type\":\"%s\",", addr_is_v4(&a->client.addr) ?
+	    "ipv4" : "ipv6");
 	if (a->transport)
 		put(w, "\"transport\":\"%s\",", transport_name(a->transport));
-	put(w, "\"protocol\":\"");
+	put_s(w, "\"protocol\":");
 	if (a->transport == 0 && a->kind == POLICY_UNKNOWN_DEVICE && !proto[0])
-		put(w, "arp");
+		put_s(w, "\"arp\"");
 	else
-		put_str(w, 1, proto, sizeof(proto));
-	put(w, "\"");
+		json_str(w, proto, sizeof(proto));
+	if (alert_community_id(a, o, cid, sizeof(cid))[0])
+		put(w, ",\"community_id\":\"%s\"", cid);
+	if (a->direction)
+		put(w, ",\"direction\":\"%s\"", direction_name(a->direction));
 	if (a->vlan)
-		put(w, ",\"vlan\":{\"id\":%u}", a->vlan);
-	put(w, "},\"vmswatch\":{");
+		put(w, ",\"vlan\":{\"id\":\"%u\"}", a->vlan);
+	put(w, "},\"related\":{\"ip\":[\"%s\"", addr_fmt(&a->client.addr, ip,
+	    sizeof(ip)));
+	if (server && addr_cmp(&a->client.addr, &a->server.addr) != 0)
+		put(w, ",\"%s\"", addr_fmt(&a->server.addr, ip, sizeof(ip)));
+	put_s(w, "]");
+	if (a->client.host[0] || (server && a->server.host[0])) {
+		put_s(w, ",\"hosts\":[");
+		if (a->client.host[0])
+			json_str(w, a->client.host, sizeof(a->client.host));
+		if (server && a->server.host[0] &&
+		    strcmp(a->server.host, a->client.host) != 0) {
+			put_s(w, a->client.host[0] ? "," : "");
+			json_str(w, a->server.host, sizeof(a->server.host));
+		}
+		put_s(w, "]");
+	}
+	put_s(w, "}");
+	if (a->host_name[0] && hk == HOST_SNI) {
+		put_s(w, ",\"tls\":{\"client\":{\"server_name\":");
+		json_str(w, a->host_name, sizeof(a->host_name));
+		put_s(w, "}}");
+	} else if (a->host_name[0] && hk == HOST_HTTP) {
+		put_s(w, ",\"url\":{\"domain\":");
+		json_str(w, a->host_name, sizeof(a->host_name));
+		put_s(w, "}");
+	} else if (a->host_name[0] && hk == HOST_DNS) {
+		put_s(w, ",\"dns\":{\"question\":{\"name\":");
+		json_str(w, a->host_name, sizeof(a->host_name));
+		put_s(w, "}}");
+	}
+	put_s(w, ",\"vmswatch\":{");
 	json_vw_end(w, "client", &a->client);
-	put(w, ",");
+	put_s(w, ",");
 	json_vw_end(w, "server", &a->server);
+	if (a->section[0]) {
+		put_s(w, ",\"section\":");
+		json_str(w, a->section, sizeof(a->section));
+	}
+	if (a->nist[0]) {
+		put_s(w, ",\"nist\":");
+		json_str(w, a->nist, sizeof(a->nist));
+	}
 	if (a->transport)
 		put(w, ",\"state\":\"%s\"", state_name(a->state));
 	if (a->direction)
@@ -319,18 +557,26 @@ format_json(struct out *w, const struct alert *a)
 	    isotime_fmt(a->last_seen, l, sizeof(l)),
 	    a->repeat ? "true" : "false");
 	if (a->risk) {
-		put(w, ",\"risks\":[");
+		put_s(w, ",\"risks\":[");
 		classify_risk_foreach(a->risk, json_risk, &ro);
-		put(w, "]");
+		put_s(w, "]");
 	}
 	if (a->host_name[0]) {
-		escape_json(esc, sizeof(esc), a->host_name,
-		    strnlen(a->host_name, sizeof(a->host_name)));
-		put(w, ",\"host_name\":\"%s\"", esc);
+		put_s(w, ",\"host_name\":");
+		json_str(w, a->host_name, sizeof(a->host_name));
+		/*
+		 * JSON cannot carry a byte that is not UTF-8: the string
+		 * has U+FFFD for it, and the raw bytes follow in hex.
+		 */
+		if (!escape_utf8_valid(a->host_name, strnlen(a->host_name,
+		    sizeof(a->host_name)))) {
+			put_s(w, ",\"host_name_hex\":\"");
+			put_hex(w, a->host_name, sizeof(a->host_name));
+			put_s(w, "\"");
+		}
 	}
-	put(w, "}}");
+	put_s(w, "}}");
 }
-
 
 /* Joins the risk names of a into buf with sep. */
 struct risk_join {
@@ -352,6 +598,9 @@ join_risk(int bit, const char *name, void *arg)
 	    rj->o ? rj->sep : "", name);
 	rj->o = n < 0 ? rj->len : rj->o + (size_t)n;
 }
+
+/* Every nDPI risk name joined fits: some 60 names of under 40 bytes. */
+#define RISKS_MAX	4096
 
 static char *
 risk_names(uint64_t risk, char *buf, size_t len)
@@ -376,12 +625,11 @@ ms(uint64_t ts)
  * (our own strings too: inventory names are free text).
  */
 static void
-sd_param(struct out *w, const char *name, const char *v)
+sd_param(struct out *w, const char *name, const char *v, size_t max)
 {
-	char esc[ESC_MAX];
-
-	escape_sd(esc, sizeof(esc), v, strlen(v));
-	put(w, " %s=\"%s\"", name, esc);
+	put(w, " %s=\"", name);
+	put_esc(w, ESCAPE_SD, 0, v, max);
+	put_s(w, "\"");
 }
 
 static void
@@ -397,121 +645,168 @@ sd_end(struct out *w, const char *id, uint32_t pen, const struct alert_end *e,
 	char a[ADDR_STRLEN], buf[256];
 
 	put(w, "[%s@%u", id, pen);
-	sd_param(w, "ip", addr_fmt(&e->addr, a, sizeof(a)));
+	sd_param(w, "ip", addr_fmt(&e->addr, a, sizeof(a)), sizeof(a));
 	if (ports)
 		sd_param_u(w, "port", e->port);
 	if (e->has_mac)
-		sd_param(w, "mac", addr_fmt_mac(e->mac, buf, sizeof(buf)));
+		sd_param(w, "mac", addr_fmt_mac(e->mac, buf, sizeof(buf)),
+		    sizeof(buf));
 	if (e->host[0])
-		sd_param(w, "host", e->host);
+		sd_param(w, "host", e->host, sizeof(e->host));
 	if (e->roles)
-		sd_param(w, "roles", role_set_fmt(e->roles, buf, sizeof(buf)));
+		sd_param(w, "roles", role_set_fmt(e->roles, buf, sizeof(buf)),
+		    sizeof(buf));
 	if (e->zone[0])
-		sd_param(w, "zone", e->zone);
+		sd_param(w, "zone", e->zone, sizeof(e->zone));
 	sd_param_u(w, "internet", e->internet);
-	put(w, "]");
+	put_s(w, "]");
 }
 
-/* The structured data of an alert: alert@PEN, client@PEN, server@PEN. */
+/*
+ * The structured data of an alert: alert@PEN, client@PEN, server@PEN,
+ * PEN the operator's enterprise number (sink key enterprise).
+ */
 static void
-format_sd(struct out *w, const struct alert *a, uint32_t pen)
+format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
 {
-	char t[40], risks[512];
-	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
+	char t[40], id[48], cid[COMMUNITYID_LEN], risks[RISKS_MAX];
+	int ports = has_ports(a);
+	uint32_t pen = o->enterprise;
 
 	put(w, "[alert@%u", pen);
-	sd_param(w, "kind", policy_kind_name(a->kind));
+	sd_param(w, "id", alert_id(a, id, sizeof(id)), sizeof(id));
+	sd_param(w, "kind", policy_kind_name(a->kind), 64);
 	sd_param_u(w, "severity", (unsigned)a->severity);
-	sd_param(w, "ruleId", a->rule_id);
-	sd_param(w, "ruleName", a->rule_name);
+	sd_param(w, "ruleId", a->rule_id, sizeof(a->rule_id));
+	sd_param(w, "ruleName", a->rule_name, sizeof(a->rule_name));
 	if (a->section[0])
-		sd_param(w, "section", a->section);
+		sd_param(w, "section", a->section, sizeof(a->section));
 	if (a->nist[0])
-		sd_param(w, "nist", a->nist);
+		sd_param(w, "nist", a->nist, sizeof(a->nist));
 	if (a->transport) {
-		sd_param(w, "transport", transport_name(a->transport));
-		sd_param(w, "state", state_name(a->state));
+		sd_param(w, "transport", transport_name(a->transport), 16);
+		sd_param(w, "state", state_name(a->state), 16);
 	}
 	if (a->protocol[0])
-		sd_param(w, "protocol", a->protocol);
+		sd_param(w, "protocol", a->protocol, sizeof(a->protocol));
+	if (alert_community_id(a, o, cid, sizeof(cid))[0])
+		sd_param(w, "communityId", cid, sizeof(cid));
 	if (a->direction)
-		sd_param(w, "direction", direction_name(a->direction));
+		sd_param(w, "direction", direction_name(a->direction), 16);
 	if (a->vlan)
 		sd_param_u(w, "vlan", a->vlan);
 	if (a->host_name[0])
-		sd_param(w, "hostName", a->host_name);
+		sd_param(w, "hostName", a->host_name, sizeof(a->host_name));
 	if (a->risk)
 		sd_param(w, "risks", risk_names(a->risk, risks,
-		    sizeof(risks)));
+		    sizeof(risks)), sizeof(risks));
 	sd_param_u(w, "count", (unsigned long long)a->count);
-	sd_param(w, "firstSeen", isotime_fmt(a->first_seen, t, sizeof(t)));
-	sd_param(w, "lastSeen", isotime_fmt(a->last_seen, t, sizeof(t)));
+	sd_param(w, "flowStart", isotime_fmt(a->flow_start, t, sizeof(t)),
+	    sizeof(t));
+	sd_param(w, "firstSeen", isotime_fmt(a->first_seen, t, sizeof(t)),
+	    sizeof(t));
+	sd_param(w, "lastSeen", isotime_fmt(a->last_seen, t, sizeof(t)),
+	    sizeof(t));
 	sd_param_u(w, "repeat", a->repeat != 0);
-	put(w, "]");
+	sd_param(w, "sensor", o->observer_name != NULL &&
+	    o->observer_name[0] ? o->observer_name : o->observer_hostname,
+	    256);
+	if (o->observer_ip != NULL && o->observer_ip[0])
+		sd_param(w, "sensorIp", o->observer_ip, ADDR_STRLEN);
+	put_s(w, "]");
 	sd_end(w, "client", pen, &a->client, ports);
-	if (a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE)
+	if (has_server(a))
 		sd_end(w, "server", pen, &a->server, ports);
 }
 
 /* One CEF extension pair, the value escaped; nothing for an empty one. */
 static void
-cef_kv(struct out *w, const char *key, const char *v)
+cef_kv(struct out *w, const char *key, const char *v, size_t max)
 {
-	char esc[ESC_MAX];
-
 	if (v[0] == '\0')
 		return;
-	escape_cef_ext(esc, sizeof(esc), v, strlen(v));
-	put(w, " %s=%s", key, esc);
+	put(w, " %s=", key);
+	put_esc(w, ESCAPE_CEF_EXT, 0, v, max);
 }
 
 static void
-cef_label(struct out *w, const char *key, const char *label, const char *v)
+cef_label(struct out *w, const char *key, const char *label, const char *v,
+    size_t max)
 {
 	if (v[0] == '\0')
 		return;
 	put(w, " %sLabel=%s", key, label);
-	cef_kv(w, key, v);
+	cef_kv(w, key, v, max);
 }
 
 static void
-cef_header_field(struct out *w, const char *v)
+cef_header_field(struct out *w, const char *v, size_t max)
 {
-	char esc[ESC_MAX];
-
-	escape_cef_header(esc, sizeof(esc), v, strlen(v));
-	put(w, "%s|", esc);
+	put_esc(w, ESCAPE_CEF_HEADER, 0, v, max);
+	put_s(w, "|");
 }
 
 /*
- * CEF:0|vendor|product|version|rule id|name|severity|extension, the
- * severity the alert's own 0..10.
+ * An address in CEF: src, dst and dvc hold IPv4 only (ArcSight's
+ * IPv4 address type), so an IPv6 address goes to the custom IPv6 field
+ * with its label (c6a2 the source, c6a3 the destination, c6a1 the
+ * device).
+ */
+static void
+cef_addr(struct out *w, const char *v4key, const char *v6key,
+    const char *label, const struct addr *a)
+{
+	char ip[ADDR_STRLEN];
+
+	addr_fmt(a, ip, sizeof(ip));
+	if (addr_is_v4(a))
+		put(w, " %s=%s", v4key, ip);
+	else
+		put(w, " %sLabel=%s %s=%s", v6key, label, v6key, ip);
+}
+
+/*
+ * CEF:0|vendor|product|version|signature id|name|severity|extension, the
+ * signature id the rule and the kind ("XP-MS-0080:cleartext": one rule
+ * may raise several kinds), the name the rule's whole text, the severity
+ * the alert's own 0..10.
  */
 static void
 format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 {
-	char ip[ADDR_STRLEN], mac[18], buf[512];
-	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
-	int server = a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE;
+	char mac[18], buf[RISKS_MAX], id[48], cid[COMMUNITYID_LEN];
+	struct addr dvc;
+	int ports = has_ports(a), server = has_server(a);
 	int sev = a->severity < 0 ? 0 : a->severity > 10 ? 10 : a->severity;
 	size_t i;
 
-	put(w, "CEF:0|");
-	cef_header_field(w, o->vendor);
-	cef_header_field(w, o->product);
-	cef_header_field(w, o->version);
-	cef_header_field(w, a->rule_id);
-	cef_header_field(w, a->rule_name[0] ? a->rule_name :
+	put_s(w, "CEF:0|");
+	cef_header_field(w, o->vendor, 256);
+	cef_header_field(w, o->product, 256);
+	cef_header_field(w, o->version, 256);
+	snprintf(buf, sizeof(buf), "%s:%s", a->rule_id,
 	    policy_kind_name(a->kind));
+	cef_header_field(w, buf, sizeof(buf));
+	if (a->rule_name[0])
+		cef_header_field(w, a->rule_name, sizeof(a->rule_name));
+	else
+		cef_header_field(w, policy_kind_name(a->kind), 64);
 	/* The extension follows the severity without a leading space. */
 	put(w, "%d|rt=%llu", sev, ms(a->ts));
-	cef_kv(w, "cat", policy_kind_name(a->kind));
-	cef_kv(w, "act", "alert");
-	cef_kv(w, "src", addr_fmt(&a->client.addr, ip, sizeof(ip)));
+	/* cat is deviceEventCategory. */
+	cef_kv(w, "cat", policy_kind_name(a->kind), 64);
+	cef_kv(w, "act", "alert", 8);
+	cef_kv(w, "externalId", alert_id(a, id, sizeof(id)), sizeof(id));
+	cef_kv(w, "dvchost", o->observer_name != NULL && o->observer_name[0] ?
+	    o->observer_name : o->observer_hostname, 256);
+	if (o->observer_ip != NULL && addr_parse(o->observer_ip, &dvc) == 0)
+		cef_addr(w, "dvc", "c6a1", "Device IPv6 Address", &dvc);
+	cef_addr(w, "src", "c6a2", "Source IPv6 Address", &a->client.addr);
 	if (ports)
 		put(w, " spt=%u", a->client.port);
 	if (server) {
-		cef_kv(w, "dst", addr_fmt(&a->server.addr, ip, sizeof(ip)));
+		cef_addr(w, "dst", "c6a3", "Destination IPv6 Address",
+		    &a->server.addr);
 		if (ports)
 			put(w, " dpt=%u", a->server.port);
 	}
@@ -520,50 +815,53 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 		for (i = 0; buf[i]; i++)
 			if (buf[i] >= 'a' && buf[i] <= 'z')
 				buf[i] = (char)(buf[i] - 32);
-		cef_kv(w, "proto", buf);
+		cef_kv(w, "proto", buf, sizeof(buf));
 	}
-	cef_kv(w, "app", a->protocol);
+	cef_kv(w, "app", a->protocol, sizeof(a->protocol));
 	if (a->client.has_mac)
 		cef_kv(w, "smac", addr_fmt_mac(a->client.mac, mac,
-		    sizeof(mac)));
+		    sizeof(mac)), sizeof(mac));
 	if (server && a->server.has_mac)
 		cef_kv(w, "dmac", addr_fmt_mac(a->server.mac, mac,
-		    sizeof(mac)));
-	cef_kv(w, "shost", a->client.host);
+		    sizeof(mac)), sizeof(mac));
+	cef_kv(w, "shost", a->client.host, sizeof(a->client.host));
 	if (server)
-		cef_kv(w, "dhost", a->server.host);
+		cef_kv(w, "dhost", a->server.host, sizeof(a->server.host));
 	if (a->transport)
-		cef_kv(w, "outcome", state_name(a->state));
+		cef_kv(w, "outcome", state_name(a->state), 16);
 	if (a->direction)
 		put(w, " deviceDirection=%d",
 		    a->direction == POLICY_DIR_OUTBOUND);
 	put(w, " cnt=%llu start=%llu end=%llu",
 	    (unsigned long long)a->count, ms(a->first_seen),
 	    ms(a->last_seen));
-	cef_label(w, "cs1", "hostName", a->host_name);
+	cef_label(w, "cs1", "hostName", a->host_name, sizeof(a->host_name));
 	cef_label(w, "cs2", "clientRoles", a->client.roles ?
-	    role_set_fmt(a->client.roles, buf, sizeof(buf)) : "");
+	    role_set_fmt(a->client.roles, buf, sizeof(buf)) : "",
+	    sizeof(buf));
 	cef_label(w, "cs3", "serverRoles", server && a->server.roles ?
-	    role_set_fmt(a->server.roles, buf, sizeof(buf)) : "");
-	cef_label(w, "cs4", "section", a->section);
-	cef_label(w, "cs5", "nist", a->nist);
-	cef_label(w, "cs6", "risks", risk_names(a->risk, buf, sizeof(buf)));
+	    role_set_fmt(a->server.roles, buf, sizeof(buf)) : "",
+	    sizeof(buf));
+	cef_label(w, "cs4", "section", a->section, sizeof(a->section));
+	cef_label(w, "cs5", "nist", a->nist, sizeof(a->nist));
+	cef_label(w, "cs6", "risks", risk_names(a->risk, buf, sizeof(buf)),
+	    sizeof(buf));
+	cef_label(w, "flexString1", "communityId",
+	    alert_community_id(a, o, cid, sizeof(cid)), sizeof(cid));
 	if (a->vlan)
 		put(w, " cn1Label=vlan cn1=%u", a->vlan);
 	put(w, " cn2Label=repeat cn2=%d", a->repeat != 0);
 	/* msg last: the longest value, and the one readers show. */
-	cef_kv(w, "msg", a->reason);
+	cef_kv(w, "msg", a->reason, sizeof(a->reason));
 }
 
 static void
-leef_kv(struct out *w, char d, const char *key, const char *v)
+leef_kv(struct out *w, char d, const char *key, const char *v, size_t max)
 {
-	char esc[ESC_MAX];
-
 	if (v[0] == '\0')
 		return;
-	escape_leef(esc, sizeof(esc), v, strlen(v), d);
-	put(w, "%c%s=%s", d, key, esc);
+	put(w, "%c%s=", d, key);
+	put_esc(w, ESCAPE_LEEF, d, v, max);
 }
 
 static void
@@ -572,74 +870,96 @@ leef_end(struct out *w, char d, const char *pfx, const struct alert_end *e)
 	char key[32], buf[256];
 
 	snprintf(key, sizeof(key), "%sHost", pfx);
-	leef_kv(w, d, key, e->host);
+	leef_kv(w, d, key, e->host, sizeof(e->host));
 	snprintf(key, sizeof(key), "%sRoles", pfx);
 	leef_kv(w, d, key, e->roles ? role_set_fmt(e->roles, buf,
-	    sizeof(buf)) : "");
+	    sizeof(buf)) : "", sizeof(buf));
 	snprintf(key, sizeof(key), "%sZone", pfx);
-	leef_kv(w, d, key, e->zone);
+	leef_kv(w, d, key, e->zone, sizeof(e->zone));
 }
 
 /*
  * LEEF:2.0|vendor|product|version|event id|delimiter|attributes, the
- * event id the violation kind and sev the alert's severity in 1..10.
+ * event id the violation kind and sev the alert's severity in 1..10.  A
+ * printable delimiter is written as itself in the header, another (a
+ * tab) as "xHH", as the LEEF 2.0 guide allows.  devTime has milliseconds,
+ * the precision devTimeFormat (Java's SimpleDateFormat) can say; the
+ * microseconds are in no attribute.  identSrc and identHostName bind the
+ * client's address to its inventory name, for QRadar's asset identity.
  */
 static void
 format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 {
-	char ip[ADDR_STRLEN], mac[18], t[40], buf[512];
-	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
-	int server = a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE;
+	char ip[ADDR_STRLEN], mac[18], t[40], buf[RISKS_MAX], id[48];
+	char cid[COMMUNITYID_LEN];
+	int ports = has_ports(a), server = has_server(a);
 	int sev = a->severity < 1 ? 1 : a->severity > 10 ? 10 : a->severity;
 	char d = o->leef_delim;
 
-	put(w, "LEEF:2.0|");
-	cef_header_field(w, o->vendor);
-	cef_header_field(w, o->product);
-	cef_header_field(w, o->version);
-	cef_header_field(w, policy_kind_name(a->kind));
+	put_s(w, "LEEF:2.0|");
+	cef_header_field(w, o->vendor, 256);
+	cef_header_field(w, o->product, 256);
+	cef_header_field(w, o->version, 256);
+	cef_header_field(w, policy_kind_name(a->kind), 64);
+	if (d > ' ' && d < 0x7f)
+		put(w, "%c|", d);
+	else
+		put(w, "x%02x|", (unsigned char)d);
 	/* ISO 8601 with milliseconds: cut isotime_fmt()'s microseconds. */
 	isotime_fmt(a->ts, t, sizeof(t));
 	memmove(t + 23, t + 26, strlen(t + 26) + 1);
-	put(w, "%c|devTime=%s%cdevTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX", d,
-	    t, d);
-	leef_kv(w, d, "cat", policy_kind_name(a->kind));
+	put(w, "devTime=%s%cdevTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX", t, d);
+	leef_kv(w, d, "cat", policy_kind_name(a->kind), 64);
 	put(w, "%csev=%d", d, sev);
-	leef_kv(w, d, "src", addr_fmt(&a->client.addr, ip, sizeof(ip)));
+	leef_kv(w, d, "src", addr_fmt(&a->client.addr, ip, sizeof(ip)),
+	    sizeof(ip));
 	if (ports)
 		put(w, "%csrcPort=%u", d, a->client.port);
 	if (server) {
 		leef_kv(w, d, "dst", addr_fmt(&a->server.addr, ip,
-		    sizeof(ip)));
+		    sizeof(ip)), sizeof(ip));
 		if (ports)
 			put(w, "%cdstPort=%u", d, a->server.port);
 	}
 	if (a->transport)
-		leef_kv(w, d, "proto", transport_name(a->transport));
+		leef_kv(w, d, "proto", transport_name(a->transport), 16);
 	if (a->client.has_mac)
 		leef_kv(w, d, "srcMAC", addr_fmt_mac(a->client.mac, mac,
-		    sizeof(mac)));
+		    sizeof(mac)), sizeof(mac));
 	if (server && a->server.has_mac)
 		leef_kv(w, d, "dstMAC", addr_fmt_mac(a->server.mac, mac,
-		    sizeof(mac)));
-	leef_kv(w, d, "ruleId", a->rule_id);
-	leef_kv(w, d, "ruleName", a->rule_name);
-	leef_kv(w, d, "section", a->section);
-	leef_kv(w, d, "nist", a->nist);
-	leef_kv(w, d, "protocol", a->protocol);
+		    sizeof(mac)), sizeof(mac));
+	if (a->client.host[0]) {
+		leef_kv(w, d, "identSrc", addr_fmt(&a->client.addr, ip,
+		    sizeof(ip)), sizeof(ip));
+		leef_kv(w, d, "identHostName", a->client.host,
+		    sizeof(a->client.host));
+	}
+	leef_kv(w, d, "alertId", alert_id(a, id, sizeof(id)), sizeof(id));
+	leef_kv(w, d, "sensor", o->observer_name != NULL &&
+	    o->observer_name[0] ? o->observer_name : o->observer_hostname,
+	    256);
+	leef_kv(w, d, "ruleId", a->rule_id, sizeof(a->rule_id));
+	leef_kv(w, d, "ruleName", a->rule_name, sizeof(a->rule_name));
+	leef_kv(w, d, "section", a->section, sizeof(a->section));
+	leef_kv(w, d, "nist", a->nist, sizeof(a->nist));
+	leef_kv(w, d, "protocol", a->protocol, sizeof(a->protocol));
+	leef_kv(w, d, "communityId", alert_community_id(a, o, cid,
+	    sizeof(cid)), sizeof(cid));
 	if (a->transport)
-		leef_kv(w, d, "state", state_name(a->state));
-	leef_kv(w, d, "direction", direction_name(a->direction));
+		leef_kv(w, d, "state", state_name(a->state), 16);
+	leef_kv(w, d, "direction", direction_name(a->direction), 16);
 	if (a->vlan)
 		put(w, "%cvlan=%u", d, a->vlan);
-	leef_kv(w, d, "hostName", a->host_name);
+	leef_kv(w, d, "hostName", a->host_name, sizeof(a->host_name));
 	leef_end(w, d, "client", &a->client);
 	if (server)
 		leef_end(w, d, "server", &a->server);
-	leef_kv(w, d, "risks", risk_names(a->risk, buf, sizeof(buf)));
+	leef_kv(w, d, "risks", risk_names(a->risk, buf, sizeof(buf)),
+	    sizeof(buf));
 	put(w, "%ccount=%llu%crepeat=%d", d, (unsigned long long)a->count, d,
 	    a->repeat != 0);
-	leef_kv(w, d, "reason", a->reason);
+	leef_kv(w, d, "reason", a->reason, sizeof(a->reason));
 }
 
 /*
@@ -653,13 +973,31 @@ hdr_field(struct out *w, const char *v, size_t max)
 	size_t i;
 
 	if (v == NULL || v[0] == '\0') {
-		put(w, " -");
+		put_s(w, " -");
 		return;
 	}
 	for (i = 0; v[i] && i < max && i + 1 < sizeof(f); i++)
 		f[i] = v[i] > ' ' && v[i] < 0x7f ? v[i] : '_';
 	f[i] = '\0';
 	put(w, " %s", f);
+}
+
+static char format_host[256];
+static pthread_once_t format_host_once = PTHREAD_ONCE_INIT;
+
+static void
+format_host_init(void)
+{
+	if (gethostname(format_host, sizeof(format_host) - 1) != 0 ||
+	    format_host[0] == '\0')
+		snprintf(format_host, sizeof(format_host), "localhost");
+}
+
+const char *
+format_hostname(void)
+{
+	pthread_once(&format_host_once, format_host_init);
+	return format_host;
 }
 
 void
@@ -679,6 +1017,7 @@ format_opts_defaults(struct format_opts *o)
 	o->product = "vmswatch";
 	o->version = FORMAT_VERSION;
 	o->leef_delim = '^';
+	o->observer_hostname = format_hostname();
 }
 
 int
@@ -711,18 +1050,18 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		hdr_field(&w, o->app_name, 48);
 		hdr_field(&w, o->procid, 128);
 		hdr_field(&w, policy_kind_name(a->kind), 32);
-		put(&w, " ");
+		put_s(&w, " ");
 		if (f != FORMAT_RFC5424)
-			put(&w, "- ");
+			put_s(&w, "- ");
 	}
 	body = w.o;
 	switch (f) {
 	case FORMAT_JSON:
-		format_json(&w, a);
+		format_json(&w, a, o);
 		break;
 	case FORMAT_RFC5424:
-		format_sd(&w, a, o->enterprise);
-		put(&w, " ");
+		format_sd(&w, a, o);
+		put_s(&w, " ");
 		format_text(&w, a, 0);
 		break;
 	case FORMAT_CEF:
@@ -742,10 +1081,11 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 	 * forge a line is let through whatever a string held.
 	 */
 	for (i = body; i < w.o; i++)
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+		if (((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f) &&
+		    !(f == FORMAT_LEEF && buf[i] == o->leef_delim))
 			buf[i] = ' ';
 	if (o->newline)
-		put(&w, "\n");
+		put_s(&w, "\n");
 	if (w.o >= len)
 		return -1;
 	return (int)w.o;

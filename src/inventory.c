@@ -180,6 +180,9 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 		inv_error(e, line, "zone without a name");
 		return;
 	}
+	if (strlen(name) >= INVENTORY_NAME_MAX)
+		inv_error(e, line, "zone name longer than %d bytes",
+		    INVENTORY_NAME_MAX - 1);
 	for (k = 0; k < inv->nzones; k++)
 		if (strcmp(inv->zones[k].name, name) == 0)
 			inv_error(e, line, "zone %s defined twice (also at "
@@ -261,6 +264,9 @@ load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 		inv_error(e, line, "host without a name");
 		return;
 	}
+	if (strlen(name) >= INVENTORY_NAME_MAX)
+		inv_error(e, line, "host name longer than %d bytes",
+		    INVENTORY_NAME_MAX - 1);
 	for (k = 0; k < inv->nhosts; k++)
 		if (strcmp(inv->hosts[k].name, name) == 0)
 			inv_error(e, line, "host %s defined twice (also at "

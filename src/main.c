@@ -46,7 +46,7 @@ struct out {
 	/* Atomic: the daemon's stats line reads them from another thread. */
 	_Atomic uint64_t lines, errors;
 	struct sinks *sinks;	/* the configured sinks too, if any */
-	char buf[16384];
+	char buf[FORMAT_LINE_MAX];
 };
 
 static void

@@ -232,6 +232,11 @@ get_string(struct loader *ld, const config_setting_t *g, const char *path,
 		    "\"%s\" must be a non-empty string", key);
 		return -1;
 	}
+	if (strlen(s) >= RULES_TEXT_MAX) {
+		lerr(ld, src_file(m, path), src_line(m),
+		    "\"%s\" is longer than %d bytes", key, RULES_TEXT_MAX - 1);
+		return -1;
+	}
 	*out = s;
 	return 0;
 }

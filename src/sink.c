@@ -25,7 +25,7 @@
 #include "sink_priv.h"
 
 /* Longest rendered line; longer ones are dropped (counted). */
-#define SINKS_LINE_MAX	8192
+#define SINKS_LINE_MAX	FORMAT_LINE_MAX
 
 struct sink_slot {
 	char *buf;
@@ -277,6 +277,10 @@ sink_name(struct sink *s)
 {
 	const struct sink_conf *c = &s->conf;
 
+	if (c->name[0]) {
+		snprintf(s->name, sizeof(s->name), "%s", c->name);
+		return;
+	}
 	switch (c->type) {
 	case SINK_FILE:
 		snprintf(s->name, sizeof(s->name), "file:%.260s/%s", c->path,
@@ -302,7 +306,9 @@ opts_same(const struct format_opts *a, const struct format_opts *b)
 	    a->leef_delim == b->leef_delim &&
 	    memcmp(a->sevmap, b->sevmap, sizeof(a->sevmap)) == 0 &&
 	    strcmp(a->hostname, b->hostname) == 0 &&
-	    strcmp(a->app_name, b->app_name) == 0;
+	    strcmp(a->app_name, b->app_name) == 0 &&
+	    strcmp(a->observer_name, b->observer_name) == 0 &&
+	    strcmp(a->observer_ip, b->observer_ip) == 0;
 }
 
 struct sinks *
@@ -336,6 +342,18 @@ sinks_new(const struct sink_conf *c, int n)
 		s = &ss->v[i];
 		s->conf = c[i];
 		sink_name(s);
+		/*
+		 * Names tell sinks apart in the counters line: a name (set
+		 * or derived) that an earlier sink has too gets this sink's
+		 * place in the list ("#2").
+		 */
+		for (j = 0; j < i; j++)
+			if (strcmp(ss->v[j].name, s->name) == 0) {
+				snprintf(s->name + strnlen(s->name,
+				    sizeof(s->name) - 12), 12, "#%u",
+				    (unsigned)i + 1);
+				break;
+			}
 		if ((unsigned)c[i].type >= SINK_TYPE_MAX ||
 		    (unsigned)c[i].format >= FORMAT_MAX || c[i].queue == 0) {
 			log_warnx("sink %s: bad configuration", s->name);
@@ -366,6 +384,8 @@ sinks_new(const struct sink_conf *c, int n)
 		ss->fo[i].hostname = s->conf.hostname[0] ? s->conf.hostname :
 		    ss->host;
 		ss->fo[i].app_name = s->conf.app_name;
+		ss->fo[i].observer_name = s->conf.observer_name;
+		ss->fo[i].observer_ip = s->conf.observer_ip;
 		ss->fo[i].procid = ss->procid;
 		ss->same[i] = i;
 		for (j = 0; j < i; j++)

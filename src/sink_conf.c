@@ -45,6 +45,9 @@ static const struct {
 	{ "leef_delimiter", T_ALL },
 	{ "hostname", T_FILE | T_REMOTE },
 	{ "app_name", T_FILE | T_REMOTE },
+	{ "name", T_ALL },
+	{ "observer_name", T_ALL },
+	{ "observer_ip", T_ALL },
 	{ "path", T_FILE },
 	{ "ident", T_SYSLOG },
 	{ "protocol", T_REMOTE },
@@ -213,6 +216,7 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 	char v[64];
 	long long n;
 	int i, k, r;
+	struct addr ip;
 
 	if ((i = key_index(name)) == -1)
 		return bad(e, file, line, "unknown key %s", name);
@@ -265,16 +269,38 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 	} else if (strcmp(name, "leef_delimiter") == 0) {
 		if (get_str(s, v, sizeof(v), file, e) == -1)
 			return -1;
-		/* One printable character LEEF does not use otherwise. */
-		if (strlen(v) != 1 || v[0] <= ' ' || v[0] >= 0x7f ||
+		/*
+		 * One printable character LEEF does not use otherwise, or a
+		 * tab: written "\t" in the file (libconfig makes it a tab)
+		 * or "x09", the LEEF 2.0 header's own hex form.
+		 */
+		if (strcmp(v, "x09") == 0 || strcmp(v, "0x09") == 0 ||
+		    strcmp(v, "\t") == 0)
+			v[0] = '\t';
+		else if (strlen(v) != 1 || v[0] <= ' ' || v[0] >= 0x7f ||
 		    strchr("=|\\", v[0]) != NULL)
 			return bad(e, file, line, "leef_delimiter: "
-			    "one printable character but = | \\ is expected");
+			    "one printable character but = | \\, or a tab "
+			    "(\"\\t\" or \"x09\"), is expected");
 		c->leef_delim = v[0];
 	} else if (strcmp(name, "hostname") == 0) {
 		return get_str(s, c->hostname, sizeof(c->hostname), file, e);
 	} else if (strcmp(name, "app_name") == 0) {
 		return get_str(s, c->app_name, sizeof(c->app_name), file, e);
+	} else if (strcmp(name, "name") == 0) {
+		return get_str(s, c->name, sizeof(c->name), file, e);
+	} else if (strcmp(name, "observer_name") == 0) {
+		return get_str(s, c->observer_name, sizeof(c->observer_name),
+		    file, e);
+	} else if (strcmp(name, "observer_ip") == 0) {
+		if (get_str(s, c->observer_ip, sizeof(c->observer_ip), file,
+		    e) == -1)
+			return -1;
+		if (addr_parse(c->observer_ip, &ip) == -1) {
+			c->observer_ip[0] = '\0';
+			return bad(e, file, line, "observer_ip: not an "
+			    "address");
+		}
 	} else if (strcmp(name, "path") == 0) {
 		return get_file(s, c->path, sizeof(c->path), file, e);
 	} else if (strcmp(name, "ident") == 0) {
@@ -343,6 +369,9 @@ sink_unused(const struct sink_conf *c, const config_setting_t *g,
 	static const char *const header_keys[] = {
 		"facility", "severity_map", "hostname", "app_name"
 	};
+	static const char *const observer_keys[] = {
+		"observer_name", "observer_ip"
+	};
 	const char *fmt = format_name(c->format);
 	unsigned i;
 	int line;
@@ -366,6 +395,13 @@ sink_unused(const struct sink_conf *c, const config_setting_t *g,
 	    (line = good_key_line(g, badkeys, "leef_delimiter")) != 0)
 		errlist_add(e, file, line, "leef_delimiter: used in format "
 		    "leef only (this sink's is %s)", fmt);
+	/* The text line names no sensor; every other format does. */
+	if (c->format == FORMAT_TEXT)
+		for (i = 0; i < 2; i++)
+			if ((line = good_key_line(g, badkeys,
+			    observer_keys[i])) != 0)
+				errlist_add(e, file, line, "%s: not used in "
+				    "format text", observer_keys[i]);
 }
 
 /*

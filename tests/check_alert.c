@@ -101,6 +101,87 @@ post(const struct violation *v)
 	alert_violation(v, al);
 }
 
+/*
+ * The longest texts the loaders accept reach the alert whole: a 64-byte
+ * rule id (alerts used to keep 31), a rule name of RULES_TEXT_MAX - 1
+ * bytes (they kept 159), inventory names, the reason.
+ */
+START_TEST(test_alert_texts_whole)
+{
+	static char id[65], name[RULES_TEXT_MAX], host[INVENTORY_NAME_MAX];
+	struct violation v = cleartext(T0);
+	struct inventory_host h;
+
+	memset(id, 'I', sizeof(id) - 1);
+	memset(name, 'n', sizeof(name) - 1);
+	memset(host, 'h', sizeof(host) - 1);
+	memset(&h, 0, sizeof(h));
+	h.name = host;
+	v.rule_id = id;
+	v.rule_name = name;
+	v.section = name;
+	v.server.host = &h;
+	memset(v.reason, 'r', sizeof(v.reason) - 1);
+	v.reason[sizeof(v.reason) - 1] = '\0';
+	ctx(300, 16, 0, 0);
+	post(&v);
+	ck_assert_int_eq(nout, 1);
+	ck_assert_str_eq(out[0].rule_id, id);
+	ck_assert_str_eq(out[0].rule_name, name);
+	ck_assert_str_eq(out[0].section, name);
+	ck_assert_str_eq(out[0].server.host, host);
+	ck_assert_str_eq(out[0].reason, v.reason);
+}
+END_TEST
+
+/*
+ * Every emitted alert has its own number under one instance, repeat
+ * summaries too; a second stage (a restart) seeing other traffic has
+ * another instance, one reading the same traffic the same (an offline
+ * run is reproducible).  The alert keeps its flow's first packet time.
+ */
+START_TEST(test_alert_ids_unique)
+{
+	struct violation v = cleartext(T0);
+	struct alert_ctx *other;
+	struct alert_conf c;
+
+	v.first_ts = T0 - 3 * SEC;
+	ctx(300, 16, 0, 0);
+	post(&v);
+	v.ts = T0 + SEC;
+	post(&v);
+	v = viol(POLICY_CLEARTEXT, "XP-MS-0080", "192.168.10.21",
+	    "192.168.10.10", 80, T0 + 2 * SEC);
+	post(&v);
+	alert_flush(al);
+	ck_assert_int_eq(nout, 3);
+	ck_assert_uint_eq(out[0].seq, 1);
+	ck_assert_uint_eq(out[1].seq, 2);
+	ck_assert_uint_eq(out[2].seq, 3);
+	ck_assert_int_eq(out[2].repeat, 1);
+	ck_assert_uint_eq(out[0].instance, out[2].instance);
+	ck_assert_uint_eq(out[0].flow_start, T0 - 3 * SEC);
+	ck_assert_uint_eq(out[0].ts, T0);
+	alert_conf_defaults(&c);
+	other = alert_new(&c, collect, NULL);
+	ck_assert_ptr_nonnull(other);
+	alert_violation(&v, other);
+	ck_assert_int_eq(nout, 4);
+	ck_assert_uint_eq(out[3].seq, 1);
+	ck_assert_uint_ne(out[3].instance, out[0].instance);
+	alert_free(other);
+	other = alert_new(&c, collect, NULL);
+	ck_assert_ptr_nonnull(other);
+	v = cleartext(T0);
+	v.first_ts = T0 - 3 * SEC;
+	alert_violation(&v, other);
+	ck_assert_int_eq(nout, 5);
+	ck_assert_uint_eq(out[4].instance, out[0].instance);
+	alert_free(other);
+}
+END_TEST
+
 START_TEST(test_alert_conf_defaults)
 {
 	struct alert_conf c;
@@ -621,6 +702,8 @@ alert_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_alert_conf_defaults);
 	tcase_add_test(tc, test_alert_copies_violation);
+	tcase_add_test(tc, test_alert_texts_whole);
+	tcase_add_test(tc, test_alert_ids_unique);
 	tcase_add_test(tc, test_alert_dedup_inside_window);
 	tcase_add_test(tc, test_alert_new_window_emits_summary);
 	tcase_add_test(tc, test_alert_window_without_repeats_no_summary);

@@ -310,6 +310,23 @@ expect_error(const char *text, const char *want)
 	ck_assert_str_eq(err, exp);
 }
 
+/* A name longer than alerts carry is refused, not cut in alerts. */
+START_TEST(test_inventory_error_name_too_long)
+{
+	char text[1024], want[512];
+
+	snprintf(text, sizeof(text),
+	    "hosts = (\n"
+	    "  { name = \"%0*d\";\n"
+	    "    address = \"192.168.10.10\";\n"
+	    "    roles = [ \"management_server\" ]; }\n"
+	    ");\n", INVENTORY_NAME_MAX, 0);
+	snprintf(want, sizeof(want), "%%s:2: host name longer than %d bytes\n",
+	    INVENTORY_NAME_MAX - 1);
+	expect_error(text, want);
+}
+END_TEST
+
 START_TEST(test_inventory_error_unknown_role)
 {
 	expect_error(
@@ -480,6 +497,7 @@ inventory_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_inventory_error_unknown_role);
+	tcase_add_test(tc, test_inventory_error_name_too_long);
 	tcase_add_test(tc, test_inventory_error_cidr_host_bits);
 	tcase_add_test(tc, test_inventory_error_bad_mac);
 	tcase_add_test(tc, test_inventory_error_duplicate_address);

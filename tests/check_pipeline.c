@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "conf.h"
 #include "craft.h"
+#include "communityid.h"
 #include "flowlog.h"
 #include "pipeline.h"
 #include "check_run.h"
@@ -132,8 +133,9 @@ teardown(void)
 
 START_TEST(test_pipeline_http_flow_record)
 {
-	char in[384], out[384], *s, *line;
+	char in[384], out[384], *s, *line, cid[COMMUNITYID_LEN], want[128];
 	struct pipeline_stats st;
+	struct addr ca, sa;
 
 	snprintf(in, sizeof(in), "%s/in.pcap", tmpdir);
 	snprintf(out, sizeof(out), "%s/flows.json", tmpdir);
@@ -158,6 +160,13 @@ START_TEST(test_pipeline_http_flow_record)
 	ck_assert_ptr_nonnull(strstr(line, "\"pkts_s2c\":3,"));
 	ck_assert_ptr_nonnull(strstr(line, "\"tcp_flags_c2s\":\"FSPA\""));
 	ck_assert_ptr_nonnull(strstr(line, "\"direction_by\":\"syn\""));
+	/* The Community ID, as its alerts carry it. */
+	addr_parse("192.168.10.20", &ca);
+	addr_parse("192.168.50.101", &sa);
+	ck_assert_int_eq(communityid_v1(cid, sizeof(cid), 0, &sa, &ca,
+	    IPPROTO_TCP, 80, 50123), 0);
+	snprintf(want, sizeof(want), ",\"community_id\":\"%s\"}", cid);
+	ck_assert_msg(strstr(line, want) != NULL, "%s in %s", want, line);
 	line = strtok(NULL, "\n");
 	ck_assert_ptr_nonnull(line);
 	/* Two VLANs, one flow: the VLAN of the first packet is kept. */

@@ -514,6 +514,17 @@ END_TEST
 
 /* ---- load errors ---- */
 
+/* A text longer than alerts carry is refused at its line, not cut later. */
+START_TEST(test_rules_error_text_too_long)
+{
+	char buf[4096], note[RULES_TEXT_MAX + 16];
+
+	snprintf(note, sizeof(note), "note = \"%0*d\";", RULES_TEXT_MAX, 0);
+	mkrule(buf, sizeof(buf), ID, SRV, PORTS, TCP, PROTO, CLI, note);
+	expect_error(buf, 11, "\"note\" is longer than 511 bytes");
+}
+END_TEST
+
 START_TEST(test_rules_error_unknown_role)
 {
 	char buf[1024];
@@ -1029,6 +1040,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_rules_error_syntax);
 	tcase_add_test(tc, test_rules_error_missing_file);
 	tcase_add_test(tc, test_rules_error_all_reported);
+	tcase_add_test(tc, test_rules_error_text_too_long);
 	tcase_add_test(tc, test_rules_duplicate_across_files);
 	tcase_add_test(tc, test_rules_site_file_adds_rules);
 	suite_add_tcase(s, tc);

@@ -270,6 +270,12 @@ START_TEST(test_sink_conf_parse_errors)
 		    " leef_delimiter = \"=\"; } );",
 		    "t.conf:1: leef_delimiter: one printable character" },
 		{ "sinks = { a = 1; };", "t.conf:1: sinks: a list of groups" },
+		{ "sinks = ( { type = \"file\"; path = \"-\";\n"
+		    " observer_ip = \"sensor\"; } );",
+		    "t.conf:2: observer_ip: not an address" },
+		{ "sinks = ( { type = \"file\"; path = \"-\"; format = \"leef\";"
+		    " leef_delimiter = \"x0a\"; } );",
+		    "t.conf:1: leef_delimiter: one printable character" },
 		/* Keys the sink's format does not use. */
 		{ "sinks = ( { type = \"file\"; path = \"-\";\n"
 		    " facility = \"local1\"; } );",
@@ -287,6 +293,9 @@ START_TEST(test_sink_conf_parse_errors)
 		    "\n enterprise = 9; } );",
 		    "t.conf:2: enterprise: used in format rfc5424 only (this "
 		    "sink's is cef)\n" },
+		{ "sinks = ( { type = \"file\"; path = \"-\"; format = \"text\";"
+		    "\n observer_name = \"s\"; } );",
+		    "t.conf:2: observer_name: not used in format text\n" },
 		{ "sinks = ( { type = \"syslog\"; leef_delimiter = \"~\"; } );",
 		    "t.conf:1: leef_delimiter: used in format leef only (this "
 		    "sink's is rfc5424)\n" },
@@ -562,6 +571,64 @@ START_TEST(test_sink_file_lines_and_reopen)
 	unlink(moved);
 	snprintf(moved, sizeof(moved), "%s.1", path);
 	unlink(moved);
+	rmdir(dir);
+}
+END_TEST
+
+/*
+ * The sensor's name and address, a sink's own name, and a tab as LEEF
+ * delimiter, written "\t" or "x09".
+ */
+START_TEST(test_sink_conf_observer_name_and_leef_tab)
+{
+	struct sink_conf *c = NULL;
+	struct errlist e;
+	char err[1024];
+	int n = 0;
+
+	errlist_init(&e, err, sizeof(err));
+	ck_assert_msg(parse("sinks = ( { type = \"file\"; path = \"-\";"
+	    " format = \"leef\"; leef_delimiter = \"\\t\";"
+	    " observer_name = \"vms-sensor-a\"; observer_ip = \"2001:db8::9\";"
+	    " name = \"qradar\"; },"
+	    " { type = \"file\"; path = \"-\"; format = \"leef\";"
+	    " leef_delimiter = \"x09\"; } );", &c, &n, &e) == 0, "%s", err);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(c[0].leef_delim, '\t');
+	ck_assert_int_eq(c[1].leef_delim, '\t');
+	ck_assert_str_eq(c[0].observer_name, "vms-sensor-a");
+	ck_assert_str_eq(c[0].observer_ip, "2001:db8::9");
+	ck_assert_str_eq(c[0].name, "qradar");
+	ck_assert_str_eq(c[1].observer_name, "");
+	free(c);
+}
+END_TEST
+
+/* Two sinks alike get two names in the counters line. */
+START_TEST(test_sink_names_unique)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256];
+	struct sink_conf c[3];
+	struct sink_stats st[3];
+	struct sinks *ss;
+	int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	sink_conf_defaults(&c[0], SINK_FILE);
+	snprintf(c[0].path, sizeof(c[0].path), "%s", path);
+	c[1] = c[0];
+	c[2] = c[0];
+	snprintf(c[2].name, sizeof(c[2].name), "archive");
+	ss = sinks_new(c, 3);
+	ck_assert_ptr_nonnull(ss);
+	for (i = 0; i < 3; i++)
+		check_sum(ss, i, &st[i]);
+	ck_assert_str_eq(st[2].name, "archive");
+	ck_assert_str_ne(st[0].name, st[1].name);
+	ck_assert_ptr_nonnull(strstr(st[1].name, "#2"));
+	sinks_free(ss);
+	unlink(path);
 	rmdir(dir);
 }
 END_TEST
@@ -1076,6 +1143,8 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_sink_conf_parse_all_types);
 	tcase_add_test(tc, test_sink_conf_parse_errors);
+	tcase_add_test(tc, test_sink_conf_observer_name_and_leef_tab);
+	tcase_add_test(tc, test_sink_names_unique);
 	tcase_add_test(tc, test_sink_conf_parse_every_problem);
 	tcase_add_test(tc, test_sink_conf_parse_no_echo);
 	tcase_add_test(tc, test_errlist_sort);

@@ -5,7 +5,12 @@
 # configuration, pid file and work directory under a temporary directory.
 #
 # 1. Every format over every transport: each alert arrives exactly once,
-#    parses, and the hostile host names arrive inert (rsyslog_check.py).
+#    parses, and the hostile host names arrive inert (rsyslog_check.py);
+#    the LEEF sink over TCP uses a tab delimiter ("x09").  rsyslog's own
+#    parsers read the new fields too: mmpstrucdata the structured data,
+#    mmnormalize with liblognorm's CEF parser the CEF events, mmjsonparse
+#    the ECS documents (ecs.version, event.id, observer, community id, the
+#    SNI), compared with a Community ID computed in the checker.
 # 2. The receiver is stopped mid-run: 100000 alerts pushed into the dead
 #    TCP and TLS sinks return at once, the counters add up at every step
 #    (generated = delivered + queued + dropped), the senders reconnect
@@ -86,23 +91,52 @@ printf 'cn = "vmswatch.test"\ndns_name = "vmswatch.test"\ntls_www_client\nencryp
 } >certtool.out 2>&1 || fail "certtool: $(tail -n 3 certtool.out)"
 
 mkdir work
+# liblognorm's CEF parser, as mmnormalize runs it.
+cat >cef.rb <<EOC
+version=2
+rule=:%cef:cef%
+EOC
 cat >rsyslog.conf <<EOC
 global(workDirectory="$T/work" maxMessageSize="64k"
+  parser.escapeControlCharacterTab="off"
   defaultNetstreamDriverCAFile="$T/ca.pem"
   defaultNetstreamDriverCertFile="$T/srv.pem"
   defaultNetstreamDriverKeyFile="$T/srv.key")
 module(load="imudp")
 module(load="imtcp" maxSessions="50")
+module(load="mmpstrucdata")
+module(load="mmnormalize")
+module(load="mmjsonparse")
 template(name="raw" type="string" string="%rawmsg%\n")
+# What rsyslog's own parsers make of each format, as one JSON line.
+template(name="parsed" type="list") {
+  property(name="app-name") constant(value=" ")
+  property(name="\$!all-json") constant(value="\n")
+}
+ruleset(name="parse") {
+  if \$app-name contains "rfc5424" then {
+    action(type="mmpstrucdata")
+  } else if \$app-name contains "cef" then {
+    action(type="mmnormalize" rulebase="$T/cef.rb")
+  } else if \$app-name contains "json" then {
+    action(type="mmjsonparse" cookie="")
+  } else {
+    stop
+  }
+  action(type="omfile" file="$T/parsed.log" template="parsed")
+}
 input(type="imudp" address="127.0.0.1" port="$udp" ruleset="udp"
   rcvBufSize="8m")
 input(type="imtcp" address="127.0.0.1" port="$tcp" ruleset="tcp")
 input(type="imtcp" address="127.0.0.1" port="$tls" ruleset="tls"
   streamDriver.name="gtls" streamDriver.mode="1"
   streamDriver.authMode="x509/name" permittedPeer=["vmswatch.test"])
-ruleset(name="udp") { action(type="omfile" file="$T/udp.log" template="raw") }
-ruleset(name="tcp") { action(type="omfile" file="$T/tcp.log" template="raw") }
-ruleset(name="tls") { action(type="omfile" file="$T/tls.log" template="raw") }
+ruleset(name="udp") { action(type="omfile" file="$T/udp.log" template="raw")
+  call parse }
+ruleset(name="tcp") { action(type="omfile" file="$T/tcp.log" template="raw")
+  call parse }
+ruleset(name="tls") { action(type="omfile" file="$T/tls.log" template="raw")
+  call parse }
 EOC
 
 start_rs() {
@@ -127,7 +161,8 @@ start_rs || skip "rsyslogd does not start: $(tail -n 3 "$T/rsyslogd.out")"
 tlsopt="ca = \"$T/ca.pem\"; cert = \"$T/cli.pem\"; key = \"$T/cli.key\";"
 sink() {	# proto port format app [extra]
 	echo "{ type = \"remote\"; protocol = \"$1\"; host = \"127.0.0.1\";" \
-	    "port = $2; format = \"$3\"; app_name = \"$4\"; ${5:-} },"
+	    "port = $2; format = \"$3\"; app_name = \"$4\";" \
+	    "observer_name = \"vms-sensor-a\"; ${5:-} },"
 }
 
 # 1. All formats over all transports.
@@ -137,7 +172,7 @@ n=300
 	sink udp "$udp" rfc5424 vw-udp-rfc5424
 	sink udp "$udp" cef vw-udp-cef
 	sink tcp "$tcp" rfc5424 vw-tcp-rfc5424
-	sink tcp "$tcp" leef vw-tcp-leef
+	sink tcp "$tcp" leef vw-tcp-leef 'leef_delimiter = "x09";'
 	sink tcp "$tcp" json vw-tcp-json
 	for f in rfc5424 cef leef; do
 		sink tls "$tls" $f vw-tls-$f "$tlsopt server_name = \"siem.test\";"
@@ -170,9 +205,15 @@ $check $n udp.log:vw-udp-rfc5424:rfc5424 udp.log:vw-udp-cef:cef \
     tcp.log:vw-tcp-json:json tls.log:vw-tls-rfc5424:rfc5424 \
     tls.log:vw-tls-cef:cef tls.log:vw-tls-leef:leef \
     tls.log:vw-tls-json:json || fail "received messages"
+# rsyslog's parsers: mmpstrucdata (RFC 5424 SD), liblognorm's CEF parser
+# (mmnormalize), mmjsonparse (ECS JSON).
+$check -p $n parsed.log:vw-udp-rfc5424:rfc5424 parsed.log:vw-udp-cef:cef \
+    parsed.log:vw-tcp-rfc5424:rfc5424 parsed.log:vw-tcp-json:json \
+    parsed.log:vw-tls-rfc5424:rfc5424 parsed.log:vw-tls-cef:cef \
+    parsed.log:vw-tls-json:json || fail "messages as rsyslog parses them"
 
 # 2. The receiver goes away mid-run and comes back.
-rm -f udp.log tcp.log tls.log
+rm -f udp.log tcp.log tls.log parsed.log
 start_rs || fail "rsyslogd does not restart"
 back="backoff_min_ms = 50; backoff_max_ms = 400; queue = 1000;"
 {

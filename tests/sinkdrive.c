@@ -43,7 +43,7 @@ hostname_of(int i, char *buf, size_t len)
 static void
 mk_alert(struct alert *a, int i)
 {
-	uint8_t c4[4] = { 10, 20, 0, 0 }, s4[4] = { 10, 20, 99, 1 };
+	uint8_t c4[4] = { 10, 20, 0, 0 }, s4[4] = { 10, 20, 99, 1 }, v6[16];
 	char buf[64];
 
 	memset(a, 0, sizeof(*a));
@@ -58,6 +58,21 @@ mk_alert(struct alert *a, int i)
 	a->ts = 1714557600000000ULL + (uint64_t)i * 1000;
 	addr_from_v4(&a->client.addr, c4);
 	addr_from_v4(&a->server.addr, s4);
+	/* Some over IPv6: CEF must not put them in src and dst. */
+	if (i % 13 == 6) {
+		memset(v6, 0, sizeof(v6));
+		v6[0] = 0x20;
+		v6[1] = 0x01;
+		v6[2] = 0x0d;
+		v6[3] = 0xb8;
+		v6[14] = (uint8_t)(i >> 8);
+		v6[15] = (uint8_t)i;
+		addr_from_v6(&a->client.addr, v6);
+		v6[13] = 0x99;
+		v6[14] = 0;
+		v6[15] = 1;
+		addr_from_v6(&a->server.addr, v6);
+	}
 	a->client.port = (uint16_t)(40000 + i % 20000);
 	a->server.port = 7563;
 	a->server.roles = ROLE_BIT(ROLE_RECORDING_SERVER);
@@ -70,6 +85,9 @@ mk_alert(struct alert *a, int i)
 	snprintf(a->reason, sizeof(a->reason), "generated alert %d", i);
 	a->count = 1;
 	a->first_seen = a->last_seen = a->ts;
+	a->flow_start = a->ts - 1000000;
+	a->instance = 0x5eed;
+	a->seq = (uint64_t)i + 1;
 }
 
 static long long
