@@ -230,6 +230,8 @@ format_text(struct out *w, const struct alert *a, int stamp)
 	}
 	if (a->repeat)
 		put(w, " repeated %llu times", (unsigned long long)a->count);
+	if (a->kind == POLICY_WEAK_TLS && a->clients > 1)
+		put(w, " clients=%u", a->clients);
 	put_s(w, ": ");
 	put_str(w, 0, a->reason, sizeof(a->reason));
 }
@@ -394,6 +396,34 @@ put_hex(struct out *w, const char *s, size_t max)
 
 	for (i = 0; i < n; i++)
 		put(w, "%02x", (unsigned char)s[i]);
+}
+
+/*
+ * What one finding stands for, beyond the flow: a protocol nDPI only
+ * guessed, the clients of a weak certificate, the media streams of an
+ * RTSP session, a scan's counts.
+ */
+static void
+json_findings(struct out *w, const struct alert *a)
+{
+	int k, n = 0;
+
+	if (a->dpi_guessed)
+		put_s(w, ",\"dpi\":\"guessed\"");
+	if (a->kind == POLICY_WEAK_TLS && a->clients > 0)
+		put(w, ",\"clients\":%u", a->clients);
+	if (a->streams > 0)
+		put(w, ",\"media_streams\":%u", a->streams);
+	if (a->kind != POLICY_SCAN)
+		return;
+	put(w, ",\"scan\":{\"targets\":%u,\"hosts\":%u,\"ports\":%u,"
+	    "\"refused\":%u,\"unanswered\":%u,\"kinds\":[", a->scan_targets,
+	    a->scan_hosts, a->scan_ports, a->scan_refused, a->scan_unanswered);
+	for (k = 0; k < POLICY_KIND_MAX; k++)
+		if (a->scan_kinds & (1u << k))
+			put(w, "%s\"%s\"", n++ ? "," : "",
+			    policy_kind_name((enum policy_kind)k));
+	put_s(w, "]}");
 }
 
 /* ECS event.type: what kind of event, from the connection's state. */
@@ -561,6 +591,7 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 		classify_risk_foreach(a->risk, json_risk, &ro);
 		put_s(w, "]");
 	}
+	json_findings(w, a);
 	if (a->host_name[0]) {
 		put_s(w, ",\"host_name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
@@ -700,6 +731,19 @@ format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
 	if (a->risk)
 		sd_param(w, "risks", risk_names(a->risk, risks,
 		    sizeof(risks)), sizeof(risks));
+	if (a->dpi_guessed)
+		sd_param(w, "dpi", "guessed", 8);
+	if (a->kind == POLICY_WEAK_TLS && a->clients > 0)
+		sd_param_u(w, "clients", a->clients);
+	if (a->streams > 0)
+		sd_param_u(w, "mediaStreams", a->streams);
+	if (a->kind == POLICY_SCAN) {
+		sd_param_u(w, "scanTargets", a->scan_targets);
+		sd_param_u(w, "scanHosts", a->scan_hosts);
+		sd_param_u(w, "scanPorts", a->scan_ports);
+		sd_param_u(w, "scanRefused", a->scan_refused);
+		sd_param_u(w, "scanUnanswered", a->scan_unanswered);
+	}
 	sd_param_u(w, "count", (unsigned long long)a->count);
 	sd_param(w, "flowStart", isotime_fmt(a->flow_start, t, sizeof(t)),
 	    sizeof(t));
@@ -957,6 +1001,15 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 		leef_end(w, d, "server", &a->server);
 	leef_kv(w, d, "risks", risk_names(a->risk, buf, sizeof(buf)),
 	    sizeof(buf));
+	if (a->dpi_guessed)
+		leef_kv(w, d, "dpi", "guessed", 8);
+	if (a->kind == POLICY_WEAK_TLS && a->clients > 0)
+		put(w, "%cclients=%u", d, a->clients);
+	if (a->streams > 0)
+		put(w, "%cmediaStreams=%u", d, a->streams);
+	if (a->kind == POLICY_SCAN)
+		put(w, "%cscanTargets=%u%cscanHosts=%u%cscanPorts=%u",
+		    d, a->scan_targets, d, a->scan_hosts, d, a->scan_ports);
 	put(w, "%ccount=%llu%crepeat=%d", d, (unsigned long long)a->count, d,
 	    a->repeat != 0);
 	leef_kv(w, d, "reason", a->reason, sizeof(a->reason));

@@ -71,6 +71,51 @@ START_TEST(test_format_lookup_names)
 }
 END_TEST
 
+START_TEST(test_format_findings_fields)
+{
+	struct alert a;
+	char buf[FORMAT_LINE_MAX];
+	int n;
+
+	/* A scan: its counts and the kinds its probes broke. */
+	mk_alert(&a, "");
+	a.kind = POLICY_SCAN;
+	a.scan_targets = 32;
+	a.scan_hosts = 8;
+	a.scan_ports = 4;
+	a.scan_refused = 16;
+	a.scan_unanswered = 16;
+	a.scan_kinds = 1u << POLICY_CAMERA_NON_RECORDER |
+	    1u << POLICY_UNDOCUMENTED_FLOW;
+	n = format_alert(buf, sizeof(buf), FORMAT_JSON, &a);
+	ck_assert_int_gt(n, 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\"scan\":{\"targets\":32,"
+	    "\"hosts\":8,\"ports\":4,\"refused\":16,\"unanswered\":16,"
+	    "\"kinds\":[\"camera-non-recorder\",\"undocumented-flow\"]}"));
+	n = format_alert(buf, sizeof(buf), FORMAT_RFC5424, &a);
+	ck_assert_int_gt(n, 0);
+	ck_assert_ptr_nonnull(strstr(buf, "scanTargets=\"32\""));
+	/* A guessed protocol, a session's streams, a certificate's clients. */
+	mk_alert(&a, "");
+	a.dpi_guessed = 1;
+	a.streams = 2;
+	n = format_alert(buf, sizeof(buf), FORMAT_JSON, &a);
+	ck_assert_ptr_nonnull(strstr(buf, "\"dpi\":\"guessed\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"media_streams\":2"));
+	ck_assert_ptr_null(strstr(buf, "\"scan\""));
+	a.kind = POLICY_WEAK_TLS;
+	a.clients = 5;
+	a.repeat = 1;
+	n = format_alert(buf, sizeof(buf), FORMAT_JSON, &a);
+	ck_assert_ptr_nonnull(strstr(buf, "\"clients\":5"));
+	n = format_alert(buf, sizeof(buf), FORMAT_TEXT, &a);
+	ck_assert_ptr_nonnull(strstr(buf, " clients=5: "));
+	n = format_alert(buf, sizeof(buf), FORMAT_LEEF, &a);
+	ck_assert_ptr_nonnull(strstr(buf, "clients=5"));
+	ck_assert_ptr_nonnull(strstr(buf, "dpi=guessed"));
+}
+END_TEST
+
 START_TEST(test_format_text_unchanged)
 {
 	struct alert a;
@@ -686,6 +731,7 @@ main(void)
 
 	tcase_add_test(tc, test_format_lookup_names);
 	tcase_add_test(tc, test_format_text_unchanged);
+	tcase_add_test(tc, test_format_findings_fields);
 	tcase_add_test(tc, test_format_json_ends_in_newline);
 	tcase_add_test(tc, test_format_rfc5424_header_and_sd);
 	tcase_add_test(tc, test_format_rfc5424_enterprise_and_sevmap);
