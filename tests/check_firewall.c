@@ -906,6 +906,11 @@ firewall_suite(void)
 	Suite *s = suite_create("firewall");
 	TCase *tc = tcase_create("nftables");
 
+	/*
+	 * Every test loads the shipped rules; under the sanitizers on a
+	 * busy machine that takes longer than Check's default 4 s.
+	 */
+	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_firewall_nft_documented_flows);
 	tcase_add_test(tc, test_firewall_nft_local_only_never);
@@ -919,6 +924,7 @@ firewall_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
+	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_firewall_error_camera_zone_host);
 	tcase_add_test(tc, test_firewall_error_no_rules_no_hosts);
@@ -926,6 +932,7 @@ firewall_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("windows");
+	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_firewall_windows_sample_structure);
 	tcase_add_test(tc, test_firewall_windows_site_structure);
