@@ -39,7 +39,8 @@ nft_set(FILE *out, const char *name, int fam, const struct fw_set *s,
 	if (s->n > 0)
 		fprintf(out, "\t\telements = {\n");
 	for (i = 0; i < s->n; i++) {
-		fprintf(out, "\t\t\t%s", firewall_pfx_fmt(fam, &s->p[i], a, sizeof(a)));
+		fprintf(out, "\t\t\t%s", firewall_pfx_fmt(fam, &s->p[i], a,
+		    sizeof(a)));
 		if (s->p[i].label != NULL)
 			fprintf(out, " comment \"%s\"", firewall_clean(label,
 			    sizeof(label), s->p[i].label, "\"\\"));
@@ -183,10 +184,10 @@ nft_header(const struct firewall *fw, FILE *out)
 		    nft_rule(fw, NULL, fw->rules[i]) +
 		    nft_internet(fw, NULL, fw->rules[i]) > 0)
 			continue;
-		fprintf(out, "#   %s %s: %s\n", firewall_clean(id, sizeof(id),
-		    fw->rules[i]->id, ""), firewall_ports_fmt(fw->rules[i], ports,
-		    sizeof(ports)), firewall_verdict_reason(
-		    (enum fw_verdict)fw->verdict[i]));
+		firewall_clean(id, sizeof(id), fw->rules[i]->id, "");
+		firewall_ports_fmt(fw->rules[i], ports, sizeof(ports));
+		fprintf(out, "#   %s %s: %s\n", id, ports,
+		    firewall_verdict_reason((enum fw_verdict)fw->verdict[i]));
 	}
 }
 

@@ -69,7 +69,7 @@ struct firewall {
 	size_t ninternet[FW_NFAM];
 	const struct rules_topology *t_camera, *t_internet;
 	uint64_t camera_roles;		/* 0 without XP-TOPO-CAMERA */
-	const struct rule **rules;	/* output order: port, transport, id */
+	const struct rule **rules;	/* by port, transport, id */
 	uint8_t *verdict;		/* enum fw_verdict of rules[i] */
 	size_t nrules;
 	const struct inventory_host **hosts;	/* by name */

@@ -92,8 +92,8 @@ win_remote(const struct firewall *fw, FILE *out, struct fw_addrs *remote,
 		for (i = 0; i < fw->ninternet[f]; i++) {
 			fprintf(out, "%s'%s-", sep, firewall_fam_fmt(f,
 			    &fw->internet[f][i].lo, a, sizeof(a)));
-			fprintf(out, "%s'", firewall_fam_fmt(f, &fw->internet[f][i].hi,
-			    b, sizeof(b)));
+			fprintf(out, "%s'", firewall_fam_fmt(f,
+			    &fw->internet[f][i].hi, b, sizeof(b)));
 			sep = ", ";
 		}
 	fprintf(out, ")");
@@ -154,9 +154,10 @@ win_port(const struct firewall *fw, FILE *out, const struct inventory_host *h,
 		if (!(r->server & h->roles))
 			continue;
 		firewall_clean(id, sizeof(id), r->id, "");
+		firewall_ports_fmt(r, ports, sizeof(ports));
 		if (fw->verdict[i] != FW_ALLOW) {
-			fprintf(out, "# %s %s: %s: no rule\n", id, firewall_ports_fmt(r,
-			    ports, sizeof(ports)), firewall_verdict_reason(
+			fprintf(out, "# %s %s: %s: no rule\n", id, ports,
+			    firewall_verdict_reason(
 			    (enum fw_verdict)fw->verdict[i]));
 			continue;
 		}
@@ -165,8 +166,7 @@ win_port(const struct firewall *fw, FILE *out, const struct inventory_host *h,
 			any = internet = 1;
 		if (!any) {
 			fprintf(out, "# %s %s: no documented client in the "
-			    "inventory: no rule\n", id, firewall_ports_fmt(r, ports,
-			    sizeof(ports)));
+			    "inventory: no rule\n", id, ports);
 			continue;
 		}
 		if (first == NULL)
@@ -207,8 +207,9 @@ win_block(const struct firewall *fw, FILE *out, const struct inventory_host *h)
 	char roles[1024], a[ADDR_STRLEN], name[FW_TEXT_MAX];
 	size_t i, j;
 
-	fprintf(out, "\n# ---- host %s (%s):", firewall_clean(name, sizeof(name),
-	    h->name, ""), role_set_fmt(h->roles, roles, sizeof(roles)));
+	firewall_clean(name, sizeof(name), h->name, "");
+	role_set_fmt(h->roles, roles, sizeof(roles));
+	fprintf(out, "\n# ---- host %s (%s):", name, roles);
 	for (i = 0; i < h->naddrs; i++)
 		fprintf(out, " %s", addr_fmt(&h->addrs[i], a, sizeof(a)));
 	fprintf(out, "\n");
