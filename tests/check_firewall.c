@@ -400,14 +400,20 @@ START_TEST(test_firewall_text_from_files_cleaned)
 	struct ruleset *r2;
 	struct inventory *inv;
 	char *t, *w;
+	const char *p, *q;
 
 	snprintf(path, sizeof(path), "%s/rules/xprotect.conf", srcdir());
 	ck_assert_int_eq(tmpdir_write(tmpdir, "site-rules.conf",
 	    "rules = ( { id = \"SITE-NTP\"; server = \"management_server\";"
 	    " ports = 123; transport = \"udp\"; protocol = \"NTP\";"
 	    " clients = [ \"smart_client\" ]; purpose = \"time\";"
-	    " section = \"Site \\\"time\\\"\\nsource\"; } );\n",
-	    site_rules, sizeof(site_rules)), 0);
+	    " section = \"Site \\\"time\\\"\\nsource\"; },\n"
+	    "  { id = \"SITE-LONG\"; server = \"management_server\";"
+	    " ports = 124; transport = \"udp\"; protocol = \"UDP\";"
+	    " clients = [ \"smart_client\" ]; purpose = \"long\"; section ="
+	    " \"A section title much longer than the comment nftables keeps "
+	    "on a rule, which is 128 bytes at most: the rest is cut and the "
+	    "cut is shown\"; } );\n", site_rules, sizeof(site_rules)), 0);
 	r2 = rules_load(paths, 2, err, sizeof(err));
 	ck_assert_msg(r2 != NULL, "%s", err);
 	inv = site_load(0, "  { name = \"o'hara\"; address = \"10.1.0.99\";"
@@ -418,6 +424,13 @@ START_TEST(test_firewall_text_from_files_cleaned)
 	ck_assert(has_line(t, "ip saddr @smart_client_v4 ip daddr "
 	    "@management_server_v4 udp dport 123 accept comment "
 	    "\"SITE-NTP: Site ?time??source\""));
+	/* 127 characters at most in a comment, the cut shown by "...". */
+	p = strstr(t, "udp dport 124 accept comment \"SITE-LONG: A section ");
+	ck_assert_ptr_nonnull(p);
+	p = strchr(p, '"') + 1;
+	ck_assert_ptr_nonnull(q = strchr(p, '"'));
+	ck_assert_int_eq(q - p, 127);
+	ck_assert_int_eq(strncmp(q - 3, "...", 3), 0);
 	w = render(inv, r2, NULL, 0, NULL, FIREWALL_WINDOWS);
 	ck_assert(has_line(w, "'o''hara' {"));
 	ck_assert(has_line(w, "# ---- host o'hara (sql_server): 10.1.0.99"));
