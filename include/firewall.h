@@ -57,8 +57,9 @@ struct firewall *firewall_new(const struct inventory *inv,
 void firewall_free(struct firewall *);
 
 /*
- * Writes the firewall of kind to out.  Returns 0, or -1 on a write error
- * (errno set by stdio).
+ * Writes the firewall of kind to out and flushes it.  Returns 0, or -1 on
+ * a write error (errno set by stdio) or when out of memory (the output
+ * is then cut short).
  */
 int firewall_write(const struct firewall *, enum firewall_kind kind,
     FILE *out);
