@@ -5,6 +5,11 @@
 #     ../shared/pcap/synthetic (when present) pass "nft -c -f", load with
 #     "nft -f", and load again over themselves (the table is replaced);
 #     a ruleset with one broken line fails "nft -c", so the check checks;
+#   - the synthetic site's TCP flows through its ruleset
+#     (tests/synthetic/firewall_flows.py: a namespace per address behind a
+#     router namespace): every documented flow of its truth completes its
+#     handshake, every camera, Internet, local-only, undocumented and
+#     unknown-device violation is dropped;
 #   - forwarding: a router namespace with the sample site's ruleset and
 #     three zones on veths (clients 192.168.20.0/24, servers
 #     192.168.10.0/24, cameras 192.168.50.0/24), and one namespace per zone
@@ -38,7 +43,9 @@ cleanup() {
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	for n in $nsr $nsc $nss $nsk; do
+	# With those firewall_flows.py left behind if it was killed.
+	for n in $nsr $nsc $nss $nsk $(ip netns list |
+	    sed -n "s/^\(vwfh$$-[rv0-9]*\)\( .*\)\{0,1\}\$/\1/p"); do
 		ip netns del $n 2>/dev/null
 	done
 	rm -rf "$tmp"
@@ -97,6 +104,15 @@ if [ -f "$syn" ]; then
 		grep -q 'ip saddr != @nonpublic_v4 ip daddr @mobile_server_v4 ip daddr @dmz_zones_v4 tcp dport 8082 accept' \
 		    "$tmp/synthetic.nft" && ok ||
 			ko "synthetic: no Internet line for the DMZ's 8082"
+		truth="$shared/pcap/synthetic/scenario-dev.truth.json"
+		if python3 "$src/tests/synthetic/firewall_flows.py" "$truth" \
+		    "$syn" "$tmp/synthetic.nft" vwfh$$- >"$tmp/flows" 2>&1; then
+			ok
+		else
+			ko "synthetic flows through the ruleset:"
+			cat "$tmp/flows"
+		fi
+		tail -n 1 "$tmp/flows"
 	else
 		ko "cannot convert $syn"
 	fi
