@@ -1,6 +1,7 @@
 /*
  * main.c - command-line options of vmswatch; the offline reader loop.
- * With -i (or capture.interfaces) it runs the sensor: daemon.c.
+ * With -i (or capture.interfaces) it runs the sensor: daemon.c; with
+ * --firewall it prints the site's firewall: firewall.c.
  */
 #include <errno.h>
 #include <getopt.h>
