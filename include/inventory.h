@@ -94,6 +94,9 @@ int inventory_is_group(const struct inventory *, const struct addr *a);
 /* 1 when host h owns MAC mac (or lists none). */
 int inventory_host_has_mac(const struct inventory_host *h, const uint8_t *mac);
 size_t inventory_host_count(const struct inventory *);
+/* Host i in file order, or NULL if out of range. */
+const struct inventory_host *inventory_host_get(const struct inventory *,
+    size_t i);
 size_t inventory_zone_count(const struct inventory *);
 const struct inventory_zone *inventory_zone_get(const struct inventory *,
     size_t i);

@@ -626,6 +626,12 @@ inventory_host_count(const struct inventory *inv)
 	return inv->nhosts;
 }
 
+const struct inventory_host *
+inventory_host_get(const struct inventory *inv, size_t i)
+{
+	return i < inv->nhosts ? &inv->hosts[i] : NULL;
+}
+
 size_t
 inventory_zone_count(const struct inventory *inv)
 {

@@ -1,6 +1,7 @@
 /*
  * main.c - command-line options of vmswatch; the offline reader loop.
- * With -i (or capture.interfaces) it runs the sensor: daemon.c.
+ * With -i (or capture.interfaces) it runs the sensor: daemon.c; with
+ * --firewall it prints the site's firewall: firewall.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include "capture.h"
 #include "conf.h"
 #include "daemon.h"
+#include "firewall.h"
 #include "flowlog.h"
 #include "format.h"
 #include "sink.h"
@@ -27,6 +29,8 @@
 #define READ_CHUNK	65536
 /* Long options without a short one. */
 #define OPT_FORMAT	256
+#define OPT_FIREWALL	257
+#define OPT_LOG_PREFIX	258
 /* Most -i options. */
 #define MAX_IFACES	16
 
@@ -133,6 +137,8 @@ usage(FILE *out)
 	    "[--flows file|-] -r file ...\n"
 	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
 	    "[--format fmt] [--flows file|-] [-i interface ...]\n"
+	    "       vmswatch [-n] [-c file] --firewall nftables|windows "
+	    "[--log-prefix text]\n"
 	    "  -r, --read FILE     analyse a pcap/pcapng file (\"-\": stdin);"
 	    " repeatable\n"
 	    "  -i, --interface IF  capture live on IF (repeatable; default:"
@@ -152,6 +158,12 @@ usage(FILE *out)
 	    "      --flows FILE    write each finished flow as a JSON line"
 	    " (\"-\": stdout;\n"
 	    "                      with -i: replaces output.flows)\n"
+	    "      --firewall KIND print the documented flows as a firewall:"
+	    " nftables\n"
+	    "                      (a router's ruleset) or windows"
+	    " (PowerShell)\n"
+	    "      --log-prefix T  nftables: log dropped packets with"
+	    " prefix T\n"
 	    "  -q, --quiet         no summary on standard error\n"
 	    "  -v, --verbose       more diagnostics\n"
 	    "  -V, --version       print the version\n");
@@ -243,6 +255,39 @@ read_file(struct pipeline *pl, const char *path, int progress,
 	return rc;
 }
 
+/*
+ * --firewall: the firewall of the configuration's site and rules on
+ * standard output (with -n: built and checked only).  Returns the exit
+ * status.
+ */
+static int
+print_firewall(const struct conf *conf, enum firewall_kind kind,
+    const char *log_prefix, int checkonly)
+{
+	struct firewall_conf fc;
+	struct firewall *fw;
+	char err[8192];
+	int rc = 0;
+
+	fc.enabled = conf->pc.enabled;
+	fc.nenabled = conf->pc.nenabled;
+	fc.log_prefix = log_prefix;
+	fc.source = conf->path != NULL ? conf->path : "vmswatch";
+	if ((fw = firewall_new(conf->inv, conf->rs, &fc, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "%s", err);
+		return 2;
+	}
+	if (checkonly)
+		printf("configuration OK\n");
+	else if (firewall_write(fw, kind, stdout) == -1) {
+		log_warn("standard output");
+		rc = 2;
+	}
+	firewall_free(fw);
+	return rc;
+}
+
 /* The -r files; freed at exit, whichever return main() takes. */
 static const char **files;
 
@@ -262,6 +307,8 @@ main(int argc, char *argv[])
 		{ "check", no_argument, NULL, 'n' },
 		{ "flows", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "firewall", required_argument, NULL, OPT_FIREWALL },
+		{ "log-prefix", required_argument, NULL, OPT_LOG_PREFIX },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -273,7 +320,8 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *confpath = NULL, *flowpath = NULL;
+	const char *confpath = NULL, *flowpath = NULL, *log_prefix = NULL;
+	int fwkind = -1;
 	const char *ifaces[MAX_IFACES];
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL, NULL };
 	struct daemon_output dout;
@@ -335,6 +383,16 @@ main(int argc, char *argv[])
 			}
 			out.fmt = (enum format_kind)fmt;
 			break;
+		case OPT_FIREWALL:
+			if ((fwkind = firewall_kind_lookup(optarg)) == -1) {
+				fprintf(stderr, "vmswatch: unknown firewall %s "
+				    "(nftables, windows)\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_LOG_PREFIX:
+			log_prefix = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -352,7 +410,9 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (optind != argc || (nfiles > 0 && nifaces > 0)) {
+	if (optind != argc || (nfiles > 0 && nifaces > 0) ||
+	    (fwkind != -1 && (nfiles > 0 || nifaces > 0)) ||
+	    (log_prefix != NULL && fwkind != FIREWALL_NFTABLES)) {
 		usage(stderr);
 		return 2;
 	}
@@ -360,7 +420,7 @@ main(int argc, char *argv[])
 	 * Diagnostics on standard error for files and on a terminal (-f,
 	 * -d); a sensor under a service manager logs to syslog.
 	 */
-	live = nifaces > 0 || (nfiles == 0 && !checkonly);
+	live = nifaces > 0 || (nfiles == 0 && !checkonly && fwkind == -1);
 	log_init(!live || foreground, verbose, "vmswatch");
 
 	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)
@@ -372,6 +432,12 @@ main(int argc, char *argv[])
 	if (conf == NULL) {
 		fprintf(stderr, "%s", err);
 		return 2;
+	}
+	if (fwkind != -1) {
+		rc = print_firewall(conf, (enum firewall_kind)fwkind,
+		    log_prefix, checkonly);
+		conf_free(conf);
+		return rc;
 	}
 	if (checkonly) {
 		printf("configuration OK\n");
