@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh - the command line as a user meets it: configuration check, errors
 # naming file and line, reading from standard input, machine-readable
-# standard output, and the same input always giving the same output.
+# standard output, the same input always giving the same output, and no
+# output file written through a symbolic link.
 set -u
 src=${VW_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${VMSWATCH:-$src/vmswatch}
@@ -122,6 +123,26 @@ grep -c '"app_proto"' "$tmp/flows.out" | grep -qx "$n" && ok || ko "--flows - ca
 "$bin" -q -r "$sample" --flows "$tmp/b.json" > "$tmp/b.out"
 cmp -s "$tmp/a.json" "$tmp/b.json" && cmp -s "$tmp/a.json" "$tmp/stdin.json" && ok || ko "flows differ between runs"
 cmp -s "$tmp/a.out" "$tmp/b.out" && ok || ko "alerts differ between runs"
+
+# Files written as root with -r are never written through a symbolic
+# link: --flows and a file sink named by a link are refused, with the
+# reason, and the file the link points to is left as it was.
+printf 'keep\n' > "$tmp/victim"
+ln -s "$tmp/victim" "$tmp/flows-link.json"
+out=$("$bin" -q -r "$sample" --flows "$tmp/flows-link.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qF "$tmp/flows-link.json: is a symbolic link: refused" &&
+    ok || ko "--flows through a link: $rc $out"
+ln -s "$tmp/victim" "$tmp/site/alerts-link.txt"
+printf 'sinks = ( { type = "file"; path = "alerts-link.txt"; } );\n' > "$tmp/site/link.conf"
+out=$("$bin" -q -c "$tmp/site/link.conf" -r "$sample" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qF "alerts-link.txt: is a symbolic link: refused" &&
+    ok || ko "file sink through a link: $rc $out"
+[ "$(cat "$tmp/victim")" = keep ] && ok || ko "the file behind the links was written"
+# --flows empties a file that was there; a file sink appends to its own.
+printf 'old\n' > "$tmp/old.json"
+"$bin" -q -r "$sample" --flows "$tmp/old.json" > /dev/null
+grep -q '^old$' "$tmp/old.json" && ko "--flows did not empty its file" || ok
+cmp -s "$tmp/old.json" "$tmp/a.json" && ok || ko "--flows over an old file differs"
 
 # Several files: read in turn into one flow table.
 "$bin" -r "$sample" -r "$sample" --flows /dev/null 2> "$tmp/two.err"
