@@ -27,6 +27,7 @@
 
 #include <libconfig.h>
 
+#include "cfgread.h"
 #include "role.h"
 #include "errlist.h"
 #include "rules.h"
@@ -709,26 +710,14 @@ parse_list(struct loader *ld, const config_setting_t *root, const char *path,
 static void
 load_file(struct loader *ld, const char *path)
 {
-	config_t cf;
 	const config_setting_t *root, *v;
-	int saved;
+	struct cfgread rd;
 
-	config_init(&cf);
-	errno = 0;
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		saved = errno;
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			lerr(ld, path, 0, "cannot read: %s",
-			    saved ? strerror(saved) : "I/O error");
-		else
-			lerr(ld, config_error_file(&cf) ?
-			    config_error_file(&cf) : path,
-			    config_error_line(&cf), "%s",
-			    config_error_text(&cf));
-		config_destroy(&cf);
+	if (cfgread_load(&rd, path, &ld->err) == -1) {
+		cfgread_free(&rd);
 		return;
 	}
-	root = config_root_setting(&cf);
+	root = config_root_setting(&rd.cf);
 	check_keys(ld, root, path, top_keys, "rules file");
 	if ((v = config_setting_get_member(root, "version")) != NULL &&
 	    (config_setting_type(v) != CONFIG_TYPE_INT ||
@@ -737,7 +726,7 @@ load_file(struct loader *ld, const char *path)
 		    "unsupported \"version\" (this program reads version 1)");
 	parse_list(ld, root, path, "rules", parse_rule);
 	parse_list(ld, root, path, "topology", parse_topology);
-	config_destroy(&cf);
+	cfgread_free(&rd);
 }
 
 static int

@@ -88,6 +88,20 @@ printf 'sinks = ( { type = "file"; path = "alerts.txt"; format = "text"; } );\n'
 (cd "$tmp/elsewhere" && "$bin" -q -c ../site/rel.conf -r "$src/samples/sample.pcap" > /dev/null 2>&1)
 [ -s "$tmp/site/alerts.txt" ] && [ ! -e "$tmp/elsewhere/alerts.txt" ] && ok ||
     ko "a relative file sink is not written beside its configuration"
+# A problem inside an @included file is at that file's line; relative
+# @include names are the including file's folder's.
+mkdir "$tmp/site/conf.d"
+printf '@include "conf.d/flow.conf"\nalert = { windw = 5; };\n' > "$tmp/site/inc.conf"
+printf '# tunables\n\nflow = {\n\tudp_idle = 0;\n};\n' > "$tmp/site/conf.d/flow.conf"
+out=$(cd "$tmp/elsewhere" && "$bin" -n -c ../site/inc.conf 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qxF "../site/conf.d/flow.conf:4: flow.udp_idle: 0 is out of range 1..86400" &&
+    echo "$out" | grep -qxF "../site/inc.conf:2: unknown key alert.windw" &&
+    ok || ko "errors in an included file: $rc $out"
+# A number libconfig 1.5 would wrap, silently: 4294967396 reads 100.
+printf 'alert = {\n\twindow = 4294967396;\n};\n' > "$tmp/wrap.conf"
+out=$("$bin" -n -c "$tmp/wrap.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qxF "$tmp/wrap.conf:2: 4294967396 is out of range: libconfig reads an integer past 32 bits wrapped (write it with L for 64 bits)" &&
+    ok || ko "a wrapped number: $rc $out"
 printf 'flow = { max_flows = ; };\n' > "$tmp/syntax.conf"
 out=$("$bin" -n -c "$tmp/syntax.conf" 2>&1)
 echo "$out" | grep -q "syntax.conf:1: " && ok || ko "syntax error: $out"
