@@ -57,6 +57,7 @@ struct ruleset {
 	const struct rule **byid;	/* rules sorted by id, for bsearch */
 	const struct rule **toporules;	/* storage of every topo->rules */
 	struct rules_index idx[2];	/* [0] TCP, [1] UDP */
+	size_t lookup_max;		/* most rules of one segment */
 	struct strblock *strings;
 };
 
@@ -926,6 +927,8 @@ build_index(struct ruleset *rs, struct rules_index *ix, uint8_t transport)
 		hi = bounds[s + 1];
 		for (; lo < hi; lo++)
 			ix->seg[lo] = (uint16_t)s;
+		if (k - ix->off[s] > rs->lookup_max)
+			rs->lookup_max = k - ix->off[s];
 	}
 	free(bounds);
 	return 0;
@@ -1005,6 +1008,12 @@ rules_lookup(const struct ruleset *rs, uint8_t transport, uint16_t port,
 	for (i = 0; i < n && (int)i < max; i++)
 		out[i] = &rs->rules[ix->list[ix->off[s] + i]];
 	return (int)n;
+}
+
+size_t
+rules_lookup_max(const struct ruleset *rs)
+{
+	return rs->lookup_max;
 }
 
 const struct rule *
