@@ -274,7 +274,8 @@ cfgread_number(const char *p, const char *end, int *bad)
 		wide = 1;
 		q += q + 1 < end && q[1] == 'L' ? 2 : 1;
 	}
-	lim = wide ? (unsigned long long)LLONG_MAX : (unsigned long long)INT_MAX;
+	lim = wide ? (unsigned long long)LLONG_MAX :
+	    (unsigned long long)INT_MAX;
 	if (over || v > lim + (unsigned long long)(neg && !hex))
 		*bad = 1;
 	return (size_t)(q - p);
