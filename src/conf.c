@@ -3,6 +3,8 @@
  * into a new struct conf.  Nothing is applied unless the whole file is
  * valid; every problem is reported as "file:line: problem".
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,6 +299,7 @@ conf_outputs(struct conf *c, config_t *cf, const char *path,
     struct errlist *e)
 {
 	config_setting_t *s;
+	struct stat sb;
 	char *abs;
 	int line;
 
@@ -310,6 +313,10 @@ conf_outputs(struct conf *c, config_t *cf, const char *path,
 			errlist_add(e, path, line, "output.flows: the file "
 			    "name is longer than %d characters",
 			    SINK_PATH_MAX - 1);
+		else if (lstat(abs, &sb) == 0 && S_ISLNK(sb.st_mode))
+			errlist_add(e, path, line, "output.flows: %s is a "
+			    "symbolic link: refused (vmswatch does not write "
+			    "through one; name the file itself)", abs);
 		free(c->flows_path);
 		c->flows_path = abs;
 	}

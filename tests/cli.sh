@@ -149,9 +149,15 @@ out=$("$bin" -q -r "$sample" --flows "$tmp/flows-link.json" 2>&1 >/dev/null); rc
 ln -s "$tmp/victim" "$tmp/site/alerts-link.txt"
 printf 'sinks = ( { type = "file"; path = "alerts-link.txt"; } );\n' > "$tmp/site/link.conf"
 out=$("$bin" -q -c "$tmp/site/link.conf" -r "$sample" 2>&1 >/dev/null); rc=$?
-[ $rc -eq 2 ] && echo "$out" | grep -qF "alerts-link.txt: is a symbolic link: refused" &&
+[ $rc -eq 2 ] && echo "$out" | grep -qF "alerts-link.txt is a symbolic link: refused" &&
     ok || ko "file sink through a link: $rc $out"
 [ "$(cat "$tmp/victim")" = keep ] && ok || ko "the file behind the links was written"
+# -n says so before a start would fail on it, at the line.
+printf 'sinks = (\n\t{ type = "file"; path = "alerts-link.txt"; }\n);\noutput = {\n\tflows = "alerts-link.txt";\n};\n' > "$tmp/site/link.conf"
+out=$("$bin" -n -c "$tmp/site/link.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qxF "$tmp/site/link.conf:2: file sink: $tmp/site/alerts-link.txt is a symbolic link: refused (vmswatch does not write through one; name the file itself)" &&
+    echo "$out" | grep -qxF "$tmp/site/link.conf:5: output.flows: $tmp/site/alerts-link.txt is a symbolic link: refused (vmswatch does not write through one; name the file itself)" &&
+    ok || ko "-n with links: $rc $out"
 # --flows empties a file that was there; a file sink appends to its own.
 printf 'old\n' > "$tmp/old.json"
 "$bin" -q -r "$sample" --flows "$tmp/old.json" > /dev/null
