@@ -540,7 +540,12 @@ cfgread_text(struct cfgread_ctx *x, const char *file, const char *text,
 		    "this file", st == STRING ? "the string" : "the comment");
 		x->failed = 1;
 	}
-	if (x->len > 0 && x->out[x->len - 1] != '\n' &&
+	/*
+	 * An included file's last line ends here, as its buffer would in
+	 * libconfig; the top file's is left as it is, so that an error at
+	 * its end is on the line libconfig would give.
+	 */
+	if (x->depth > 0 && x->len > 0 && x->out[x->len - 1] != '\n' &&
 	    cfgread_put(x, "\n", 1) == -1)
 		goto nomem;
 	return;
