@@ -205,6 +205,13 @@ START_TEST(test_cfgread_include_relative_and_lines)
 }
 END_TEST
 
+/* A file cut short: the error is on the line libconfig gives. */
+START_TEST(test_cfgread_error_at_end_of_file)
+{
+	expect_error("a = 1;\nzones = ( { n", "%s/top.conf:2: syntax error\n");
+}
+END_TEST
+
 /* Inside a string or a comment "@include" is text, as for libconfig. */
 START_TEST(test_cfgread_include_in_string_or_comment)
 {
@@ -339,6 +346,7 @@ cfgread_suite(void)
 	tcase_add_test(tc, test_cfgread_include_malformed);
 	tcase_add_test(tc, test_cfgread_include_relative_and_lines);
 	tcase_add_test(tc, test_cfgread_include_in_string_or_comment);
+	tcase_add_test(tc, test_cfgread_error_at_end_of_file);
 	tcase_add_test(tc, test_cfgread_wrapped_numbers);
 	tcase_add_test(tc, test_cfgread_numbers_that_fit);
 	tcase_add_test(tc, test_cfgread_unreadable_top_file);
