@@ -88,6 +88,10 @@ printf 'sinks = ( { type = "file"; path = "alerts.txt"; format = "text"; } );\n'
 (cd "$tmp/elsewhere" && "$bin" -q -c ../site/rel.conf -r "$src/samples/sample.pcap" > /dev/null 2>&1)
 [ -s "$tmp/site/alerts.txt" ] && [ ! -e "$tmp/elsewhere/alerts.txt" ] && ok ||
     ko "a relative file sink is not written beside its configuration"
+# A configuration that is no file: its own reason, not a stale errno.
+out=$("$bin" -n -c "$tmp" 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "$tmp: cannot read the file: a directory, not a regular file" ] &&
+    ok || ko "-c a folder: $rc $out"
 # A problem inside an @included file is at that file's line; relative
 # @include names are the including file's folder's.
 mkdir "$tmp/site/conf.d"
