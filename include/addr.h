@@ -25,6 +25,11 @@ int addr_is_v4(const struct addr *a);
 /* Returns memcmp-style order over the 16 bytes. */
 int addr_cmp(const struct addr *a, const struct addr *b);
 /*
+ * FNV-1a over the address, continuing from seed: for the small tables
+ * and sets of later stages (not the flow table's keyed hash).
+ */
+uint32_t addr_hash(const struct addr *a, uint32_t seed);
+/*
  * Writes the text form of *a ("192.0.2.1", "2001:db8::1") to buf, which has
  * room for len bytes (ADDR_STRLEN is always enough).  Returns buf.
  */

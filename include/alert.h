@@ -10,10 +10,23 @@
  * Thread-safe: the daemon's workers share one stage.  The output callback
  * runs with the stage locked (one call at a time) and must not call back.
  *
- * The counters add up: every violation and every repeat summary made
- * ends as exactly one of emitted, suppressed (a repeat folded into a
- * window) or rate_limited:
- *	violations + summaries == emitted + suppressed + rate_limited
+ * A weak-TLS finding is one of the server's certificate: keyed by the
+ * server, its port and the certificate, not the client; its summaries
+ * say how many clients met it.
+ *
+ * Scans.  A probe is a violation of a flow the server did not answer or
+ * refused.  Probes are held per source for up to ALERT_SCAN_WINDOW of
+ * packet time; a source whose probes reach ALERT_SCAN_TARGETS distinct
+ * (host, port) targets in that window, most of them failed, is a scan:
+ * one alert of kind scan (counts, hosts, ports, the kinds its probes
+ * broke) replaces the held probes, and later probes of that source fold
+ * into it (a summary when it ends).  A source that stays below releases
+ * its held probes as ordinary alerts when its window ends.
+ *
+ * The counters add up: every violation, every repeat summary and every
+ * scan alert made ends as exactly one of emitted, suppressed (a repeat
+ * folded into a window, a probe folded into a scan) or rate_limited:
+ *	violations + summaries + scans == emitted + suppressed + rate_limited
  */
 #ifndef VW_ALERT_H
 #define VW_ALERT_H
@@ -22,6 +35,10 @@
 
 #include "classify.h"
 #include "policy.h"
+
+#define ALERT_SCAN_WINDOW	10000000u	/* microseconds */
+#define ALERT_SCAN_TARGETS	16	/* distinct failed targets */
+#define ALERT_SCAN_SOURCES	64	/* sources followed at once */
 
 struct alert_end {
 	struct addr addr;
@@ -56,6 +73,15 @@ struct alert {
 	uint64_t first_seen;		/* packet time of the first and last */
 	uint64_t last_seen;
 	int repeat;			/* 1: repeats after an earlier alert */
+	uint8_t dpi_guessed;		/* protocol from nDPI's port guess */
+	uint8_t streams;		/* RTSP: media streams covered */
+	uint64_t cert_id;		/* weak-tls: the certificate */
+	uint32_t clients;		/* weak-tls: distinct clients (at
+					   least; exact up to 32) */
+	/* scan: what the source did in the window. */
+	uint32_t scan_targets, scan_hosts, scan_ports;
+	uint32_t scan_refused, scan_unanswered;
+	uint16_t scan_kinds;		/* 1 << kind of the probes */
 };
 
 struct alert_conf {
@@ -73,6 +99,8 @@ struct alert_stats {
 	uint64_t summaries;	/* repeat summaries made, emitted or not */
 	uint64_t rate_limited;	/* alerts dropped by the rate limit */
 	uint64_t evicted;	/* entries dropped when the table was full */
+	uint64_t scans;		/* scan alerts made (first and summaries) */
+	uint64_t probes_held;	/* probes held for the scan check */
 	uint64_t by_kind[POLICY_KIND_MAX]; /* alerts emitted by kind */
 };
 

@@ -9,6 +9,16 @@
  * recently active flow still in DPI is given up to make room.
  *
  * Results live in an array indexed by the flow's slot in the flow table.
+ *
+ * RTSP media negotiation (src/classify_rtsp.c).  Once nDPI names a TCP
+ * flow RTSP, a cheap parser of our own (no nDPI) keeps reading its
+ * payload for a bounded number of segments, until the PLAY request gets
+ * its reply or the client tears the session down: the SETUP requests and
+ * their replies name the RTP/RTCP streams the session opens (RFC 2326
+ * section 12.39, RFC 7826 section 18.54), which classify_media() returns,
+ * so that the policy can judge them with the RTSP flow as one session.
+ * Trackers come from a second bounded pool, held until the flow is
+ * released.
  */
 #ifndef VW_CLASSIFY_H
 #define VW_CLASSIFY_H
@@ -41,11 +51,18 @@ struct classify_result {
 	uint8_t dpi_packets;	/* packets given to nDPI */
 	uint64_t risk;		/* nDPI risk bitmap (1 << NDPI_*) */
 	char host[CLASSIFY_HOST_MAX]; /* host name / SNI / HTTP Host, or "" */
+	/*
+	 * TLS: the server certificate's identity, a hash of its SHA-1
+	 * fingerprint (or of subject and issuer when nDPI saw no
+	 * fingerprint); 0 when no certificate was seen.
+	 */
+	uint64_t cert_id;
 };
 
 struct classify_conf {
 	unsigned max_packets;	/* DPI packets per flow before giving up */
 	unsigned max_flows;	/* nDPI states at once (the pool) */
+	unsigned max_rtsp;	/* RTSP sessions tracked at once (0: none) */
 };
 
 struct classify_stats {
@@ -58,6 +75,33 @@ struct classify_stats {
 	uint64_t reclaimed;	/* flows given up because the pool was empty */
 	uint64_t pool_used;	/* nDPI states in use now */
 	uint64_t pool_peak;	/* most nDPI states in use at once */
+	uint64_t rtsp_sessions;	/* RTSP flows whose negotiation was tracked */
+	uint64_t rtsp_streams;	/* media streams found in them */
+	uint64_t rtsp_exhausted; /* RTSP flows not tracked: pool empty */
+};
+
+/* classify_packet() events, a bit mask. */
+#define CLASSIFY_EV_FINAL	1	/* the result became final */
+#define CLASSIFY_EV_MEDIA	2	/* RTSP: a stream, or PLAY, confirmed */
+
+/* Streams one RTSP session can negotiate that are kept. */
+#define CLASSIFY_MEDIA_MAX	8
+
+/*
+ * One media stream negotiated by an RTSP SETUP.  Ports are those of the
+ * reply's Transport header, or the request's where the reply has none;
+ * the ranges are as given (a lone port gives lo == hi).
+ */
+struct classify_media {
+	struct addr client;	/* where the client receives (destination=,
+				   else the flow's client) */
+	struct addr server;	/* where the server sends from (source=,
+				   else the flow's server) */
+	uint16_t cport_lo, cport_hi;	/* client_port range (RTP, RTCP) */
+	uint16_t sport_lo, sport_hi;	/* server_port range, 0 when not
+					   given */
+	uint8_t interleaved;	/* 1: RTP inside the RTSP TCP connection
+				   (ports 0) */
 };
 
 struct classify;
@@ -77,8 +121,12 @@ void classify_free(struct classify *);
 /* A flow was created in slot: its result starts afresh, PENDING. */
 void classify_flow_new(struct classify *, uint32_t slot);
 /*
- * Gives one packet of the flow in slot to DPI, if DPI still runs for it.
- * Returns 1 when the result became final with this packet, else 0.
+ * Gives one packet of the flow in slot to DPI, if DPI still runs for it,
+ * and to the RTSP tracker, if one reads the flow.  Returns a mask of
+ * CLASSIFY_EV_*: FINAL when the result became final with this packet,
+ * MEDIA when an RTSP stream was confirmed (a SETUP's 2xx reply, or the
+ * PLAY request for a SETUP whose reply was not seen) or the PLAY
+ * request got its 2xx reply; 0 when nothing changed.
  */
 int classify_packet(struct classify *, uint32_t slot, const struct flow *f,
     const struct pkt *p, int dir);
@@ -90,6 +138,15 @@ int classify_packet(struct classify *, uint32_t slot, const struct flow *f,
 void classify_flow_end(struct classify *, uint32_t slot, const struct flow *f);
 /* Forgets the result of slot (the flow is gone). */
 void classify_flow_release(struct classify *, uint32_t slot);
+
+/*
+ * Streams negotiated so far on the RTSP flow in slot: returns their count
+ * (0..CLASSIFY_MEDIA_MAX) and sets *m to an array valid until the slot is
+ * released; *playing is set to 1 once a PLAY got a 2xx reply, else 0.
+ * A flow that is not RTSP, or was not tracked, has 0 streams (*m NULL).
+ */
+int classify_media(const struct classify *, uint32_t slot,
+    const struct classify_media **m, int *playing);
 
 /* The result for slot; valid until the slot is released. */
 const struct classify_result *classify_get(const struct classify *,
@@ -145,5 +202,8 @@ enum classify_family classify_family_of(uint16_t master, uint16_t app);
 uint64_t classify_risk_weak_tls(uint64_t risk);
 /* The risk bits of risk that say credentials went in clear. */
 uint64_t classify_risk_credentials(uint64_t risk);
+/* The risk bits of risk that say nDPI holds the protocol unsafe (Telnet,
+ * FTP, ...): evidence of cleartext even where the protocol was guessed. */
+uint64_t classify_risk_unsafe(uint64_t risk);
 
 #endif

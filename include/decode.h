@@ -48,15 +48,17 @@ struct pkt {
 	uint16_t sport;		/* host order; ICMP: type << 8 | code */
 	uint16_t dport;		/* host order; ICMP: 0 */
 	uint32_t ip_len;	/* length of the IP datagram on the wire */
+	uint32_t tcp_seq;	/* TCP sequence number (host order), else 0 */
 	/* The innermost IP header and the bytes of it captured, for DPI. */
 	const uint8_t *l3;
 	uint32_t l3len;
 	/* Transport payload captured (0 for a later fragment). */
 	const uint8_t *payload;
 	uint32_t paylen;
-	/* ARP (ipver == 0): operation and sender hardware address. */
+	/* ARP (ipver == 0): operation, sender and target hardware address. */
 	uint16_t arp_op;
 	uint8_t arp_sha[6];
+	uint8_t arp_tha[6];
 };
 
 enum decode_result {

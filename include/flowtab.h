@@ -88,6 +88,8 @@ struct flow {
 	uint8_t tcp_flags[2];	/* union of the TCP flags seen per direction */
 	uint8_t mac[2][6];	/* Ethernet address of each end, if has_mac */
 	uint8_t has_mac[2];
+	uint8_t mac_new;	/* 1 << dir: the last packet of dir came from a
+				   source MAC other than that end's before */
 	uint8_t tq;		/* private: timeout queue */
 	uint8_t pflags;		/* private: FIN per direction, payload seen */
 	uint64_t first_ts;	/* first packet of the flow (or of the record

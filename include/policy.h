@@ -10,8 +10,27 @@
  *	when classification is final	cleartext, protocol, TLS risks
  *	at the flow's end		what still waited for DPI
  *
- * The policy holds no alert state beyond "already raised" bits per flow;
- * de-duplication across flows and rate limits are the alert stage's.
+ * Kinds are independent: each is checked on its own, and one flow may
+ * raise several (a camera's Telnet to the Internet is camera, exposure
+ * and cleartext).  Where two kinds would say one thing, the more precise
+ * one is raised alone: a local-only port is not also undocumented, and
+ * credentials on a cleartext flow are one cleartext-credentials finding.
+ *
+ * Client and server.  When the flow table decided the ends from a TCP
+ * handshake they are kept.  Otherwise (one-sided SPAN, a session picked
+ * up mid-stream, UDP) the ends come from, in this order: the side whose
+ * port the rules document as a server port for the two ends' roles;
+ * for UDP, the sender of the first packet; the flow table's port
+ * heuristic.  violation.swapped says the ends differ from the flow's.
+ *
+ * A protocol nDPI only guessed from the port counts for the cleartext
+ * checks (dpi_guessed says so), and so do nDPI's unsafe-protocol and
+ * clear-text-credential risks.
+ *
+ * The policy holds no alert state beyond "already raised" bits per flow
+ * and a small cache of the (address, MAC) pairs it checked as devices;
+ * de-duplication across flows, scans and rate limits are the alert
+ * stage's.
  */
 #ifndef VW_POLICY_H
 #define VW_POLICY_H
@@ -36,6 +55,7 @@ enum policy_kind {
 	POLICY_PROTOCOL_MISMATCH,
 	POLICY_WEAK_TLS,
 	POLICY_CLEARTEXT_CREDENTIALS,
+	POLICY_SCAN,		/* made by the alert stage from many probes */
 	POLICY_KIND_MAX
 };
 
@@ -46,6 +66,8 @@ enum policy_event {
 	POLICY_EV_CLASSIFIED,	/* nDPI result final */
 	POLICY_EV_END,		/* flow ended (classification final too) */
 	POLICY_EV_TIMEOUT,	/* a request's answer did not come in time */
+	POLICY_EV_FRAME,	/* a frame from a MAC new to its end */
+	POLICY_EV_MEDIA,	/* RTSP: the session's streams are known */
 };
 
 /* violation.state */
@@ -104,6 +126,10 @@ struct violation {
 	uint64_t risk;			/* nDPI risk bits behind it */
 	const char *host_name;		/* SNI / HTTP host from the wire */
 	char reason[200];		/* one readable sentence */
+	uint8_t dpi_guessed;		/* protocol from nDPI's port guess */
+	uint8_t swapped;		/* ends turned from the flow table's */
+	uint64_t cert_id;		/* weak-tls: the server's certificate */
+	uint8_t streams;		/* RTSP: media streams it covers */
 };
 
 typedef void (*policy_cb)(const struct violation *, void *arg);
@@ -139,8 +165,30 @@ void policy_flow_release(struct policy *, uint32_t slot);
  * (the caller then calls policy_flow() with POLICY_EV_TIMEOUT), else 0.
  */
 int policy_due(struct policy *, uint64_t now, uint32_t *slot);
-/* An ARP packet: sender address and MAC against the inventory. */
+/*
+ * An ARP packet: sender address and MAC against the inventory, and for
+ * a reply from a known host, its target (which must exist to be
+ * answered).
+ */
 void policy_arp(struct policy *, const struct pkt *p);
+/*
+ * A frame of the flow in slot came from a MAC that end had not used
+ * before (dir: FLOW_C2S or FLOW_S2C): the end is checked as a device
+ * again, so that every MAC behind a shared 5-tuple (DHCP requests from
+ * 0.0.0.0:68) is seen.
+ */
+void policy_frame(struct policy *, uint32_t slot, const struct flow *f,
+    const struct classify_result *r, int dir);
+/*
+ * The RTSP flow in slot negotiated streams, or started playing them
+ * (classify_packet() said CLASSIFY_EV_MEDIA).  The streams' UDP flows
+ * are then the session's: the RTSP flow's verdict covers them, and they
+ * raise nothing of their own.  An RTSP flow is judged once it plays (at
+ * the latest POLICY_MEDIA_USEC after the answer), so its findings say
+ * how many streams they cover.
+ */
+void policy_media(struct policy *, uint32_t slot, const struct flow *f,
+    const struct classify_result *r);
 
 /* Stable id of a kind ("camera-non-recorder"). */
 const char *policy_kind_name(enum policy_kind);

@@ -30,6 +30,17 @@ addr_is_v4(const struct addr *a)
 	return memcmp(a->b, v4mapped, 12) == 0;
 }
 
+uint32_t
+addr_hash(const struct addr *a, uint32_t seed)
+{
+	uint32_t h = 2166136261u ^ seed;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->b[i]) * 16777619u;
+	return h;
+}
+
 int
 addr_cmp(const struct addr *a, const struct addr *b)
 {

@@ -14,6 +14,11 @@
  *
  * Results live in an array indexed by the flow's slot in the flow table;
  * the private per-slot part (pool index, LRU links) in a parallel array.
+ *
+ * A flow detected as RTSP over TCP also gets a tracker of its media
+ * negotiation (classify_rtsp.c) from a pool of its own, which goes on
+ * reading the flow after DPI has stopped and is held until the flow is
+ * released, so that its streams stay readable.
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,6 +33,7 @@
 #include <ndpi_api.h>
 
 #include "classify.h"
+#include "classify_priv.h"
 
 #define CLASSIFY_NIL UINT32_MAX	/* no pool state / end of a list */
 
@@ -62,6 +68,7 @@ classify_now_ns(void)
 struct classify_slot {
 	uint32_t state;		/* index into the pool, or CLASSIFY_NIL */
 	uint32_t prev, next;	/* LRU of slots holding a state */
+	uint32_t rtsp;		/* RTSP tracker, or CLASSIFY_RTSP_NIL */
 	uint8_t flags;		/* SLOT_F_* */
 };
 
@@ -79,6 +86,7 @@ struct classify {
 	uint32_t nfree;
 	/* Slots holding a state, least recently active first. */
 	uint32_t lru_head, lru_tail;
+	struct classify_rtsp *rtsp;	/* NULL when max_rtsp is 0 */
 	struct classify_stats stats;
 };
 
@@ -92,6 +100,11 @@ classify_conf_defaults(struct classify_conf *c)
 	 */
 	c->max_packets = 17;
 	c->max_flows = 65536;
+	/*
+	 * A tracker is some 2.5 KiB, held for the life of its RTSP flow: a
+	 * recording server pulling a thousand cameras fits in 2.5 MiB.
+	 */
+	c->max_rtsp = 1024;
 }
 
 static struct ndpi_flow_struct *
@@ -175,6 +188,52 @@ classify_set_proto(struct classify *c, struct classify_result *r,
 	r->category = (uint16_t)ndpi_get_proto_category(c->mod, p);
 }
 
+/* FNV-1a, 64 bits, over len bytes of p, continuing from h. */
+static uint64_t
+classify_fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/*
+ * The certificate nDPI saw on a TLS flow, as one number: the alert stage
+ * keys weak-TLS findings by it, so that one bad certificate is one
+ * finding whoever the clients are.  protos is a union: read only for TLS.
+ */
+static uint64_t
+classify_cert_id(const struct classify_result *r,
+    const struct ndpi_flow_struct *nf)
+{
+	static const uint8_t zero[20];
+	const char *sub, *iss;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (classify_family_of(r->master, r->app) != CLASSIFY_FAM_TLS ||
+	    r->master == NDPI_PROTOCOL_QUIC)
+		return 0;
+	if (memcmp(nf->protos.tls_quic.sha1_certificate_fingerprint, zero,
+	    sizeof(zero)) != 0)
+		return classify_fnv(h,
+		    nf->protos.tls_quic.sha1_certificate_fingerprint, 20) | 1;
+	sub = nf->protos.tls_quic.subjectDN;
+	iss = nf->protos.tls_quic.issuerDN;
+	if (sub == NULL && iss == NULL)
+		return 0;
+	if (sub != NULL)
+		h = classify_fnv(h, sub, strlen(sub));
+	h = classify_fnv(h, "\n", 1);
+	if (iss != NULL)
+		h = classify_fnv(h, iss, strlen(iss));
+	return h | 1;
+}
+
 /*
  * Makes the result of slot final in state st, copying what nDPI found out
  * (risks, host name) while the state is still there, then releases it.
@@ -196,6 +255,8 @@ classify_finish(struct classify *c, uint32_t slot, enum classify_state st)
 		host = ndpi_get_flow_name(nf);
 		if (host != NULL)
 			snprintf(r->host, sizeof(r->host), "%s", host);
+		if (st == CLASSIFY_DETECTED)
+			r->cert_id = classify_cert_id(r, nf);
 		classify_state_put(c, slot);
 	}
 	r->state = (uint8_t)st;
@@ -312,9 +373,16 @@ classify_new(const struct classify_conf *conf, uint32_t nslots)
 	if (c->res == NULL || c->slot == NULL || c->pool == NULL ||
 	    c->freelist == NULL)
 		goto fail;
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i < nslots; i++) {
 		c->slot[i].state = c->slot[i].prev = c->slot[i].next =
 		    CLASSIFY_NIL;
+		c->slot[i].rtsp = CLASSIFY_RTSP_NIL;
+	}
+	/* More trackers than flows could never be used either. */
+	if (conf->max_rtsp > 0 && (c->rtsp = classify_rtsp_new(
+	    conf->max_rtsp < nslots ? conf->max_rtsp : nslots,
+	    &c->stats)) == NULL)
+		goto fail;
 	/* Pushed in reverse so that state 0 is handed out first. */
 	for (i = 0; i < c->npool; i++)
 		c->freelist[i] = c->npool - 1 - i;
@@ -343,6 +411,7 @@ classify_free(struct classify *c)
 			classify_state_put(c, c->lru_head);
 	if (c->mod != NULL)
 		ndpi_exit_detection_module(c->mod);
+	classify_rtsp_free(c->rtsp);
 	free(c->freelist);
 	free(c->pool);
 	free(c->slot);
@@ -350,11 +419,22 @@ classify_free(struct classify *c)
 	free(c);
 }
 
+/* Gives the RTSP tracker of slot, if any, back to its pool. */
+static void
+classify_rtsp_release(struct classify *c, uint32_t slot)
+{
+	if (c->slot[slot].rtsp == CLASSIFY_RTSP_NIL)
+		return;
+	classify_rtsp_put(c->rtsp, c->slot[slot].rtsp);
+	c->slot[slot].rtsp = CLASSIFY_RTSP_NIL;
+}
+
 void
 classify_flow_new(struct classify *c, uint32_t slot)
 {
 	/* A state left over means the old flow was never released. */
 	classify_state_put(c, slot);
+	classify_rtsp_release(c, slot);
 	c->slot[slot].flags = 0;
 	memset(&c->res[slot], 0, sizeof(c->res[slot]));
 	c->res[slot].state = CLASSIFY_PENDING;
@@ -430,9 +510,13 @@ classify_extra_wanted(const struct classify_result *r)
 	}
 }
 
-int
-classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
-    const struct pkt *p, int dir)
+/*
+ * Gives p to nDPI (the flow in slot is PENDING and p worth it).  Returns
+ * CLASSIFY_EV_FINAL when the result became final, else 0.
+ */
+static int
+classify_dpi(struct classify *c, uint32_t slot, const struct flow *f,
+    const struct pkt *p)
 {
 	struct classify_result *r = &c->res[slot];
 	struct classify_slot *s = &c->slot[slot];
@@ -441,9 +525,6 @@ classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
 	unsigned short len;
 	uint64_t t0;
 
-	(void)dir;	/* nDPI tells the directions apart itself */
-	if (r->state != CLASSIFY_PENDING || !classify_wanted(p))
-		return 0;
 	if (s->state == CLASSIFY_NIL)
 		nf = classify_state_get(c, slot);
 	else {
@@ -480,13 +561,48 @@ classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
 		    ndpi_extra_dissection_possible(c->mod, nf))
 			return 0;
 		classify_finish(c, slot, CLASSIFY_DETECTED);
-		return 1;
+		return CLASSIFY_EV_FINAL;
 	}
 	if (r->dpi_packets < c->conf.max_packets)
 		return 0;
 	classify_giveup(c, slot, f);
 	c->stats.gave_up++;
-	return 1;
+	return CLASSIFY_EV_FINAL;
+}
+
+int
+classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
+    const struct pkt *p, int dir)
+{
+	const struct classify_result *r = &c->res[slot];
+	struct classify_slot *s = &c->slot[slot];
+	int ev = 0;
+
+	/* nDPI tells the directions apart itself. */
+	if (r->state == CLASSIFY_PENDING && classify_wanted(p))
+		ev = classify_dpi(c, slot, f, p);
+	/*
+	 * RTSP sets up its media streams after nDPI has named it: a
+	 * tracker reads on, from the packet that was detected.
+	 */
+	if ((ev & CLASSIFY_EV_FINAL) && c->rtsp != NULL &&
+	    p->proto == IPPROTO_TCP && classify_family(r) == CLASSIFY_FAM_RTSP)
+		s->rtsp = classify_rtsp_get(c->rtsp);
+	if (s->rtsp != CLASSIFY_RTSP_NIL && p->paylen > 0)
+		ev |= classify_rtsp_packet(c->rtsp, s->rtsp, f, p, dir);
+	return ev;
+}
+
+int
+classify_media(const struct classify *c, uint32_t slot,
+    const struct classify_media **m, int *playing)
+{
+	if (c->slot[slot].rtsp == CLASSIFY_RTSP_NIL) {
+		*m = NULL;
+		*playing = 0;
+		return 0;
+	}
+	return classify_rtsp_media(c->rtsp, c->slot[slot].rtsp, m, playing);
 }
 
 void
@@ -501,6 +617,7 @@ void
 classify_flow_release(struct classify *c, uint32_t slot)
 {
 	classify_state_put(c, slot);
+	classify_rtsp_release(c, slot);
 	c->slot[slot].flags = 0;
 	memset(&c->res[slot], 0, sizeof(c->res[slot]));
 }

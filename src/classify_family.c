@@ -111,3 +111,9 @@ classify_risk_credentials(uint64_t risk)
 {
 	return risk & RISK(NDPI_CLEAR_TEXT_CREDENTIALS);
 }
+
+uint64_t
+classify_risk_unsafe(uint64_t risk)
+{
+	return risk & RISK(NDPI_UNSAFE_PROTOCOL);
+}

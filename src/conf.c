@@ -46,6 +46,7 @@ static const struct conf_key conf_keys[] = {
 	{ "flow", "vlan_in_key", OFF(flow.vlan_in_key), 0, 1 },
 	{ "dpi", "max_packets", OFF(dpi.max_packets), 1, 255 },
 	{ "dpi", "max_flows", OFF(dpi.max_flows), 1, 16 * 1024 * 1024 },
+	{ "dpi", "max_rtsp", OFF(dpi.max_rtsp), 0, 1024 * 1024 },
 	{ "decode", "frag_slots", OFF(frag_slots), 16, 1024 * 1024 },
 	{ "output", "progress_secs", OFF(progress_secs), 0, 3600 },
 	{ "output", "flows_queue", OFF(flows_queue), 16, 16 * 1024 * 1024 },

@@ -435,6 +435,8 @@ dec_l4(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire, int frag)
 		p->sport = be16(b);
 		p->dport = be16(b + 2);
 		p->tcp_flags = b[13];
+		/* Within the 20 bytes checked above. */
+		p->tcp_seq = be32(b + 4);
 		/* Options cut by the snap length: the ports are still good. */
 		if (hl > n) {
 			p->flags |= PKT_F_L4_TRUNC;
@@ -732,6 +734,7 @@ dec_arp(struct ctx *c, const uint8_t *b, uint32_t n)
 	p->ipver = 0;
 	p->arp_op = be16(b + 6);
 	memcpy(p->arp_sha, b + 8, 6);
+	memcpy(p->arp_tha, b + 18, 6);
 	addr_from_v4(&p->src, b + 14);
 	addr_from_v4(&p->dst, b + 24);
 	return R_ARP;

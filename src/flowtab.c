@@ -559,6 +559,7 @@ flow_swap(struct flow *f)
 	memcpy(m, f->mac[0], 6);
 	memcpy(f->mac[0], f->mac[1], 6);
 	memcpy(f->mac[1], m, 6);
+	f->mac_new = (uint8_t)((f->mac_new & 1) << 1 | (f->mac_new >> 1 & 1));
 	x = f->pflags & ~(PF_FIN_C2S | PF_FIN_S2C);
 	if (f->pflags & PF_FIN_C2S)
 		x |= PF_FIN_S2C;
@@ -698,6 +699,9 @@ flowtab_update(struct flowtab *t, const struct pkt *p, int *dir, int *isnew)
 		 * only what the sender believes, so it fills a gap but does
 		 * not overwrite.
 		 */
+		f->mac_new &= (uint8_t)~(1u << d);
+		if (!f->has_mac[d] || memcmp(f->mac[d], p->smac, 6) != 0)
+			f->mac_new |= (uint8_t)(1u << d);
 		memcpy(f->mac[d], p->smac, 6);
 		f->has_mac[d] = 1;
 		if (!f->has_mac[!d]) {

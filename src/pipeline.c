@@ -122,20 +122,26 @@ pipeline_advance(struct pipeline *pl, uint64_t ts)
 {
 	struct flow *f;
 	uint32_t slot;
+	int expire;
 
 	if (ts > pl->now)
 		pl->now = ts;
 	pl->st.last_ts = pl->now;
-	if (pl->now >= pl->next_expire) {
+	expire = pl->now >= pl->next_expire;
+	if (expire) {
 		flowtab_expire(pl->ft, pl->now);
-		if (pl->al != NULL)
-			alert_expire(pl->al, pl->now);
 		pl->next_expire = pl->now + EXPIRE_PERIOD;
 	}
 	while (policy_due(pl->pol, pl->now, &slot))
 		if ((f = flowtab_get(pl->ft, slot)) != NULL)
 			policy_flow(pl->pol, slot, f, classify_get(pl->cls,
 			    slot), POLICY_EV_TIMEOUT);
+	/*
+	 * The alert windows close last: verdicts that came due above
+	 * carry their flows' packet times and still belong to them.
+	 */
+	if (expire && pl->al != NULL)
+		alert_expire(pl->al, pl->now);
 }
 
 void
@@ -154,7 +160,7 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	struct flow *f;
 	struct pkt p;
 	uint32_t slot;
-	int dir, isnew;
+	int dir, isnew, ev;
 
 	pl->st.packets++;
 	pl->st.bytes += caplen;
@@ -177,13 +183,24 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 		classify_flow_new(pl->cls, slot);
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_NEW);
-	} else if (dir == FLOW_S2C && f->pkts[FLOW_S2C] == 1)
+	} else if (f->pkts[dir] == 1 && f->pkts[!dir] > 0) {
+		/*
+		 * The other end's first packet: an answer, whichever end
+		 * the flow table took for the server.
+		 */
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_REPLY);
+	} else if (f->mac_new & (1u << dir))
+		/* A MAC new to this end (DHCP from many MACs, spoofing). */
+		policy_frame(pl->pol, slot, f, classify_get(pl->cls, slot),
+		    dir);
 	/* The policy looks again once, when the protocol is known. */
-	if (classify_packet(pl->cls, slot, f, &p, dir))
+	ev = classify_packet(pl->cls, slot, f, &p, dir);
+	if (ev & CLASSIFY_EV_FINAL)
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_CLASSIFIED);
+	if (ev & CLASSIFY_EV_MEDIA)
+		policy_media(pl->pol, slot, f, classify_get(pl->cls, slot));
 }
 
 int

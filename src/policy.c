@@ -14,13 +14,36 @@
 #include "policy.h"
 #include "role.h"
 
-/* Rules looked at for one port: more is a ruleset nobody writes. */
-#define MATCH_MAX	32
-
 /* Per-slot flags besides the raised kinds. */
-#define PF_DEV_CLIENT	0x01	/* client end checked as a device */
-#define PF_DEV_SERVER	0x02	/* server end checked as a device */
+#define PF_DEV0		0x01	/* flow end 0 checked as a device */
+#define PF_DEV1		0x02	/* flow end 1 checked as a device */
 #define PF_DEFER	0x04	/* judged when the server answers */
+#define PF_MWAIT	0x08	/* RTSP: judged when its streams are known */
+#define PF_COVERED	0x10	/* a media stream of an RTSP session */
+#define PF_MWAITED	0x20	/* RTSP: waited for its streams already */
+
+/*
+ * RTSP sessions are judged once their streams are negotiated (the PLAY
+ * reply), at the latest this much packet time after the answer, so that
+ * their finding can count the streams it covers.
+ */
+#define POLICY_MEDIA_USEC	5000000u
+
+/*
+ * Media streams negotiated by RTSP sessions, keyed by the client's
+ * address and port: open addressing over MEDIA_SLOTS entries, probing
+ * MEDIA_PROBE of them; a full run replaces its oldest entry.
+ */
+#define MEDIA_SLOTS	4096
+#define MEDIA_PROBE	8
+#define MEDIA_PORTS	4	/* ports of one range kept (RTP, RTCP) */
+
+/*
+ * (address, MAC) pairs checked as devices frame by frame: a direct-mapped
+ * cache, so a pair seen again is not checked again while it stays.  A
+ * collision only costs a second check (the alert stage folds repeats).
+ */
+#define DEV_CACHE	4096
 
 static const char *const kind_names[POLICY_KIND_MAX] = {
 	[POLICY_CAMERA_NON_RECORDER] = "camera-non-recorder",
@@ -33,6 +56,7 @@ static const char *const kind_names[POLICY_KIND_MAX] = {
 	[POLICY_PROTOCOL_MISMATCH] = "protocol-mismatch",
 	[POLICY_WEAK_TLS] = "weak-tls",
 	[POLICY_CLEARTEXT_CREDENTIALS] = "cleartext-credentials",
+	[POLICY_SCAN] = "scan",
 };
 
 /* Default severity of each kind, 0..10 (CEF scale). */
@@ -47,6 +71,7 @@ static const int kind_severity[POLICY_KIND_MAX] = {
 	[POLICY_PROTOCOL_MISMATCH] = 6,
 	[POLICY_WEAK_TLS] = 4,
 	[POLICY_CLEARTEXT_CREDENTIALS] = 8,
+	[POLICY_SCAN] = 7,
 };
 
 struct policy {
@@ -66,6 +91,18 @@ struct policy {
 		uint8_t gen;
 	} *wait;
 	uint32_t whead, wcount;
+	/* RTSP flows waiting for their streams, oldest first. */
+	struct policy_wait *mwait;
+	uint32_t mhead, mcount;
+	struct policy_media {
+		struct addr client, server;
+		uint64_t ts;		/* when negotiated */
+		uint32_t slot;		/* the RTSP flow */
+		uint16_t cport;
+		uint16_t sport_lo, sport_hi;	/* 0: any */
+		uint8_t gen;
+		uint8_t used;
+	} *media;
 	/* Resolved from the ruleset at (re)configuration. */
 	const struct rules_topology *t_camera, *t_internet, *t_secure;
 	const struct rules_topology *t_ports, *t_devices;
@@ -78,6 +115,14 @@ struct policy {
 	/* Disabled-by-default rules the site enabled. */
 	const struct rule **enabled;
 	size_t nenabled;
+	/* Room for every rule of one port (rules_lookup's candidates). */
+	const struct rule **cand;
+	int ncand;
+	struct policy_dev {
+		struct addr addr;
+		uint8_t mac[6];
+		uint8_t used;
+	} *dev;
 	uint64_t violations;
 };
 
@@ -87,12 +132,37 @@ struct fctx {
 	const struct classify_result *r;
 	uint32_t slot;
 	enum policy_event ev;
+	int ci, si;		/* flow index (FLOW_C2S/S2C) of client, server */
 	struct policy_end c, s;
 	uint64_t croles, sroles;
 	int cgroup, sgroup;
-	enum classify_family fam;
+	enum classify_family fam;	/* detected, or guessed from the port */
+	enum classify_family dfam;	/* detected from payload only */
+	int guessed;		/* fam is nDPI's port guess */
+	int unsafe;		/* nDPI holds the protocol unsafe */
 	int final;		/* classification final */
+	uint8_t streams;	/* RTSP: media streams negotiated */
 	char proto[48];
+	/* A cleartext finding folded into cleartext-credentials. */
+	const struct rule *ct_rule;
+	char ct_why[200];
+};
+
+/*
+ * What the rules say of a flow's server port, shared by the port and
+ * protocol findings (one function each below).
+ */
+struct pmatch {
+	const struct rule *allowed;	/* documents the flow, or NULL */
+	const struct rule *port_rule;	/* a rule of the server's port */
+	const struct rule *local;	/* a local-only rule of the port */
+	const struct rule *r;		/* the rule the flow is judged by */
+	int changed;			/* r allows it through a changed port */
+	int maybe;			/* a changed-port rule may apply later */
+	int cam;			/* a camera is one end */
+	int hosts;			/* both ends in the inventory */
+	int vmspair;			/* both ends VMS components */
+	uint8_t t;			/* transport */
 };
 
 const char *
@@ -124,16 +194,21 @@ static int
 configure(struct policy *pol, const struct inventory *inv,
     const struct ruleset *rs, const struct policy_conf *pc)
 {
-	const struct rule **named = NULL, **enabled = NULL;
+	const struct rule **named = NULL, **enabled = NULL, **cand = NULL;
 	size_t i, n = rs ? rules_count(rs) : 0, nn = 0, ne = 0;
 	int k;
 
-	if (n > 0 && (named = calloc(n, sizeof(*named))) == NULL)
+	/* A port may have every rule: the matcher holds them all. */
+	if (n > 0 && ((named = calloc(n, sizeof(*named))) == NULL ||
+	    (cand = calloc(n, sizeof(*cand))) == NULL)) {
+		free(named);
 		return -1;
+	}
 	if (pc != NULL && pc->nenabled > 0 &&
 	    (enabled = calloc((size_t)pc->nenabled, sizeof(*enabled))) ==
 	    NULL) {
 		free(named);
+		free(cand);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -156,6 +231,9 @@ configure(struct policy *pol, const struct inventory *inv,
 	}
 	free(pol->named);
 	free(pol->enabled);
+	free(pol->cand);
+	pol->cand = cand;
+	pol->ncand = (int)n;
 	pol->named = named;
 	pol->nnamed = nn;
 	pol->enabled = enabled;
@@ -195,8 +273,12 @@ policy_new(const struct inventory *inv, const struct ruleset *rs,
 	pol->flags = calloc(nslots, sizeof(*pol->flags));
 	pol->gen = calloc(nslots, sizeof(*pol->gen));
 	pol->wait = calloc(nslots, sizeof(*pol->wait));
+	pol->mwait = calloc(nslots, sizeof(*pol->mwait));
+	pol->media = calloc(MEDIA_SLOTS, sizeof(*pol->media));
+	pol->dev = calloc(DEV_CACHE, sizeof(*pol->dev));
 	if (pol->raised == NULL || pol->flags == NULL || pol->gen == NULL ||
-	    pol->wait == NULL ||
+	    pol->wait == NULL || pol->dev == NULL || pol->mwait == NULL ||
+	    pol->media == NULL ||
 	    configure(pol, inv, rs, pc) == -1) {
 		policy_free(pol);
 		return NULL;
@@ -213,8 +295,12 @@ policy_free(struct policy *pol)
 	free(pol->flags);
 	free(pol->gen);
 	free(pol->wait);
+	free(pol->mwait);
+	free(pol->media);
 	free(pol->named);
 	free(pol->enabled);
+	free(pol->cand);
+	free(pol->dev);
 	free(pol);
 }
 
@@ -235,24 +321,53 @@ policy_flow_release(struct policy *pol, uint32_t slot)
 	}
 }
 
-int
-policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
+/*
+ * Takes the first due entry of a wait ring (deadlines in order) whose
+ * flow still waits with flag; returns 1 and its slot, else 0.
+ */
+static int
+ring_due(struct policy *pol, struct policy_wait *ring, uint32_t *head,
+    uint32_t *count, uint8_t flag, uint64_t now, uint32_t *slot)
 {
 	struct policy_wait *w;
 
-	while (pol->wcount > 0) {
-		w = &pol->wait[pol->whead];
+	while (*count > 0) {
+		w = &ring[*head];
 		if (w->deadline > now)
 			return 0;
-		pol->whead = (pol->whead + 1) % pol->nslots;
-		pol->wcount--;
+		*head = (*head + 1) % pol->nslots;
+		(*count)--;
 		/* Answered, ended or reused since: nothing to do. */
-		if (w->gen != pol->gen[w->slot] ||
-		    !(pol->flags[w->slot] & PF_DEFER))
+		if (w->gen != pol->gen[w->slot] || !(pol->flags[w->slot] & flag))
 			continue;
 		*slot = w->slot;
 		return 1;
 	}
+	return 0;
+}
+
+int
+policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
+{
+	return ring_due(pol, pol->wait, &pol->whead, &pol->wcount, PF_DEFER,
+	    now, slot) || ring_due(pol, pol->mwait, &pol->mhead, &pol->mcount,
+	    PF_MWAIT, now, slot);
+}
+
+/* Appends slot to a wait ring; -1 when it is full. */
+static int
+ring_put(struct policy *pol, struct policy_wait *ring, uint32_t head,
+    uint32_t *count, uint32_t slot, uint64_t deadline)
+{
+	struct policy_wait *w;
+
+	if (*count == pol->nslots)
+		return -1;
+	w = &ring[(head + *count) % pol->nslots];
+	w->deadline = deadline;
+	w->slot = slot;
+	w->gen = pol->gen[slot];
+	(*count)++;
 	return 0;
 }
 
@@ -263,15 +378,9 @@ policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
 static int
 defer_flow(struct policy *pol, uint32_t slot, uint64_t now)
 {
-	struct policy_wait *w;
-
-	if (pol->wcount == pol->nslots)
+	if (ring_put(pol, pol->wait, pol->whead, &pol->wcount, slot,
+	    now + POLICY_DEFER_USEC) == -1)
 		return -1;
-	w = &pol->wait[(pol->whead + pol->wcount) % pol->nslots];
-	w->deadline = now + POLICY_DEFER_USEC;
-	w->slot = slot;
-	w->gen = pol->gen[slot];
-	pol->wcount++;
 	pol->flags[slot] |= PF_DEFER;
 	return 0;
 }
@@ -376,7 +485,6 @@ struct match {
 	const struct rule *allowed;	/* documents the flow, or NULL */
 	const struct rule *port_rule;	/* a rule of the server's port */
 	const struct rule *local;	/* a local-only rule of the port */
-	int changed;			/* allowed through a changed port */
 };
 
 static void
@@ -384,15 +492,16 @@ match_port(const struct policy *pol, uint64_t sroles, uint64_t croles,
     uint8_t transport, uint16_t port, enum classify_family fam,
     struct match *m)
 {
-	const struct rule *cand[MATCH_MAX];
+	const struct rule **cand = pol->cand;
 	int n, i;
 
 	memset(m, 0, sizeof(*m));
-	if (pol->rs == NULL || sroles == 0)
+	if (pol->rs == NULL || sroles == 0 || cand == NULL)
 		return;
-	n = rules_lookup(pol->rs, transport, port, cand, MATCH_MAX);
-	if (n > MATCH_MAX)
-		n = MATCH_MAX;
+	/* cand has room for every rule of the ruleset. */
+	n = rules_lookup(pol->rs, transport, port, cand, pol->ncand);
+	if (n > pol->ncand)
+		n = pol->ncand;
 	for (i = 0; i < n; i++) {
 		const struct rule *r = cand[i];
 
@@ -462,24 +571,29 @@ rule_enabled(const struct policy *pol, const struct rule *r)
 static void
 vinit(struct violation *v, const struct fctx *x, enum policy_kind k)
 {
+	const struct flow *f = x->f;
+
 	memset(v, 0, sizeof(*v));
 	v->kind = k;
 	v->severity = kind_severity[k];
-	v->ts = x->f->last_ts;
-	v->first_ts = x->f->first_ts;
+	v->ts = f->last_ts;
+	v->first_ts = f->first_ts;
 	v->client = x->c;
 	v->server = x->s;
-	v->transport = x->f->proto;
-	v->vlan = x->f->vlan;
+	v->transport = f->proto;
+	v->vlan = f->vlan;
 	memcpy(v->protocol, x->proto, sizeof(v->protocol));
 	v->state = POLICY_ATTEMPTED;
-	if (x->f->pkts[FLOW_S2C] > 0)
-		v->state = x->f->proto == IPPROTO_TCP &&
-		    (x->f->tcp_flags[FLOW_S2C] & 0x04) &&	/* RST */
-		    !(x->f->tcp_flags[FLOW_S2C] & 0x02) ?	/* SYN */
+	if (f->pkts[x->si] > 0)
+		v->state = f->proto == IPPROTO_TCP &&
+		    (f->tcp_flags[x->si] & 0x04) &&	/* RST */
+		    !(f->tcp_flags[x->si] & 0x02) ?	/* SYN */
 		    POLICY_REFUSED : POLICY_ESTABLISHED;
 	v->risk = x->r != NULL ? x->r->risk : 0;
 	v->host_name = x->r != NULL && x->r->host[0] ? x->r->host : NULL;
+	v->dpi_guessed = (uint8_t)x->guessed;
+	v->swapped = x->ci != FLOW_C2S;
+	v->streams = x->streams;
 }
 
 static void
@@ -526,6 +640,13 @@ raise_flow(struct policy *pol, uint32_t slot, struct violation *v)
 	if (pol->raised[slot] & bit)
 		return;
 	pol->raised[slot] |= bit;
+	if (v->streams > 0) {
+		size_t n = strlen(v->reason);
+
+		snprintf(v->reason + n, sizeof(v->reason) - n, " (RTSP "
+		    "session with %u media stream%s)", v->streams,
+		    v->streams > 1 ? "s" : "");
+	}
 	pol->violations++;
 	pol->cb(v, pol->arg);
 }
@@ -578,27 +699,173 @@ device_unknown(const struct policy *pol, const struct policy_end *e,
 	return 1;
 }
 
-static void
-check_device(struct policy *pol, struct fctx *x, int server)
-{
-	const struct inventory_zone *zone;
-	uint8_t bit = server ? PF_DEV_SERVER : PF_DEV_CLIENT;
-	struct policy_end *e = server ? &x->s : &x->c;
-	struct violation v;
-	char why[160];
 
-	if (pol->flags[x->slot] & bit)
-		return;
-	pol->flags[x->slot] |= bit;
-	if (!device_unknown(pol, e, x->f->vlan, &zone, why, sizeof(why)))
-		return;
+/* The context of flow f at event ev, its ends as the flow table has them. */
+static void
+fctx_init(const struct policy *pol, struct fctx *x, const struct flow *f,
+    const struct classify_result *r, uint32_t slot, enum policy_event ev)
+{
+	memset(x, 0, sizeof(*x));
+	x->f = f;
+	x->r = r;
+	x->slot = slot;
+	x->ev = ev;
+	x->ci = FLOW_C2S;
+	x->si = FLOW_S2C;
+	resolve_end(pol, &x->c, f, FLOW_C2S);
+	resolve_end(pol, &x->s, f, FLOW_S2C);
+}
+
+/* Is MAC mac a router's (a frame routed to or from the site)? */
+static int
+mac_is_router(const struct policy *pol, const uint8_t *mac)
+{
+	const struct inventory_host *h = inventory_host_by_mac(pol->inv, mac);
+
+	return h != NULL && h->router;
+}
+
+/* Raises an unknown-device finding for end e of x (not per flow kind). */
+static void
+raise_device(struct policy *pol, const struct fctx *x,
+    const struct policy_end *e, const struct policy_end *peer,
+    const struct inventory_zone *zone, const char *why, const char *how)
+{
+	struct violation v;
+
 	vinit(&v, x, POLICY_UNKNOWN_DEVICE);
 	vtopo(&v, pol->t_devices, "XP-TOPO-DEVICES");
 	/* Device-level: the device is the "client" of the finding. */
 	v.client = *e;
 	v.client.zone = zone;
-	v.server = server ? x->c : x->s;
-	vreason(&v, "unknown device: %s", why);
+	v.server = *peer;
+	vreason(&v, "unknown device: %s%s", why, how);
+	pol->violations++;
+	pol->cb(&v, pol->arg);
+}
+
+/*
+ * Does flow end i exist, as far as the frames show?  It sent something;
+ * or a known host answered it: a TCP segment with ACK (a SYN+ACK, data
+ * of a session) or, over UDP, a reply from the known server of the flow.
+ * A receiver-only end's MAC is the destination MAC of those frames.
+ */
+static int
+end_seen(const struct fctx *x, int i, int *received)
+{
+	const struct flow *f = x->f;
+	const struct policy_end *other = i == x->ci ? &x->s : &x->c;
+	int o = !i;
+
+	*received = 0;
+	if (f->pkts[i] > 0)
+		return 1;
+	if (other->host == NULL || f->pkts[o] == 0)
+		return 0;
+	*received = 1;
+	if (f->proto == IPPROTO_TCP)
+		return (f->tcp_flags[o] & 0x10) != 0;	/* ACK */
+	if (f->proto == IPPROTO_UDP)
+		return o == x->si;
+	return 0;
+}
+
+static void
+check_device(struct policy *pol, struct fctx *x, int i)
+{
+	const struct inventory_zone *zone;
+	uint8_t bit = i ? PF_DEV1 : PF_DEV0;
+	struct policy_end e = i == x->ci ? x->c : x->s;
+	const struct policy_end *peer = i == x->ci ? &x->s : &x->c;
+	char why[160];
+	int received;
+
+	if ((pol->flags[x->slot] & bit) || !end_seen(x, i, &received))
+		return;
+	pol->flags[x->slot] |= bit;
+	if (received) {
+		/*
+		 * Only the address speaks for a receiver: the destination
+		 * MAC is what the sender believes, a router's when routed.
+		 */
+		if (e.host != NULL)
+			return;
+		if (e.has_mac && mac_is_router(pol, e.mac))
+			e.has_mac = 0;
+	}
+	if (!device_unknown(pol, &e, x->f->vlan, &zone, why, sizeof(why)))
+		return;
+	raise_device(pol, x, &e, peer, zone, why, received ?
+	    " (seen as the receiver of an answer from a known host)" : "");
+}
+
+/* 1 when (addr, mac) was checked lately, else 0 and it is remembered. */
+static int
+dev_cached(struct policy *pol, const struct addr *a, const uint8_t *mac)
+{
+	struct policy_dev *d;
+	uint32_t h = addr_hash(a, 0);
+	int i;
+
+	for (i = 0; i < 6; i++)
+		h = (h ^ mac[i]) * 16777619u;
+	d = &pol->dev[(h ^ h >> 16) & (DEV_CACHE - 1)];
+	if (d->used && memcmp(d->mac, mac, 6) == 0 &&
+	    addr_cmp(&d->addr, a) == 0)
+		return 1;
+	d->addr = *a;
+	memcpy(d->mac, mac, 6);
+	d->used = 1;
+	return 0;
+}
+
+void
+policy_frame(struct policy *pol, uint32_t slot, const struct flow *f,
+    const struct classify_result *r, int dir)
+{
+	const struct inventory_zone *zone;
+	struct fctx x;
+	char why[160];
+
+	/* The end is judged with the flow's first look; this is for more. */
+	if (slot >= pol->nslots || !f->has_mac[dir] ||
+	    !(pol->flags[slot] & (dir ? PF_DEV1 : PF_DEV0)))
+		return;
+	fctx_init(pol, &x, f, r, slot, POLICY_EV_FRAME);
+	if (dev_cached(pol, &f->addr[dir], f->mac[dir]))
+		return;
+	if (!device_unknown(pol, dir ? &x.s : &x.c, f->vlan, &zone, why,
+	    sizeof(why)))
+		return;
+	raise_device(pol, &x, dir ? &x.s : &x.c, dir ? &x.c : &x.s, zone,
+	    why, "");
+}
+
+/* An ARP finding of end e (the device) talking to peer. */
+static void
+arp_device(struct policy *pol, const struct pkt *p, struct policy_end *e,
+    const struct addr *peer, const char *how)
+{
+	const struct inventory_zone *zone;
+	struct violation v;
+	char why[160];
+
+	e->host = inventory_host(pol->inv, &e->addr);
+	e->zone = e->host != NULL && e->host->zone ? e->host->zone :
+	    inventory_zone(pol->inv, &e->addr);
+	if (!device_unknown(pol, e, p->vlan, &zone, why, sizeof(why)))
+		return;
+	memset(&v, 0, sizeof(v));
+	v.client = *e;
+	v.client.zone = zone;
+	v.server.addr = *peer;
+	v.kind = POLICY_UNKNOWN_DEVICE;
+	v.severity = kind_severity[POLICY_UNKNOWN_DEVICE];
+	v.ts = v.first_ts = p->ts;
+	v.vlan = p->vlan;
+	snprintf(v.protocol, sizeof(v.protocol), "ARP");
+	vtopo(&v, pol->t_devices, "XP-TOPO-DEVICES");
+	vreason(&v, "unknown device: %s (%s)", why, how);
 	pol->violations++;
 	pol->cb(&v, pol->arg);
 }
@@ -606,31 +873,35 @@ check_device(struct policy *pol, struct fctx *x, int server)
 void
 policy_arp(struct policy *pol, const struct pkt *p)
 {
-	const struct inventory_zone *zone;
-	struct violation v;
-	char why[160];
+	static const uint8_t none[6], bcast[6] = { 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff };
+	struct policy_end e;
 
-	memset(&v, 0, sizeof(v));
-	v.client.addr = p->src;
-	memcpy(v.client.mac, p->arp_sha, 6);
-	v.client.has_mac = 1;
-	v.client.host = inventory_host(pol->inv, &p->src);
-	v.client.zone = v.client.host != NULL && v.client.host->zone ?
-	    v.client.host->zone : inventory_zone(pol->inv, &p->src);
-	if (!device_unknown(pol, &v.client, p->vlan, &zone, why, sizeof(why)))
+	memset(&e, 0, sizeof(e));
+	e.addr = p->src;
+	memcpy(e.mac, p->arp_sha, 6);
+	e.has_mac = 1;
+	arp_device(pol, p, &e, &p->dst, p->arp_op == 2 ? "ARP reply" :
+	    "ARP request");
+	/*
+	 * A known host that answers an ARP request shows that the asker
+	 * exists, whether or not its request was captured.
+	 */
+	if (p->arp_op != 2 || addr_cmp(&p->src, &p->dst) == 0 ||
+	    inventory_host(pol->inv, &p->src) == NULL)
 		return;
-	v.client.zone = zone;
-	v.server.addr = p->dst;
-	v.kind = POLICY_UNKNOWN_DEVICE;
-	v.severity = kind_severity[POLICY_UNKNOWN_DEVICE];
-	v.ts = v.first_ts = p->ts;
-	v.vlan = p->vlan;
-	snprintf(v.protocol, sizeof(v.protocol), "ARP");
-	vtopo(&v, pol->t_devices, "XP-TOPO-DEVICES");
-	vreason(&v, "unknown device: %s (ARP %s)", why,
-	    p->arp_op == 2 ? "reply" : "request");
-	pol->violations++;
-	pol->cb(&v, pol->arg);
+	memset(&e, 0, sizeof(e));
+	e.addr = p->dst;
+	if (memcmp(p->arp_tha, none, 6) != 0 &&
+	    memcmp(p->arp_tha, bcast, 6) != 0) {
+		memcpy(e.mac, p->arp_tha, 6);
+		e.has_mac = 1;
+	}
+	/* Only the address speaks for a receiver (see check_device). */
+	if (inventory_host(pol->inv, &e.addr) != NULL)
+		return;
+	arp_device(pol, p, &e, &p->src, "target of an ARP reply from a "
+	    "known host");
 }
 
 /* Camera ends may reach only the statement's peers (recorders). */
@@ -674,11 +945,12 @@ check_camera(struct policy *pol, struct fctx *x)
 }
 
 /*
- * Returns 1 when internet-exposure applies (raised now or before).  For
- * the documented exception, *doc is set to the rule that documents it.
+ * Internet exposure.  For the documented exception (an Internet client
+ * of the DMZ mobile server), returns the rule that documents it, which
+ * the port checks then judge the flow by; else NULL.
  */
-static int
-check_internet(struct policy *pol, struct fctx *x, const struct rule **doc)
+static const struct rule *
+check_internet(struct policy *pol, struct fctx *x)
 {
 	const struct policy_end *vms, *net;
 	uint64_t vmsroles;
@@ -688,12 +960,12 @@ check_internet(struct policy *pol, struct fctx *x, const struct rule **doc)
 	size_t i;
 
 	if (x->c.internet == x->s.internet)
-		return 0;
+		return NULL;
 	vms = x->c.internet ? &x->s : &x->c;
 	net = x->c.internet ? &x->c : &x->s;
 	vmsroles = x->c.internet ? x->sroles : x->croles;
 	if (!(vmsroles & pol->vms_roles))
-		return 0;
+		return NULL;
 	/*
 	 * The exception: an Internet client of a DMZ host on a port the
 	 * Internet statement names (the mobile server's HTTPS).
@@ -703,10 +975,8 @@ check_internet(struct policy *pol, struct fctx *x, const struct rule **doc)
 		match_port(pol, x->sroles, ROLE_SET_ALL, x->f->proto,
 		    x->s.port, CLASSIFY_FAM_NONE, &m);
 		for (i = 0; m.allowed && i < pol->t_internet->nrules; i++)
-			if (pol->t_internet->rules[i] == m.allowed) {
-				*doc = m.allowed;
-				return 0;
-			}
+			if (pol->t_internet->rules[i] == m.allowed)
+				return m.allowed;
 	}
 	vinit(&v, x, POLICY_INTERNET_EXPOSURE);
 	vtopo(&v, pol->t_internet, "XP-TOPO-INTERNET");
@@ -715,175 +985,307 @@ check_internet(struct policy *pol, struct fctx *x, const struct rule **doc)
 		vreason(&v, "Internet address %s connects to %s on %u/%s",
 		    addr_fmt(&net->addr, a, sizeof(a)),
 		    end_label(vms, b, sizeof(b)), x->s.port,
-		    x->f->proto == IPPROTO_UDP ? "udp" : "tcp");
+		    rules_transport_name(x->f->proto));
 	else
 		vreason(&v, "%s reaches Internet address %s on %u/%s",
 		    end_label(vms, b, sizeof(b)),
 		    addr_fmt(&net->addr, a, sizeof(a)), x->s.port,
-		    x->f->proto == IPPROTO_UDP ? "udp" : "tcp");
+		    rules_transport_name(x->f->proto));
 	raise_flow(pol, x->slot, &v);
+	return NULL;
+}
+
+/* Does r document particular ports, not the whole range? */
+static int
+rule_names_port(const struct rule *r)
+{
+	return r->port_hi - r->port_lo < 1024;
+}
+
+/*
+ * How well the rules document port as a server port of roles sroles for
+ * clients of roles croles: 2 a rule allows the pair, 1 a rule names the
+ * port as a server port of those roles (for other clients, or
+ * local-only), 0 not.
+ */
+static int
+port_score(const struct policy *pol, uint64_t sroles, uint64_t croles,
+    uint8_t t, uint16_t port)
+{
+	struct match m;
+
+	if (sroles == 0)
+		return 0;
+	match_port(pol, sroles, croles, t, port, CLASSIFY_FAM_NONE, &m);
+	if (m.allowed != NULL)
+		return 2;
+	/* A rule of every port ("any") names no port. */
+	return (m.port_rule != NULL && rule_names_port(m.port_rule)) ||
+	    (m.local != NULL && rule_names_port(m.local));
+}
+
+/*
+ * Chooses the client and server ends of x (see policy.h): the flow
+ * table's when a handshake decided them; else the side whose port the
+ * rules document for the two roles; else, for UDP, the first sender;
+ * else the flow table's port heuristic.
+ */
+static void
+orient(const struct policy *pol, struct fctx *x)
+{
+	const struct flow *f = x->f;
+	uint64_t r0, r1;
+	int fwd, rev, swap = 0;
+
+	x->ci = FLOW_C2S;
+	x->si = FLOW_S2C;
+	if (f->dir_by != FLOW_DIR_PORT ||
+	    (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP))
+		return;
+	r0 = end_roles(&x->c);
+	r1 = end_roles(&x->s);
+	fwd = port_score(pol, r1, r0, f->proto, f->port[FLOW_S2C]);
+	rev = port_score(pol, r0, r1, f->proto, f->port[FLOW_C2S]);
+	if (fwd != rev)
+		swap = rev > fwd;
+	else if (f->proto == IPPROTO_UDP && f->pkts[FLOW_S2C] > 0 &&
+	    (f->pkts[FLOW_C2S] == 0 ||
+	    f->dfirst[FLOW_S2C] < f->dfirst[FLOW_C2S]))
+		swap = 1;
+	if (swap) {
+		struct policy_end e = x->c;
+
+		x->c = x->s;
+		x->s = e;
+		x->ci = FLOW_S2C;
+		x->si = FLOW_C2S;
+	}
+}
+
+/* The protocol is cleartext, by DPI, by nDPI's guess or by its risks. */
+static int
+x_cleartext(const struct fctx *x)
+{
+	return fam_cleartext(x->fam) || (x->unsafe &&
+	    x->fam != CLASSIFY_FAM_TLS && x->fam != CLASSIFY_FAM_SSH &&
+	    x->fam != CLASSIFY_FAM_SMTPS);
+}
+
+/* " (dpi: guessed)" for a protocol nDPI only guessed from the port. */
+static const char *
+guess_note(const struct fctx *x)
+{
+	return x->guessed ? " (dpi: guessed)" : "";
+}
+
+/* Fills the shared match record of the port findings; 0 if none apply. */
+static int
+pmatch_fill(struct policy *pol, struct fctx *x, const struct rule *inet_doc,
+    struct pmatch *pm)
+{
+	struct match m;
+	uint8_t t = x->f->proto;
+
+	memset(pm, 0, sizeof(*pm));
+	if (x->cgroup || x->sgroup || (t != IPPROTO_TCP && t != IPPROTO_UDP))
+		return 0;
+	pm->t = t;
+	match_port(pol, x->sroles, x->croles, t, x->s.port, x->dfam, &m);
+	pm->allowed = m.allowed;
+	pm->port_rule = m.port_rule;
+	pm->local = m.local;
+	pm->cam = ((x->croles | x->sroles) & pol->camera_roles) != 0;
+	pm->hosts = x->c.host != NULL && x->s.host != NULL;
+	pm->vmspair = (x->croles & pol->vms_roles) &&
+	    (x->sroles & pol->vms_roles);
+	pm->r = pm->allowed != NULL ? pm->allowed : inet_doc;
+	if (pm->r == NULL && pm->port_rule == NULL && pm->local == NULL &&
+	    pm->vmspair && !pm->cam) {
+		pm->r = match_changed(pol, x->sroles, x->croles, t, x->dfam,
+		    &pm->maybe);
+		pm->changed = pm->r != NULL;
+	}
 	return 1;
 }
 
 /*
- * The port-based and protocol-based kinds of a flow between two ends.
- * internet: an exposure was raised (the protocol is not judged again);
- * inet_doc: the rule documenting an Internet client's flow, or NULL.
+ * Local-only: never between two different hosts.  A port the guide also
+ * documents on the wire (LPR 22334 for the event server) is undocumented
+ * for other clients, not local-only.  Returns 1 when it applies.
  */
-static void
-check_ports(struct policy *pol, struct fctx *x, int internet,
-    const struct rule *inet_doc)
+static int
+check_local_only(struct policy *pol, struct fctx *x, const struct pmatch *pm)
 {
-	struct match m;
-	const struct rule *r;
 	struct violation v;
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	int maybe = 0, cam, vmspair, hosts, asdoc;
-	uint8_t t = x->f->proto;
-	/* The protocol DPI recognised; NULL for guesses and unknowns. */
-	const char *pname = x->fam != CLASSIFY_FAM_NONE && x->proto[0] ?
-	    x->proto : NULL;
 
-	if (x->cgroup || x->sgroup || (t != IPPROTO_TCP && t != IPPROTO_UDP))
+	if (pm->allowed != NULL || pm->local == NULL || pm->port_rule != NULL ||
+	    addr_cmp(&x->c.addr, &x->s.addr) == 0)
+		return 0;
+	vinit(&v, x, POLICY_LOCAL_ONLY_PORT);
+	vrule(&v, pm->local);
+	vreason(&v, "%s reaches %s on %u/%s, a port for local connections "
+	    "only", end_label(&x->c, a, sizeof(a)),
+	    end_label(&x->s, b, sizeof(b)), x->s.port,
+	    rules_transport_name(pm->t));
+	raise_flow(pol, x->slot, &v);
+	return 1;
+}
+
+/* Disabled by default and not enabled by the site. */
+static void
+check_disabled(struct policy *pol, struct fctx *x, const struct pmatch *pm)
+{
+	struct violation v;
+	char b[ADDR_STRLEN];
+	const struct rule *r = pm->r;
+
+	if (r == NULL || !(r->flags & RULES_F_DISABLED) || rule_enabled(pol, r))
 		return;
-	match_port(pol, x->sroles, x->croles, t, x->s.port, x->fam, &m);
-	/*
-	 * UDP has no handshake: when the other end's port documents the
-	 * flow, that end is the server (the port heuristic guessed wrong).
-	 */
-	if (m.allowed == NULL && t == IPPROTO_UDP) {
-		struct match rev;
+	vinit(&v, x, POLICY_DISABLED_PORT);
+	vrule(&v, r);
+	vreason(&v, "%u/%s on %s is disabled by default%s", x->s.port,
+	    rules_transport_name(pm->t), end_label(&x->s, b, sizeof(b)),
+	    (r->flags & RULES_F_DEPRECATED) ? " and deprecated" : "");
+	raise_flow(pol, x->slot, &v);
+}
 
-		match_port(pol, x->croles, x->sroles, t, x->c.port, x->fam,
-		    &rev);
-		if (rev.allowed != NULL)
-			m = rev;
-	}
-	cam = ((x->croles | x->sroles) & pol->camera_roles) != 0;
-	hosts = x->c.host != NULL && x->s.host != NULL;
-	vmspair = (x->croles & pol->vms_roles) && (x->sroles & pol->vms_roles);
+/* Undocumented: VMS components outside the tables (cameras: their own). */
+static void
+check_undocumented(struct policy *pol, struct fctx *x,
+    const struct pmatch *pm)
+{
+	struct violation v;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 
+	if (pm->r != NULL || !pm->vmspair || pm->cam)
+		return;
 	/*
-	 * Local-only: never between two different hosts.  A port the guide
-	 * also documents on the wire (LPR 22334 for the event server) is
-	 * undocumented for other clients, not local-only.
+	 * With no rule for the port, DPI may still show a named service
+	 * moved to another port: wait for it.
 	 */
-	if (m.allowed == NULL && m.local != NULL && m.port_rule == NULL &&
-	    addr_cmp(&x->c.addr, &x->s.addr) != 0) {
-		vinit(&v, x, POLICY_LOCAL_ONLY_PORT);
-		vrule(&v, m.local);
-		vreason(&v, "%s reaches %s on %u/%s, a port for local "
-		    "connections only", end_label(&x->c, a, sizeof(a)),
+	if (pm->maybe && !x->final)
+		return;
+	vinit(&v, x, POLICY_UNDOCUMENTED_FLOW);
+	if (pm->port_rule != NULL) {
+		vrule(&v, pm->port_rule);
+		vreason(&v, "%s is not a documented client of %s on %u/%s",
+		    end_label(&x->c, a, sizeof(a)),
 		    end_label(&x->s, b, sizeof(b)), x->s.port,
-		    rules_transport_name(t));
-		raise_flow(pol, x->slot, &v);
+		    rules_transport_name(pm->t));
+	} else {
+		vtopo(&v, pol->t_ports, "XP-TOPO-PORTS");
+		vreason(&v, "%s reaches %s on %u/%s, a port the guide does "
+		    "not document for it", end_label(&x->c, a, sizeof(a)),
+		    end_label(&x->s, b, sizeof(b)), x->s.port,
+		    rules_transport_name(pm->t));
+	}
+	raise_flow(pol, x->slot, &v);
+}
+
+/*
+ * Protocol mismatch: DPI saw a protocol the rule does not document (TLS
+ * or SSH on a port documented for HTTP).  Only on what DPI detected: a
+ * port guess cannot contradict its own port.
+ */
+static void
+check_mismatch(struct policy *pol, struct fctx *x, const struct pmatch *pm)
+{
+	struct violation v;
+	const struct rule *r = pm->r;
+
+	if (!x->final || r == NULL || x->dfam == CLASSIFY_FAM_NONE ||
+	    fam_cleartext(x->dfam) || proto_compatible(r->protocol, x->dfam) ||
+	    pm->changed)
+		return;
+	vinit(&v, x, POLICY_PROTOCOL_MISMATCH);
+	vrule(&v, r);
+	vreason(&v, "%s on %u/%s, documented as %s", x->proto, x->s.port,
+	    rules_transport_name(pm->t), rules_proto_name(r->protocol));
+	raise_flow(pol, x->slot, &v);
+}
+
+/*
+ * Cleartext.  A port documented as cleartext is a finding when it
+ * carries its protocol or one DPI could not name, not when DPI shows
+ * another (TLS or SSH on 80: that is a protocol mismatch).  A cleartext
+ * protocol elsewhere is one when the rule asks for a secure one, a
+ * camera is an end, or the flow is between two known hosts and not what
+ * the port is documented for (HTTP on 9000 from a client the rule does
+ * not list: undocumented, not more).  When the flow also carries
+ * credentials, the finding is folded into cleartext-credentials.
+ */
+static void
+check_cleartext(struct policy *pol, struct fctx *x, const struct pmatch *pm)
+{
+	struct violation v;
+	const struct rule *r = pm->r;
+	const char *pname;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	int clear = x_cleartext(x), asdoc;
+
+	if (!x->final)
+		return;
+	/* The protocol named by DPI or its guess; NULL when unknown. */
+	pname = x->fam != CLASSIFY_FAM_NONE && x->proto[0] ? x->proto : NULL;
+	asdoc = pm->port_rule != NULL && !proto_secure(pm->port_rule->protocol) &&
+	    !(pm->port_rule->flags & RULES_F_CLEARTEXT) &&
+	    pm->port_rule->protocol != RULES_P_TCP &&
+	    proto_compatible(pm->port_rule->protocol, x->fam);
+	if (!((r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
+	    (x->dfam == CLASSIFY_FAM_NONE || clear ||
+	    proto_compatible(r->protocol, x->dfam))) ||
+	    (clear && ((r != NULL && proto_secure(r->protocol)) || pm->cam ||
+	    (r == NULL && pm->hosts && !asdoc)))))
+		return;
+	vinit(&v, x, POLICY_CLEARTEXT);
+	if (r != NULL && ((r->flags & RULES_F_CLEARTEXT) ||
+	    proto_secure(r->protocol)))
+		vrule(&v, r);
+	else
+		vtopo(&v, pol->t_secure, "XP-TOPO-SECURE");
+	if (r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
+	    r->secure_alternative != NULL)
+		vreason(&v, "cleartext %s to %s on %u/%s; the secure variant "
+		    "is %s (%u/%s)%s", pname ? pname :
+		    rules_proto_name(r->protocol),
+		    end_label(&x->s, b, sizeof(b)), x->s.port,
+		    rules_transport_name(pm->t),
+		    rules_proto_name(r->secure_alternative->protocol),
+		    r->secure_alternative->port_lo,
+		    rules_transport_name(r->secure_alternative->transport),
+		    guess_note(x));
+	else
+		vreason(&v, "cleartext %s between %s and %s on %u/%s%s",
+		    pname ? pname : r != NULL ?
+		    rules_proto_name(r->protocol) : "protocol",
+		    end_label(&x->c, a, sizeof(a)),
+		    end_label(&x->s, b, sizeof(b)), x->s.port,
+		    rules_transport_name(pm->t), guess_note(x));
+	if (x->r != NULL && classify_risk_credentials(x->r->risk) != 0) {
+		/* One finding: cleartext-credentials says both. */
+		x->ct_rule = r != NULL && ((r->flags & RULES_F_CLEARTEXT) ||
+		    proto_secure(r->protocol)) ? r : NULL;
+		memcpy(x->ct_why, v.reason, sizeof(x->ct_why));
 		return;
 	}
+	raise_flow(pol, x->slot, &v);
+}
 
-	r = m.allowed != NULL ? m.allowed : inet_doc;
-	if (r == NULL && m.port_rule == NULL && vmspair && !cam) {
-		r = match_changed(pol, x->sroles, x->croles, t, x->fam,
-		    &maybe);
-		if (r != NULL)
-			m.changed = 1;
-	}
+/* The port and protocol findings of a flow between two ends. */
+static void
+check_ports(struct policy *pol, struct fctx *x, const struct rule *inet_doc)
+{
+	struct pmatch pm;
 
-	/* Disabled by default and not enabled by the site. */
-	if (r != NULL && (r->flags & RULES_F_DISABLED) &&
-	    !rule_enabled(pol, r)) {
-		vinit(&v, x, POLICY_DISABLED_PORT);
-		vrule(&v, r);
-		vreason(&v, "%u/%s on %s is disabled by default%s",
-		    x->s.port, rules_transport_name(t),
-		    end_label(&x->s, b, sizeof(b)),
-		    (r->flags & RULES_F_DEPRECATED) ? " and deprecated" : "");
-		raise_flow(pol, x->slot, &v);
-	}
-
-	/* Undocumented: VMS components outside the tables (cameras: a). */
-	if (r == NULL && vmspair && !cam) {
-		/*
-		 * With no rule for the port, DPI may still show a named
-		 * service moved to another port: wait for it.
-		 */
-		if (maybe && !x->final)
-			return;
-		vinit(&v, x, POLICY_UNDOCUMENTED_FLOW);
-		if (m.port_rule != NULL) {
-			vrule(&v, m.port_rule);
-			vreason(&v, "%s is not a documented client of %s on "
-			    "%u/%s", end_label(&x->c, a, sizeof(a)),
-			    end_label(&x->s, b, sizeof(b)), x->s.port,
-			    rules_transport_name(t));
-		} else {
-			vtopo(&v, pol->t_ports, "XP-TOPO-PORTS");
-			vreason(&v, "%s reaches %s on %u/%s, a port the guide "
-			    "does not document for it",
-			    end_label(&x->c, a, sizeof(a)),
-			    end_label(&x->s, b, sizeof(b)), x->s.port,
-			    rules_transport_name(t));
-		}
-		raise_flow(pol, x->slot, &v);
-	}
-
-	/* The rest needs the protocol: once classification is final. */
-	if (!x->final || internet)
+	if (!pmatch_fill(pol, x, inet_doc, &pm))
 		return;
-	if (r != NULL && x->fam != CLASSIFY_FAM_NONE && !fam_cleartext(x->fam) &&
-	    !proto_compatible(r->protocol, x->fam) && !m.changed) {
-		vinit(&v, x, POLICY_PROTOCOL_MISMATCH);
-		vrule(&v, r);
-		vreason(&v, "%s on %u/%s, documented as %s", x->proto,
-		    x->s.port, rules_transport_name(t),
-		    rules_proto_name(r->protocol));
-		raise_flow(pol, x->slot, &v);
-	}
-	/*
-	 * A cleartext protocol on an undocumented flow is a finding of its
-	 * own, unless it is what the port is documented for (HTTP on 9000
-	 * from a client the rule does not list: undocumented, not more).
-	 */
-	asdoc = m.port_rule != NULL && !proto_secure(m.port_rule->protocol) &&
-	    !(m.port_rule->flags & RULES_F_CLEARTEXT) &&
-	    m.port_rule->protocol != RULES_P_TCP &&
-	    proto_compatible(m.port_rule->protocol, x->fam);
-	/*
-	 * A port documented as cleartext is a finding when it carries its
-	 * protocol or one DPI could not name, not when DPI shows another
-	 * (TLS or SSH on 80: that is a protocol mismatch).
-	 */
-	if ((r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
-	    (x->fam == CLASSIFY_FAM_NONE || fam_cleartext(x->fam) ||
-	    proto_compatible(r->protocol, x->fam))) ||
-	    (fam_cleartext(x->fam) && ((r != NULL &&
-	    proto_secure(r->protocol)) || cam ||
-	    (r == NULL && hosts && !asdoc)))) {
-		vinit(&v, x, POLICY_CLEARTEXT);
-		if (r != NULL && ((r->flags & RULES_F_CLEARTEXT) ||
-		    proto_secure(r->protocol)))
-			vrule(&v, r);
-		else
-			vtopo(&v, pol->t_secure, "XP-TOPO-SECURE");
-		if (r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
-		    r->secure_alternative != NULL)
-			vreason(&v, "cleartext %s to %s on %u/%s; the secure "
-			    "variant is %s (%u/%s)", pname ? pname :
-			    rules_proto_name(r->protocol),
-			    end_label(&x->s, b, sizeof(b)), x->s.port,
-			    rules_transport_name(t),
-			    rules_proto_name(r->secure_alternative->protocol),
-			    r->secure_alternative->port_lo,
-			    rules_transport_name(
-			    r->secure_alternative->transport));
-		else
-			vreason(&v, "cleartext %s between %s and %s on %u/%s",
-			    pname ? pname : r != NULL ?
-			    rules_proto_name(r->protocol) : "protocol",
-			    end_label(&x->c, a, sizeof(a)),
-			    end_label(&x->s, b, sizeof(b)), x->s.port,
-			    rules_transport_name(t));
-		raise_flow(pol, x->slot, &v);
-	}
+	/* A local-only port on the wire is the undocumented finding. */
+	if (!check_local_only(pol, x, &pm))
+		check_undocumented(pol, x, &pm);
+	check_disabled(pol, x, &pm);
+	check_mismatch(pol, x, &pm);
+	check_cleartext(pol, x, &pm);
 }
 
 /* nDPI risks on flows of the site (every flow without an inventory). */
@@ -900,43 +1302,222 @@ check_risks(struct policy *pol, struct fctx *x)
 	    inventory_host_count(pol->inv) > 0)
 		return;
 	if ((bits = classify_risk_weak_tls(x->r->risk)) != 0) {
+		/*
+		 * A finding of the server's certificate, not of the client:
+		 * the alert stage keys it by server and certificate.
+		 */
 		vinit(&v, x, POLICY_WEAK_TLS);
 		vtopo(&v, pol->t_secure, "XP-TOPO-SECURE");
 		v.risk = bits;
-		vreason(&v, "weak TLS between %s and %s on %u (see risks)",
-		    end_label(&x->c, a, sizeof(a)),
+		v.cert_id = x->r->cert_id;
+		vreason(&v, "weak TLS on %s port %u (see risks)",
 		    end_label(&x->s, b, sizeof(b)), x->s.port);
 		raise_flow(pol, x->slot, &v);
 	}
 	if ((bits = classify_risk_credentials(x->r->risk)) != 0) {
 		vinit(&v, x, POLICY_CLEARTEXT_CREDENTIALS);
-		vtopo(&v, pol->t_secure, "XP-TOPO-SECURE");
+		if (x->ct_rule != NULL)
+			vrule(&v, x->ct_rule);
+		else
+			vtopo(&v, pol->t_secure, "XP-TOPO-SECURE");
 		v.risk = bits;
-		vreason(&v, "credentials in clear (%s) from %s to %s on %u",
-		    x->proto[0] ? x->proto : "?",
-		    end_label(&x->c, a, sizeof(a)),
-		    end_label(&x->s, b, sizeof(b)), x->s.port);
+		if (x->ct_why[0])
+			vreason(&v, "credentials in clear (%s) on %s",
+			    x->proto[0] ? x->proto : "?", x->ct_why);
+		else
+			vreason(&v, "credentials in clear (%s) from %s to %s "
+			    "on %u%s", x->proto[0] ? x->proto : "?",
+			    end_label(&x->c, a, sizeof(a)),
+			    end_label(&x->s, b, sizeof(b)), x->s.port,
+			    guess_note(x));
 		raise_flow(pol, x->slot, &v);
 	}
+}
+
+/* ----- RTSP sessions and their media streams ----- */
+
+/* Is port an RTSP server port (554, 8554, or a rule's RTSP port)? */
+static int
+rtsp_port(const struct policy *pol, uint16_t port)
+{
+	size_t i;
+
+	if (port == 554 || port == 8554)
+		return 1;
+	for (i = 0; i < pol->nnamed; i++)
+		if (pol->named[i]->protocol == RULES_P_RTSP &&
+		    port >= pol->named[i]->port_lo &&
+		    port <= pol->named[i]->port_hi)
+			return 1;
+	return 0;
+}
+
+static uint32_t
+media_hash(const struct addr *a, uint16_t port)
+{
+	uint32_t h = addr_hash(a, port);
+
+	return h ^ h >> 15;
+}
+
+/* Remembers that client:port receives a stream of the RTSP flow slot. */
+static void
+media_put(struct policy *pol, const struct classify_media *m, uint16_t port,
+    uint32_t slot, uint64_t ts)
+{
+	struct policy_media *e, *victim = NULL;
+	uint32_t h = media_hash(&m->client, port), i;
+
+	for (i = 0; i < MEDIA_PROBE; i++) {
+		e = &pol->media[(h + i) & (MEDIA_SLOTS - 1)];
+		if (e->used && e->cport == port &&
+		    addr_cmp(&e->client, &m->client) == 0) {
+			victim = e;
+			break;
+		}
+		/* A free entry, a stale one (its session gone), the oldest. */
+		if (!e->used || e->gen != pol->gen[e->slot])
+			victim = victim != NULL && !victim->used ? victim : e;
+		else if (victim == NULL || (victim->used && e->ts < victim->ts &&
+		    victim->gen == pol->gen[victim->slot]))
+			victim = e;
+	}
+	victim->client = m->client;
+	victim->server = m->server;
+	victim->cport = port;
+	victim->sport_lo = m->sport_lo;
+	victim->sport_hi = m->sport_hi ? m->sport_hi : m->sport_lo;
+	victim->slot = slot;
+	victim->gen = pol->gen[slot];
+	victim->ts = ts;
+	victim->used = 1;
+}
+
+/*
+ * Is end i of f the receiving end of a negotiated stream whose other end
+ * is the session's server?  Sets *rtsp to the RTSP flow's slot.
+ */
+static int
+media_end(const struct policy *pol, const struct flow *f, int i,
+    uint32_t *rtsp)
+{
+	const struct policy_media *e;
+	uint32_t h = media_hash(&f->addr[i], f->port[i]), k;
+	uint16_t op = f->port[!i];
+
+	for (k = 0; k < MEDIA_PROBE; k++) {
+		e = &pol->media[(h + k) & (MEDIA_SLOTS - 1)];
+		if (!e->used || e->cport != f->port[i] ||
+		    e->gen != pol->gen[e->slot] ||
+		    addr_cmp(&e->client, &f->addr[i]) != 0 ||
+		    addr_cmp(&e->server, &f->addr[!i]) != 0)
+			continue;
+		if (e->sport_lo != 0 && (op < e->sport_lo || op > e->sport_hi))
+			continue;
+		*rtsp = e->slot;
+		return 1;
+	}
+	return 0;
+}
+
+void
+policy_media(struct policy *pol, uint32_t slot, const struct flow *f,
+    const struct classify_result *r)
+{
+	const struct classify_media *m;
+	int n, i, playing;
+	unsigned p;
+
+	if (slot >= pol->nslots)
+		return;
+	n = classify_media(pol->cls, slot, &m, &playing);
+	for (i = 0; i < n; i++) {
+		if (m[i].interleaved || m[i].cport_lo == 0)
+			continue;
+		for (p = m[i].cport_lo; p <= m[i].cport_hi &&
+		    p < (unsigned)m[i].cport_lo + MEDIA_PORTS; p++)
+			media_put(pol, &m[i], (uint16_t)p, slot, f->last_ts);
+	}
+	if (playing && (pol->flags[slot] & PF_MWAIT))
+		policy_flow(pol, slot, f, r, POLICY_EV_MEDIA);
+}
+
+/*
+ * Should the RTSP flow wait for its streams before it is judged?  Waits
+ * once, from its answer; returns 1 while it waits (the event is dropped).
+ */
+static int
+media_wait(struct policy *pol, uint32_t slot, const struct flow *f,
+    const struct classify_result *r, enum policy_event ev)
+{
+	uint8_t *fl = &pol->flags[slot];
+
+	if (*fl & PF_MWAIT) {
+		switch (ev) {
+		case POLICY_EV_END:
+		case POLICY_EV_TIMEOUT:
+		case POLICY_EV_MEDIA:
+			break;
+		case POLICY_EV_CLASSIFIED:
+			/* Not RTSP after all: nothing to wait for. */
+			if (r != NULL && classify_family(r) == CLASSIFY_FAM_RTSP)
+				return 1;
+			break;
+		default:
+			return 1;
+		}
+		*fl &= (uint8_t)~PF_MWAIT;
+		return 0;
+	}
+	if ((*fl & PF_MWAITED) || f->proto != IPPROTO_TCP ||
+	    f->pkts[0] == 0 || f->pkts[1] == 0 || ev == POLICY_EV_END ||
+	    !rtsp_port(pol, f->port[FLOW_S2C]) ||
+	    (r != NULL && r->state != CLASSIFY_PENDING &&
+	    classify_family(r) != CLASSIFY_FAM_RTSP))
+		return 0;
+	*fl |= PF_MWAITED;
+	if (ring_put(pol, pol->mwait, pol->mhead, &pol->mcount, slot,
+	    f->last_ts + POLICY_MEDIA_USEC) == -1)
+		return 0;
+	*fl |= PF_MWAIT;
+	return 1;
+}
+
+/*
+ * Did the flow carry more than an attempt?  Both ends sent and the
+ * server did not refuse, or one end sent a stream (a one-sided capture).
+ */
+static int
+exchanged(const struct flow *f)
+{
+	/* A SYN answered by a RST is a refusal, not an exchange. */
+	if (f->pkts[0] > 0 && f->pkts[1] > 0)
+		return f->proto != IPPROTO_TCP ||
+		    ((f->tcp_flags[0] | f->tcp_flags[1]) & 0x04) == 0 ||
+		    f->pkts[0] + f->pkts[1] > 3;
+	return f->pkts[0] + f->pkts[1] >= 3;
 }
 
 void
 policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
     const struct classify_result *r, enum policy_event ev)
 {
-	const struct rule *inet_doc = NULL;
+	const struct rule *inet_doc;
 	struct fctx x;
-	int internet;
+	uint32_t rtsp;
 
 	if (slot >= pol->nslots)
 		return;
 	/*
-	 * A SYN without answer yet: wait for the answer (or the deadline)
-	 * to say established, refused or attempted.
+	 * A SYN without answer yet, or a UDP request: wait for the answer
+	 * (or the deadline) to say established, refused or attempted.
 	 */
-	if (ev == POLICY_EV_NEW && f->pkts[FLOW_S2C] == 0 &&
-	    ((f->proto == IPPROTO_TCP && f->tcp_state == FLOW_TCP_SYN) ||
+	if (ev == POLICY_EV_NEW &&
+	    ((f->proto == IPPROTO_TCP && f->tcp_state == FLOW_TCP_SYN &&
+	    f->pkts[FLOW_S2C] == 0) ||
 	    (f->proto == IPPROTO_UDP &&
+	    (f->pkts[FLOW_C2S] == 0 || f->pkts[FLOW_S2C] == 0) &&
+	    !inventory_is_group(pol->inv, &f->addr[FLOW_C2S]) &&
 	    !inventory_is_group(pol->inv, &f->addr[FLOW_S2C]))) &&
 	    defer_flow(pol, slot, f->last_ts) == 0)
 		return;
@@ -944,36 +1525,54 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	if (ev == POLICY_EV_CLASSIFIED && (pol->flags[slot] & PF_DEFER))
 		return;
 	pol->flags[slot] &= (uint8_t)~PF_DEFER;
-	memset(&x, 0, sizeof(x));
-	x.f = f;
-	x.r = r;
-	x.slot = slot;
-	x.ev = ev;
-	resolve_end(pol, &x.c, f, FLOW_C2S);
-	resolve_end(pol, &x.s, f, FLOW_S2C);
+	if (media_wait(pol, slot, f, r, ev))
+		return;
+	fctx_init(pol, &x, f, r, slot, ev);
+	orient(pol, &x);
 	x.croles = end_roles(&x.c);
 	x.sroles = end_roles(&x.s);
 	x.cgroup = inventory_is_group(pol->inv, &x.c.addr);
 	x.sgroup = inventory_is_group(pol->inv, &x.s.addr);
 	x.final = ev == POLICY_EV_END || (r != NULL &&
 	    r->state != CLASSIFY_PENDING && r->state != CLASSIFY_NONE);
-	x.fam = x.final && r != NULL ? classify_family(r) : CLASSIFY_FAM_NONE;
-	if (r != NULL && x.final)
+	if (x.final && r != NULL) {
+		x.dfam = classify_family(r);
+		x.fam = x.dfam;
+		/*
+		 * A guess from the port alone says nothing of a flow that
+		 * carried nothing: it counts once there was an exchange
+		 * (both ends sent) or a one-sided stream of data.
+		 */
+		if (r->state == CLASSIFY_GUESSED && exchanged(f) &&
+		    (x.fam = classify_family_of(r->master, r->app)) !=
+		    CLASSIFY_FAM_NONE)
+			x.guessed = 1;
+		/* nDPI marks a port guess unsafe too: the same holds. */
+		x.unsafe = classify_risk_unsafe(r->risk) != 0 &&
+		    (r->state == CLASSIFY_DETECTED || exchanged(f));
 		classify_proto_name(pol->cls, r, x.proto, sizeof(x.proto));
+	}
 
-	/* Devices: an end is judged once it has sent something. */
-	if (f->pkts[FLOW_C2S] > 0)
-		check_device(pol, &x, 0);
-	if (f->pkts[FLOW_S2C] > 0)
-		check_device(pol, &x, 1);
+	/* Devices: an end is judged once a frame shows it exists. */
+	check_device(pol, &x, FLOW_C2S);
+	check_device(pol, &x, FLOW_S2C);
+	/* A stream of an RTSP session: the session's verdict covers it. */
+	if (f->proto == IPPROTO_UDP && !(pol->flags[slot] & PF_COVERED) &&
+	    (media_end(pol, f, FLOW_C2S, &rtsp) ||
+	    media_end(pol, f, FLOW_S2C, &rtsp)))
+		pol->flags[slot] |= PF_COVERED;
+	if (pol->flags[slot] & PF_COVERED)
+		return;
+	if (f->proto == IPPROTO_TCP) {
+		const struct classify_media *m;
+		int playing, n = classify_media(pol->cls, slot, &m, &playing);
+
+		x.streams = (uint8_t)(n > 0 ? n : 0);
+	}
+	/* Every kind is checked on its own: none stops another. */
 	check_camera(pol, &x);
-	internet = check_internet(pol, &x, &inet_doc);
-	/*
-	 * An Internet flow that is already an exposure is not judged again
-	 * for its protocol; the documented one (the DMZ mobile server's
-	 * HTTPS) is, like any other documented flow.
-	 */
-	check_ports(pol, &x, internet, inet_doc);
+	inet_doc = check_internet(pol, &x);
+	check_ports(pol, &x, inet_doc);
 	if (x.final)
 		check_risks(pol, &x);
 }

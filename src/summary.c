@@ -85,11 +85,12 @@ summary_alerts(FILE *out, const struct alert_ctx *al)
 	fprintf(out, "%-16s %llu\n", "violations",
 	    (unsigned long long)as->violations);
 	fprintf(out, "%-16s %llu (suppressed as repeats %llu, repeat "
-	    "summaries %llu, rate-limited %llu)\n", "alerts",
+	    "summaries %llu, rate-limited %llu, scans %llu)\n", "alerts",
 	    (unsigned long long)as->emitted,
 	    (unsigned long long)as->suppressed,
 	    (unsigned long long)as->repeats,
-	    (unsigned long long)as->rate_limited);
+	    (unsigned long long)as->rate_limited,
+	    (unsigned long long)as->scans);
 	fprintf(out, "%-16s", "alerts_by_kind");
 	for (k = 0; k < POLICY_KIND_MAX; k++) {
 		if (as->by_kind[k] == 0)
@@ -138,6 +139,10 @@ summary_print(FILE *out, const struct pipeline *pl,
 	    (unsigned long long)cs->unknown, (unsigned long long)cs->gave_up,
 	    (unsigned long long)cs->reclaimed,
 	    (unsigned long long)cs->dpi_packets);
+	fprintf(out, "%-16s sessions %llu, streams %llu, untracked %llu\n",
+	    "rtsp", (unsigned long long)cs->rtsp_sessions,
+	    (unsigned long long)cs->rtsp_streams,
+	    (unsigned long long)cs->rtsp_exhausted);
 	fprintf(out, "%-16s %.3f s (%.0f%% of elapsed)\n", "dpi_time",
 	    (double)cs->dpi_ns / 1e9,
 	    elapsed > 0 ? (double)cs->dpi_ns / 1e7 / elapsed : 0.0);

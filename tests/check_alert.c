@@ -80,6 +80,8 @@ viol(enum policy_kind kind, const char *rule, const char *client,
 	v.client.port = 50123;
 	v.server.port = sport;
 	v.transport = IPPROTO_TCP;
+	/* An answered flow: probes are the scan tests' own. */
+	v.state = POLICY_ESTABLISHED;
 	snprintf(v.protocol, sizeof(v.protocol), "HTTP");
 	snprintf(v.reason, sizeof(v.reason), "test reason");
 	return v;
@@ -483,6 +485,132 @@ START_TEST(test_alert_flush_refills_to_last_packet_time)
 }
 END_TEST
 
+
+/* ----- one finding, one alert: certificates and scans ----- */
+
+START_TEST(test_alert_weak_tls_keyed_by_certificate)
+{
+	struct violation v;
+	char cl[32];
+	int i;
+
+	ctx(300, 16, 0, 0);
+	/* Five clients meet the same bad certificate of ms01. */
+	for (i = 0; i < 5; i++) {
+		snprintf(cl, sizeof(cl), "192.168.20.%d", 30 + i);
+		v = viol(POLICY_WEAK_TLS, "XP-TOPO-SECURE", cl, "192.168.10.10",
+		    443, T0 + (uint64_t)i * SEC);
+		v.cert_id = 0xabcdef;
+		post(&v);
+	}
+	/* A second certificate on the same server is its own finding. */
+	v = viol(POLICY_WEAK_TLS, "XP-TOPO-SECURE", "192.168.20.30",
+	    "192.168.10.10", 443, T0 + 6 * SEC);
+	v.cert_id = 0x123457;
+	post(&v);
+	ck_assert_int_eq(nout, 2);
+	alert_flush(al);
+	ck_assert_int_eq(nout, 3);
+	ck_assert_int_eq(out[2].repeat, 1);
+	ck_assert_uint_eq(out[2].count, 4);
+	ck_assert_uint_eq(out[2].clients, 5);
+}
+END_TEST
+
+/* A probe from src to dst:port that nobody answered. */
+static struct violation
+probe(const char *src, const char *dst, uint16_t port, uint64_t ts)
+{
+	struct violation v = viol(POLICY_CAMERA_NON_RECORDER, "XP-TOPO-CAMERA",
+	    src, dst, port, ts);
+
+	v.state = POLICY_ATTEMPTED;
+	return v;
+}
+
+START_TEST(test_alert_scan_one_alert)
+{
+	const struct alert_stats *st;
+	struct violation v;
+	char dst[32];
+	int i;
+
+	ctx(300, 256, 0, 0);
+	/* 40 probes: 20 cameras, two ports each, in four seconds. */
+	for (i = 0; i < 40; i++) {
+		snprintf(dst, sizeof(dst), "192.168.50.%d", 100 + i / 2);
+		v = probe("192.168.20.31", dst, i % 2 ? 80 : 554,
+		    T0 + (uint64_t)i * 100000u);
+		if (i % 4 == 0) {
+			v.kind = POLICY_UNDOCUMENTED_FLOW;
+			v.state = POLICY_REFUSED;
+		}
+		post(&v);
+	}
+	alert_flush(al);
+	/* One scan alert, and one summary of the probes after it. */
+	ck_assert_int_eq(nout, 2);
+	ck_assert_int_eq(out[0].kind, POLICY_SCAN);
+	ck_assert_uint_eq(out[0].scan_targets, ALERT_SCAN_TARGETS);
+	ck_assert_uint_eq(out[0].scan_hosts, 8);
+	ck_assert_uint_eq(out[0].scan_ports, 2);
+	ck_assert(out[0].scan_kinds & (1u << POLICY_CAMERA_NON_RECORDER));
+	ck_assert(out[0].scan_kinds & (1u << POLICY_UNDOCUMENTED_FLOW));
+	ck_assert_ptr_nonnull(strstr(out[0].reason, "camera-non-recorder"));
+	ck_assert_int_eq(out[1].kind, POLICY_SCAN);
+	ck_assert_int_eq(out[1].repeat, 1);
+	ck_assert_uint_eq(out[1].scan_targets, 40);
+	ck_assert_uint_eq(out[1].scan_hosts, 20);
+	ck_assert_uint_eq(out[1].scan_refused, 10);
+	ck_assert_uint_eq(out[1].scan_unanswered, 30);
+	st = alert_stats(al);
+	ck_assert_uint_eq(st->violations + st->summaries + st->scans,
+	    st->emitted + st->suppressed + st->rate_limited);
+}
+END_TEST
+
+START_TEST(test_alert_few_probes_released_as_alerts)
+{
+	struct violation v;
+	char dst[32];
+	int i;
+
+	ctx(300, 256, 0, 0);
+	/* Three unanswered probes: not a scan, three ordinary alerts. */
+	for (i = 0; i < 3; i++) {
+		snprintf(dst, sizeof(dst), "192.168.50.%d", 100 + i);
+		v = probe("192.168.20.31", dst, 554, T0 + (uint64_t)i * SEC);
+		post(&v);
+	}
+	ck_assert_int_eq(nout, 0);	/* held for the scan check */
+	/* The window ends: out they go. */
+	alert_expire(al, T0 + 20 * SEC);
+	ck_assert_int_eq(nout, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(out[i].kind, POLICY_CAMERA_NON_RECORDER);
+	ck_assert_uint_eq(alert_stats(al)->scans, 0);
+}
+END_TEST
+
+START_TEST(test_alert_answered_flows_not_probes)
+{
+	struct violation v;
+	char dst[32];
+	int i;
+
+	ctx(300, 256, 0, 0);
+	/* Many established flows to many hosts are no scan. */
+	for (i = 0; i < 40; i++) {
+		snprintf(dst, sizeof(dst), "192.168.50.%d", 100 + i);
+		v = viol(POLICY_CAMERA_NON_RECORDER, "XP-TOPO-CAMERA",
+		    "192.168.20.31", dst, 554, T0 + (uint64_t)i * 1000u);
+		post(&v);
+	}
+	ck_assert_int_eq(nout, 40);
+	ck_assert_uint_eq(alert_stats(al)->scans, 0);
+}
+END_TEST
+
 static Suite *
 alert_suite(void)
 {
@@ -510,6 +638,14 @@ alert_suite(void)
 	suite_add_tcase(s, tc);
 
 	/* Regressions: each once showed a bug. */
+	tc = tcase_create("findings");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_alert_weak_tls_keyed_by_certificate);
+	tcase_add_test(tc, test_alert_scan_one_alert);
+	tcase_add_test(tc, test_alert_few_probes_released_as_alerts);
+	tcase_add_test(tc, test_alert_answered_flows_not_probes);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("regressions");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_alert_flush_refills_to_last_packet_time);

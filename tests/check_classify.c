@@ -94,7 +94,10 @@ conv_pkt(struct conv *cv, int dir, uint8_t flags, const void *data,
 	return p;
 }
 
-/* Sends one packet of cv to the classifier; returns classify_packet(). */
+/*
+ * Sends one packet of cv to the classifier; returns classify_packet()'s
+ * events (CLASSIFY_EV_*).
+ */
 static int
 conv_send(struct classify *c, uint32_t slot, struct conv *cv, int dir,
     uint8_t flags, const void *data, size_t len)
@@ -150,6 +153,7 @@ START_TEST(test_classify_conf_defaults)
 	classify_conf_defaults(&conf);
 	ck_assert_uint_eq(conf.max_packets, 17);
 	ck_assert_uint_eq(conf.max_flows, 65536);
+	ck_assert_uint_eq(conf.max_rtsp, 1024);
 }
 END_TEST
 
@@ -191,7 +195,7 @@ START_TEST(test_classify_http_detected_and_released)
 	 * nDPI would still like to see adds nothing the policy uses.
 	 */
 	ck_assert_int_eq(conv_send(c, 3, &cv, FLOW_C2S, CRAFT_ACK | CRAFT_PSH,
-	    http_get, strlen(http_get)), 1);
+	    http_get, strlen(http_get)), CLASSIFY_EV_FINAL);
 	ck_assert_int_eq(r->state, CLASSIFY_DETECTED);
 	ck_assert_uint_eq(r->master, NDPI_PROTOCOL_HTTP);
 	ck_assert_uint_eq(r->app, 0);
@@ -341,7 +345,7 @@ START_TEST(test_classify_dns_over_ipv6)
 	classify_flow_new(c, 2);
 	/* DNS and the name asked for, from the query alone. */
 	ck_assert_int_eq(conv_send(c, 2, &cv, FLOW_C2S, 0, dns_query,
-	    sizeof(dns_query)), 1);
+	    sizeof(dns_query)), CLASSIFY_EV_FINAL);
 	r = classify_get(c, 2);
 	ck_assert_int_eq(r->state, CLASSIFY_DETECTED);
 	ck_assert_uint_eq(r->master, NDPI_PROTOCOL_DNS);
@@ -381,7 +385,7 @@ START_TEST(test_classify_unknown_gives_up_at_max_packets)
 	ck_assert_uint_eq(r->dpi_packets, 5);
 	/* The sixth packet given to nDPI reaches the cap. */
 	ck_assert_int_eq(conv_send(c, 1, &cv, FLOW_S2C, CRAFT_ACK | CRAFT_PSH,
-	    junk, sizeof(junk)), 1);
+	    junk, sizeof(junk)), CLASSIFY_EV_FINAL);
 	ck_assert_int_eq(r->state, CLASSIFY_UNKNOWN);
 	ck_assert_uint_eq(r->master, 0);
 	ck_assert_uint_eq(r->app, 0);
@@ -419,7 +423,7 @@ START_TEST(test_classify_gives_up_with_port_guess)
 		ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_C2S,
 		    CRAFT_ACK | CRAFT_PSH, junk, sizeof(junk)), 0);
 	ck_assert_int_eq(conv_send(c, 0, &cv, FLOW_C2S, CRAFT_ACK | CRAFT_PSH,
-	    junk, sizeof(junk)), 1);
+	    junk, sizeof(junk)), CLASSIFY_EV_FINAL);
 	r = classify_get(c, 0);
 	ck_assert_int_eq(r->state, CLASSIFY_GUESSED);
 	ck_assert_uint_eq(r->master, NDPI_PROTOCOL_POSTGRES);

@@ -293,6 +293,7 @@ START_TEST(test_decode_ethernet_tcp)
 	s.sport = 51000;
 	s.dport = 443;
 	s.tcp_flags = CRAFT_SYN | CRAFT_ACK;
+	s.seq = 0xfedc1234;
 	s.payload = "hello";
 	s.plen = 5;
 	n = craft_frame(f, sizeof(f), &s);
@@ -305,6 +306,7 @@ START_TEST(test_decode_ethernet_tcp)
 	ck_assert_uint_eq(pk.sport, 51000);
 	ck_assert_uint_eq(pk.dport, 443);
 	ck_assert_uint_eq(pk.tcp_flags, CRAFT_SYN | CRAFT_ACK);
+	ck_assert_uint_eq(pk.tcp_seq, 0xfedc1234);
 	ck_assert_uint_eq(pk.has_mac, 1);
 	ck_assert_mem_eq(pk.smac, mac_a, 6);
 	ck_assert_mem_eq(pk.dmac, mac_b, 6);

@@ -1049,8 +1049,8 @@ START_TEST(test_policy_weak_tls_self_signed)
 	ck_assert_int_eq(nseen, 1);
 	assert_violation(0, POLICY_WEAK_TLS, "XP-TOPO-SECURE");
 	ck_assert_uint_eq(seen[0].risk, RISK(NDPI_TLS_SELFSIGNED_CERTIFICATE));
-	ck_assert_str_eq(seen[0].reason, "weak TLS between sc01 and ms01 on "
-	    "443 (see risks)");
+	ck_assert_str_eq(seen[0].reason, "weak TLS on ms01 port 443 (see "
+	    "risks)");
 }
 END_TEST
 
@@ -1092,6 +1092,249 @@ START_TEST(test_policy_cleartext_credentials_outside_site_ignored)
 	ck_assert_int_eq(nseen, 0);
 }
 END_TEST
+
+
+/* ----- imperfect captures: independent kinds, ends, guesses ----- */
+
+/* A frame of the flow: the end's MAC, as the flow table keeps it. */
+static void
+set_mac(struct flow *f, int i, const uint8_t *mac)
+{
+	memcpy(f->mac[i], mac, 6);
+	f->has_mac[i] = 1;
+}
+
+static int
+count_kind(enum policy_kind k)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nseen; i++)
+		n += seen[i].kind == k;
+	return n;
+}
+
+START_TEST(test_policy_kinds_independent_camera_telnet_internet)
+{
+	struct flow f = tcp("192.168.50.101", "203.0.113.5", 23, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_TELNET, 0);
+
+	/* Camera, exposure and cleartext: none hides another. */
+	lifecycle(&f, &r);
+	ck_assert_int_eq(nseen, 3);
+	ck_assert_int_eq(count_kind(POLICY_CAMERA_NON_RECORDER), 1);
+	ck_assert_int_eq(count_kind(POLICY_INTERNET_EXPOSURE), 1);
+	ck_assert_int_eq(count_kind(POLICY_CLEARTEXT), 1);
+}
+END_TEST
+
+START_TEST(test_policy_kinds_independent_local_only_and_cleartext)
+{
+	/* A local-only port on the wire carrying HTTP with credentials. */
+	struct flow f = tcp("192.168.20.31", "192.168.10.10", 6473, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_HTTP, 0);
+
+	lifecycle(&f, &r);
+	ck_assert_int_eq(count_kind(POLICY_LOCAL_ONLY_PORT), 1);
+	ck_assert_int_eq(count_kind(POLICY_CLEARTEXT), 1);
+	/* The local-only finding is the undocumented one, not a second. */
+	ck_assert_int_eq(count_kind(POLICY_UNDOCUMENTED_FLOW), 0);
+}
+END_TEST
+
+START_TEST(test_policy_one_sided_server_half_turned_by_documented_port)
+{
+	/*
+	 * Only the recording server's half of a smart client session, and
+	 * the client's port is lower: the port heuristic took the client
+	 * for the server.  7563 is the recorder's documented port for
+	 * smart clients: the flow is documented.
+	 */
+	struct flow f = mkflow("192.168.10.20", 7563, "192.168.20.31", 5000,
+	    IPPROTO_TCP, 40, 0);
+	struct classify_result r = unknown();
+
+	f.dir_by = FLOW_DIR_PORT;
+	lifecycle(&f, &r);
+	ck_assert_int_eq(nseen, 0);
+}
+END_TEST
+
+START_TEST(test_policy_one_sided_twin_undocumented_names_real_ends)
+{
+	/* The same, from a workstation the rule does not list (mc01 is). */
+	struct flow f = mkflow("192.168.10.20", 7563, "192.168.10.12", 5000,
+	    IPPROTO_TCP, 40, 0);
+	struct classify_result r = unknown();
+
+	f.dir_by = FLOW_DIR_PORT;
+	lifecycle(&f, &r);
+	ck_assert_int_eq(nseen, 1);
+	assert_violation(0, POLICY_UNDOCUMENTED_FLOW, "XP-RS-7563");
+	assert_ends(0, "192.168.10.12", "192.168.10.20");
+	ck_assert_uint_eq(seen[0].server_port, 7563);
+}
+END_TEST
+
+START_TEST(test_policy_lone_udp_sender_is_the_client)
+{
+	/*
+	 * A camera sends UDP from 5000 to an Internet address's 40000 and
+	 * nothing comes back: the camera sent it, so it is outbound,
+	 * whatever the lower port says.
+	 */
+	struct flow f = mkflow("203.0.113.5", 40000, "192.168.50.101", 5000,
+	    IPPROTO_UDP, 0, 12);
+	struct classify_result r = unknown();
+
+	f.dir_by = FLOW_DIR_PORT;
+	lifecycle_attempted(&f, &r);
+	ck_assert_int_eq(count_kind(POLICY_INTERNET_EXPOSURE), 1);
+	ck_assert_int_eq(count_kind(POLICY_CAMERA_NON_RECORDER), 1);
+	/* Camera first, then the exposure. */
+	assert_violation(1, POLICY_INTERNET_EXPOSURE, "XP-TOPO-INTERNET");
+	ck_assert_int_eq(seen[1].direction, POLICY_DIR_OUTBOUND);
+	assert_ends(1, "192.168.50.101", "203.0.113.5");
+	assert_reason_has(1, "cam1 reaches Internet address 203.0.113.5");
+}
+END_TEST
+
+START_TEST(test_policy_local_only_on_reversed_ends)
+{
+	/*
+	 * The server half of a connection to the management server's
+	 * local-only 6473, picked up mid-stream with a lower client port.
+	 */
+	struct flow f = mkflow("192.168.10.10", 6473, "192.168.20.31", 2000,
+	    IPPROTO_TCP, 9, 0);
+	struct classify_result r = unknown();
+
+	f.dir_by = FLOW_DIR_PORT;
+	lifecycle(&f, &r);
+	ck_assert_int_eq(count_kind(POLICY_LOCAL_ONLY_PORT), 1);
+	assert_ends(0, "192.168.20.31", "192.168.10.10");
+}
+END_TEST
+
+START_TEST(test_policy_guessed_telnet_is_cleartext)
+{
+	/* Telnet picked up mid-stream: nDPI can only guess it from 23. */
+	struct flow f = tcp("192.168.10.20", "192.168.50.101", 23, 5);
+	struct classify_result r = unknown();
+
+	r.state = CLASSIFY_GUESSED;
+	r.master = NDPI_PROTOCOL_TELNET;
+	lifecycle(&f, &r);
+	ck_assert_int_eq(nseen, 1);
+	assert_violation(0, POLICY_CLEARTEXT, "XP-TOPO-SECURE");
+	assert_reason_has(0, "(dpi: guessed)");
+}
+END_TEST
+
+START_TEST(test_policy_unsafe_risk_is_cleartext_evidence)
+{
+	/* A protocol without a family, which nDPI itself holds unsafe. */
+	struct flow f = tcp("192.168.10.20", "192.168.50.101", 2323, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_TFTP,
+	    RISK(NDPI_UNSAFE_PROTOCOL));
+
+	lifecycle(&f, &r);
+	ck_assert_int_eq(count_kind(POLICY_CLEARTEXT), 1);
+}
+END_TEST
+
+START_TEST(test_policy_credentials_on_cleartext_one_alert)
+{
+	struct flow f = tcp("192.168.20.32", "192.168.10.10", 80, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_HTTP,
+	    RISK(NDPI_CLEAR_TEXT_CREDENTIALS));
+	struct classify_result plain = detected(NDPI_PROTOCOL_HTTP, 0);
+
+	/* Without credentials the flow is a cleartext finding ... */
+	lifecycle(&f, &plain);
+	ck_assert_int_eq(nseen, 1);
+	assert_violation(0, POLICY_CLEARTEXT, "XP-MS-0080");
+	/* ... with them, one finding that says both. */
+	policy_flow_release(pol, SLOT);
+	nseen = 0;
+	lifecycle(&f, &r);
+	ck_assert_int_eq(nseen, 1);
+	assert_violation(0, POLICY_CLEARTEXT_CREDENTIALS, "XP-MS-0080");
+	assert_reason_has(0, "credentials in clear (HTTP) on cleartext HTTP");
+}
+END_TEST
+
+START_TEST(test_policy_unknown_receiver_of_synack)
+{
+	/*
+	 * Only the management server's SYN+ACK to an address nobody put in
+	 * the inventory: that address sent a SYN, so it exists.
+	 */
+	struct flow f = tcp("192.168.20.99", "192.168.10.10", 443, 1);
+	struct classify_result p = pending();
+
+	f.pkts[FLOW_C2S] = 0;
+	f.dir_by = FLOW_DIR_SYNACK;
+	f.tcp_flags[FLOW_S2C] = 0x12;	/* SYN+ACK */
+	set_mac(&f, FLOW_C2S, mac_stranger);
+	event(&f, &p, POLICY_EV_NEW);
+	ck_assert_int_eq(count_kind(POLICY_UNKNOWN_DEVICE), 1);
+	assert_ends(0, "192.168.20.99", "192.168.10.10");
+	assert_reason_has(0, "receiver");
+}
+END_TEST
+
+START_TEST(test_policy_unanswered_receiver_is_not_a_device)
+{
+	/* A SYN to that address, unanswered: nothing shows it exists. */
+	struct flow f = tcp("192.168.10.10", "192.168.20.99", 443, 0);
+	struct classify_result r = unknown();
+
+	lifecycle_attempted(&f, &r);
+	ck_assert_int_eq(count_kind(POLICY_UNKNOWN_DEVICE), 0);
+}
+END_TEST
+
+START_TEST(test_policy_unknown_target_of_arp_reply)
+{
+	struct pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts = T0;
+	p.src = A("192.168.10.10");
+	p.dst = A("192.168.20.99");
+	p.arp_op = 2;
+	memcpy(p.arp_sha, mac_foreign, 6);
+	memcpy(p.arp_tha, mac_stranger, 6);
+	policy_arp(pol, &p);
+	/* The known sender's own MAC is not in the inventory: not its. */
+	ck_assert_int_eq(nseen, 1);
+	assert_reason_has(0, "target of an ARP reply");
+	ck_assert_int_eq(addr_cmp(&seen[0].client, &p.dst), 0);
+}
+END_TEST
+
+START_TEST(test_policy_every_new_mac_of_a_flow_checked)
+{
+	/* DHCP requests from many MACs share one 5-tuple. */
+	struct flow f = mkflow("0.0.0.0", 68, "255.255.255.255", 67,
+	    IPPROTO_UDP, 1, 0);
+	struct classify_result p = pending();
+	static const uint8_t m2[6] = { 0x02, 0, 0, 0, 0, 0x43 };
+
+	f.dir_by = FLOW_DIR_PORT;
+	set_mac(&f, FLOW_C2S, mac_stranger);
+	event(&f, &p, POLICY_EV_NEW);
+	ck_assert_int_eq(count_kind(POLICY_UNKNOWN_DEVICE), 1);
+	set_mac(&f, FLOW_C2S, m2);
+	policy_frame(pol, SLOT, &f, &p, FLOW_C2S);
+	ck_assert_int_eq(count_kind(POLICY_UNKNOWN_DEVICE), 2);
+	/* The same MAC again is not a new device. */
+	policy_frame(pol, SLOT, &f, &p, FLOW_C2S);
+	ck_assert_int_eq(count_kind(POLICY_UNKNOWN_DEVICE), 2);
+}
+END_TEST
+
 
 /* ----- once per flow ----- */
 
@@ -1293,6 +1536,24 @@ policy_suite(void)
 	tc = tcase_site("events");
 	tcase_add_test(tc, test_policy_each_kind_once_per_flow);
 	tcase_add_test(tc, test_policy_slot_out_of_range_ignored);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_site("imperfect");
+	tcase_add_test(tc, test_policy_kinds_independent_camera_telnet_internet);
+	tcase_add_test(tc, test_policy_kinds_independent_local_only_and_cleartext);
+	tcase_add_test(tc,
+	    test_policy_one_sided_server_half_turned_by_documented_port);
+	tcase_add_test(tc,
+	    test_policy_one_sided_twin_undocumented_names_real_ends);
+	tcase_add_test(tc, test_policy_lone_udp_sender_is_the_client);
+	tcase_add_test(tc, test_policy_local_only_on_reversed_ends);
+	tcase_add_test(tc, test_policy_guessed_telnet_is_cleartext);
+	tcase_add_test(tc, test_policy_unsafe_risk_is_cleartext_evidence);
+	tcase_add_test(tc, test_policy_credentials_on_cleartext_one_alert);
+	tcase_add_test(tc, test_policy_unknown_receiver_of_synack);
+	tcase_add_test(tc, test_policy_unanswered_receiver_is_not_a_device);
+	tcase_add_test(tc, test_policy_unknown_target_of_arp_reply);
+	tcase_add_test(tc, test_policy_every_new_mac_of_a_flow_checked);
 	suite_add_tcase(s, tc);
 
 	/* Regressions: each once showed a policy bug. */

@@ -18,7 +18,7 @@ import sys
 KINDS = ["camera-non-recorder", "internet-exposure", "cleartext",
          "local-only-port", "disabled-port", "undocumented-flow",
          "unknown-device", "protocol-mismatch", "weak-tls",
-         "cleartext-credentials"]
+         "cleartext-credentials", "scan"]
 SEVMAP = [6, 6, 6, 5, 5, 4, 4, 3, 2, 2, 2]
 H1 = 'a"] [x@1 y="z'
 H2 = "a\n<13>1 fake"
@@ -148,7 +148,7 @@ def main():
                 sd, body = parse_sd(m.group(7))
                 rid = re.search(r"T-(\d{6})", line)
                 i = int(rid.group(1))
-                assert msgid == KINDS[i % 10], msgid
+                assert msgid == KINDS[i % len(KINDS)], msgid
                 assert pri == 21 * 8 + SEVMAP[i % 11], pri
                 check_body(fmt, i, msgid, sd, body)
                 seen[i] = seen.get(i, 0) + 1

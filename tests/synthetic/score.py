@@ -25,8 +25,8 @@ address and not in the inventory inside a zone of the site.
 Verdict per flow: reported = the kinds a-f of the alerts matching it;
 it passes when every required kind is reported and (unless the flow is
 optional) every reported kind is required or acceptable.  Kinds outside
-a-f (disabled-port, protocol-mismatch, weak-tls, cleartext-credentials)
-are listed apart; with --strict they are false alerts on documented and
+a-f (disabled-port, protocol-mismatch, weak-tls, scan) are listed
+apart; cleartext-credentials counts as c (it states the cleartext); with --strict they are false alerts on documented and
 no_alert flows.  An alert that matches no flow and no unknown device is a
 false alert.  Every unknown device of the truth must be reported.
 
@@ -48,8 +48,11 @@ KIND_LETTER = {
     "unknown-device": "f",
 }
 LETTER_KIND = {v: k for k, v in KIND_LETTER.items()}
+# Credentials on a cleartext flow are one finding: the alert of kind
+# cleartext-credentials also states the cleartext (c).
+KIND_LETTER["cleartext-credentials"] = "c"
 OTHER_KINDS = ("disabled-port", "protocol-mismatch", "weak-tls",
-               "cleartext-credentials")
+               "cleartext-credentials", "scan")
 UNKNOWN_DEVICE = "unknown-device"
 UNSPECIFIED = ("0.0.0.0", "::")
 
