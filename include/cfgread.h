@@ -22,8 +22,14 @@ struct errlist;
 
 /* Nesting of @include, as libconfig's own limit. */
 #define CFGREAD_DEPTH_MAX	10
-/* Bytes of text read for one load, @included files together. */
+/*
+ * Bytes of text read for one load, @included files together.  Each file
+ * read also counts CFGREAD_OPEN_COST, so that files included again and
+ * again (empty ones too) cannot make a load run for ever: at most 4096
+ * reads.
+ */
 #define CFGREAD_SIZE_MAX	(16u * 1024 * 1024)
+#define CFGREAD_OPEN_COST	4096u
 
 /* Where a run of lines of the parsed text comes from. */
 struct cfgread_span {

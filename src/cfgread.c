@@ -159,9 +159,11 @@ cfgread_slurp(struct cfgread_ctx *x, const char *path, size_t *len,
 		snprintf(why, whylen, "replaced while being opened");
 		goto fail;
 	}
-	if ((unsigned long long)fsb.st_size > CFGREAD_SIZE_MAX - x->total) {
-		snprintf(why, whylen, "more than %u bytes of configuration",
-		    CFGREAD_SIZE_MAX);
+	if ((unsigned long long)fsb.st_size + CFGREAD_OPEN_COST >
+	    CFGREAD_SIZE_MAX - x->total) {
+		snprintf(why, whylen, "more than %u bytes of configuration "
+		    "(each file read counting %u more)", CFGREAD_SIZE_MAX,
+		    CFGREAD_OPEN_COST);
 		goto fail;
 	}
 	if ((buf = malloc((size_t)fsb.st_size + 2)) == NULL) {
@@ -188,7 +190,7 @@ cfgread_slurp(struct cfgread_ctx *x, const char *path, size_t *len,
 	close(fd);
 	buf[n] = '\0';
 	*len = n;
-	x->total += n;
+	x->total += n + CFGREAD_OPEN_COST;
 	fr->dev = fsb.st_dev;
 	fr->ino = fsb.st_ino;
 	return buf;
@@ -380,6 +382,14 @@ cfgread_include(struct cfgread_ctx *x, const char *file, unsigned line,
 	if (i < 0 || (size_t)i >= sizeof(path)) {
 		errlist_add(x->e, file, (int)line, "@include \"%s\": the "
 		    "path is too long", name);
+		x->failed = 1;
+		return;
+	}
+	/* Once the budget is spent, no more files are even looked at. */
+	if (x->total > CFGREAD_SIZE_MAX - CFGREAD_OPEN_COST) {
+		errlist_add(x->e, file, (int)line, "@include \"%s\": more "
+		    "than %u bytes of configuration (each file read counting "
+		    "%u more)", path, CFGREAD_SIZE_MAX, CFGREAD_OPEN_COST);
 		x->failed = 1;
 		return;
 	}

@@ -144,6 +144,35 @@ START_TEST(test_cfgread_include_too_deep)
 }
 END_TEST
 
+/*
+ * Four @includes of the next level per file, ten levels: a million reads
+ * of files that are all but empty.  The budget stops it early.
+ */
+START_TEST(test_cfgread_include_fanout_bounded)
+{
+	char path[512], name[32], text[256], err[1024];
+	struct cfgread rd;
+	struct errlist e;
+	int i, j;
+	size_t o;
+
+	for (i = 0; i < CFGREAD_DEPTH_MAX; i++) {
+		snprintf(name, sizeof(name), "f%d.conf", i);
+		for (j = 0, o = 0; j < 4 && i + 1 < CFGREAD_DEPTH_MAX; j++)
+			o += (size_t)snprintf(text + o, sizeof(text) - o,
+			    "@include \"f%d.conf\"\n", i + 1);
+		text[o] = '\0';
+		tmp_write(name, text, path, sizeof(path));
+	}
+	snprintf(path, sizeof(path), "%s/f0.conf", tmpdir);
+	errlist_init(&e, err, sizeof(err));
+	ck_assert_int_eq(cfgread_load(&rd, path, &e), -1);
+	cfgread_free(&rd);
+	ck_assert_msg(strstr(err, "more than 16777216 bytes of configuration "
+	    "(each file read counting 4096 more)") != NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(test_cfgread_include_malformed)
 {
 	expect_error("@include \"a.conf\" b = 1;\n@include \"\"\n"
@@ -344,6 +373,7 @@ cfgread_suite(void)
 	tcase_add_test(tc, test_cfgread_include_loop);
 	tcase_add_test(tc, test_cfgread_include_too_deep);
 	tcase_add_test(tc, test_cfgread_include_malformed);
+	tcase_add_test(tc, test_cfgread_include_fanout_bounded);
 	tcase_add_test(tc, test_cfgread_include_relative_and_lines);
 	tcase_add_test(tc, test_cfgread_include_in_string_or_comment);
 	tcase_add_test(tc, test_cfgread_error_at_end_of_file);
