@@ -105,6 +105,10 @@ printf 'alert = { window = 300; };\n' > "$tmp/site.d/alert.conf"
 kill -HUP "$pid"
 wait_log "reload: $conf, inventory and rules in force" 1 && ok ||
     ko "a valid reload after the refused ones: $(tail -n 5 "$tmp/log")"
+# Compared with the configuration in force, the first one's (window 120),
+# the new window is a change for the next start; nothing else was.
+[ "$(grep -c "take effect at the next start" "$tmp/log")" = 1 ] && ok ||
+    ko "the reload did not compare with the first configuration: $(tail -n 5 "$tmp/log")"
 
 kill -TERM "$pid"
 wait "$pid"; rc=$?
