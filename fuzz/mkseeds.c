@@ -343,8 +343,14 @@ format_seeds(void)
 
 #define STR(s) do { b[o++] = (uint8_t)strlen(s); memcpy(b + o, s, \
 	strlen(s)); o += strlen(s); } while (0)
+/*
+ * v big-endian in n bytes.  Past the 8 bytes a uint64_t has (an address's
+ * 12 leading zeros) the bytes are zero: shifting by 64 or more is
+ * undefined, and UBSan stops the seed generator on it.
+ */
 #define BYTES(v, n) do { int i_; for (i_ = (n) - 1; i_ >= 0; i_--) \
-	b[o++] = (uint8_t)((uint64_t)(v) >> (8 * i_)); } while (0)
+	b[o++] = i_ < 8 ? (uint8_t)((uint64_t)(v) >> (8 * i_)) : 0; \
+	} while (0)
 	for (k = 0; k < 4; k++) {
 		char name[32];
 

@@ -19,7 +19,10 @@ struct flowlog;
 
 struct sinks;
 
-/* Opens path for writing ("-": standard output).  NULL on failure. */
+/*
+ * Opens path for writing, emptied ("-": standard output), never through a
+ * symbolic link (sink_file_open()).  NULL on failure, errno set.
+ */
 struct flowlog *flowlog_open(const char *path);
 /*
  * A flow log whose records go to a set of sinks (the sensor's: bounded

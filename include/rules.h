@@ -114,6 +114,13 @@ void rules_free(struct ruleset *rs);
  */
 int rules_lookup(const struct ruleset *, uint8_t transport, uint16_t port,
     const struct rule **out, int max);
+/*
+ * The most rules any port of either transport has: an array of that many
+ * holds every candidate rules_lookup() can return for this ruleset, so a
+ * caller sizes it once per ruleset (at load or reload), not per packet.
+ * 0 for a ruleset without rules.
+ */
+size_t rules_lookup_max(const struct ruleset *);
 /* The rule with this id, or NULL. */
 const struct rule *rules_find(const struct ruleset *, const char *id);
 /* Number of rules, and rule i in load order (NULL if out of range). */

@@ -153,6 +153,24 @@ int sinks_stats(const struct sinks *, int i, struct sink_stats *st);
  */
 char *sinks_stats_fmt(const struct sinks *, char *buf, size_t len);
 
+/*
+ * Opens path for writing the way every file vmswatch writes is opened
+ * (the file sinks, the flow records): created with mode 0640 if absent,
+ * appended to (trunc 0) or emptied (trunc 1), close-on-exec, and never
+ * through a symbolic link (O_NOFOLLOW): run as root with -r, a link
+ * planted in a writable folder would otherwise turn the output onto any
+ * file.  Only the last component is checked; the folders are the
+ * administrator's.  Returns the descriptor, or -1 with errno set (ELOOP:
+ * path is a symbolic link).
+ */
+int sink_file_open(const char *path, int trunc);
+/*
+ * The reason sink_file_open(path) failed with errno err, as text into buf
+ * (len bytes): "is a symbolic link ..." for a refused link, strerror(err)
+ * otherwise.  Returns buf.
+ */
+char *sink_file_error(const char *path, int err, char *buf, size_t len);
+
 /* Names: "file", "syslog", "remote"; "udp", "tcp", "tls". */
 const char *sink_type_name(int type);
 const char *sink_proto_name(int proto);

@@ -3,6 +3,8 @@
  * into a new struct conf.  Nothing is applied unless the whole file is
  * valid; every problem is reported as "file:line: problem".
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "cfgread.h"
 #include "conf.h"
 #include "errlist.h"
 
@@ -181,6 +184,15 @@ conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
 	}
 }
 
+/* The file setting s was read from (an @included one), else path. */
+static const char *
+conf_file(const config_setting_t *s, const char *path)
+{
+	const char *f = config_setting_source_file(s);
+
+	return f != NULL ? f : path;
+}
+
 static int
 conf_known_section(const char *name)
 {
@@ -208,6 +220,8 @@ conf_section(struct conf *c, config_setting_t *sec, const char *file,
 		int line = config_setting_source_line(s);
 		const struct conf_str *ks;
 
+		/* A section may @include some of its keys. */
+		file = conf_file(s, file);
 		if ((ks = conf_find_str(sname, name)) != NULL) {
 			conf_set_str(c, ks, s, file, e);
 			continue;
@@ -286,6 +300,7 @@ conf_outputs(struct conf *c, config_t *cf, const char *path,
     struct errlist *e)
 {
 	config_setting_t *s;
+	struct stat sb;
 	char *abs;
 	int line;
 
@@ -299,6 +314,10 @@ conf_outputs(struct conf *c, config_t *cf, const char *path,
 			errlist_add(e, path, line, "output.flows: the file "
 			    "name is longer than %d characters",
 			    SINK_PATH_MAX - 1);
+		else if (lstat(abs, &sb) == 0 && S_ISLNK(sb.st_mode))
+			errlist_add(e, path, line, "output.flows: %s is a "
+			    "symbolic link: refused (vmswatch does not write "
+			    "through one; name the file itself)", abs);
 		free(c->flows_path);
 		c->flows_path = abs;
 	}
@@ -444,8 +463,8 @@ conf_load(const char *path, char *err, size_t errlen)
 {
 	struct errlist e;
 	config_setting_t *root, *s;
+	struct cfgread rd;
 	struct conf *c;
-	config_t cf;
 	int i;
 
 	errlist_init(&e, err, errlen);
@@ -453,45 +472,40 @@ conf_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			errlist_add(&e, path, 0, "cannot read the file: %s",
-			    strerror(errno));
-		else
-			errlist_add(&e, config_error_file(&cf) ?
-			    config_error_file(&cf) : path,
-			    config_error_line(&cf), "%s",
-			    config_error_text(&cf));
+	if (cfgread_load(&rd, path, &e) == -1)
 		goto fail;
-	}
-	root = config_root_setting(&cf);
+	root = config_root_setting(&rd.cf);
 	for (i = 0; (s = config_setting_get_elem(root, (unsigned)i)) != NULL;
 	    i++) {
 		const char *name = config_setting_name(s);
+		const char *file = conf_file(s, path);
 		int line = config_setting_source_line(s);
 
 		if (strcmp(name, "inventory") == 0 ||
 		    strcmp(name, "rules") == 0 || strcmp(name, "policy") == 0)
 			continue;	/* below, once the rest is known */
 		if (strcmp(name, "sinks") == 0) {
+			/*
+			 * path: the sinks' relative files are the
+			 * configuration's folder's, wherever the list is.
+			 */
 			sink_conf_parse(s, path, &c->sinks, &c->nsinks, &e);
 			continue;
 		}
 		if (!conf_known_section(name)) {
-			errlist_add(&e, path, line, "unknown key %s", name);
+			errlist_add(&e, file, line, "unknown key %s", name);
 			continue;
 		}
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-			errlist_add(&e, path, line,
+			errlist_add(&e, file, line,
 			    "%s must be a group { ... }", name);
 			continue;
 		}
-		conf_section(c, s, path, &e);
+		conf_section(c, s, file, &e);
 	}
-	conf_site(c, &cf, path, &e);
-	conf_outputs(c, &cf, path, &e);
-	conf_check_daemon(c, &cf, path, &e);
+	conf_site(c, &rd.cf, path, &e);
+	conf_outputs(c, &rd.cf, path, &e);
+	conf_check_daemon(c, &rd.cf, path, &e);
 	if (c->dpi.max_flows > c->flow.max_flows)
 		c->dpi.max_flows = c->flow.max_flows;
 	if (e.n > 0)
@@ -500,10 +514,10 @@ conf_load(const char *path, char *err, size_t errlen)
 		errlist_add(&e, path, 0, "%s", strerror(errno));
 		goto fail;
 	}
-	config_destroy(&cf);
+	cfgread_free(&rd);
 	return c;
 fail:
-	config_destroy(&cf);
+	cfgread_free(&rd);
 	conf_free(c);
 	return NULL;
 }

@@ -3,12 +3,14 @@
  * flow end.  A record is formatted into one buffer and written with one
  * fwrite, so a line is never interleaved or half-written by us.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "communityid.h"
@@ -28,14 +30,21 @@ struct flowlog *
 flowlog_open(const char *path)
 {
 	struct flowlog *fl;
+	int fd = -1, saved;
 
 	if ((fl = calloc(1, sizeof(*fl))) == NULL)
 		return NULL;
 	if (strcmp(path, "-") == 0)
 		fl->fp = stdout;
 	else {
-		if ((fl->fp = fopen(path, "w")) == NULL) {
+		/* Emptied, as fopen "w" would, but never through a link. */
+		if ((fd = sink_file_open(path, 1)) == -1 ||
+		    (fl->fp = fdopen(fd, "w")) == NULL) {
+			saved = errno;
+			if (fd != -1)
+				close(fd);
 			free(fl);
+			errno = saved;
 			return NULL;
 		}
 		fl->own = 1;

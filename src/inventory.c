@@ -12,6 +12,7 @@
 
 #include <libconfig.h>
 
+#include "cfgread.h"
 #include "errlist.h"
 #include "inventory.h"
 #include "role.h"
@@ -34,11 +35,24 @@ struct inventory {
 	size_t nallocs, capallocs;
 };
 
-/* The problems found, and the file they are in. */
+/*
+ * The problems found, and the file they are in: the inventory's, or the
+ * one an entry was @included from (set per zone and host).
+ */
 struct inv_err {
 	struct errlist list;
 	const char *file;
+	const char *top;
 };
+
+/* Makes the file of setting s the one e's problems are in. */
+static void
+inv_at(struct inv_err *e, const config_setting_t *s)
+{
+	const char *f = config_setting_source_file(s);
+
+	e->file = f != NULL ? f : e->top;
+}
 
 static const char *const purpose_names[] = {
 	[INV_PURPOSE_OTHER] = "other",
@@ -171,6 +185,7 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 	int line = config_setting_source_line(s), n, i, p;
 	size_t k;
 
+	inv_at(e, s);
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
 		inv_error(e, line, "a zone must be a group { ... }");
 		return;
@@ -203,8 +218,13 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 		inv_error(e, line, "zone %s: no networks", name);
 		return;
 	}
-	if ((n = strings_of(m, strs, INV_LIST_MAX, "networks", e)) <= 0)
+	if ((n = strings_of(m, strs, INV_LIST_MAX, "networks", e)) < 0)
 		return;
+	if (n == 0) {
+		inv_error(e, config_setting_source_line(m), "zone %s: the "
+		    "networks list is empty", name);
+		return;
+	}
 	nets = inv_keep(inv, calloc((size_t)n, sizeof(*nets)));
 	if (nets == NULL) {
 		inv_error(e, line, "%s", strerror(errno));
@@ -218,6 +238,25 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 			    "host bits zero)", name, strs[i]);
 	z->nets = nets;
 	z->nnets = (size_t)n;
+	/*
+	 * A network or VLAN of two zones would give its hosts the zone
+	 * that happens to come first.
+	 */
+	for (i = 0; i < n; i++)
+		for (k = 0; k < inv->nzones; k++) {
+			const struct inventory_zone *o = &inv->zones[k];
+			size_t j;
+
+			for (j = 0; j < o->nnets; j++)
+				if (o->nets[j].plen == nets[i].plen &&
+				    addr_cmp(&o->nets[j].net,
+				    &nets[i].net) == 0)
+					inv_error(e,
+					    config_setting_source_line(m),
+					    "zone %s: network %s is also zone "
+					    "%s's (line %d)", name, strs[i],
+					    o->name, o->line);
+		}
 	if ((m = config_setting_get_member(s, "vlans")) != NULL) {
 		n = config_setting_is_aggregate(m) ?
 		    config_setting_length(m) : 1;
@@ -233,6 +272,21 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 				inv_error(e, config_setting_source_line(m),
 				    "zone %s: VLAN ids are 1..4094", name);
 			vlans[i] = (uint16_t)vid;
+			for (k = 0; k < inv->nzones; k++) {
+				const struct inventory_zone *o =
+				    &inv->zones[k];
+				size_t j;
+
+				for (j = 0; j < o->nvlans; j++)
+					if (o->vlans[j] == vlans[i] &&
+					    vid >= 1 && vid <= 4094)
+						inv_error(e,
+						    config_setting_source_line(
+						    m), "zone %s: VLAN %d is "
+						    "also zone %s's (line %d)",
+						    name, vid, o->name,
+						    o->line);
+			}
 		}
 		z->vlans = vlans;
 		z->nvlans = (size_t)n;
@@ -255,6 +309,7 @@ load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 	int line = config_setting_source_line(s), n, i, router = 0;
 	size_t k;
 
+	inv_at(e, s);
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
 		inv_error(e, line, "a host must be a group { ... }");
 		return;
@@ -285,8 +340,15 @@ load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 	/* A router may be known by its MACs alone (the Internet uplink). */
 	n = 0;
 	if (m != NULL && (n = strings_of(m, strs, INV_LIST_MAX, "addresses",
-	    e)) <= 0)
+	    e)) < 0)
 		return;
+	if (m != NULL && n == 0) {
+		inv_error(e, config_setting_source_line(m), "host %s: the "
+		    "addresses list is empty%s", name, h->router ? " (a "
+		    "router known by its MACs alone has no addresses key)" :
+		    "");
+		return;
+	}
 	if ((addrs = inv_keep(inv, calloc((size_t)n + 1, sizeof(*addrs)))) ==
 	    NULL)
 		return;
@@ -376,7 +438,8 @@ build_index(struct inventory *inv, struct inv_err *e)
 				if (addr_cmp(&inv->akeys[slot],
 				    &h->addrs[j]) == 0) {
 					char b[ADDR_STRLEN];
-					inv_error(e, h->line, "host %s: address "
+					errlist_add(&e->list, h->file, h->line,
+					    "host %s: address "
 					    "%s already belongs to %s", h->name,
 					    addr_fmt(&h->addrs[j], b,
 					    sizeof(b)),
@@ -389,8 +452,14 @@ build_index(struct inventory *inv, struct inv_err *e)
 			inv->akeys[slot] = h->addrs[j];
 			inv->avals[slot] = (uint32_t)i + 1;
 		}
-		/* A MAC shared by hosts (a router) maps to the first. */
+		/*
+		 * A MAC shared by routers (one box, several entries) maps
+		 * to the first.  Any other host's MAC is its own: a second
+		 * one with it is a mistake that would hide a spoofer.
+		 */
 		for (j = 0; j < h->nmacs; j++) {
+			const struct inventory_host *o;
+
 			slot = hash_bytes(h->macs[j], 6) & inv->mmask;
 			while (inv->mvals[slot] != 0 &&
 			    memcmp(inv->mkeys[slot], h->macs[j], 6) != 0)
@@ -398,6 +467,16 @@ build_index(struct inventory *inv, struct inv_err *e)
 			if (inv->mvals[slot] == 0) {
 				memcpy(inv->mkeys[slot], h->macs[j], 6);
 				inv->mvals[slot] = (uint32_t)i + 1;
+				continue;
+			}
+			o = &inv->hosts[inv->mvals[slot] - 1];
+			if (o != h && (!h->router || !o->router)) {
+				char b[24];
+
+				errlist_add(&e->list, h->file, h->line,
+				    "host %s: MAC %s already belongs to %s",
+				    h->name, addr_fmt_mac(h->macs[j], b,
+				    sizeof(b)), o->name);
 			}
 		}
 		h->zone = h->naddrs ? inventory_zone(inv, &h->addrs[0]) : NULL;
@@ -412,7 +491,7 @@ inventory_empty(void)
 	struct inv_err e;
 
 	errlist_init(&e.list, NULL, 0);
-	e.file = "";
+	e.file = e.top = "";
 	if ((inv = calloc(1, sizeof(*inv))) == NULL)
 		return NULL;
 	if (build_index(inv, &e) == -1) {
@@ -429,28 +508,21 @@ inventory_load(const char *path, char *err, size_t errlen)
 	struct inv_err e;
 	config_setting_t *zones, *hosts;
 	struct inventory *inv;
-	config_t cf;
+	struct cfgread rd;
 	int i, n;
 
 	errlist_init(&e.list, err, errlen);
-	e.file = path;
+	e.file = e.top = path;
 	if ((inv = calloc(1, sizeof(*inv))) == NULL) {
 		snprintf(err, errlen, "%s:0: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			inv_error(&e, 0, "cannot read the file: %s",
-			    strerror(errno));
-		else
-			inv_error(&e, config_error_line(&cf), "%s",
-			    config_error_text(&cf));
+	if (cfgread_load(&rd, path, &e.list) == -1)
 		goto fail;
-	}
-	check_keys(config_root_setting(&cf), keys, "the inventory", &e);
-	zones = config_lookup(&cf, "zones");
-	hosts = config_lookup(&cf, "hosts");
+	check_keys(config_root_setting(&rd.cf), keys, "the inventory", &e);
+	e.file = path;
+	zones = config_lookup(&rd.cf, "zones");
+	hosts = config_lookup(&rd.cf, "hosts");
 	if (zones != NULL && !config_setting_is_list(zones))
 		inv_error(&e, config_setting_source_line(zones),
 		    "zones must be a list ( { ... }, ... )");
@@ -479,20 +551,34 @@ inventory_load(const char *path, char *err, size_t errlen)
 		inv_error(&e, 0, "%s", strerror(ENOMEM));
 	if (e.list.n > 0)
 		goto fail;
-	/* The file name in zones and hosts must outlive the caller's. */
+	/*
+	 * The file names in zones and hosts (the caller's, the reader's)
+	 * must outlive both; one copy per file.
+	 */
 	{
-		const char *f = inv_strdup(inv, path);
+		const char *f = NULL, *from = NULL;
 		size_t k;
 
-		for (k = 0; k < inv->nzones; k++)
-			inv->zones[k].file = f;
-		for (k = 0; k < inv->nhosts; k++)
-			inv->hosts[k].file = f;
+		for (k = 0; k < inv->nzones + inv->nhosts; k++) {
+			const char **p = k < inv->nzones ?
+			    &inv->zones[k].file :
+			    &inv->hosts[k - inv->nzones].file;
+
+			if (from == NULL || strcmp(*p, from) != 0) {
+				from = *p;
+				if ((f = inv_strdup(inv, *p)) == NULL) {
+					inv_error(&e, 0, "%s",
+					    strerror(ENOMEM));
+					goto fail;
+				}
+			}
+			*p = f;
+		}
 	}
-	config_destroy(&cf);
+	cfgread_free(&rd);
 	return inv;
 fail:
-	config_destroy(&cf);
+	cfgread_free(&rd);
 	inventory_free(inv);
 	return NULL;
 }

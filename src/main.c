@@ -463,7 +463,10 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	if (flowpath != NULL && (fl = flowlog_open(flowpath)) == NULL) {
-		log_warn("%s", flowpath);
+		char why[256];
+
+		log_warnx("%s: %s", flowpath,
+		    sink_file_error(flowpath, errno, why, sizeof(why)));
 		conf_free(conf);
 		return 2;
 	}

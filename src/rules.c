@@ -27,6 +27,7 @@
 
 #include <libconfig.h>
 
+#include "cfgread.h"
 #include "role.h"
 #include "errlist.h"
 #include "rules.h"
@@ -56,6 +57,7 @@ struct ruleset {
 	const struct rule **byid;	/* rules sorted by id, for bsearch */
 	const struct rule **toporules;	/* storage of every topo->rules */
 	struct rules_index idx[2];	/* [0] TCP, [1] UDP */
+	size_t lookup_max;		/* most rules of one segment */
 	struct strblock *strings;
 };
 
@@ -714,26 +716,14 @@ parse_list(struct loader *ld, const config_setting_t *root, const char *path,
 static void
 load_file(struct loader *ld, const char *path)
 {
-	config_t cf;
 	const config_setting_t *root, *v;
-	int saved;
+	struct cfgread rd;
 
-	config_init(&cf);
-	errno = 0;
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		saved = errno;
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			lerr(ld, path, 0, "cannot read: %s",
-			    saved ? strerror(saved) : "I/O error");
-		else
-			lerr(ld, config_error_file(&cf) ?
-			    config_error_file(&cf) : path,
-			    config_error_line(&cf), "%s",
-			    config_error_text(&cf));
-		config_destroy(&cf);
+	if (cfgread_load(&rd, path, &ld->err) == -1) {
+		cfgread_free(&rd);
 		return;
 	}
-	root = config_root_setting(&cf);
+	root = config_root_setting(&rd.cf);
 	check_keys(ld, root, path, top_keys, "rules file");
 	if ((v = config_setting_get_member(root, "version")) != NULL &&
 	    (config_setting_type(v) != CONFIG_TYPE_INT ||
@@ -742,7 +732,7 @@ load_file(struct loader *ld, const char *path)
 		    "unsupported \"version\" (this program reads version 1)");
 	parse_list(ld, root, path, "rules", parse_rule);
 	parse_list(ld, root, path, "topology", parse_topology);
-	config_destroy(&cf);
+	cfgread_free(&rd);
 }
 
 static int
@@ -942,6 +932,8 @@ build_index(struct ruleset *rs, struct rules_index *ix, uint8_t transport)
 		hi = bounds[s + 1];
 		for (; lo < hi; lo++)
 			ix->seg[lo] = (uint16_t)s;
+		if (k - ix->off[s] > rs->lookup_max)
+			rs->lookup_max = k - ix->off[s];
 	}
 	free(bounds);
 	return 0;
@@ -1021,6 +1013,12 @@ rules_lookup(const struct ruleset *rs, uint8_t transport, uint16_t port,
 	for (i = 0; i < n && (int)i < max; i++)
 		out[i] = &rs->rules[ix->list[ix->off[s] + i]];
 	return (int)n;
+}
+
+size_t
+rules_lookup_max(const struct ruleset *rs)
+{
+	return rs->lookup_max;
 }
 
 const struct rule *

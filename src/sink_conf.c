@@ -9,6 +9,8 @@
  *	    { type = "remote"; protocol = "tls"; host = "siem.example";
  *	      port = 6514; ca = "/etc/ssl/ca.pem"; queue = 10000; } );
  */
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,6 +406,14 @@ sink_unused(const struct sink_conf *c, const config_setting_t *g,
 				    "format text", observer_keys[i]);
 }
 
+static int
+is_symlink(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
 /*
  * What a sink needs besides its keys, once all are read.  A check that
  * involves a key whose value was reported bad (badkeys) is left out: that
@@ -422,6 +432,11 @@ sink_check(struct sink_conf *c, const config_setting_t *g, uint32_t badkeys,
 			errlist_add(e, file, line,
 			    "file sink: path is missing (\"-\": standard "
 			    "output)");
+		/* The open would refuse it (sink_file_open()): say so now. */
+		else if (c->path[0] && is_symlink(c->path))
+			errlist_add(e, file, line, "file sink: %s is a "
+			    "symbolic link: refused (vmswatch does not write "
+			    "through one; name the file itself)", c->path);
 		break;
 	case SINK_REMOTE:
 		if (!c->host[0] && !was_bad(badkeys, "host"))

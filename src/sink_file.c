@@ -1,8 +1,12 @@
 /*
  * sink_file.c - the file sink: one line per alert appended to a file, or
  * written to standard output for "-".  The file is reopened by name
- * after SIGHUP, so logrotate can move it away and signal.
+ * after SIGHUP, so logrotate can move it away and signal.  It is never
+ * opened through a symbolic link (sink_file_open()), nor is any file
+ * vmswatch writes.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,10 +29,28 @@ struct file_sink {
 	size_t partial;
 };
 
-static int
-file_open_path(const char *path)
+int
+sink_file_open(const char *path, int trunc)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	return open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    (trunc ? O_TRUNC : O_APPEND), 0640);
+}
+
+char *
+sink_file_error(const char *path, int err, char *buf, size_t len)
+{
+	struct stat sb;
+
+	/*
+	 * ELOOP is also "too many links" in the folders of the path: only
+	 * a last component that is a link is called one.
+	 */
+	if (err == ELOOP && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+		snprintf(buf, len, "is a symbolic link: refused (vmswatch "
+		    "does not write through one; name the file itself)");
+	else
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
 }
 
 static int
@@ -43,8 +65,11 @@ file_open(struct sink *s, const struct sink_conf *c, char *err, size_t errlen)
 	if (strcmp(c->path, "-") == 0) {
 		f->fd = STDOUT_FILENO;
 		f->is_stdout = 1;
-	} else if ((f->fd = file_open_path(c->path)) == -1) {
-		snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+	} else if ((f->fd = sink_file_open(c->path, 0)) == -1) {
+		char why[256];
+
+		snprintf(err, errlen, "%s: %s", c->path,
+		    sink_file_error(c->path, errno, why, sizeof(why)));
 		free(f);
 		return -1;
 	}
@@ -97,13 +122,15 @@ static void
 file_reopen(struct sink *s)
 {
 	struct file_sink *f = s->priv;
+	char why[256];
 	int fd;
 
 	if (f->is_stdout)
 		return;
-	if ((fd = file_open_path(s->conf.path)) == -1) {
+	if ((fd = sink_file_open(s->conf.path, 0)) == -1) {
 		/* Keep writing to the old file rather than to nothing. */
-		log_warn("sink %s: reopen", s->name);
+		log_warnx("sink %s: reopen %s: %s", s->name, s->conf.path,
+		    sink_file_error(s->conf.path, errno, why, sizeof(why)));
 		return;
 	}
 	if (f->fd != -1)

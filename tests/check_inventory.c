@@ -7,6 +7,9 @@
  * Files are written one entry per line so that each test knows the line
  * of every setting.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,6 +477,127 @@ START_TEST(test_inventory_error_missing_file)
 }
 END_TEST
 
+/* An empty list would leave the zone or host out without a word. */
+START_TEST(test_inventory_error_empty_lists)
+{
+	expect_error(
+	    "zones = (\n"
+	    "  { name = \"servers\";\n"
+	    "    networks = [ ]; }\n"
+	    ");\n"
+	    "hosts = (\n"
+	    "  { name = \"ms01\";\n"
+	    "    addresses = [ ];\n"
+	    "    roles = [ \"management_server\" ]; },\n"
+	    "  { name = \"gw\"; router = true;\n"
+	    "    addresses = ( ); }\n"
+	    ");\n",
+	    "%s:3: zone servers: the networks list is empty\n"
+	    "%s:7: host ms01: the addresses list is empty\n"
+	    "%s:10: host gw: the addresses list is empty (a router known by "
+	    "its MACs alone has no addresses key)\n");
+}
+END_TEST
+
+/* libconfig 1.5 reads 4294967346 as 50: a camera VLAN by accident. */
+START_TEST(test_inventory_error_wrapped_vlan)
+{
+	expect_error(
+	    "zones = (\n"
+	    "  { name = \"cameras\"; networks = [ \"192.168.50.0/24\" ];\n"
+	    "    vlans = [ 51,\n"
+	    "      4294967346 ]; }\n"
+	    ");\n",
+	    "%s:4: 4294967346 is out of range: libconfig reads an integer past "
+	    "32 bits wrapped (write it with L for 64 bits)\n");
+}
+END_TEST
+
+/*
+ * A MAC names one device: two hosts with it would hide a spoofer, and the
+ * lookup by MAC would find the first only.  Routers may share theirs.
+ */
+START_TEST(test_inventory_error_duplicate_mac)
+{
+	char path[512], err[2048];
+	struct inventory *inv;
+
+	expect_error(
+	    "hosts = (\n"
+	    "  { name = \"cam1\"; address = \"192.168.50.101\";"
+	    " mac = \"00:11:22:33:44:01\"; role = \"camera\"; },\n"
+	    "  { name = \"cam2\"; address = \"192.168.50.102\";"
+	    " macs = [ \"00:11:22:33:44:02\", \"00:11:22:33:44:01\" ];"
+	    " role = \"camera\"; }\n"
+	    ");\n",
+	    "%s:3: host cam2: MAC 00:11:22:33:44:01 already belongs to cam1\n");
+	tmp_write("routers.conf",
+	    "hosts = (\n"
+	    "  { name = \"fw-a\"; address = \"192.168.10.1\";"
+	    " mac = \"00:00:5e:00:01:01\"; router = true; },\n"
+	    "  { name = \"fw-b\"; address = \"192.168.50.1\";"
+	    " mac = \"00:00:5e:00:01:01\"; router = true; }\n"
+	    ");\n", path, sizeof(path));
+	inv = inventory_load(path, err, sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	inventory_free(inv);
+}
+END_TEST
+
+START_TEST(test_inventory_error_zone_overlap)
+{
+	expect_error(
+	    "zones = (\n"
+	    "  { name = \"cameras\"; networks = [ \"192.168.50.0/24\" ];"
+	    " vlans = [ 50 ]; },\n"
+	    "  { name = \"servers\"; networks = [ \"192.168.10.0/24\" ];"
+	    " vlans = [ 10 ]; },\n"
+	    "  { name = \"cams2\";\n"
+	    "    networks = [ \"192.168.51.0/24\", \"192.168.50.0/24\" ];\n"
+	    "    vlans = [ 51, 10 ]; }\n"
+	    ");\n",
+	    "%s:5: zone cams2: network 192.168.50.0/24 is also zone cameras's "
+	    "(line 2)\n"
+	    "%s:6: zone cams2: VLAN 10 is also zone servers's (line 3)\n");
+}
+END_TEST
+
+/* The reason of the failing read, whatever errno held before. */
+START_TEST(test_inventory_error_unreadable_file)
+{
+	char err[1024], exp[1024];
+
+	errno = EAGAIN;
+	ck_assert_ptr_null(inventory_load(tmpdir, err, sizeof(err)));
+	snprintf(exp, sizeof(exp), "%s: cannot read the file: a directory, "
+	    "not a regular file\n", tmpdir);
+	ck_assert_str_eq(err, exp);
+}
+END_TEST
+
+/* A host list @included from a folder: errors name that file. */
+START_TEST(test_inventory_include_names_its_file)
+{
+	char path[512], sub[512], err[2048], exp[2048];
+
+	snprintf(sub, sizeof(sub), "%s/hosts.d", tmpdir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	tmp_write("hosts.d/cams.conf",
+	    "\n"
+	    "  { name = \"cam1\"; address = \"192.168.50.101\";"
+	    " role = \"kamera\"; }\n", path, sizeof(path));
+	tmp_write("site.conf",
+	    "hosts = (\n"
+	    "@include \"hosts.d/cams.conf\"\n"
+	    ");\n", path, sizeof(path));
+	ck_assert_ptr_null(inventory_load(path, err, sizeof(err)));
+	snprintf(exp, sizeof(exp), "%s/hosts.d/cams.conf:2: host cam1: "
+	    "unknown role kamera\n%s/hosts.d/cams.conf:2: host cam1: no "
+	    "roles (and not a router)\n", tmpdir, tmpdir);
+	ck_assert_str_eq(err, exp);
+}
+END_TEST
+
 static Suite *
 inventory_suite(void)
 {
@@ -508,6 +632,12 @@ inventory_suite(void)
 	tcase_add_test(tc, test_inventory_error_host_without_roles);
 	tcase_add_test(tc, test_inventory_error_all_reported);
 	tcase_add_test(tc, test_inventory_error_missing_file);
+	tcase_add_test(tc, test_inventory_error_empty_lists);
+	tcase_add_test(tc, test_inventory_error_wrapped_vlan);
+	tcase_add_test(tc, test_inventory_error_duplicate_mac);
+	tcase_add_test(tc, test_inventory_error_zone_overlap);
+	tcase_add_test(tc, test_inventory_error_unreadable_file);
+	tcase_add_test(tc, test_inventory_include_names_its_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -656,6 +656,103 @@ START_TEST(test_rules_error_missing_file)
 }
 END_TEST
 
+/* libconfig 1.5 reads 4294967376 as 80: the port must not be taken. */
+START_TEST(test_rules_error_wrapped_port)
+{
+	char buf[1024];
+
+	mkrule(buf, sizeof(buf), ID, SRV, "ports = 4294967376;", TCP, PROTO,
+	    CLI, "");
+	expect_error(buf, 5, "4294967376 is out of range: libconfig reads "
+	    "an integer past 32 bits wrapped");
+}
+END_TEST
+
+/* The reason of the failing read, never an earlier errno's. */
+START_TEST(test_rules_error_unreadable_file)
+{
+	char err[1024], want[600];
+	const char *paths[1] = { tmpdir };
+
+	errno = ENOSPC;
+	ck_assert_ptr_null(rules_load(paths, 1, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s: cannot read the file: a directory, "
+	    "not a regular file\n", tmpdir);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+/* A rule @included from a site folder: its problems name that file. */
+START_TEST(test_rules_include_names_its_file)
+{
+	char buf[1024], path[512], err[4096], want[700];
+	const char *paths[1] = { path };
+	struct ruleset *rs;
+
+	mkrule(buf, sizeof(buf), ID, SRV, PORTS, TCP, PROTO, CLI, "");
+	tmp_write("one-rule.conf", buf, path, sizeof(path));
+	tmp_write("top.conf", "version = 1;\n@include \"one-rule.conf\"\n",
+	    path, sizeof(path));
+	rs = rules_load(paths, 1, err, sizeof(err));
+	ck_assert_msg(rs != NULL, "%s", err);
+	ck_assert_ptr_nonnull(rules_find(rs, "T-1"));
+	ck_assert_int_eq(rules_find(rs, "T-1")->line, 2);
+	snprintf(want, sizeof(want), "%s/one-rule.conf", tmpdir);
+	ck_assert_str_eq(rules_find(rs, "T-1")->file, want);
+	rules_free(rs);
+
+	mkrule(buf, sizeof(buf), ID, SRV, "ports = 0;", TCP, PROTO, CLI, "");
+	tmp_write("one-rule.conf", buf, path, sizeof(path));
+	tmp_write("top.conf", "version = 1;\n@include \"one-rule.conf\"\n",
+	    path, sizeof(path));
+	ck_assert_ptr_null(rules_load(paths, 1, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s/one-rule.conf:5: \"ports\" must be "
+	    "a port", tmpdir);
+	ck_assert_msg(strstr(err, want) != NULL, "want \"%s\" in:\n%s", want,
+	    err);
+}
+END_TEST
+
+/*
+ * More rules on one port than any fixed array would hold: the lookup
+ * counts them all, and rules_lookup_max() gives the size of an array
+ * that holds every candidate of any port.
+ */
+START_TEST(test_rules_lookup_many_on_one_port)
+{
+	char *buf, path[512], err[4096];
+	const char *paths[1] = { path };
+	const struct rule *v[64];
+	struct ruleset *rs;
+	size_t o = 0, len = 64 * 400;
+	int i, n;
+
+	ck_assert_ptr_nonnull(buf = malloc(len));
+	o += (size_t)snprintf(buf + o, len - o, "rules = (\n");
+	for (i = 0; i < 40; i++)
+		o += (size_t)snprintf(buf + o, len - o, "  { id = \"P-%d\"; "
+		    "server = \"camera\"; ports = \"%d-9000\"; transport = "
+		    "\"tcp\"; protocol = \"TCP\"; clients = \"recorders\"; "
+		    "purpose = \"p\"; section = \"s\"; }%s\n", i, 8000 + i,
+		    i < 39 ? "," : "");
+	snprintf(buf + o, len - o, ");\n");
+	tmp_write("many-on-one.conf", buf, path, sizeof(path));
+	free(buf);
+	rs = rules_load(paths, 1, err, sizeof(err));
+	ck_assert_msg(rs != NULL, "%s", err);
+	ck_assert_uint_eq(rules_lookup_max(rs), 40);
+	n = rules_lookup(rs, IPPROTO_TCP, 9000, v, 64);
+	ck_assert_int_eq(n, 40);
+	/* Narrowest range first: P-39 is 8039-9000. */
+	ck_assert_str_eq(v[0]->id, "P-39");
+	ck_assert_str_eq(v[39]->id, "P-0");
+	ck_assert_int_eq(rules_lookup(rs, IPPROTO_TCP, 9000, v, 32), 40);
+	ck_assert_int_eq(rules_lookup(rs, IPPROTO_TCP, 8000, v, 64), 1);
+	ck_assert_int_eq(rules_lookup(rs, IPPROTO_UDP, 9000, v, 64), 0);
+	rules_free(rs);
+}
+END_TEST
+
 START_TEST(test_rules_error_all_reported)
 {
 	char buf[2048], path[512], err[4096], *p;
@@ -1039,6 +1136,10 @@ rules_suite(void)
 	tcase_add_test(tc, test_rules_error_empty_clients);
 	tcase_add_test(tc, test_rules_error_syntax);
 	tcase_add_test(tc, test_rules_error_missing_file);
+	tcase_add_test(tc, test_rules_error_wrapped_port);
+	tcase_add_test(tc, test_rules_error_unreadable_file);
+	tcase_add_test(tc, test_rules_include_names_its_file);
+	tcase_add_test(tc, test_rules_lookup_many_on_one_port);
 	tcase_add_test(tc, test_rules_error_all_reported);
 	tcase_add_test(tc, test_rules_error_text_too_long);
 	tcase_add_test(tc, test_rules_duplicate_across_files);

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@
 #include "errlist.h"
 #include "sink.h"
 #include "check_run.h"
+#include "tmpdir.h"
 
 static void
 mk_alert(struct alert *a, int i)
@@ -831,6 +833,73 @@ START_TEST(test_sink_file_reopen_ends_backoff)
 }
 END_TEST
 
+/*
+ * Files are written as root in -r mode: a symbolic link planted where a
+ * sink or the flow records go is refused, at the open and at a reopen,
+ * and the file it points to is left as it was.
+ */
+START_TEST(test_sink_file_refuses_symlink)
+{
+	char dir[] = "/tmp/check_sink.XXXXXX", path[256], target[256];
+	char moved[300], msg[512];
+	struct sink_conf c;
+	struct sink_stats st;
+	struct sinks *ss;
+	struct stat sb;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	snprintf(target, sizeof(target), "%s/victim", dir);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	ck_assert_int_eq(tmpdir_write(dir, "victim", "keep\n", target,
+	    sizeof(target)), 0);
+	ck_assert_int_eq(symlink(target, path), 0);
+
+	errno = 0;
+	ck_assert_int_eq(sink_file_open(path, 0), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(sink_file_open(path, 1), -1);
+	sink_file_error(path, ELOOP, msg, sizeof(msg));
+	ck_assert_msg(strstr(msg, "is a symbolic link") != NULL, "%s", msg);
+	/* Another reason keeps its own text, not a stale one. */
+	sink_file_error(path, EACCES, msg, sizeof(msg));
+	ck_assert_str_eq(msg, strerror(EACCES));
+
+	sink_conf_defaults(&c, SINK_FILE);
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	ck_assert_ptr_null(sinks_new(&c, 1));
+	ck_assert_int_eq(stat(target, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 5);
+
+	/* A link put in place of the rotated file: the old file goes on. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_ptr_nonnull(ss = sinks_new(&c, 1));
+	ck_assert_int_eq(rename(path, moved), 0);
+	ck_assert_int_eq(symlink(target, path), 0);
+	sinks_reopen(ss);
+	sinks_line(ss, 6, "after\n", 6);
+	ck_assert_uint_eq(sinks_flush(ss, 5000), 0);
+	check_sum(ss, 0, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	sinks_free(ss);
+	ck_assert_int_eq(stat(target, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 5);
+	ck_assert_int_eq(count_lines(moved), 1);
+
+	/* A regular file: appended to, or emptied when asked. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_ge(fd = sink_file_open(moved, 0), 0);
+	ck_assert_int_eq(write(fd, "x\n", 2), 2);
+	close(fd);
+	ck_assert_int_eq(count_lines(moved), 2);
+	ck_assert_int_ge(fd = sink_file_open(moved, 1), 0);
+	close(fd);
+	ck_assert_int_eq(count_lines(moved), 0);
+	tmpdir_remove(dir);
+}
+END_TEST
+
 START_TEST(test_sink_patient)
 {
 	char dir[] = "/tmp/check_sink.XXXXXX", path[256], line[64];
@@ -1154,6 +1223,7 @@ main(void)
 	tcase_add_test(tc, test_sink_patient);
 	tcase_add_test(tc, test_sink_file_reopen_ends_backoff);
 	tcase_add_test(tc, test_sink_file_lines_and_reopen);
+	tcase_add_test(tc, test_sink_file_refuses_symlink);
 	tcase_add_test(tc, test_sink_lines_from_threads);
 	tcase_add_test(tc, test_sink_file_rfc5424_header);
 	tcase_add_test(tc, test_sink_dead_tcp_never_blocks);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh - the command line as a user meets it: configuration check, errors
 # naming file and line, reading from standard input, machine-readable
-# standard output, and the same input always giving the same output.
+# standard output, the same input always giving the same output, and no
+# output file written through a symbolic link.
 set -u
 src=${VW_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${VMSWATCH:-$src/vmswatch}
@@ -87,6 +88,24 @@ printf 'sinks = ( { type = "file"; path = "alerts.txt"; format = "text"; } );\n'
 (cd "$tmp/elsewhere" && "$bin" -q -c ../site/rel.conf -r "$src/samples/sample.pcap" > /dev/null 2>&1)
 [ -s "$tmp/site/alerts.txt" ] && [ ! -e "$tmp/elsewhere/alerts.txt" ] && ok ||
     ko "a relative file sink is not written beside its configuration"
+# A configuration that is no file: its own reason, not a stale errno.
+out=$("$bin" -n -c "$tmp" 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "$tmp: cannot read the file: a directory, not a regular file" ] &&
+    ok || ko "-c a folder: $rc $out"
+# A problem inside an @included file is at that file's line; relative
+# @include names are the including file's folder's.
+mkdir "$tmp/site/conf.d"
+printf '@include "conf.d/flow.conf"\nalert = { windw = 5; };\n' > "$tmp/site/inc.conf"
+printf '# tunables\n\nflow = {\n\tudp_idle = 0;\n};\n' > "$tmp/site/conf.d/flow.conf"
+out=$(cd "$tmp/elsewhere" && "$bin" -n -c ../site/inc.conf 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qxF "../site/conf.d/flow.conf:4: flow.udp_idle: 0 is out of range 1..86400" &&
+    echo "$out" | grep -qxF "../site/inc.conf:2: unknown key alert.windw" &&
+    ok || ko "errors in an included file: $rc $out"
+# A number libconfig 1.5 would wrap, silently: 4294967396 reads 100.
+printf 'alert = {\n\twindow = 4294967396;\n};\n' > "$tmp/wrap.conf"
+out=$("$bin" -n -c "$tmp/wrap.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qxF "$tmp/wrap.conf:2: 4294967396 is out of range: libconfig reads an integer past 32 bits wrapped (write it with L for 64 bits)" &&
+    ok || ko "a wrapped number: $rc $out"
 printf 'flow = { max_flows = ; };\n' > "$tmp/syntax.conf"
 out=$("$bin" -n -c "$tmp/syntax.conf" 2>&1)
 echo "$out" | grep -q "syntax.conf:1: " && ok || ko "syntax error: $out"
@@ -122,6 +141,32 @@ grep -c '"app_proto"' "$tmp/flows.out" | grep -qx "$n" && ok || ko "--flows - ca
 "$bin" -q -r "$sample" --flows "$tmp/b.json" > "$tmp/b.out"
 cmp -s "$tmp/a.json" "$tmp/b.json" && cmp -s "$tmp/a.json" "$tmp/stdin.json" && ok || ko "flows differ between runs"
 cmp -s "$tmp/a.out" "$tmp/b.out" && ok || ko "alerts differ between runs"
+
+# Files written as root with -r are never written through a symbolic
+# link: --flows and a file sink named by a link are refused, with the
+# reason, and the file the link points to is left as it was.
+printf 'keep\n' > "$tmp/victim"
+ln -s "$tmp/victim" "$tmp/flows-link.json"
+out=$("$bin" -q -r "$sample" --flows "$tmp/flows-link.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qF "$tmp/flows-link.json: is a symbolic link: refused" &&
+    ok || ko "--flows through a link: $rc $out"
+ln -s "$tmp/victim" "$tmp/site/alerts-link.txt"
+printf 'sinks = ( { type = "file"; path = "alerts-link.txt"; } );\n' > "$tmp/site/link.conf"
+out=$("$bin" -q -c "$tmp/site/link.conf" -r "$sample" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qF "alerts-link.txt is a symbolic link: refused" &&
+    ok || ko "file sink through a link: $rc $out"
+[ "$(cat "$tmp/victim")" = keep ] && ok || ko "the file behind the links was written"
+# -n says so before a start would fail on it, at the line.
+printf 'sinks = (\n\t{ type = "file"; path = "alerts-link.txt"; }\n);\noutput = {\n\tflows = "alerts-link.txt";\n};\n' > "$tmp/site/link.conf"
+out=$("$bin" -n -c "$tmp/site/link.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qxF "$tmp/site/link.conf:2: file sink: $tmp/site/alerts-link.txt is a symbolic link: refused (vmswatch does not write through one; name the file itself)" &&
+    echo "$out" | grep -qxF "$tmp/site/link.conf:5: output.flows: $tmp/site/alerts-link.txt is a symbolic link: refused (vmswatch does not write through one; name the file itself)" &&
+    ok || ko "-n with links: $rc $out"
+# --flows empties a file that was there; a file sink appends to its own.
+printf 'old\n' > "$tmp/old.json"
+"$bin" -q -r "$sample" --flows "$tmp/old.json" > /dev/null
+grep -q '^old$' "$tmp/old.json" && ko "--flows did not empty its file" || ok
+cmp -s "$tmp/old.json" "$tmp/a.json" && ok || ko "--flows over an old file differs"
 
 # Several files: read in turn into one flow table.
 "$bin" -r "$sample" -r "$sample" --flows /dev/null 2> "$tmp/two.err"
