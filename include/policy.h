@@ -36,6 +36,10 @@ enum policy_kind {
 	POLICY_PROTOCOL_MISMATCH,
 	POLICY_WEAK_TLS,
 	POLICY_CLEARTEXT_CREDENTIALS,
+	/* IP fragments that hide the transport header (policy_fragment()) */
+	POLICY_TINY_FRAGMENT,		/* first fragment split the header */
+	POLICY_FRAGMENT_OVERLAP,	/* a fragment rewrote the header */
+	POLICY_ORPHAN_FRAGMENT,		/* of a datagram never seen whole */
 	POLICY_KIND_MAX
 };
 
@@ -141,6 +145,13 @@ void policy_flow_release(struct policy *, uint32_t slot);
 int policy_due(struct policy *, uint64_t now, uint32_t *slot);
 /* An ARP packet: sender address and MAC against the inventory. */
 void policy_arp(struct policy *, const struct pkt *p);
+/*
+ * An IP fragment the decoder flagged PKT_F_FRAG_TINY, PKT_F_FRAG_OVERLAP
+ * or (a later fragment) PKT_F_NO_PORTS: one finding of the matching kind
+ * each, its sender as the client.  Not per flow: the alert stage folds
+ * repeats.
+ */
+void policy_fragment(struct policy *, const struct pkt *p);
 
 /* Stable id of a kind ("camera-non-recorder"). */
 const char *policy_kind_name(enum policy_kind);

@@ -4,6 +4,21 @@
  * flow; classify runs DPI while it is wanted.  When the flow table ends a
  * flow, the end callback hands it down the same way: classify finalizes,
  * the flow record is written, per-flow state is released.
+ *
+ * A frame that came through tunnels is several packets: each tunnel is a
+ * flow between its own ends, judged like any other, and so is what it
+ * carries.
+ *
+ * Packet time is the clock of every later stage (flow expiry, the policy's
+ * waits, de-duplication windows, the rate limit), so one frame must not be
+ * able to stop it.  A frame stamped more than CLOCK_JUMP away from it,
+ * either way, is a jump: it is held until the next frame (or tick) says
+ * which it was.  If that one is back near the clock, the jump was a stray
+ * stamp, and the held frame is handled at the current time.  If not, time
+ * did move: a new epoch.  Forwards, the clock moves to the held frame's
+ * time, as over any pause in a capture; backwards, the clock cannot follow
+ * (every queue is ordered by it), so packet times are shifted to go on
+ * from where it is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +29,15 @@
 /* Expiry runs at most once per second of packet time. */
 #define EXPIRE_PERIOD	1000000u
 
+/*
+ * A step of packet time larger than this is a jump: a minute, far beyond
+ * the disorder of a merged capture and short next to the flow timeouts,
+ * so that a frame within it moves the clock by little.
+ */
+#define CLOCK_JUMP	(60ull * 1000000u)
+/* Bytes kept of a held frame: libpcap's largest snap length. */
+#define HOLD_MAX	262144u
+
 struct pipeline {
 	struct decoder *dec;
 	struct flowtab *ft;
@@ -23,6 +47,16 @@ struct pipeline {
 	struct flowlog *fl;
 	uint64_t next_expire;
 	uint64_t now;		/* latest packet time seen */
+	uint64_t shift;		/* added to packet times (modulo 2^64): the
+				   backward epochs so far */
+	/* A frame a jump away from the clock, until the next one. */
+	struct {
+		uint8_t *data;	/* HOLD_MAX bytes, allocated at start */
+		uint64_t t;	/* its time, shifted */
+		uint32_t caplen, len;
+		int dlt;
+		int on;
+	} held;
 	struct pipeline_stats st;
 };
 
@@ -72,6 +106,10 @@ pipeline_new(const struct conf *conf, struct flowlog *fl,
 	}
 	pl->fl = fl;
 	pl->al = al;
+	if ((pl->held.data = malloc(HOLD_MAX)) == NULL) {
+		log_warn("pipeline");
+		goto fail;
+	}
 	if ((pl->dec = decode_new(conf->frag_slots)) == NULL) {
 		log_warnx("cannot create the decoder");
 		goto fail;
@@ -108,6 +146,7 @@ pipeline_free(struct pipeline *pl)
 	policy_free(pl->pol);
 	classify_free(pl->cls);
 	decode_free(pl->dec);
+	free(pl->held.data);
 	free(pl);
 }
 
@@ -138,39 +177,75 @@ pipeline_advance(struct pipeline *pl, uint64_t ts)
 			    slot), POLICY_EV_TIMEOUT);
 }
 
-void
-pipeline_tick(struct pipeline *pl, uint64_t now)
+/* 1 when t is within a jump of ref, either way. */
+static int
+clock_near(uint64_t t, uint64_t ref)
 {
-	/* Before the first packet there is no time to move on from. */
-	if (pl->now != 0)
-		pipeline_advance(pl, now);
+	return t >= ref ? t - ref <= CLOCK_JUMP : ref - t <= CLOCK_JUMP;
+}
+
+static void pipeline_handle(struct pipeline *, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/*
+ * Handles the held frame now that the time t after it is known (t shifted
+ * like it): a new epoch if t did not come back near the clock, else a
+ * stray stamp handled at the current time.
+ */
+static void
+pipeline_unhold(struct pipeline *pl, uint64_t t)
+{
+	uint64_t at = pl->now;
+
+	if (!pl->held.on)
+		return;
+	pl->held.on = 0;
+	if (!clock_near(t, pl->now)) {
+		pl->st.time_epochs++;
+		if (pl->held.t > pl->now)
+			at = pl->held.t;
+		else
+			pl->shift += pl->now - pl->held.t;
+	}
+	pipeline_handle(pl, pl->held.dlt, at, pl->held.data, pl->held.caplen,
+	    pl->held.len);
 }
 
 void
-pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
-    uint32_t caplen, uint32_t len)
+pipeline_tick(struct pipeline *pl, uint64_t now)
 {
-	struct pipeline *pl = arg;
+	uint64_t t;
+
+	/* Before the first packet there is no time to move on from. */
+	if (pl->now == 0)
+		return;
+	/* The clock of a silent link tells what a held frame was. */
+	pipeline_unhold(pl, now + pl->shift);
+	t = now + pl->shift;
+	if (t > pl->now && clock_near(t, pl->now))
+		pipeline_advance(pl, t);
+}
+
+/*
+ * One IP packet, a frame's innermost or a tunnel it came through, into its
+ * flow and the stages after it.
+ */
+static void
+pipeline_ip(struct pipeline *pl, const struct pkt *p)
+{
 	struct flow *f;
-	struct pkt p;
 	uint32_t slot;
 	int dir, isnew;
 
-	pl->st.packets++;
-	pl->st.bytes += caplen;
-	if (pl->st.first_ts == 0 || ts < pl->st.first_ts)
-		pl->st.first_ts = ts;
-	pipeline_advance(pl, ts);
-	switch (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p)) {
-	case DECODE_OK:
-		break;
-	case DECODE_ARP:
-		policy_arp(pl->pol, &p);
+	/*
+	 * Fragments that hide or rewrite the transport header are findings
+	 * of their own; one whose ports are unknown has no flow to join.
+	 */
+	if (p->flags & (PKT_F_FRAG_TINY | PKT_F_FRAG_OVERLAP | PKT_F_NO_PORTS))
+		policy_fragment(pl->pol, p);
+	if (p->flags & PKT_F_NO_PORTS)
 		return;
-	default:
-		return;
-	}
-	if ((f = flowtab_update(pl->ft, &p, &dir, &isnew)) == NULL)
+	if ((f = flowtab_update(pl->ft, p, &dir, &isnew)) == NULL)
 		return;
 	slot = flowtab_slot(pl->ft, f);
 	if (isnew) {
@@ -181,9 +256,61 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_REPLY);
 	/* The policy looks again once, when the protocol is known. */
-	if (classify_packet(pl->cls, slot, f, &p, dir))
+	if (classify_packet(pl->cls, slot, f, p, dir))
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_CLASSIFIED);
+}
+
+/* A frame at time t (shifted, not a jump): decoded and handed down. */
+static void
+pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	enum decode_result r;
+	struct pkt p;
+	unsigned i;
+
+	if (pl->st.first_ts == 0 || t < pl->st.first_ts)
+		pl->st.first_ts = t;
+	pipeline_advance(pl, t);
+	r = decode_packet(pl->dec, dlt, t, data, caplen, len, &p);
+	if (r != DECODE_OK && r != DECODE_ARP)
+		return;
+	/*
+	 * The tunnels the packet came through are flows between their own
+	 * ends; a switch's mirror feed (ERSPAN) is how the sensor sees the
+	 * site, not traffic of it.
+	 */
+	for (i = 0; i < p.nouter; i++)
+		if (!(p.outer[i].flags & PKT_F_MIRROR))
+			pipeline_ip(pl, &p.outer[i]);
+	if (r == DECODE_ARP)
+		policy_arp(pl->pol, &p);
+	else
+		pipeline_ip(pl, &p);
+}
+
+void
+pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct pipeline *pl = arg;
+
+	pl->st.packets++;
+	pl->st.bytes += caplen;
+	/* This frame's time says what the one held before it was. */
+	pipeline_unhold(pl, ts + pl->shift);
+	if (pl->now != 0 && !clock_near(ts + pl->shift, pl->now)) {
+		pl->st.time_jumps++;
+		pl->held.on = 1;
+		pl->held.t = ts + pl->shift;
+		pl->held.dlt = dlt;
+		pl->held.caplen = caplen < HOLD_MAX ? caplen : HOLD_MAX;
+		pl->held.len = len;
+		memcpy(pl->held.data, data, pl->held.caplen);
+		return;
+	}
+	pipeline_handle(pl, dlt, ts + pl->shift, data, caplen, len);
 }
 
 int
@@ -195,6 +322,13 @@ pipeline_reconfigure(struct pipeline *pl, const struct conf *conf)
 void
 pipeline_flush(struct pipeline *pl)
 {
+	/*
+	 * Nothing comes after a held frame: a last frame after a pause is
+	 * taken at its time, one stamped in the past at the current time.
+	 */
+	if (pl->held.on)
+		pipeline_unhold(pl, pl->held.t > pl->now ? pl->held.t :
+		    pl->now);
 	flowtab_flush(pl->ft);
 }
 

@@ -33,6 +33,9 @@ static const char *const kind_names[POLICY_KIND_MAX] = {
 	[POLICY_PROTOCOL_MISMATCH] = "protocol-mismatch",
 	[POLICY_WEAK_TLS] = "weak-tls",
 	[POLICY_CLEARTEXT_CREDENTIALS] = "cleartext-credentials",
+	[POLICY_TINY_FRAGMENT] = "tiny-fragment",
+	[POLICY_FRAGMENT_OVERLAP] = "fragment-overlap",
+	[POLICY_ORPHAN_FRAGMENT] = "orphan-fragment",
 };
 
 /* Default severity of each kind, 0..10 (CEF scale). */
@@ -47,6 +50,9 @@ static const int kind_severity[POLICY_KIND_MAX] = {
 	[POLICY_PROTOCOL_MISMATCH] = 6,
 	[POLICY_WEAK_TLS] = 4,
 	[POLICY_CLEARTEXT_CREDENTIALS] = 8,
+	[POLICY_TINY_FRAGMENT] = 7,
+	[POLICY_FRAGMENT_OVERLAP] = 8,
+	[POLICY_ORPHAN_FRAGMENT] = 5,
 };
 
 struct policy {
@@ -631,6 +637,81 @@ policy_arp(struct policy *pol, const struct pkt *p)
 	    p->arp_op == 2 ? "reply" : "request");
 	pol->violations++;
 	pol->cb(&v, pol->arg);
+}
+
+/*
+ * Fragment findings.  The guide says nothing of fragments: what they break
+ * is every check above, which looks at the transport header they hide.
+ */
+static const char frag_rule_id[] = "VW-FRAGMENTS";
+static const char frag_rule_name[] = "IP fragments must show the whole "
+    "transport header in the first fragment and never rewrite it";
+static const char frag_section[] = "RFC 1858, RFC 3128";
+static const char frag_nist[] = "SC-7, SI-4";
+
+/* An end of a packet (no flow): its address and MAC through the inventory. */
+static void
+resolve_pkt_end(const struct policy *pol, struct policy_end *e,
+    const struct addr *a, uint16_t port, const uint8_t *mac, int has_mac)
+{
+	memset(e, 0, sizeof(*e));
+	e->addr = *a;
+	e->port = port;
+	if (has_mac) {
+		memcpy(e->mac, mac, 6);
+		e->has_mac = 1;
+	}
+	e->host = inventory_host(pol->inv, a);
+	e->zone = e->host != NULL && e->host->zone != NULL ? e->host->zone :
+	    inventory_zone(pol->inv, a);
+	e->internet = e->host == NULL && inventory_is_internet(pol->inv, a);
+}
+
+static void
+raise_fragment(struct policy *pol, const struct pkt *p, enum policy_kind k,
+    const char *what)
+{
+	struct violation v;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	memset(&v, 0, sizeof(v));
+	v.kind = k;
+	v.severity = kind_severity[k];
+	v.rule_id = frag_rule_id;
+	v.rule_name = frag_rule_name;
+	v.section = frag_section;
+	v.nist = frag_nist;
+	v.ts = v.first_ts = p->ts;
+	resolve_pkt_end(pol, &v.client, &p->src, p->sport, p->smac,
+	    p->has_mac);
+	resolve_pkt_end(pol, &v.server, &p->dst, p->dport, p->dmac,
+	    p->has_mac);
+	v.transport = p->proto;
+	v.vlan = p->vlan;
+	v.state = POLICY_ATTEMPTED;
+	v.direction = v.client.internet != v.server.internet ?
+	    (v.client.internet ? POLICY_DIR_INBOUND : POLICY_DIR_OUTBOUND) :
+	    POLICY_DIR_NONE;
+	vreason(&v, "%s from %s to %s (IP protocol %u)", what,
+	    end_label(&v.client, a, sizeof(a)),
+	    end_label(&v.server, b, sizeof(b)), p->proto);
+	pol->violations++;
+	pol->cb(&v, pol->arg);
+}
+
+void
+policy_fragment(struct policy *pol, const struct pkt *p)
+{
+	if (p->flags & PKT_F_FRAG_TINY)
+		raise_fragment(pol, p, POLICY_TINY_FRAGMENT, "first fragment "
+		    "too short for the transport header (RFC 1858)");
+	if (p->flags & PKT_F_FRAG_OVERLAP)
+		raise_fragment(pol, p, POLICY_FRAGMENT_OVERLAP, "fragment "
+		    "rewriting the transport header of its datagram");
+	if ((p->flags & (PKT_F_FRAG_LATER | PKT_F_NO_PORTS)) ==
+	    (PKT_F_FRAG_LATER | PKT_F_NO_PORTS))
+		raise_fragment(pol, p, POLICY_ORPHAN_FRAGMENT, "fragment of a "
+		    "datagram whose first fragment was not seen");
 }
 
 /* Camera ends may reach only the statement's peers (recorders). */
