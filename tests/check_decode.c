@@ -1289,6 +1289,111 @@ START_TEST(test_decode_fragment_table_full)
 }
 END_TEST
 
+/*
+ * An IPv4 fragment of a TCP datagram 10.0.0.1:40000 -> 10.0.0.2:443 (a
+ * SYN with a data offset of doff words): len bytes from off of the
+ * segment, MF if more.  Returns the frame's length.
+ */
+static size_t
+tcp_frag4(uint8_t *f, uint16_t id, size_t off, size_t len, int more,
+    int doff, uint16_t dport)
+{
+	uint8_t seg[64];
+	size_t l = eth(f, mac_b, mac_a, 0x0800);
+
+	memset(seg, 0, sizeof(seg));
+	put16(seg, 40000);
+	put16(seg + 2, dport);
+	put32(seg + 4, 1000);
+	seg[12] = (uint8_t)(doff << 4);
+	seg[13] = 0x02;			/* SYN */
+	ck_assert_uint_le(off + len, sizeof(seg));
+	l += ip4_hdr(f + l, "10.0.0.1", "10.0.0.2", IPPROTO_TCP, len, id,
+	    (uint16_t)((more ? 0x2000 : 0) | off / 8));
+	memcpy(f + l, seg + off, len);
+	return l + len;
+}
+
+START_TEST(test_decode_fragment_tiny)
+{
+	uint8_t f[128];
+	size_t n;
+
+	/* RFC 1858: 8 bytes of the TCP header, the ports among them. */
+	n = tcp_frag4(f, 1, 0, 8, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.sport, 40000);
+	ck_assert_uint_eq(pk.dport, 443);
+	ck_assert_uint_eq(pk.tcp_flags, 0);
+	/* Its later fragment (the flags, at offset 8) joins it, no overlap. */
+	n = tcp_frag4(f, 1, 8, 16, 0, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	ck_assert_uint_eq(pk.dport, 443);
+	/* 16 bytes: the flags came along, the header did not. */
+	n = tcp_frag4(f, 2, 0, 16, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.tcp_flags, 0x02);
+	/* A whole fixed header, options announced beyond the fragment. */
+	n = tcp_frag4(f, 3, 0, 24, 1, 10, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.dport, 443);
+	/* 4 bytes: not even the ports. */
+	n = tcp_frag4(f, 4, 0, 4, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY |
+	    PKT_F_NO_PORTS);
+	ck_assert_uint_eq(pk.dport, 0);
+	ck_assert_uint_eq(decode_stats(dec)->frag_tiny, 4);
+	ck_assert_uint_eq(decode_stats(dec)->frag_overlap, 0);
+	/* A whole header in the first fragment is no finding. */
+	n = tcp_frag4(f, 5, 0, 24, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG);
+	ck_assert_uint_eq(reasons(), 0);
+	check_balance();
+}
+END_TEST
+
+START_TEST(test_decode_fragment_overlap)
+{
+	uint8_t f[128];
+	size_t n;
+
+	n = tcp_frag4(f, 7, 0, 24, 1, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG);
+	/* Offset 8 (FO=1): inside the 20 bytes of header already shown. */
+	n = tcp_frag4(f, 7, 8, 16, 0, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER |
+	    PKT_F_FRAG_OVERLAP);
+	ck_assert_uint_eq(pk.dport, 554);
+	/* Offset 24, after the header: nothing rewritten. */
+	n = tcp_frag4(f, 7, 24, 8, 0, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	/* A second first fragment with other ports: its own, flagged. */
+	n = tcp_frag4(f, 7, 0, 24, 1, 5, 23);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_OVERLAP);
+	ck_assert_uint_eq(pk.dport, 23);
+	/* The datagram keeps the ports of its first first fragment. */
+	n = tcp_frag4(f, 7, 24, 8, 0, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.dport, 554);
+	/* The same first fragment again is a duplicate, not a rewrite. */
+	n = tcp_frag4(f, 7, 0, 24, 1, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG);
+	ck_assert_uint_eq(decode_stats(dec)->frag_overlap, 2);
+	check_balance();
+}
+END_TEST
+
 /* Splices ext (elen bytes, first next header nh0) into an IPv6 packet. */
 static size_t
 ip6_with_ext(uint8_t *o, const uint8_t *p, size_t n, const uint8_t *ext,
@@ -1860,6 +1965,8 @@ decode_suite(void)
 	tcase_add_test(tc, test_decode_ipv4_fragment_orphan);
 	tcase_add_test(tc, test_decode_fragment_expiry);
 	tcase_add_test(tc, test_decode_fragment_table_full);
+	tcase_add_test(tc, test_decode_fragment_tiny);
+	tcase_add_test(tc, test_decode_fragment_overlap);
 	tcase_add_test(tc, test_decode_ipv6_ext);
 	tcase_add_test(tc, test_decode_ipv6_ext_loop);
 	tcase_add_test(tc, test_decode_ipv6_no_next_header);
