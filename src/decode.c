@@ -371,8 +371,11 @@ frag_later(struct ctx *c, uint32_t id, uint8_t kproto, uint8_t proto,
 			p->flags |= PKT_F_FRAG_OVERLAP;
 			c->d->st.frag_overlap++;
 		}
-	} else if ((e = frag_find(c->d, p, 0, kproto, 1)) != NULL)
+	} else if ((e = frag_find(c->d, p, 0, kproto, 1)) != NULL &&
+	    e->proto == proto)
 		c->d->st.frag_by_pair++;
+	else
+		e = NULL;
 	if (e != NULL) {
 		p->proto = e->proto;
 		p->sport = e->sport;
@@ -380,6 +383,9 @@ frag_later(struct ctx *c, uint32_t id, uint8_t kproto, uint8_t proto,
 		return DR_OK;
 	}
 	p->proto = proto;
+	/* A protocol without ports needs no first fragment to find its flow. */
+	if (frag_min_hlen(proto) == 0)
+		return DR_OK;
 	p->flags |= PKT_F_NO_PORTS;
 	c->d->st.frag_orphans++;
 	return DR_OK;
