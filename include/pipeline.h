@@ -44,8 +44,8 @@ void pipeline_free(struct pipeline *);
 /*
  * One captured frame (the capture callback).  A frame stamped more than a
  * minute away from packet time is held until the next frame or tick: if
- * that one is back near packet time, the held frame is handled at the
- * current time; if not, it starts a new epoch (see pipeline.c).
+ * that one is a jump the same way, the held frame starts a new epoch;
+ * otherwise it is handled at the current time (see pipeline.c).
  */
 void pipeline_frame(void *pl, int dlt, uint64_t ts, const uint8_t *data,
     uint32_t caplen, uint32_t len);

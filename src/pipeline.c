@@ -13,12 +13,12 @@
  * waits, de-duplication windows, the rate limit), so one frame must not be
  * able to stop it.  A frame stamped more than CLOCK_JUMP away from it,
  * either way, is a jump: it is held until the next frame (or tick) says
- * which it was.  If that one is back near the clock, the jump was a stray
- * stamp, and the held frame is handled at the current time.  If not, time
- * did move: a new epoch.  Forwards, the clock moves to the held frame's
- * time, as over any pause in a capture; backwards, the clock cannot follow
- * (every queue is ordered by it), so packet times are shifted to go on
- * from where it is.
+ * which it was.  If that one is back near the clock (or a jump the other
+ * way), the jump was a stray stamp, and the held frame is handled at the
+ * current time.  If it jumps the same way, time did move: a new epoch.
+ * Forwards, the clock moves to the held frame's time, as over any pause in
+ * a capture; backwards, the clock cannot follow (every queue is ordered by
+ * it), so packet times are shifted to go on from where it is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -189,8 +189,9 @@ static void pipeline_handle(struct pipeline *, int dlt, uint64_t t,
 
 /*
  * Handles the held frame now that the time t after it is known (t shifted
- * like it): a new epoch if t did not come back near the clock, else a
- * stray stamp handled at the current time.
+ * like it): a new epoch if t is a jump the same way, else a stray stamp,
+ * handled at the current time.  (Two stamps on either side of the clock
+ * agree on nothing.)
  */
 static void
 pipeline_unhold(struct pipeline *pl, uint64_t t)
@@ -200,7 +201,8 @@ pipeline_unhold(struct pipeline *pl, uint64_t t)
 	if (!pl->held.on)
 		return;
 	pl->held.on = 0;
-	if (!clock_near(t, pl->now)) {
+	if (!clock_near(t, pl->now) &&
+	    (t > pl->now) == (pl->held.t > pl->now)) {
 		pl->st.time_epochs++;
 		if (pl->held.t > pl->now)
 			at = pl->held.t;

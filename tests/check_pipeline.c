@@ -725,6 +725,16 @@ START_TEST(test_pipeline_clock_epochs)
 	ev_frame(&e, T0 - day + 5000000, f, n);
 	ck_assert_uint_eq(st->last_ts, T0 + hour + 1000 + 5000000);
 	ck_assert_uint_eq(st->time_jumps, 2);
+	/*
+	 * Two stamps on either side of the clock, years apart, agree on
+	 * nothing: both are strays, handled at the current time.
+	 */
+	ev_frame(&e, 1000000, f, n);
+	ev_frame(&e, T0 + 10 * 365 * day, f, n);
+	ev_frame(&e, T0 - day + 6000000, f, n);
+	ck_assert_uint_eq(st->time_jumps, 4);
+	ck_assert_uint_eq(st->time_epochs, 2);
+	ck_assert_uint_eq(st->last_ts, T0 + hour + 1000 + 6000000);
 	ev_end(&e);
 	ev_free(&e);
 }
