@@ -16,6 +16,8 @@
 #include "alert.h"
 
 #define NIL	UINT32_MAX
+/* Packet time further behind the rate bucket than this restarts it. */
+#define ALERT_TIME_JUMP	(60ull * 1000000u)
 
 struct alert_entry {
 	struct alert a;		/* the alert that opened the window */
@@ -199,6 +201,14 @@ static void
 emit(struct alert_ctx *al, const struct alert *a, uint64_t now)
 {
 	if (al->conf.rate > 0) {
+		/*
+		 * The daemon's workers keep packet time each, and one that
+		 * took a new epoch (pipeline.c) stamps far from the others.
+		 * A time far behind the bucket's restarts it there, so that
+		 * the others' alerts refill it instead of waiting years.
+		 */
+		if (now + ALERT_TIME_JUMP < al->tokens_ts)
+			al->tokens_ts = now;
 		if (now > al->tokens_ts) {
 			al->tokens += (double)(now - al->tokens_ts) *
 			    al->conf.rate / 1e6;
