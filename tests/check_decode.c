@@ -1364,6 +1364,36 @@ START_TEST(test_decode_fragment_tiny)
 }
 END_TEST
 
+START_TEST(test_decode_fragment_tiny_ipv6)
+{
+	uint8_t f[128];
+	size_t l;
+
+	/* An IPv6 first fragment (RFC 8200 4.5) with 8 bytes of TCP. */
+	l = eth(f, mac_b, mac_a, 0x86dd);
+	l += ip6_hdr(f + l, "2001:db8::1", "2001:db8::2", 44, 8 + 8);
+	memset(f + l, 0, 16);
+	f[l] = IPPROTO_TCP;
+	put16(f + l + 2, 0x0001);	/* offset 0, M */
+	put32(f + l + 4, 77);
+	put16(f + l + 8, 40000);
+	put16(f + l + 10, 443);
+	l += 16;
+	ck_assert_int_eq(run(1, f, l), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.proto, IPPROTO_TCP);
+	ck_assert_uint_eq(pk.sport, 40000);
+	ck_assert_uint_eq(pk.dport, 443);
+	/* Its later fragment at offset 8 finds it: no overlap. */
+	put16(f + 14 + 40 + 2, 8);
+	ck_assert_int_eq(run(1, f, l), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	ck_assert_uint_eq(pk.dport, 443);
+	ck_assert_uint_eq(decode_stats(dec)->frag_tiny, 1);
+	check_balance();
+}
+END_TEST
+
 START_TEST(test_decode_fragment_overlap)
 {
 	uint8_t f[128];
@@ -1972,6 +2002,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_decode_fragment_expiry);
 	tcase_add_test(tc, test_decode_fragment_table_full);
 	tcase_add_test(tc, test_decode_fragment_tiny);
+	tcase_add_test(tc, test_decode_fragment_tiny_ipv6);
 	tcase_add_test(tc, test_decode_fragment_overlap);
 	tcase_add_test(tc, test_decode_ipv6_ext);
 	tcase_add_test(tc, test_decode_ipv6_ext_loop);
