@@ -616,8 +616,12 @@ START_TEST(test_hostile_tunnel_nesting)
 	struct pkt p;
 	uint32_t n;
 	int vxlan, depth;
+	char path[64];
+	struct conf *c = flood_conf(1024, path, sizeof(path));
+	struct pipeline *pl = pipeline_new(c, NULL, NULL);
 
 	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(pl);
 	for (vxlan = 0; vxlan < 2; vxlan++)
 		for (depth = 1; depth <= 200; depth += depth < 8 ? 1 : 48) {
 			n = nest(f, vxlan, depth);
@@ -635,12 +639,27 @@ START_TEST(test_hostile_tunnel_nesting)
 				ck_assert_uint_eq(p.dport, 98);
 			} else
 				ck_assert(p.flags & PKT_F_INNER_BAD);
-			/* Every nesting cut short at every 7th byte. */
-			for (uint32_t cut = 0; cut < n && cut < 2048; cut += 7)
+			/*
+			 * Every nesting cut short at every 7th byte, to the
+			 * decoder and down the pipeline, where each tunnel
+			 * around the packet is a flow of its own.
+			 */
+			feed(pl, DLT_EN10MB, T0, f, n, n);
+			for (uint32_t cut = 0; cut < n && cut < 2048; cut += 7) {
 				dec(d, DLT_EN10MB, f, cut, n, &p);
+				feed(pl, DLT_EN10MB, T0 + cut, f, cut, n);
+			}
 		}
 	ck_assert_uint_gt(decode_stats(d)->inner[DR_TUNNEL_DEPTH], 0);
 	assert_counts_add_up(d);
+	ck_assert_uint_gt(decode_stats(pipeline_decoder(pl))->
+	    inner[DR_TUNNEL_DEPTH], 0);
+	/* The outermost tunnel 10.0.0.1 -> 10.0.0.2 and what is inside. */
+	ck_assert_uint_ge(flowtab_stats(pipeline_flowtab(pl))->created, 3);
+	pipeline_flush(pl);
+	pipeline_free(pl);
+	conf_free(c);
+	unlink(path);
 	decode_free(d);
 }
 END_TEST
