@@ -1195,6 +1195,10 @@ decode_proto_name(uint8_t proto)
 		return "ipv6-icmp";
 	case IPP_GRE:
 		return "gre";
+	case IPP_IPIP:		/* a tunnel, now a flow of its own */
+		return "ipv4";
+	case IPP_IPV6:
+		return "ipv6";
 	case IPP_AH:
 		return "ah";
 	case 2:

@@ -476,6 +476,10 @@ START_TEST(test_pipeline_tunnel_6in4)
 	ev_end(&e);
 	ev_assert_cam_internet(&e, NET_T, 41);
 	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 2);
+	/* The IANA keywords of the tunnels' protocols, as records say them. */
+	ck_assert_str_eq(decode_proto_name(41), "ipv6");
+	ck_assert_str_eq(decode_proto_name(4), "ipv4");
+	ck_assert_str_eq(decode_proto_name(47), "gre");
 	ev_free(&e);
 }
 END_TEST
