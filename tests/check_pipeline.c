@@ -416,6 +416,28 @@ START_TEST(test_pipeline_tunnel_gre_teb)
 }
 END_TEST
 
+START_TEST(test_pipeline_tunnel_erspan_feed)
+{
+	uint8_t in[128], eth[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/*
+	 * ERSPAN type I from a switch to the sensor: the mirrored frame is
+	 * traffic of the site, the feed around it is not.
+	 */
+	n = ev_eth(eth, mac_cam001, mac_gw, 0x0800, in, ev_cam_syn(in,
+	    sizeof(in)));
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_gre_frame(f, 0x88be, eth, n));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 1);
+	ev_free(&e);
+}
+END_TEST
+
 START_TEST(test_pipeline_tunnel_ipip)
 {
 	uint8_t in[128], ip[256], f[512];
@@ -762,6 +784,7 @@ main(void)
 	tcase_add_test(tc, test_pipeline_evasion_baseline);
 	tcase_add_test(tc, test_pipeline_tunnel_gre);
 	tcase_add_test(tc, test_pipeline_tunnel_gre_teb);
+	tcase_add_test(tc, test_pipeline_tunnel_erspan_feed);
 	tcase_add_test(tc, test_pipeline_tunnel_ipip);
 	tcase_add_test(tc, test_pipeline_tunnel_ipip_deep);
 	tcase_add_test(tc, test_pipeline_tunnel_6in4);
