@@ -38,6 +38,30 @@
 /* Bytes kept of a held frame: libpcap's largest snap length. */
 #define HOLD_MAX	262144u
 
+/*
+ * Fragment findings have no flow to be raised once for: the last ones are
+ * remembered by (sender, receiver, protocol, port) in a small four-way
+ * table (keys that hash alike do not push each other out at every
+ * packet), and each kind is raised at most once a second of packet time
+ * for one of them, so that a flood of fragments costs a lookup a packet
+ * rather than an alert a packet.
+ */
+#define FSEEN_SLOTS	1024u		/* a power of two */
+#define FSEEN_WAYS	4		/* slots h ^ 0 .. h ^ 3 */
+#define FSEEN_QUIET	1000000u	/* microseconds */
+#define FK_TINY		0x01		/* struct fseen.kinds */
+#define FK_OVERLAP	0x02
+#define FK_ORPHAN	0x04
+
+struct fseen {
+	struct addr src, dst;
+	uint64_t ts;		/* packet time of the first finding */
+	uint16_t port;
+	uint8_t proto;
+	uint8_t kinds;		/* FK_* raised since ts */
+	uint8_t used;
+};
+
 struct pipeline {
 	struct decoder *dec;
 	struct flowtab *ft;
@@ -57,6 +81,7 @@ struct pipeline {
 		int dlt;
 		int on;
 	} held;
+	struct fseen fseen[FSEEN_SLOTS];
 	struct pipeline_stats st;
 };
 
@@ -229,6 +254,78 @@ pipeline_tick(struct pipeline *pl, uint64_t now)
 }
 
 /*
+ * A fragment the decoder flagged: its findings, but those raised for the
+ * same ends, protocol and port less than FSEEN_QUIET ago.
+ */
+static void
+pipeline_fragment(struct pipeline *pl, const struct pkt *p)
+{
+	struct fseen *e, *way;
+	struct pkt q;
+	uint32_t h = 2166136261u;
+	uint8_t kinds = 0, fresh;
+	int i;
+
+	if (p->flags & PKT_F_FRAG_TINY)
+		kinds |= FK_TINY;
+	if (p->flags & PKT_F_FRAG_OVERLAP)
+		kinds |= FK_OVERLAP;
+	if ((p->flags & (PKT_F_FRAG_LATER | PKT_F_NO_PORTS)) ==
+	    (PKT_F_FRAG_LATER | PKT_F_NO_PORTS))
+		kinds |= FK_ORPHAN;
+	/* FNV-1a over the key, then MurmurHash3's finalizer to spread it. */
+	for (i = 0; i < 16; i++) {
+		h = (h ^ p->src.b[i]) * 16777619u;
+		h = (h ^ p->dst.b[i]) * 16777619u;
+	}
+	h = (h ^ p->proto ^ (uint32_t)p->dport << 8) * 16777619u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	h &= FSEEN_SLOTS - 1;
+	/* The key's slot of the ways, else the one unused or oldest. */
+	e = NULL;
+	for (i = 0; i < FSEEN_WAYS; i++) {
+		way = &pl->fseen[h ^ (uint32_t)i];
+		if (way->used && way->proto == p->proto &&
+		    way->port == p->dport &&
+		    addr_cmp(&way->src, &p->src) == 0 &&
+		    addr_cmp(&way->dst, &p->dst) == 0) {
+			e = way;
+			break;
+		}
+		if (e == NULL || !way->used || (e->used && way->ts < e->ts))
+			e = way;
+	}
+	if (!e->used || p->ts < e->ts || p->ts - e->ts >= FSEEN_QUIET ||
+	    e->proto != p->proto || e->port != p->dport ||
+	    addr_cmp(&e->src, &p->src) != 0 ||
+	    addr_cmp(&e->dst, &p->dst) != 0) {
+		e->src = p->src;
+		e->dst = p->dst;
+		e->ts = p->ts;
+		e->port = p->dport;
+		e->proto = p->proto;
+		e->kinds = 0;
+		e->used = 1;
+	}
+	if ((fresh = kinds & (uint8_t)~e->kinds) == 0)
+		return;
+	e->kinds |= fresh;
+	/* The policy raises what the flags say: only the fresh kinds. */
+	q = *p;
+	if (!(fresh & FK_TINY))
+		q.flags &= (uint16_t)~PKT_F_FRAG_TINY;
+	if (!(fresh & FK_OVERLAP))
+		q.flags &= (uint16_t)~PKT_F_FRAG_OVERLAP;
+	if (!(fresh & FK_ORPHAN))
+		q.flags &= (uint16_t)~PKT_F_NO_PORTS;
+	policy_fragment(pl->pol, &q);
+}
+
+/*
  * One IP packet, a frame's innermost or a tunnel it came through, into its
  * flow and the stages after it.
  */
@@ -244,7 +341,7 @@ pipeline_ip(struct pipeline *pl, const struct pkt *p)
 	 * of their own; one whose ports are unknown has no flow to join.
 	 */
 	if (p->flags & (PKT_F_FRAG_TINY | PKT_F_FRAG_OVERLAP | PKT_F_NO_PORTS))
-		policy_fragment(pl->pol, p);
+		pipeline_fragment(pl, p);
 	if (p->flags & PKT_F_NO_PORTS)
 		return;
 	if ((f = flowtab_update(pl->ft, p, &dir, &isnew)) == NULL)

@@ -649,6 +649,43 @@ START_TEST(test_pipeline_fragment_orphan)
 }
 END_TEST
 
+START_TEST(test_pipeline_fragment_findings_bounded)
+{
+	uint8_t ip[128], f[256];
+	size_t n;
+	struct ev e;
+	int i;
+
+	/*
+	 * A flood of orphan fragments between the same two ends: one
+	 * finding a second of packet time, not one a packet.
+	 */
+	ev_cam_syn(ip, sizeof(ip));
+	ev_start(&e, "");
+	for (i = 0; i < 1000; i++) {
+		n = ev_frag(f, mac_cam001, ip, 16, 4, 0, (uint16_t)(100 + i));
+		ev_frame(&e, T0 + (uint64_t)i * 1000, f, n);
+	}
+	ck_assert_uint_eq(alert_stats(e.al)->violations, 1);
+	ck_assert_uint_eq(decode_stats(pipeline_decoder(e.pl))->frag_orphans,
+	    1000);
+	ev_frame(&e, T0 + 1000000 + 1000, f, n);
+	ck_assert_uint_eq(alert_stats(e.al)->violations, 2);
+	/* Another kind between the same ends is a finding of its own. */
+	n = ev_frag(f, mac_cam001, ip, 0, 4, 1, 7);
+	ev_frame(&e, T0 + 1000000 + 2000, f, n);
+	ck_assert_uint_eq(alert_stats(e.al)->violations, 3);
+	ev_end(&e);
+	/* The orphan's alert and the summary of its repeat; the tiny one. */
+	ck_assert_int_eq(ev_count(&e, POLICY_ORPHAN_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 2);
+	ck_assert_int_eq(ev_count(&e, POLICY_TINY_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 1);
+	ck_assert_int_eq(e.n, 3);
+	ev_free(&e);
+}
+END_TEST
+
 /*
  * An alert storm: one camera SYN a second to a new Internet address for
  * 60 s.  Two more SYNs of the camera (alerts too) come at its start and
@@ -792,6 +829,7 @@ main(void)
 	tcase_add_test(tc, test_pipeline_fragment_tiny);
 	tcase_add_test(tc, test_pipeline_fragment_overlap);
 	tcase_add_test(tc, test_pipeline_fragment_orphan);
+	tcase_add_test(tc, test_pipeline_fragment_findings_bounded);
 	tcase_add_test(tc, test_pipeline_clock_stray_frames);
 	tcase_add_test(tc, test_pipeline_clock_epochs);
 	suite_add_tcase(s, tc);
