@@ -6,8 +6,8 @@
  * is copied to a heap buffer of exactly caplen bytes, so AddressSanitizer
  * catches any read past the captured length.  Beyond "no crash", the
  * target checks the contract of decode_packet(): every pointer it hands
- * out lies inside the frame, and every rejected frame is counted under
- * exactly one reason.
+ * out (the tunnels' packets' too) lies inside the frame, and every
+ * rejected frame is counted under exactly one reason.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum decode_result r;
 	uint8_t *frame;
 	uint32_t caplen, len;
-	int dlt, pass;
+	int dlt, pass, i;
 
 	if (size < 2 || size > 65535 + 2)
 		return 0;
@@ -76,6 +76,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			if (r == DECODE_OK && p.ipver != 4 && p.ipver != 6)
 				abort();
+			/* The tunnels around it: IP packets of the frame. */
+			if (p.nouter > DECODE_MAX_TUNNEL ||
+			    (p.nouter > 0) != (p.outer != NULL))
+				abort();
+			for (i = 0; i < p.nouter; i++)
+				if (!inside(p.outer[i].l3, p.outer[i].l3len,
+				    frame, caplen) ||
+				    !inside(p.outer[i].payload,
+				    p.outer[i].paylen, frame, caplen) ||
+				    (p.outer[i].ipver != 4 &&
+				    p.outer[i].ipver != 6) ||
+				    p.outer[i].nouter != 0)
+					abort();
 		}
 		check_counts(d);
 	}

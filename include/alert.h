@@ -5,7 +5,9 @@
  * transport) per de-duplication window of packet time; repeats inside the
  * window are counted and reported when it closes (count, first and last
  * seen).  A token bucket on packet time bounds alerts per second; every
- * alert it stops is counted.  Nothing here waits on an output.
+ * alert it stops is counted; an alert stamped more than a minute behind
+ * the bucket (another worker's epoch) restarts it there rather than wait.
+ * Nothing here waits on an output.
  *
  * Thread-safe: the daemon's workers share one stage.  The output callback
  * runs with the stage locked (one call at a time) and must not call back.

@@ -10,6 +10,13 @@
  * A malformed frame is counted under its reason and skipped, never logged
  * per packet.  The only state is a small bounded fragment table, so that
  * later IPv4/IPv6 fragments are attributed to the ports of their first.
+ *
+ * A tunnel is a packet of its own: the packets a frame was carried in are
+ * handed out with it (struct pkt.outer), so that the tunnel between its
+ * outer ends is a flow as well as what it carries.  A tunnel whose
+ * contents do not decode, or are nested deeper than DECODE_MAX_TUNNEL,
+ * still yields the tunnel packet itself (PKT_F_INNER_BAD), the reason
+ * counted in decode_stats.inner[].
  */
 #ifndef VW_DECODE_H
 #define VW_DECODE_H
@@ -24,6 +31,17 @@
 #define PKT_F_FRAG_LATER 0x02	/* a non-first fragment: no L4 header */
 #define PKT_F_TUNNEL	0x04	/* from inside GRE/ERSPAN/VXLAN/IP-in-IP */
 #define PKT_F_L4_TRUNC	0x08	/* transport payload cut by the snap length */
+#define PKT_F_INNER_BAD	0x10	/* a tunnel whose contents did not decode
+				   (or nest too deep): this is the tunnel */
+#define PKT_F_MIRROR	0x20	/* carries ERSPAN: a switch's mirror feed */
+#define PKT_F_FRAG_TINY	0x40	/* first fragment shorter than the whole
+				   transport header (RFC 1858) */
+#define PKT_F_FRAG_OVERLAP 0x80	/* fragment rewriting the transport header
+				   of its datagram (RFC 1858 section 3.2) */
+#define PKT_F_NO_PORTS	0x100	/* ports unknown: a first fragment of less
+				   than 8 transport bytes, or a later one
+				   whose datagram is not known; sport and
+				   dport are 0, only the addresses count */
 
 /*
  * A decoded packet.  Borrowed: the pointers point into the captured frame
@@ -42,7 +60,7 @@ struct pkt {
 	uint8_t ipver;		/* 4 or 6; 0 for ARP */
 	uint8_t proto;		/* transport: IPPROTO_TCP, _UDP, _ICMP, ... */
 	uint8_t tcp_flags;	/* TCP flags byte (FIN 0x01 ... CWR 0x80) */
-	uint8_t flags;		/* PKT_F_* */
+	uint16_t flags;		/* PKT_F_* */
 	struct addr src;	/* IP source (ARP: sender protocol address) */
 	struct addr dst;	/* IP destination (ARP: target protocol address) */
 	uint16_t sport;		/* host order; ICMP: type << 8 | code */
@@ -59,6 +77,14 @@ struct pkt {
 	uint16_t arp_op;
 	uint8_t arp_sha[6];
 	uint8_t arp_tha[6];
+	/*
+	 * The tunnel packets this one was carried in, outermost first, each
+	 * an IP packet described like this one (its payload is the tunnel's
+	 * header and contents; nouter 0 in each).  Borrowed from the
+	 * decoder: valid until its next decode_packet() call.
+	 */
+	uint8_t nouter;
+	const struct pkt *outer;
 };
 
 enum decode_result {
@@ -94,7 +120,8 @@ enum decode_reason {
 	DR_IPV6_SHORT,		/* truncated IPv6 header */
 	DR_IPV6_VERSION,	/* version field not 6 */
 	DR_IPV6_EXT,		/* truncated or looping extension headers */
-	DR_FRAG_ORPHAN,		/* later fragment whose first was not seen */
+	DR_FRAG_ORPHAN,		/* unused: such fragments decode with
+				   PKT_F_NO_PORTS (decode_stats.orphans) */
 	DR_TCP_SHORT,		/* truncated TCP header */
 	DR_TCP_HLEN,		/* data offset < 5 or beyond the segment */
 	DR_UDP_SHORT,		/* truncated UDP header */
@@ -110,7 +137,7 @@ enum decode_reason {
 
 #define DECODE_MAX_VLANS	4	/* tags accepted in one frame */
 #define DECODE_MAX_MPLS		8	/* labels accepted in one stack */
-#define DECODE_MAX_TUNNEL	2	/* GRE/VXLAN nesting accepted */
+#define DECODE_MAX_TUNNEL	2	/* tunnels opened in one frame */
 
 struct decode_stats {
 	uint64_t packets;		/* frames handed to decode_packet */
@@ -119,6 +146,18 @@ struct decode_stats {
 	uint64_t fragments;		/* IP fragments decoded (first, later) */
 	uint64_t tunnelled;		/* packets decoded from a tunnel */
 	uint64_t reason[DR_MAX];	/* skipped/rejected frames by reason */
+	/*
+	 * Tunnels whose contents did not decode, by reason: each frame is
+	 * also counted in ok (the tunnel packet was decoded), not in reason.
+	 */
+	uint64_t inner[DR_MAX];
+	uint64_t frag_tiny;		/* first fragments: PKT_F_FRAG_TINY */
+	uint64_t frag_overlap;		/* fragments: PKT_F_FRAG_OVERLAP */
+	uint64_t frag_orphans;		/* later fragments of unknown datagrams
+					   (PKT_F_NO_PORTS) */
+	uint64_t frag_by_pair;		/* later fragments of an unknown
+					   datagram given the ports of the
+					   last one between its addresses */
 };
 
 struct decoder;
@@ -138,7 +177,7 @@ int decode_datalink_supported(int dlt);
  * (microseconds), caplen bytes of data captured of len on the wire.
  * Fills *p and returns DECODE_OK or DECODE_ARP; otherwise returns
  * DECODE_SKIP or DECODE_ERR and counts the reason.  Never reads past
- * data + caplen.  *p borrows from data.
+ * data + caplen.  *p borrows from data, p->outer from the decoder.
  */
 enum decode_result decode_packet(struct decoder *, int dlt, uint64_t ts,
     const uint8_t *data, uint32_t caplen, uint32_t len, struct pkt *p);

@@ -24,6 +24,8 @@ struct pipeline_stats {
 	uint64_t bytes;		/* bytes captured */
 	uint64_t first_ts;	/* first and last packet time */
 	uint64_t last_ts;
+	uint64_t time_jumps;	/* frames a jump away from packet time */
+	uint64_t time_epochs;	/* jumps taken as a new epoch */
 	uint64_t flows_logged;	/* flow records written */
 	uint64_t proto_flows[1024]; /* ended flows by nDPI master/app id */
 };
@@ -39,7 +41,12 @@ struct pipeline *pipeline_new(const struct conf *conf, struct flowlog *fl,
 int pipeline_reconfigure(struct pipeline *, const struct conf *conf);
 void pipeline_free(struct pipeline *);
 
-/* One captured frame (the capture callback). */
+/*
+ * One captured frame (the capture callback).  A frame stamped more than a
+ * minute away from packet time is held until the next frame or tick: if
+ * that one is a jump the same way, the held frame starts a new epoch;
+ * otherwise it is handled at the current time (see pipeline.c).
+ */
 void pipeline_frame(void *pl, int dlt, uint64_t ts, const uint8_t *data,
     uint32_t caplen, uint32_t len);
 /*
@@ -48,7 +55,7 @@ void pipeline_frame(void *pl, int dlt, uint64_t ts, const uint8_t *data,
  * and alert windows still expire on a silent link.
  */
 void pipeline_tick(struct pipeline *, uint64_t now);
-/* Ends every open flow (end of input, shutdown). */
+/* Ends every open flow (end of input, shutdown), after a held frame. */
 void pipeline_flush(struct pipeline *);
 
 const struct pipeline_stats *pipeline_stats(const struct pipeline *);

@@ -56,6 +56,10 @@ enum policy_kind {
 	POLICY_WEAK_TLS,
 	POLICY_CLEARTEXT_CREDENTIALS,
 	POLICY_SCAN,		/* made by the alert stage from many probes */
+	/* IP fragments that hide the transport header (policy_fragment()) */
+	POLICY_TINY_FRAGMENT,		/* first fragment split the header */
+	POLICY_FRAGMENT_OVERLAP,	/* a fragment rewrote the header */
+	POLICY_ORPHAN_FRAGMENT,		/* of a datagram never seen whole */
 	POLICY_KIND_MAX
 };
 
@@ -196,6 +200,13 @@ void policy_frame(struct policy *, uint32_t slot, const struct flow *f,
  */
 void policy_media(struct policy *, uint32_t slot, const struct flow *f,
     const struct classify_result *r);
+/*
+ * An IP fragment the decoder flagged PKT_F_FRAG_TINY, PKT_F_FRAG_OVERLAP
+ * or (a later fragment) PKT_F_NO_PORTS: one finding of the matching kind
+ * each, its sender as the client.  Not per flow: the alert stage folds
+ * repeats.
+ */
+void policy_fragment(struct policy *, const struct pkt *p);
 
 /* Stable id of a kind ("camera-non-recorder"). */
 const char *policy_kind_name(enum policy_kind);

@@ -17,6 +17,8 @@
 #include "alert.h"
 
 #define NIL	UINT32_MAX
+/* Packet time further behind the rate bucket than this restarts it. */
+#define ALERT_TIME_JUMP	(60ull * 1000000u)
 
 struct alert_entry {
 	struct alert a;		/* the alert that opened the window */
@@ -247,6 +249,14 @@ static void
 emit(struct alert_ctx *al, struct alert *a, uint64_t now)
 {
 	if (al->conf.rate > 0) {
+		/*
+		 * The daemon's workers keep packet time each, and one that
+		 * took a new epoch (pipeline.c) stamps far from the others.
+		 * A time far behind the bucket's restarts it there, so that
+		 * the others' alerts refill it instead of waiting years.
+		 */
+		if (now + ALERT_TIME_JUMP < al->tokens_ts)
+			al->tokens_ts = now;
 		if (now > al->tokens_ts) {
 			al->tokens += (double)(now - al->tokens_ts) *
 			    al->conf.rate / 1e6;
@@ -426,9 +436,10 @@ dedup(struct alert_ctx *al, struct alert *a)
 static int
 is_probe(const struct alert *a)
 {
+	/* Flow findings only: devices and fragments are not probes. */
 	return (a->transport == 6 || a->transport == 17) &&
-	    a->state != POLICY_ESTABLISHED &&
-	    a->kind != POLICY_UNKNOWN_DEVICE && a->kind != POLICY_SCAN;
+	    a->state != POLICY_ESTABLISHED && a->kind < POLICY_SCAN &&
+	    a->kind != POLICY_UNKNOWN_DEVICE;
 }
 
 static struct alert_scan *

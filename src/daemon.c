@@ -76,6 +76,8 @@ struct worker_pub {
 	_Atomic uint64_t errors;	/* capture read errors */
 	_Atomic uint64_t dpi_ns;	/* time spent inside nDPI */
 	_Atomic uint64_t beats;		/* rounds of the worker's loop */
+	_Atomic uint64_t time_jumps;	/* frames a jump from packet time */
+	_Atomic uint64_t time_epochs;	/* jumps taken as a new epoch */
 };
 
 struct daemon;
@@ -165,6 +167,10 @@ worker_publish(struct worker *w)
 	    memory_order_relaxed);
 	atomic_store_explicit(&w->pub.dpi_ns,
 	    classify_stats(pipeline_classify(w->pl))->dpi_ns,
+	    memory_order_relaxed);
+	atomic_store_explicit(&w->pub.time_jumps, ps->time_jumps,
+	    memory_order_relaxed);
+	atomic_store_explicit(&w->pub.time_epochs, ps->time_epochs,
 	    memory_order_relaxed);
 }
 
@@ -429,7 +435,7 @@ static void
 daemon_stats(struct daemon *d, const char *why)
 {
 	uint64_t pk = 0, kd = 0, ifd = 0, fl = 0, fc = 0, ev = 0, er = 0;
-	uint64_t dpi = 0, delivered = 0, dropped = 0;
+	uint64_t dpi = 0, delivered = 0, dropped = 0, tj = 0, te = 0;
 	struct alert_stats as;
 	unsigned r;
 	int i;
@@ -453,6 +459,8 @@ daemon_stats(struct daemon *d, const char *why)
 		ev += atomic_load(&p->evictions);
 		er += atomic_load(&p->errors);
 		dpi += atomic_load(&p->dpi_ns);
+		tj += atomic_load(&p->time_jumps);
+		te += atomic_load(&p->time_epochs);
 		if (d->nw > 1)
 			log_info("stats: worker %d: packets %llu, drops %llu, "
 			    "flows %llu, dpi time %.1f s", i,
@@ -476,6 +484,13 @@ daemon_stats(struct daemon *d, const char *why)
 	    (unsigned long long)as.rate_limited,
 	    (unsigned long long)as.violations, (unsigned long long)er,
 	    (double)dpi / 1e9);
+	/*
+	 * Frames stamped far from packet time: rare, and a sign of a sender
+	 * forging time stamps or of a clock stepped on the capture host.
+	 */
+	if (tj > 0)
+		log_info("stats%s: packet time: jumps %llu, new epochs %llu",
+		    why, (unsigned long long)tj, (unsigned long long)te);
 	/* The flow records' writer: what a full queue cost, as it happens. */
 	if (d->flows != NULL) {
 		char line[1024];

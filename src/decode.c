@@ -4,7 +4,8 @@
  * Linux cooked, raw IP and BSD loopback decoders; from there 802.1Q/802.1ad
  * tags, MPLS, PPPoE sessions, IPv4, IPv6 and the transports.  GRE (with
  * ERSPAN), VXLAN and IP-in-IP are opened, so that the packet described is
- * the innermost one.
+ * the innermost one; the tunnel packets around it are kept in the decoder
+ * and handed out with it, for a tunnel is a flow too.
  *
  * Every read is preceded by a length check that says what it guards.  The
  * packet path never allocates, logs or stops: a frame it cannot use is
@@ -87,14 +88,23 @@
  */
 #define R_ARP		DR_MAX
 
-/* The transport ports of a datagram whose first fragment was seen. */
+/*
+ * The transport ports of a datagram whose first fragment was seen.  Each
+ * first fragment also leaves an entry keyed by its addresses alone
+ * (pair set, id 0): the ports of the latest datagram between them, for a
+ * later fragment whose own first fragment was missed or came late.
+ */
 struct frag_ent {
 	struct addr src, dst;
 	uint64_t ts;		/* packet time of the first fragment */
 	uint32_t id;		/* IPv4 identification, IPv6 fragment id */
 	uint16_t sport, dport;
+	uint16_t shown;		/* bytes of the transport header the first
+				   fragment showed: a later fragment must
+				   not start inside them */
 	uint8_t kproto;		/* IPv4 protocol (in the key); IPv6: 0 */
 	uint8_t proto;		/* transport of the datagram */
+	uint8_t pair;		/* keyed by the addresses only */
 	uint8_t used;
 };
 
@@ -110,6 +120,8 @@ typedef int (*layer_fn)(struct ctx *, const uint8_t *, uint32_t);
 
 struct decoder {
 	struct decode_stats st;
+	/* The tunnel packets around the current one, outermost first. */
+	struct pkt layer[DECODE_MAX_TUNNEL];
 	struct frag_ent *frag;	/* nfrag slots, a power of two */
 	uint32_t fmask;		/* nfrag - 1 */
 	uint32_t seed;
@@ -199,9 +211,10 @@ min32(uint32_t a, uint32_t b)
  */
 static uint32_t
 frag_hash(const struct decoder *d, const struct addr *src,
-    const struct addr *dst, uint32_t id, uint8_t kproto)
+    const struct addr *dst, uint32_t id, uint8_t kproto, uint8_t pair)
 {
-	uint32_t h = d->seed ^ id ^ (uint32_t)kproto << 24, w;
+	uint32_t h = d->seed ^ id ^ (uint32_t)kproto << 24 ^
+	    (uint32_t)pair << 16, w;
 	int i;
 
 	for (i = 0; i < 16; i += 4) {
@@ -217,9 +230,10 @@ frag_hash(const struct decoder *d, const struct addr *src,
 
 static inline int
 frag_match(const struct frag_ent *e, const struct addr *src,
-    const struct addr *dst, uint32_t id, uint8_t kproto)
+    const struct addr *dst, uint32_t id, uint8_t kproto, uint8_t pair)
 {
 	return e->used && e->id == id && e->kproto == kproto &&
+	    e->pair == pair &&
 	    memcmp(&e->src, src, sizeof(*src)) == 0 &&
 	    memcmp(&e->dst, dst, sizeof(*dst)) == 0;
 }
@@ -231,25 +245,39 @@ frag_expired(const struct frag_ent *e, uint64_t now)
 	return now > e->ts && now - e->ts > FRAG_TIMEOUT;
 }
 
-/* Remembers the ports of the datagram whose first fragment p is. */
-static void
-frag_store(struct decoder *d, const struct pkt *p, uint32_t id,
-    uint8_t kproto)
+/*
+ * Remembers the ports of the datagram whose first fragment p is, keyed by
+ * id (pair 0) or by the addresses alone (pair 1, id 0).  Returns 1 when
+ * the datagram was known with other ports: a second first fragment
+ * rewriting the transport header.
+ */
+static int
+frag_put(struct decoder *d, const struct pkt *p, uint32_t id,
+    uint8_t kproto, uint8_t pair, uint16_t shown)
 {
 	struct frag_ent *e, *victim = NULL;
-	uint32_t h = frag_hash(d, &p->src, &p->dst, id, kproto);
-	int i;
+	uint32_t h = frag_hash(d, &p->src, &p->dst, id, kproto, pair);
+	int i, rewritten = 0;
 
 	for (i = 0; i < FRAG_PROBE; i++) {
 		e = &d->frag[(h + (uint32_t)i) & d->fmask];
-		if (frag_match(e, &p->src, &p->dst, id, kproto) ||
-		    !e->used || frag_expired(e, p->ts)) {
+		if (frag_match(e, &p->src, &p->dst, id, kproto, pair) &&
+		    !frag_expired(e, p->ts)) {
+			rewritten = !pair && (e->proto != p->proto ||
+			    e->sport != p->sport || e->dport != p->dport);
+			victim = e;
+			break;
+		}
+		if (!e->used || frag_expired(e, p->ts)) {
 			victim = e;
 			break;
 		}
 		if (victim == NULL || e->ts < victim->ts)
 			victim = e;
 	}
+	/* The first of two first fragments keeps its ports. */
+	if (rewritten)
+		return 1;
 	victim->src = p->src;
 	victim->dst = p->dst;
 	victim->ts = p->ts;
@@ -258,21 +286,40 @@ frag_store(struct decoder *d, const struct pkt *p, uint32_t id,
 	victim->proto = p->proto;
 	victim->sport = p->sport;
 	victim->dport = p->dport;
+	victim->shown = shown;
+	victim->pair = pair;
 	victim->used = 1;
+	return 0;
+}
+
+/*
+ * A first fragment with its ports: remembered for its later fragments, and
+ * as the latest datagram between its addresses.  shown is what it showed
+ * of the transport header, which a later fragment must leave alone.
+ */
+static void
+frag_store(struct decoder *d, struct pkt *p, uint32_t id, uint8_t kproto,
+    uint16_t shown)
+{
+	if (frag_put(d, p, id, kproto, 0, shown)) {
+		p->flags |= PKT_F_FRAG_OVERLAP;
+		d->st.frag_overlap++;
+	}
+	frag_put(d, p, 0, kproto, 1, shown);
 }
 
 /* The entry of the datagram p is a later fragment of, or NULL. */
 static const struct frag_ent *
 frag_find(struct decoder *d, const struct pkt *p, uint32_t id,
-    uint8_t kproto)
+    uint8_t kproto, uint8_t pair)
 {
 	struct frag_ent *e;
-	uint32_t h = frag_hash(d, &p->src, &p->dst, id, kproto);
+	uint32_t h = frag_hash(d, &p->src, &p->dst, id, kproto, pair);
 	int i;
 
 	for (i = 0; i < FRAG_PROBE; i++) {
 		e = &d->frag[(h + (uint32_t)i) & d->fmask];
-		if (!frag_match(e, &p->src, &p->dst, id, kproto))
+		if (!frag_match(e, &p->src, &p->dst, id, kproto, pair))
 			continue;
 		if (frag_expired(e, p->ts)) {
 			e->used = 0;
@@ -283,37 +330,147 @@ frag_find(struct decoder *d, const struct pkt *p, uint32_t id,
 	return NULL;
 }
 
+/* The shortest transport header of proto a fragment could hide. */
+static uint16_t
+frag_min_hlen(uint8_t proto)
+{
+	switch (proto) {
+	case IPP_TCP:
+		return 20;
+	case IPP_UDP:
+	case IPP_ICMP:
+	case IPP_ICMPV6:
+		return 8;
+	}
+	return 0;
+}
+
 /*
- * A later fragment: no transport header, the ports come from the table.
- * Returns DR_OK or DR_FRAG_ORPHAN.
+ * A later fragment, off bytes into its datagram: no transport header, the
+ * ports come from the table.  proto is the protocol the fragment names
+ * itself.  One whose datagram is unknown takes the ports of the latest
+ * datagram between the same addresses, or else none (PKT_F_NO_PORTS): it
+ * is judged by its addresses, never only counted.  Always DR_OK.
  */
 static int
-frag_later(struct ctx *c, uint32_t id, uint8_t kproto)
+frag_later(struct ctx *c, uint32_t id, uint8_t kproto, uint8_t proto,
+    uint32_t off)
 {
 	struct pkt *p = c->p;
 	const struct frag_ent *e;
 
-	if ((e = frag_find(c->d, p, id, kproto)) == NULL)
-		return DR_FRAG_ORPHAN;
-	p->proto = e->proto;
-	p->sport = e->sport;
-	p->dport = e->dport;
 	p->flags |= PKT_F_FRAG | PKT_F_FRAG_LATER;
+	if ((e = frag_find(c->d, p, id, kproto, 0)) != NULL) {
+		/*
+		 * RFC 1858 section 3.2: a fragment starting inside the
+		 * transport header its first fragment showed rewrites it
+		 * (the flags of an allowed connection become a SYN to
+		 * another port).
+		 */
+		if (off < e->shown) {
+			p->flags |= PKT_F_FRAG_OVERLAP;
+			c->d->st.frag_overlap++;
+		}
+	} else if ((e = frag_find(c->d, p, 0, kproto, 1)) != NULL &&
+	    e->proto == proto)
+		c->d->st.frag_by_pair++;
+	else
+		e = NULL;
+	if (e != NULL) {
+		p->proto = e->proto;
+		p->sport = e->sport;
+		p->dport = e->dport;
+		return DR_OK;
+	}
+	p->proto = proto;
+	/* A protocol without ports needs no first fragment to find its flow. */
+	if (frag_min_hlen(proto) == 0)
+		return DR_OK;
+	p->flags |= PKT_F_NO_PORTS;
+	c->d->st.frag_orphans++;
 	return DR_OK;
 }
 
 /*
- * Opens one more encapsulation.  The packet described from here on is the
- * inner one, so the outer packet's flags no longer apply.
+ * A first fragment too short for its whole transport header (RFC 1858
+ * section 3.1): b holds n captured bytes of the wire bytes it carries.
+ * The ports make or find the flow when the 8 bytes every first fragment
+ * should carry are there (RFC 791 fragments on 8-byte boundaries);
+ * otherwise only the addresses are known.  Always DR_OK.
  */
-static inline int
-tunnel_enter(struct ctx *c)
+static int
+frag_tiny(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire)
+{
+	struct pkt *p = c->p;
+
+	p->flags |= PKT_F_FRAG_TINY;
+	c->d->st.frag_tiny++;
+	/* Source and destination ports: 4 of the 8 bytes. */
+	if (n < 8 || wire < 8) {
+		p->flags |= PKT_F_NO_PORTS;
+		return DR_OK;
+	}
+	p->sport = be16(b);
+	p->dport = be16(b + 2);
+	/* The TCP flags byte, if this part of the header came along. */
+	if (p->proto == IPP_TCP && n >= 14 && wire >= 14)
+		p->tcp_flags = b[13];
+	return DR_OK;
+}
+
+/*
+ * The bytes of the transport header a first fragment shows: its header
+ * (a TCP header with the options its data offset announces, read from the
+ * n captured bytes at b), as far as the wire bytes of the fragment go.
+ */
+static uint16_t
+frag_shown(uint8_t proto, const uint8_t *b, uint32_t n, uint32_t wire)
+{
+	uint32_t hl = frag_min_hlen(proto);
+
+	/* The TCP data offset: byte 12. */
+	if (proto == IPP_TCP && n >= 13 && (uint32_t)(b[12] >> 4) * 4 > hl)
+		hl = (uint32_t)(b[12] >> 4) * 4;
+	return (uint16_t)min32(hl, wire);
+}
+
+/* What follows an IP header or a tunnel header, as the packet's payload. */
+static inline void
+set_payload(struct pkt *p, const uint8_t *b, uint32_t n, uint32_t wire)
+{
+	p->payload = b;
+	p->paylen = n;
+	if (n < wire)
+		p->flags |= PKT_F_L4_TRUNC;
+}
+
+/*
+ * Opens one more encapsulation around the packet described so far, whose
+ * payload (the tunnel's header and contents) must be set: that packet is
+ * kept as a layer, and the one described from here on is the inner one,
+ * so the outer packet's flags no longer apply.  Returns -1 when the
+ * nesting is as deep as accepted.
+ */
+static int
+tunnel_open(struct ctx *c)
 {
 	if (c->tunnels >= DECODE_MAX_TUNNEL)
 		return -1;
-	c->tunnels++;
+	c->d->layer[c->tunnels++] = *c->p;
 	c->p->flags = PKT_F_TUNNEL;
 	return 0;
+}
+
+/*
+ * A tunnel nested deeper than accepted: the tunnel packet described so
+ * far is the innermost one handed out, its contents counted as unopened.
+ */
+static int
+tunnel_too_deep(struct ctx *c)
+{
+	c->p->flags |= PKT_F_INNER_BAD;
+	c->d->st.inner[DR_TUNNEL_DEPTH]++;
+	return DR_OK;
 }
 
 /* VXLAN, RFC 7348: an 8-byte header, then an Ethernet frame. */
@@ -323,14 +480,6 @@ dec_vxlan(struct ctx *c, const uint8_t *b, uint32_t n)
 	/* Flags, reserved, VNI, reserved: 8 bytes (section 5). */
 	if (n < 8)
 		return DR_VXLAN_SHORT;
-	/*
-	 * Without the I flag the VNI is not valid and this is not VXLAN but
-	 * some other use of the port: keep the UDP datagram as decoded.
-	 */
-	if ((b[0] & 0x08) == 0)
-		return DR_OK;
-	if (tunnel_enter(c) == -1)
-		return DR_TUNNEL_DEPTH;
 	return dec_ether(c, b + 8, n - 8);
 }
 
@@ -366,14 +515,16 @@ dec_gre(struct ctx *c, const uint8_t *b, uint32_t n)
 	b += hl;
 	n -= hl;
 
+	/*
+	 * ERSPAN is how a switch feeds a sensor its mirror: the layer is
+	 * marked so that the feed is not taken for traffic of the site.
+	 */
+	if (type == ET_ERSPAN2 || type == ET_ERSPAN3)
+		c->d->layer[c->tunnels - 1].flags |= PKT_F_MIRROR;
 	switch (type) {
 	case ET_IPV4:
-		if (tunnel_enter(c) == -1)
-			return DR_TUNNEL_DEPTH;
 		return dec_ipv4(c, b, n);
 	case ET_IPV6:
-		if (tunnel_enter(c) == -1)
-			return DR_TUNNEL_DEPTH;
 		return dec_ipv6(c, b, n);
 	case ET_TEB:
 		break;
@@ -406,8 +557,6 @@ dec_gre(struct ctx *c, const uint8_t *b, uint32_t n)
 	default:
 		return DR_GRE_VERSION;
 	}
-	if (tunnel_enter(c) == -1)
-		return DR_TUNNEL_DEPTH;
 	return dec_ether(c, b, n);
 }
 
@@ -415,7 +564,8 @@ dec_gre(struct ctx *c, const uint8_t *b, uint32_t n)
  * The transport of an IP packet: b holds the n captured bytes of the IP
  * payload, which is wire bytes long on the wire.  frag is set for a first
  * fragment: its encapsulations are not opened, as the rest of the inner
- * packet is elsewhere.
+ * packet is elsewhere, and a transport header it splits is no error
+ * (RFC 1858) but PKT_F_FRAG_TINY.
  */
 static int
 dec_l4(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire, int frag)
@@ -423,12 +573,18 @@ dec_l4(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire, int frag)
 	struct pkt *p = c->p;
 	uint32_t hl, ulen;
 
+	/* A first fragment without even the fixed transport header. */
+	if (frag && wire < frag_min_hlen(p->proto))
+		return frag_tiny(c, b, n, wire);
 	switch (p->proto) {
 	case IPP_TCP:
 		/* The fixed TCP header: 20 bytes (RFC 9293 section 3.1). */
 		if (n < 20)
 			return DR_TCP_SHORT;
 		hl = (uint32_t)(b[12] >> 4) * 4;
+		/* Options that go on into the next fragment. */
+		if (frag && hl > wire && hl >= 20)
+			return frag_tiny(c, b, n, wire);
 		/* Data offset: at least 5 words and within the segment. */
 		if (hl < 20 || hl > wire)
 			return DR_TCP_HLEN;
@@ -467,9 +623,19 @@ dec_l4(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire, int frag)
 		p->paylen = min32(n - 8, hl);
 		if (p->paylen < hl)
 			p->flags |= PKT_F_L4_TRUNC;
-		if (p->dport == VXLAN_PORT && !frag)
-			return dec_vxlan(c, p->payload, p->paylen);
-		return DR_OK;
+		if (p->dport != VXLAN_PORT || frag)
+			return DR_OK;
+		/*
+		 * VXLAN (RFC 7348 section 5).  Without the I flag the VNI is
+		 * not valid and this is some other use of the port: the UDP
+		 * datagram as decoded.  The flags byte: 1 byte.
+		 */
+		if (p->paylen >= 1 && (p->payload[0] & 0x08) == 0)
+			return DR_OK;
+		if (tunnel_open(c) == -1)
+			return tunnel_too_deep(c);
+		return dec_vxlan(c, c->d->layer[c->tunnels - 1].payload,
+		    c->d->layer[c->tunnels - 1].paylen);
 	case IPP_ICMP:
 	case IPP_ICMPV6:
 		/* Type, code, checksum, rest of header: 8 bytes (RFC 792,
@@ -482,34 +648,25 @@ dec_l4(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire, int frag)
 		if (n < wire)
 			p->flags |= PKT_F_L4_TRUNC;
 		return DR_OK;
-	case IPP_GRE:
-		if (!frag)
+	case IPP_GRE:		/* GRE, RFC 2784 */
+	case IPP_IPIP:		/* IP in IP, RFC 2003 */
+	case IPP_IPV6:		/* IPv6 in IP, RFC 4213 section 3 */
+		set_payload(p, b, n, wire);
+		if (frag)
+			return DR_OK;
+		if (tunnel_open(c) == -1)
+			return tunnel_too_deep(c);
+		if (p->proto == IPP_GRE)
 			return dec_gre(c, b, n);
-		break;
-	case IPP_IPIP:
-		/* IP in IP, RFC 2003. */
-		if (frag)
-			break;
-		if (tunnel_enter(c) == -1)
-			return DR_TUNNEL_DEPTH;
-		return dec_ipv4(c, b, n);
-	case IPP_IPV6:
-		/* IPv6 in IP, RFC 4213 section 3. */
-		if (frag)
-			break;
-		if (tunnel_enter(c) == -1)
-			return DR_TUNNEL_DEPTH;
+		if (p->proto == IPP_IPIP)
+			return dec_ipv4(c, b, n);
 		return dec_ipv6(c, b, n);
 	}
 	/*
-	 * Any other protocol (and an unopened tunnel) is tracked by
-	 * addresses and protocol alone; its payload is what follows the IP
-	 * header.
+	 * Any other protocol is tracked by addresses and protocol alone; its
+	 * payload is what follows the IP header.
 	 */
-	p->payload = b;
-	p->paylen = n;
-	if (n < wire)
-		p->flags |= PKT_F_L4_TRUNC;
+	set_payload(p, b, n, wire);
 	return DR_OK;
 }
 
@@ -562,10 +719,13 @@ dec_ipv4(struct ctx *c, const uint8_t *b, uint32_t n)
 
 	/* A fragment (section 3.2): key source, destination, protocol, id. */
 	if (off & 0x1fff)
-		return frag_later(c, be16(b + 4), p->proto);
+		return frag_later(c, be16(b + 4), p->proto, p->proto,
+		    (uint32_t)(off & 0x1fff) * 8);
 	p->flags |= PKT_F_FRAG;
-	if ((r = dec_l4(c, b + hl, end - hl, tot - hl, 1)) == DR_OK)
-		frag_store(c->d, p, be16(b + 4), p->proto);
+	r = dec_l4(c, b + hl, end - hl, tot - hl, 1);
+	if (r == DR_OK && !(p->flags & PKT_F_NO_PORTS))
+		frag_store(c->d, p, be16(b + 4), p->proto,
+		    frag_shown(p->proto, b + hl, end - hl, tot - hl));
 	return r;
 }
 
@@ -646,7 +806,7 @@ dec_ipv6(struct ctx *c, const uint8_t *b, uint32_t n)
 			/* Fragments are keyed by source, destination, id. */
 			id = be32(b + off + 4);
 			if (fo & 0xfff8)
-				return frag_later(c, id, 0);
+				return frag_later(c, id, 0, nh, fo & 0xfff8);
 			p->flags |= PKT_F_FRAG;
 			frag = 1;
 			off += 8;
@@ -663,8 +823,9 @@ dec_ipv6(struct ctx *c, const uint8_t *b, uint32_t n)
 		}
 		break;
 	}
-	if (frag && r == DR_OK)
-		frag_store(c->d, p, id, 0);
+	if (frag && r == DR_OK && !(p->flags & PKT_F_NO_PORTS))
+		frag_store(c->d, p, id, 0, frag_shown(p->proto, b + off,
+		    end - off, tot - off));
 	return r;
 }
 
@@ -973,6 +1134,20 @@ decode_packet(struct decoder *d, int dlt, uint64_t ts, const uint8_t *data,
 	}
 	r = d->link != NULL ? d->link(&c, data, caplen) : DR_LINKTYPE;
 
+	/*
+	 * The contents of a tunnel did not decode: the tunnel packet, whole
+	 * as far as it goes, is what this frame was (its ends still talked),
+	 * and the reason is counted as the tunnel's.
+	 */
+	if (r != DR_OK && r != R_ARP && c.tunnels > 0) {
+		d->st.inner[r]++;
+		*p = d->layer[--c.tunnels];
+		p->flags |= PKT_F_INNER_BAD;
+		r = DR_OK;
+	}
+	p->nouter = (uint8_t)c.tunnels;
+	p->outer = c.tunnels > 0 ? d->layer : NULL;
+
 	switch (r) {
 	case DR_OK:
 		d->st.ok++;
@@ -1023,6 +1198,10 @@ decode_proto_name(uint8_t proto)
 		return "ipv6-icmp";
 	case IPP_GRE:
 		return "gre";
+	case IPP_IPIP:		/* a tunnel, now a flow of its own */
+		return "ipv4";
+	case IPP_IPV6:
+		return "ipv6";
 	case IPP_AH:
 		return "ah";
 	case 2:

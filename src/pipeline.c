@@ -4,6 +4,21 @@
  * flow; classify runs DPI while it is wanted.  When the flow table ends a
  * flow, the end callback hands it down the same way: classify finalizes,
  * the flow record is written, per-flow state is released.
+ *
+ * A frame that came through tunnels is several packets: each tunnel is a
+ * flow between its own ends, judged like any other, and so is what it
+ * carries.
+ *
+ * Packet time is the clock of every later stage (flow expiry, the policy's
+ * waits, de-duplication windows, the rate limit), so one frame must not be
+ * able to stop it.  A frame stamped more than CLOCK_JUMP away from it,
+ * either way, is a jump: it is held until the next frame (or tick) says
+ * which it was.  If that one is back near the clock (or a jump the other
+ * way), the jump was a stray stamp, and the held frame is handled at the
+ * current time.  If it jumps the same way, time did move: a new epoch.
+ * Forwards, the clock moves to the held frame's time, as over any pause in
+ * a capture; backwards, the clock cannot follow (every queue is ordered by
+ * it), so packet times are shifted to go on from where it is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +29,39 @@
 /* Expiry runs at most once per second of packet time. */
 #define EXPIRE_PERIOD	1000000u
 
+/*
+ * A step of packet time larger than this is a jump: a minute, far beyond
+ * the disorder of a merged capture and short next to the flow timeouts,
+ * so that a frame within it moves the clock by little.
+ */
+#define CLOCK_JUMP	(60ull * 1000000u)
+/* Bytes kept of a held frame: libpcap's largest snap length. */
+#define HOLD_MAX	262144u
+
+/*
+ * Fragment findings have no flow to be raised once for: the last ones are
+ * remembered by (sender, receiver, protocol, port) in a small four-way
+ * table (keys that hash alike do not push each other out at every
+ * packet), and each kind is raised at most once a second of packet time
+ * for one of them, so that a flood of fragments costs a lookup a packet
+ * rather than an alert a packet.
+ */
+#define FSEEN_SLOTS	1024u		/* a power of two */
+#define FSEEN_WAYS	4		/* slots h ^ 0 .. h ^ 3 */
+#define FSEEN_QUIET	1000000u	/* microseconds */
+#define FK_TINY		0x01		/* struct fseen.kinds */
+#define FK_OVERLAP	0x02
+#define FK_ORPHAN	0x04
+
+struct fseen {
+	struct addr src, dst;
+	uint64_t ts;		/* packet time of the first finding */
+	uint16_t port;
+	uint8_t proto;
+	uint8_t kinds;		/* FK_* raised since ts */
+	uint8_t used;
+};
+
 struct pipeline {
 	struct decoder *dec;
 	struct flowtab *ft;
@@ -23,6 +71,17 @@ struct pipeline {
 	struct flowlog *fl;
 	uint64_t next_expire;
 	uint64_t now;		/* latest packet time seen */
+	uint64_t shift;		/* added to packet times (modulo 2^64): the
+				   backward epochs so far */
+	/* A frame a jump away from the clock, until the next one. */
+	struct {
+		uint8_t *data;	/* HOLD_MAX bytes, allocated at start */
+		uint64_t t;	/* its time, shifted */
+		uint32_t caplen, len;
+		int dlt;
+		int on;
+	} held;
+	struct fseen fseen[FSEEN_SLOTS];
 	struct pipeline_stats st;
 };
 
@@ -72,6 +131,10 @@ pipeline_new(const struct conf *conf, struct flowlog *fl,
 	}
 	pl->fl = fl;
 	pl->al = al;
+	if ((pl->held.data = malloc(HOLD_MAX)) == NULL) {
+		log_warn("pipeline");
+		goto fail;
+	}
 	if ((pl->dec = decode_new(conf->frag_slots)) == NULL) {
 		log_warnx("cannot create the decoder");
 		goto fail;
@@ -108,6 +171,7 @@ pipeline_free(struct pipeline *pl)
 	policy_free(pl->pol);
 	classify_free(pl->cls);
 	decode_free(pl->dec);
+	free(pl->held.data);
 	free(pl);
 }
 
@@ -144,39 +208,149 @@ pipeline_advance(struct pipeline *pl, uint64_t ts)
 		alert_expire(pl->al, pl->now);
 }
 
-void
-pipeline_tick(struct pipeline *pl, uint64_t now)
+/* 1 when t is within a jump of ref, either way. */
+static int
+clock_near(uint64_t t, uint64_t ref)
 {
-	/* Before the first packet there is no time to move on from. */
-	if (pl->now != 0)
-		pipeline_advance(pl, now);
+	return t >= ref ? t - ref <= CLOCK_JUMP : ref - t <= CLOCK_JUMP;
+}
+
+static void pipeline_handle(struct pipeline *, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/*
+ * Handles the held frame now that the time t after it is known (t shifted
+ * like it): a new epoch if t is a jump the same way, else a stray stamp,
+ * handled at the current time.  (Two stamps on either side of the clock
+ * agree on nothing.)
+ */
+static void
+pipeline_unhold(struct pipeline *pl, uint64_t t)
+{
+	uint64_t at = pl->now;
+
+	if (!pl->held.on)
+		return;
+	pl->held.on = 0;
+	if (!clock_near(t, pl->now) &&
+	    (t > pl->now) == (pl->held.t > pl->now)) {
+		pl->st.time_epochs++;
+		if (pl->held.t > pl->now)
+			at = pl->held.t;
+		else
+			pl->shift += pl->now - pl->held.t;
+	}
+	pipeline_handle(pl, pl->held.dlt, at, pl->held.data, pl->held.caplen,
+	    pl->held.len);
 }
 
 void
-pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
-    uint32_t caplen, uint32_t len)
+pipeline_tick(struct pipeline *pl, uint64_t now)
 {
-	struct pipeline *pl = arg;
+	uint64_t t;
+
+	/* Before the first packet there is no time to move on from. */
+	if (pl->now == 0)
+		return;
+	/* The clock of a silent link tells what a held frame was. */
+	pipeline_unhold(pl, now + pl->shift);
+	t = now + pl->shift;
+	if (t > pl->now && clock_near(t, pl->now))
+		pipeline_advance(pl, t);
+}
+
+/*
+ * A fragment the decoder flagged: its findings, but those raised for the
+ * same ends, protocol and port less than FSEEN_QUIET ago.
+ */
+static void
+pipeline_fragment(struct pipeline *pl, const struct pkt *p)
+{
+	struct fseen *e, *way;
+	struct pkt q;
+	uint32_t h = 2166136261u;
+	uint8_t kinds = 0, fresh;
+	int i;
+
+	if (p->flags & PKT_F_FRAG_TINY)
+		kinds |= FK_TINY;
+	if (p->flags & PKT_F_FRAG_OVERLAP)
+		kinds |= FK_OVERLAP;
+	if ((p->flags & (PKT_F_FRAG_LATER | PKT_F_NO_PORTS)) ==
+	    (PKT_F_FRAG_LATER | PKT_F_NO_PORTS))
+		kinds |= FK_ORPHAN;
+	/* FNV-1a over the key, then MurmurHash3's finalizer to spread it. */
+	for (i = 0; i < 16; i++) {
+		h = (h ^ p->src.b[i]) * 16777619u;
+		h = (h ^ p->dst.b[i]) * 16777619u;
+	}
+	h = (h ^ p->proto ^ (uint32_t)p->dport << 8) * 16777619u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	h &= FSEEN_SLOTS - 1;
+	/* The key's slot of the ways, else the one unused or oldest. */
+	e = NULL;
+	for (i = 0; i < FSEEN_WAYS; i++) {
+		way = &pl->fseen[h ^ (uint32_t)i];
+		if (way->used && way->proto == p->proto &&
+		    way->port == p->dport &&
+		    addr_cmp(&way->src, &p->src) == 0 &&
+		    addr_cmp(&way->dst, &p->dst) == 0) {
+			e = way;
+			break;
+		}
+		if (e == NULL || !way->used || (e->used && way->ts < e->ts))
+			e = way;
+	}
+	if (!e->used || p->ts < e->ts || p->ts - e->ts >= FSEEN_QUIET ||
+	    e->proto != p->proto || e->port != p->dport ||
+	    addr_cmp(&e->src, &p->src) != 0 ||
+	    addr_cmp(&e->dst, &p->dst) != 0) {
+		e->src = p->src;
+		e->dst = p->dst;
+		e->ts = p->ts;
+		e->port = p->dport;
+		e->proto = p->proto;
+		e->kinds = 0;
+		e->used = 1;
+	}
+	if ((fresh = kinds & (uint8_t)~e->kinds) == 0)
+		return;
+	e->kinds |= fresh;
+	/* The policy raises what the flags say: only the fresh kinds. */
+	q = *p;
+	if (!(fresh & FK_TINY))
+		q.flags &= (uint16_t)~PKT_F_FRAG_TINY;
+	if (!(fresh & FK_OVERLAP))
+		q.flags &= (uint16_t)~PKT_F_FRAG_OVERLAP;
+	if (!(fresh & FK_ORPHAN))
+		q.flags &= (uint16_t)~PKT_F_NO_PORTS;
+	policy_fragment(pl->pol, &q);
+}
+
+/*
+ * One IP packet, a frame's innermost or a tunnel it came through, into its
+ * flow and the stages after it.
+ */
+static void
+pipeline_ip(struct pipeline *pl, const struct pkt *p)
+{
 	struct flow *f;
-	struct pkt p;
 	uint32_t slot;
 	int dir, isnew, ev;
 
-	pl->st.packets++;
-	pl->st.bytes += caplen;
-	if (pl->st.first_ts == 0 || ts < pl->st.first_ts)
-		pl->st.first_ts = ts;
-	pipeline_advance(pl, ts);
-	switch (decode_packet(pl->dec, dlt, ts, data, caplen, len, &p)) {
-	case DECODE_OK:
-		break;
-	case DECODE_ARP:
-		policy_arp(pl->pol, &p);
+	/*
+	 * Fragments that hide or rewrite the transport header are findings
+	 * of their own; one whose ports are unknown has no flow to join.
+	 */
+	if (p->flags & (PKT_F_FRAG_TINY | PKT_F_FRAG_OVERLAP | PKT_F_NO_PORTS))
+		pipeline_fragment(pl, p);
+	if (p->flags & PKT_F_NO_PORTS)
 		return;
-	default:
-		return;
-	}
-	if ((f = flowtab_update(pl->ft, &p, &dir, &isnew)) == NULL)
+	if ((f = flowtab_update(pl->ft, p, &dir, &isnew)) == NULL)
 		return;
 	slot = flowtab_slot(pl->ft, f);
 	if (isnew) {
@@ -195,12 +369,64 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 		policy_frame(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    dir);
 	/* The policy looks again once, when the protocol is known. */
-	ev = classify_packet(pl->cls, slot, f, &p, dir);
+	ev = classify_packet(pl->cls, slot, f, p, dir);
 	if (ev & CLASSIFY_EV_FINAL)
 		policy_flow(pl->pol, slot, f, classify_get(pl->cls, slot),
 		    POLICY_EV_CLASSIFIED);
 	if (ev & CLASSIFY_EV_MEDIA)
 		policy_media(pl->pol, slot, f, classify_get(pl->cls, slot));
+}
+
+/* A frame at time t (shifted, not a jump): decoded and handed down. */
+static void
+pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	enum decode_result r;
+	struct pkt p;
+	unsigned i;
+
+	if (pl->st.first_ts == 0 || t < pl->st.first_ts)
+		pl->st.first_ts = t;
+	pipeline_advance(pl, t);
+	r = decode_packet(pl->dec, dlt, t, data, caplen, len, &p);
+	if (r != DECODE_OK && r != DECODE_ARP)
+		return;
+	/*
+	 * The tunnels the packet came through are flows between their own
+	 * ends; a switch's mirror feed (ERSPAN) is how the sensor sees the
+	 * site, not traffic of it.
+	 */
+	for (i = 0; i < p.nouter; i++)
+		if (!(p.outer[i].flags & PKT_F_MIRROR))
+			pipeline_ip(pl, &p.outer[i]);
+	if (r == DECODE_ARP)
+		policy_arp(pl->pol, &p);
+	else
+		pipeline_ip(pl, &p);
+}
+
+void
+pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct pipeline *pl = arg;
+
+	pl->st.packets++;
+	pl->st.bytes += caplen;
+	/* This frame's time says what the one held before it was. */
+	pipeline_unhold(pl, ts + pl->shift);
+	if (pl->now != 0 && !clock_near(ts + pl->shift, pl->now)) {
+		pl->st.time_jumps++;
+		pl->held.on = 1;
+		pl->held.t = ts + pl->shift;
+		pl->held.dlt = dlt;
+		pl->held.caplen = caplen < HOLD_MAX ? caplen : HOLD_MAX;
+		pl->held.len = len;
+		memcpy(pl->held.data, data, pl->held.caplen);
+		return;
+	}
+	pipeline_handle(pl, dlt, ts + pl->shift, data, caplen, len);
 }
 
 int
@@ -212,6 +438,13 @@ pipeline_reconfigure(struct pipeline *pl, const struct conf *conf)
 void
 pipeline_flush(struct pipeline *pl)
 {
+	/*
+	 * Nothing comes after a held frame: a last frame after a pause is
+	 * taken at its time, one stamped in the past at the current time.
+	 */
+	if (pl->held.on)
+		pipeline_unhold(pl, pl->held.t > pl->now ? pl->held.t :
+		    pl->now);
 	flowtab_flush(pl->ft);
 }
 

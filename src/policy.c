@@ -57,6 +57,9 @@ static const char *const kind_names[POLICY_KIND_MAX] = {
 	[POLICY_WEAK_TLS] = "weak-tls",
 	[POLICY_CLEARTEXT_CREDENTIALS] = "cleartext-credentials",
 	[POLICY_SCAN] = "scan",
+	[POLICY_TINY_FRAGMENT] = "tiny-fragment",
+	[POLICY_FRAGMENT_OVERLAP] = "fragment-overlap",
+	[POLICY_ORPHAN_FRAGMENT] = "orphan-fragment",
 };
 
 /* Default severity of each kind, 0..10 (CEF scale). */
@@ -72,6 +75,9 @@ static const int kind_severity[POLICY_KIND_MAX] = {
 	[POLICY_WEAK_TLS] = 4,
 	[POLICY_CLEARTEXT_CREDENTIALS] = 8,
 	[POLICY_SCAN] = 7,
+	[POLICY_TINY_FRAGMENT] = 7,
+	[POLICY_FRAGMENT_OVERLAP] = 8,
+	[POLICY_ORPHAN_FRAGMENT] = 5,
 };
 
 struct policy {
@@ -904,6 +910,81 @@ policy_arp(struct policy *pol, const struct pkt *p)
 	    "known host");
 }
 
+/*
+ * Fragment findings.  The guide says nothing of fragments: what they break
+ * is every check above, which looks at the transport header they hide.
+ */
+static const char frag_rule_id[] = "VW-FRAGMENTS";
+static const char frag_rule_name[] = "IP fragments must show the whole "
+    "transport header in the first fragment and never rewrite it";
+static const char frag_section[] = "RFC 1858, RFC 3128";
+static const char frag_nist[] = "SC-7, SI-4";
+
+/* An end of a packet (no flow): its address and MAC through the inventory. */
+static void
+resolve_pkt_end(const struct policy *pol, struct policy_end *e,
+    const struct addr *a, uint16_t port, const uint8_t *mac, int has_mac)
+{
+	memset(e, 0, sizeof(*e));
+	e->addr = *a;
+	e->port = port;
+	if (has_mac) {
+		memcpy(e->mac, mac, 6);
+		e->has_mac = 1;
+	}
+	e->host = inventory_host(pol->inv, a);
+	e->zone = e->host != NULL && e->host->zone != NULL ? e->host->zone :
+	    inventory_zone(pol->inv, a);
+	e->internet = e->host == NULL && inventory_is_internet(pol->inv, a);
+}
+
+static void
+raise_fragment(struct policy *pol, const struct pkt *p, enum policy_kind k,
+    const char *what)
+{
+	struct violation v;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	memset(&v, 0, sizeof(v));
+	v.kind = k;
+	v.severity = kind_severity[k];
+	v.rule_id = frag_rule_id;
+	v.rule_name = frag_rule_name;
+	v.section = frag_section;
+	v.nist = frag_nist;
+	v.ts = v.first_ts = p->ts;
+	resolve_pkt_end(pol, &v.client, &p->src, p->sport, p->smac,
+	    p->has_mac);
+	resolve_pkt_end(pol, &v.server, &p->dst, p->dport, p->dmac,
+	    p->has_mac);
+	v.transport = p->proto;
+	v.vlan = p->vlan;
+	v.state = POLICY_ATTEMPTED;
+	v.direction = v.client.internet != v.server.internet ?
+	    (v.client.internet ? POLICY_DIR_INBOUND : POLICY_DIR_OUTBOUND) :
+	    POLICY_DIR_NONE;
+	vreason(&v, "%s from %s to %s (IP protocol %u)", what,
+	    end_label(&v.client, a, sizeof(a)),
+	    end_label(&v.server, b, sizeof(b)), p->proto);
+	pol->violations++;
+	pol->cb(&v, pol->arg);
+}
+
+void
+policy_fragment(struct policy *pol, const struct pkt *p)
+{
+	if (p->flags & PKT_F_FRAG_TINY)
+		raise_fragment(pol, p, POLICY_TINY_FRAGMENT, "first fragment "
+		    "too short for the transport header (RFC 1858)");
+	if (p->flags & PKT_F_FRAG_OVERLAP)
+		raise_fragment(pol, p, POLICY_FRAGMENT_OVERLAP, "fragment "
+		    "rewriting the transport header of its datagram");
+	if ((p->flags & (PKT_F_FRAG_LATER | PKT_F_NO_PORTS)) ==
+	    (PKT_F_FRAG_LATER | PKT_F_NO_PORTS))
+		raise_fragment(pol, p, POLICY_ORPHAN_FRAGMENT, "fragment of a "
+		    "datagram whose first fragment was not seen");
+}
+
 /* Camera ends may reach only the statement's peers (recorders). */
 static void
 check_camera(struct policy *pol, struct fctx *x)
@@ -956,7 +1037,8 @@ check_internet(struct policy *pol, struct fctx *x)
 	uint64_t vmsroles;
 	struct violation v;
 	struct match m;
-	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], on[32];
+	const char *pn;
 	size_t i;
 
 	if (x->c.internet == x->s.internet)
@@ -981,16 +1063,22 @@ check_internet(struct policy *pol, struct fctx *x)
 	vinit(&v, x, POLICY_INTERNET_EXPOSURE);
 	vtopo(&v, pol->t_internet, "XP-TOPO-INTERNET");
 	v.direction = x->c.internet ? POLICY_DIR_INBOUND : POLICY_DIR_OUTBOUND;
-	if (x->c.internet)
-		vreason(&v, "Internet address %s connects to %s on %u/%s",
-		    addr_fmt(&net->addr, a, sizeof(a)),
-		    end_label(vms, b, sizeof(b)), x->s.port,
+	/* "443/tcp"; a protocol without ports (a tunnel) by its name. */
+	if (x->f->proto == IPPROTO_TCP || x->f->proto == IPPROTO_UDP)
+		snprintf(on, sizeof(on), "on %u/%s", x->s.port,
 		    rules_transport_name(x->f->proto));
+	else if ((pn = decode_proto_name(x->f->proto)) != NULL)
+		snprintf(on, sizeof(on), "over %s", pn);
 	else
-		vreason(&v, "%s reaches Internet address %s on %u/%s",
+		snprintf(on, sizeof(on), "over IP protocol %u", x->f->proto);
+	if (x->c.internet)
+		vreason(&v, "Internet address %s connects to %s %s",
+		    addr_fmt(&net->addr, a, sizeof(a)),
+		    end_label(vms, b, sizeof(b)), on);
+	else
+		vreason(&v, "%s reaches Internet address %s %s",
 		    end_label(vms, b, sizeof(b)),
-		    addr_fmt(&net->addr, a, sizeof(a)), x->s.port,
-		    rules_transport_name(x->f->proto));
+		    addr_fmt(&net->addr, a, sizeof(a)), on);
 	raise_flow(pol, x->slot, &v);
 	return NULL;
 }

@@ -159,6 +159,26 @@ summary_print(FILE *out, const struct pipeline *pl,
 		    (unsigned long long)ds->reason[i]);
 	}
 	fprintf(out, "%s\n", n ? "" : " none");
+	/* Tunnels whose contents did not decode: the tunnel still counted. */
+	n = 0;
+	fprintf(out, "%-16s", "tunnel_inner");
+	for (i = 1; i < DR_MAX; i++) {
+		if (ds->inner[i] == 0)
+			continue;
+		fprintf(out, "%s %s %llu", n++ ? "," : "",
+		    decode_reason_name((enum decode_reason)i),
+		    (unsigned long long)ds->inner[i]);
+	}
+	fprintf(out, "%s\n", n ? "" : " none");
+	fprintf(out, "%-16s tiny %llu, overlap %llu, orphans %llu, "
+	    "by_pair %llu\n", "frag_evasion",
+	    (unsigned long long)ds->frag_tiny,
+	    (unsigned long long)ds->frag_overlap,
+	    (unsigned long long)ds->frag_orphans,
+	    (unsigned long long)ds->frag_by_pair);
+	fprintf(out, "%-16s jumps %llu, epochs %llu\n", "clock",
+	    (unsigned long long)st->time_jumps,
+	    (unsigned long long)st->time_epochs);
 	summary_protocols(out, pl);
 	if (al != NULL)
 		summary_alerts(out, al);

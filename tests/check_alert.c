@@ -692,6 +692,32 @@ START_TEST(test_alert_answered_flows_not_probes)
 }
 END_TEST
 
+/*
+ * The daemon's workers share the stage, each with its own packet time;
+ * one that took a new epoch stamps its alerts far ahead of the others.
+ * The others' alerts must still refill the bucket.
+ */
+START_TEST(test_alert_rate_refills_after_a_time_far_ahead)
+{
+	struct violation v;
+	const struct alert_stats *st;
+	int i;
+
+	ctx(300, 256, 10, 5);
+	v = cleartext(T0 + 10ull * 365 * 86400 * SEC);
+	post(&v);
+	/* 100 alerts over 10 s of the other worker's time: 10 a second. */
+	for (i = 0; i < 100; i++) {
+		v = cleartext(T0 + (uint64_t)i * SEC / 10);
+		v.server.port = (uint16_t)(1000 + i);
+		post(&v);
+	}
+	st = alert_stats(al);
+	ck_assert_uint_ge(st->emitted, 95);
+	ck_assert_uint_eq(st->emitted + st->rate_limited, st->violations);
+}
+END_TEST
+
 static Suite *
 alert_suite(void)
 {
@@ -718,6 +744,7 @@ alert_suite(void)
 	tcase_add_test(tc, test_alert_table_full_evicts_oldest);
 	tcase_add_test(tc, test_alert_flush_emits_pending_summaries);
 	tcase_add_test(tc, test_alert_counters_invariant);
+	tcase_add_test(tc, test_alert_rate_refills_after_a_time_far_ahead);
 	suite_add_tcase(s, tc);
 
 	/* Regressions: each once showed a bug. */

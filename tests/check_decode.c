@@ -808,32 +808,58 @@ START_TEST(test_decode_gre_teb)
 }
 END_TEST
 
+/*
+ * The frame decoded as the GRE packet of outer4() carrying len bytes, its
+ * contents undecoded: no layer around it.
+ */
+static void
+check_gre_packet(size_t len)
+{
+	ck_assert_uint_eq(pk.proto, 47);
+	ck_assert_str_eq(fmt(&pk.src), "192.0.2.1");
+	ck_assert_str_eq(fmt(&pk.dst), "192.0.2.2");
+	ck_assert_uint_eq(pk.flags, PKT_F_INNER_BAD);
+	ck_assert_uint_eq(pk.nouter, 0);
+	ck_assert_ptr_eq(pk.payload, heap + 14 + 20);
+	ck_assert_uint_eq(pk.paylen, len);
+}
+
 START_TEST(test_decode_gre_malformed)
 {
 	uint8_t body[256], f[512];
 	size_t n, b;
 
+	/*
+	 * Each time the GRE packet itself is what the frame was: a flow
+	 * between its ends, whatever it carries; the reason is counted as
+	 * the tunnel's contents'.
+	 */
 	/* Version 1 (PPTP enhanced GRE). */
 	b = gre(body, 0x2001, 0x880b);
 	b += inner_tcp(body + b, sizeof(body) - b);
 	n = outer4(f, 47, body, b);
-	ck_assert_int_eq(run(1, f, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_GRE_VERSION], 1);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	check_gre_packet(b);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_GRE_VERSION], 1);
 	/* An unknown payload type. */
 	b = gre(body, 0, 0x1234);
 	n = outer4(f, 47, body, b + 20);
-	ck_assert_int_eq(run(1, f, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_GRE_VERSION], 2);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	check_gre_packet(b + 20);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_GRE_VERSION], 2);
 	/* Key and sequence announced, not there. */
 	gre(body, 0x3000, 0x0800);
 	n = outer4(f, 47, body, 8);
-	ck_assert_int_eq(run(1, f, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_GRE_SHORT], 1);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	check_gre_packet(8);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_GRE_SHORT], 1);
 	n = outer4(f, 47, body, 3);
-	ck_assert_int_eq(run(1, f, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_GRE_SHORT], 2);
-	ck_assert_uint_eq(decode_stats(dec)->ok, 0);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	check_gre_packet(3);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_GRE_SHORT], 2);
+	ck_assert_uint_eq(decode_stats(dec)->ok, 4);
 	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 0);
+	ck_assert_uint_eq(reasons(), 0);
 	check_balance();
 }
 END_TEST
@@ -855,10 +881,15 @@ START_TEST(test_decode_erspan2)
 	ck_assert_mem_eq(pk.smac, mac_c, 6);
 	ck_assert_ptr_eq(pk.l3, heap + 14 + 20 + 8 + 8 + 14);
 	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 1);
-	/* The ERSPAN header cut short. */
+	/* The mirror feed's layer is marked as such. */
+	ck_assert_uint_eq(pk.nouter, 1);
+	ck_assert_uint_eq(pk.outer[0].proto, 47);
+	ck_assert_uint_eq(pk.outer[0].flags, PKT_F_MIRROR);
+	/* The ERSPAN header cut short: the GRE packet, a mirror feed. */
 	n = outer4(f, 47, body, 8 + 7);
-	ck_assert_int_eq(run(1, f, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_ERSPAN_SHORT], 1);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_MIRROR | PKT_F_INNER_BAD);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_ERSPAN_SHORT], 1);
 }
 END_TEST
 
@@ -907,9 +938,11 @@ START_TEST(test_decode_erspan3)
 		    heap + 14 + 20 + 8 + 12 + (o ? 8 : 0) + 14);
 		/* The sub-header (or the base header) cut short. */
 		n = outer4(f, 47, body, h + (o ? 16 : 11));
-		ck_assert_int_eq(run(1, f, n), DECODE_ERR);
+		ck_assert_int_eq(run(1, f, n), DECODE_OK);
+		ck_assert_uint_eq(pk.proto, 47);
+		ck_assert(pk.flags & PKT_F_INNER_BAD);
 	}
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_ERSPAN_SHORT], 2);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_ERSPAN_SHORT], 2);
 	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 2);
 	check_balance();
 }
@@ -955,11 +988,25 @@ START_TEST(test_decode_vxlan)
 	ck_assert_uint_eq(pk.dport, 4789);
 	ck_assert_uint_eq(pk.paylen, b);
 
-	/* A VXLAN header cut short by the snap length. */
+	/* The VXLAN datagram is handed out around the inner packet. */
 	f[14 + 20 + 8] = 0x08;
-	ck_assert_int_eq(run_at(1, T0, f, 14 + 20 + 8 + 7, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_VXLAN_SHORT], 1);
-	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 1);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.nouter, 1);
+	ck_assert_uint_eq(pk.outer[0].proto, IPPROTO_UDP);
+	ck_assert_uint_eq(pk.outer[0].sport, 49152);
+	ck_assert_uint_eq(pk.outer[0].dport, 4789);
+	ck_assert_str_eq(fmt(&pk.outer[0].src), "192.0.2.1");
+	ck_assert_mem_eq(pk.outer[0].smac, mac_a, 6);
+	ck_assert_uint_eq(pk.outer[0].flags, 0);
+	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 2);
+
+	/* A VXLAN header cut short by the snap length: the UDP datagram. */
+	ck_assert_int_eq(run_at(1, T0, f, 14 + 20 + 8 + 7, n), DECODE_OK);
+	ck_assert_uint_eq(pk.nouter, 0);
+	ck_assert_uint_eq(pk.dport, 4789);
+	ck_assert_uint_eq(pk.flags, PKT_F_INNER_BAD | PKT_F_L4_TRUNC);
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_VXLAN_SHORT], 1);
+	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 2);
 	check_balance();
 }
 END_TEST
@@ -1021,11 +1068,23 @@ START_TEST(test_decode_tunnel_depth)
 	check_inner_tcp();
 	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 1);
 
+	ck_assert_uint_eq(pk.nouter, DECODE_MAX_TUNNEL);
+
+	/*
+	 * One deeper: the innermost tunnel opened is the packet, its
+	 * contents counted as too deep, the tunnels around it handed out.
+	 */
 	n = gre_nest(f, sizeof(f), DECODE_MAX_TUNNEL + 1);
-	ck_assert_int_eq(run(1, f, n), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_TUNNEL_DEPTH], 1);
-	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 1);
-	ck_assert_uint_eq(decode_stats(dec)->ok, 1);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.proto, 47);
+	ck_assert_uint_eq(pk.flags, PKT_F_TUNNEL | PKT_F_INNER_BAD);
+	ck_assert_uint_eq(pk.nouter, DECODE_MAX_TUNNEL);
+	ck_assert_uint_eq(pk.outer[0].proto, 47);
+	ck_assert_str_eq(fmt(&pk.outer[0].src), "192.0.2.1");
+	ck_assert_uint_eq(decode_stats(dec)->inner[DR_TUNNEL_DEPTH], 1);
+	ck_assert_uint_eq(decode_stats(dec)->reason[DR_TUNNEL_DEPTH], 0);
+	ck_assert_uint_eq(decode_stats(dec)->tunnelled, 2);
+	ck_assert_uint_eq(decode_stats(dec)->ok, 2);
 	check_balance();
 }
 END_TEST
@@ -1149,18 +1208,42 @@ START_TEST(test_decode_ipv4_fragment_orphan)
 	uint8_t f1[128], f2[128];
 	size_t n1, n2;
 
+	/* Nothing known between the addresses: ports unknown. */
+	n2 = frag4(f2, 1, 2);
+	ck_assert_int_eq(run(1, f2, n2), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER |
+	    PKT_F_NO_PORTS);
+	ck_assert_uint_eq(pk.proto, IPPROTO_UDP);
+	ck_assert_uint_eq(pk.sport, 0);
+	ck_assert_uint_eq(pk.dport, 0);
+	ck_assert_uint_eq(decode_stats(dec)->frag_orphans, 1);
+
+	/*
+	 * Another datagram between the same addresses: the ports of the
+	 * latest one (a datagram whose first fragment comes late).
+	 */
 	n1 = frag4(f1, 0, 1);
-	n2 = frag4(f2, 1, 2);	/* another datagram */
 	ck_assert_int_eq(run(1, f1, n1), DECODE_OK);
-	ck_assert_int_eq(run(1, f2, n2), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_FRAG_ORPHAN], 1);
-	/* Same id, another protocol: another datagram as well. */
+	ck_assert_int_eq(run(1, f2, n2), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	ck_assert_uint_eq(pk.dport, 53);
+	ck_assert_uint_eq(decode_stats(dec)->frag_by_pair, 1);
+	/* Same id, another protocol: unknown as well. */
 	n2 = frag4(f2, 1, 1);
 	f2[14 + 9] = IPPROTO_TCP;
-	ck_assert_int_eq(run(1, f2, n2), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_FRAG_ORPHAN], 2);
-	ck_assert_uint_eq(decode_stats(dec)->fragments, 1);
-	ck_assert_uint_eq(decode_stats(dec)->ok, 1);
+	ck_assert_int_eq(run(1, f2, n2), DECODE_OK);
+	ck_assert(pk.flags & PKT_F_NO_PORTS);
+	ck_assert_uint_eq(pk.proto, IPPROTO_TCP);
+	ck_assert_uint_eq(decode_stats(dec)->frag_orphans, 2);
+	/* A protocol without ports needs no first fragment (GRE here). */
+	f2[14 + 9] = 47;
+	ck_assert_int_eq(run(1, f2, n2), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	ck_assert_uint_eq(pk.proto, 47);
+	ck_assert_uint_eq(decode_stats(dec)->frag_orphans, 2);
+	ck_assert_uint_eq(decode_stats(dec)->fragments, 5);
+	ck_assert_uint_eq(decode_stats(dec)->ok, 5);
+	ck_assert_uint_eq(reasons(), 0);
 	check_balance();
 }
 END_TEST
@@ -1174,9 +1257,11 @@ START_TEST(test_decode_fragment_expiry)
 	n2 = frag4(f2, 1, 7);
 	ck_assert_int_eq(run_at(1, T0, f1, n1, n1), DECODE_OK);
 	ck_assert_int_eq(run_at(1, T0 + 30000000, f2, n2, n2), DECODE_OK);
-	ck_assert_int_eq(run_at(1, T0 + 30000001, f2, n2, n2), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_FRAG_ORPHAN], 1);
-	ck_assert_uint_eq(decode_stats(dec)->fragments, 2);
+	ck_assert_uint_eq(pk.dport, 53);
+	ck_assert_int_eq(run_at(1, T0 + 30000001, f2, n2, n2), DECODE_OK);
+	ck_assert(pk.flags & PKT_F_NO_PORTS);
+	ck_assert_uint_eq(decode_stats(dec)->frag_orphans, 1);
+	ck_assert_uint_eq(decode_stats(dec)->fragments, 3);
 }
 END_TEST
 
@@ -1194,15 +1279,156 @@ START_TEST(test_decode_fragment_table_full)
 		n = frag4(f, 0, id);
 		ck_assert_int_eq(run_at(1, T0 + id, f, n, n), DECODE_OK);
 	}
-	n = frag4(f, 1, 1);
-	ck_assert_int_eq(run_at(1, T0 + 10, f, n, n), DECODE_ERR);
-	for (id = 2; id <= 5; id++) {
+	/*
+	 * The newest datagrams are known by id (one slot holds the latest
+	 * ports between the two addresses); the oldest ones were pushed out
+	 * and take the ports of that latest datagram.
+	 */
+	for (id = 5; id >= 1; id--) {
 		n = frag4(f, 1, id);
 		ck_assert_int_eq(run_at(1, T0 + 10, f, n, n), DECODE_OK);
 		ck_assert_uint_eq(pk.sport, 5000);
+		ck_assert(!(pk.flags & PKT_F_NO_PORTS));
 	}
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_FRAG_ORPHAN], 1);
-	ck_assert_uint_eq(decode_stats(dec)->fragments, 9);
+	ck_assert_uint_ge(decode_stats(dec)->frag_by_pair, 1);
+	ck_assert_uint_le(decode_stats(dec)->frag_by_pair, 2);
+	ck_assert_uint_eq(decode_stats(dec)->frag_orphans, 0);
+	ck_assert_uint_eq(decode_stats(dec)->fragments, 10);
+}
+END_TEST
+
+/*
+ * An IPv4 fragment of a TCP datagram 10.0.0.1:40000 -> 10.0.0.2:443 (a
+ * SYN with a data offset of doff words): len bytes from off of the
+ * segment, MF if more.  Returns the frame's length.
+ */
+static size_t
+tcp_frag4(uint8_t *f, uint16_t id, size_t off, size_t len, int more,
+    int doff, uint16_t dport)
+{
+	uint8_t seg[64];
+	size_t l = eth(f, mac_b, mac_a, 0x0800);
+
+	memset(seg, 0, sizeof(seg));
+	put16(seg, 40000);
+	put16(seg + 2, dport);
+	put32(seg + 4, 1000);
+	seg[12] = (uint8_t)(doff << 4);
+	seg[13] = 0x02;			/* SYN */
+	ck_assert_uint_le(off + len, sizeof(seg));
+	l += ip4_hdr(f + l, "10.0.0.1", "10.0.0.2", IPPROTO_TCP, len, id,
+	    (uint16_t)((more ? 0x2000 : 0) | off / 8));
+	memcpy(f + l, seg + off, len);
+	return l + len;
+}
+
+START_TEST(test_decode_fragment_tiny)
+{
+	uint8_t f[128];
+	size_t n;
+
+	/* RFC 1858: 8 bytes of the TCP header, the ports among them. */
+	n = tcp_frag4(f, 1, 0, 8, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.sport, 40000);
+	ck_assert_uint_eq(pk.dport, 443);
+	ck_assert_uint_eq(pk.tcp_flags, 0);
+	/* Its later fragment (the flags, at offset 8) joins it, no overlap. */
+	n = tcp_frag4(f, 1, 8, 16, 0, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	ck_assert_uint_eq(pk.dport, 443);
+	/* 16 bytes: the flags came along, the header did not. */
+	n = tcp_frag4(f, 2, 0, 16, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.tcp_flags, 0x02);
+	/* A whole fixed header, options announced beyond the fragment. */
+	n = tcp_frag4(f, 3, 0, 24, 1, 10, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.dport, 443);
+	/* 4 bytes: not even the ports. */
+	n = tcp_frag4(f, 4, 0, 4, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY |
+	    PKT_F_NO_PORTS);
+	ck_assert_uint_eq(pk.dport, 0);
+	ck_assert_uint_eq(decode_stats(dec)->frag_tiny, 4);
+	ck_assert_uint_eq(decode_stats(dec)->frag_overlap, 0);
+	/* A whole header in the first fragment is no finding. */
+	n = tcp_frag4(f, 5, 0, 24, 1, 5, 443);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG);
+	ck_assert_uint_eq(reasons(), 0);
+	check_balance();
+}
+END_TEST
+
+START_TEST(test_decode_fragment_tiny_ipv6)
+{
+	uint8_t f[128];
+	size_t l;
+
+	/* An IPv6 first fragment (RFC 8200 4.5) with 8 bytes of TCP. */
+	l = eth(f, mac_b, mac_a, 0x86dd);
+	l += ip6_hdr(f + l, "2001:db8::1", "2001:db8::2", 44, 8 + 8);
+	memset(f + l, 0, 16);
+	f[l] = IPPROTO_TCP;
+	put16(f + l + 2, 0x0001);	/* offset 0, M */
+	put32(f + l + 4, 77);
+	put16(f + l + 8, 40000);
+	put16(f + l + 10, 443);
+	l += 16;
+	ck_assert_int_eq(run(1, f, l), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_TINY);
+	ck_assert_uint_eq(pk.proto, IPPROTO_TCP);
+	ck_assert_uint_eq(pk.sport, 40000);
+	ck_assert_uint_eq(pk.dport, 443);
+	/* Its later fragment at offset 8 finds it: no overlap. */
+	put16(f + 14 + 40 + 2, 8);
+	ck_assert_int_eq(run(1, f, l), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	ck_assert_uint_eq(pk.dport, 443);
+	ck_assert_uint_eq(decode_stats(dec)->frag_tiny, 1);
+	check_balance();
+}
+END_TEST
+
+START_TEST(test_decode_fragment_overlap)
+{
+	uint8_t f[128];
+	size_t n;
+
+	n = tcp_frag4(f, 7, 0, 24, 1, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG);
+	/* Offset 8 (FO=1): inside the 20 bytes of header already shown. */
+	n = tcp_frag4(f, 7, 8, 16, 0, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER |
+	    PKT_F_FRAG_OVERLAP);
+	ck_assert_uint_eq(pk.dport, 554);
+	/* Offset 24, after the header: nothing rewritten. */
+	n = tcp_frag4(f, 7, 24, 8, 0, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
+	/* A second first fragment with other ports: its own, flagged. */
+	n = tcp_frag4(f, 7, 0, 24, 1, 5, 23);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG | PKT_F_FRAG_OVERLAP);
+	ck_assert_uint_eq(pk.dport, 23);
+	/* The datagram keeps the ports of its first first fragment. */
+	n = tcp_frag4(f, 7, 24, 8, 0, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.dport, 554);
+	/* The same first fragment again is a duplicate, not a rewrite. */
+	n = tcp_frag4(f, 7, 0, 24, 1, 5, 554);
+	ck_assert_int_eq(run(1, f, n), DECODE_OK);
+	ck_assert_uint_eq(pk.flags, PKT_F_FRAG);
+	ck_assert_uint_eq(decode_stats(dec)->frag_overlap, 2);
+	check_balance();
 }
 END_TEST
 
@@ -1353,17 +1579,21 @@ START_TEST(test_decode_ipv6_fragments)
 	ck_assert_str_eq(fmt(&pk.src), "2001:db8::1");
 	ck_assert_ptr_null(pk.payload);
 	ck_assert_uint_eq(pk.ip_len, 72);
-	/* The 32-bit id matters in full. */
+	/*
+	 * The 32-bit id matters in full: another datagram, known only by
+	 * the latest ports between the addresses.
+	 */
 	n2 = frag6(f2, 1, 0x12345679);
-	ck_assert_int_eq(run(1, f2, n2), DECODE_ERR);
-	ck_assert_uint_eq(decode_stats(dec)->reason[DR_FRAG_ORPHAN], 1);
-	ck_assert_uint_eq(decode_stats(dec)->fragments, 2);
+	ck_assert_int_eq(run(1, f2, n2), DECODE_OK);
+	ck_assert_uint_eq(decode_stats(dec)->frag_by_pair, 1);
+	ck_assert_uint_eq(pk.dport, 5060);
+	ck_assert_uint_eq(decode_stats(dec)->fragments, 3);
 	/* An atomic fragment (offset 0, no M) is a whole packet. */
 	put16(f1 + 14 + 40 + 2, 0);
 	ck_assert_int_eq(run(1, f1, n1), DECODE_OK);
 	ck_assert_uint_eq(pk.flags, 0);
 	ck_assert_uint_eq(pk.dport, 5060);
-	ck_assert_uint_eq(decode_stats(dec)->fragments, 2);
+	ck_assert_uint_eq(decode_stats(dec)->fragments, 3);
 	check_balance();
 }
 END_TEST
@@ -1773,6 +2003,9 @@ decode_suite(void)
 	tcase_add_test(tc, test_decode_ipv4_fragment_orphan);
 	tcase_add_test(tc, test_decode_fragment_expiry);
 	tcase_add_test(tc, test_decode_fragment_table_full);
+	tcase_add_test(tc, test_decode_fragment_tiny);
+	tcase_add_test(tc, test_decode_fragment_tiny_ipv6);
+	tcase_add_test(tc, test_decode_fragment_overlap);
 	tcase_add_test(tc, test_decode_ipv6_ext);
 	tcase_add_test(tc, test_decode_ipv6_ext_loop);
 	tcase_add_test(tc, test_decode_ipv6_no_next_header);

@@ -429,23 +429,34 @@ START_TEST(test_hostile_fragment_flood)
 		memset(f + o + 20, 0xee, 8);
 		dec(d, DLT_EN10MB, f, o + 28, o + 28, &p);
 	}
-	/* Later fragments of datagrams never seen at all. */
+	/*
+	 * Later fragments of datagrams never seen at all, between addresses
+	 * never seen either: handed out by their addresses alone.
+	 */
 	for (i = 0; i < nfrag; i++) {
 		o = eth(f, 0x0800);
 		ip4(f + o, IPPROTO_TCP, 8, (uint16_t)i, 0x2000 | 100,
 		    0xc0000200u, 0xac100002u);
 		ck_assert_int_eq(dec(d, DLT_EN10MB, f, o + 28, o + 28, &p),
-		    DECODE_ERR);
+		    DECODE_OK);
+		ck_assert(p.flags & PKT_F_NO_PORTS);
 	}
 	hwm1 = vm_hwm_kb();
 	st = decode_stats(d);
 	ck_assert_uint_ge(st->fragments, nfrag);
-	/* The table holds slots entries: the rest are orphans. */
-	ck_assert_uint_ge(st->reason[DR_FRAG_ORPHAN], 2 * nfrag - slots);
+	/*
+	 * The table holds slots entries: the rest are orphans, or take the
+	 * ports of the latest datagram between their addresses.
+	 */
+	ck_assert_uint_ge(st->frag_orphans, nfrag);
+	ck_assert_uint_ge(st->frag_orphans + st->frag_by_pair,
+	    2 * nfrag - slots);
+	ck_assert_uint_eq(st->reason[DR_FRAG_ORPHAN], 0);
 	assert_counts_add_up(d);
 	fprintf(stderr, "fragment flood: %u datagrams, %u slots, %llu "
-	    "orphans, VmHWM +%ld kB\n", nfrag, slots,
-	    (unsigned long long)st->reason[DR_FRAG_ORPHAN], hwm1 - hwm0);
+	    "orphans, %llu by address pair, VmHWM +%ld kB\n", nfrag, slots,
+	    (unsigned long long)st->frag_orphans,
+	    (unsigned long long)st->frag_by_pair, hwm1 - hwm0);
 	if (!UNDER_ASAN)
 		ck_assert_int_le(hwm1 - hwm0, HWM_NOISE_KB);
 	decode_free(d);
@@ -605,26 +616,50 @@ START_TEST(test_hostile_tunnel_nesting)
 	struct pkt p;
 	uint32_t n;
 	int vxlan, depth;
+	char path[64];
+	struct conf *c = flood_conf(1024, path, sizeof(path));
+	struct pipeline *pl = pipeline_new(c, NULL, NULL);
 
 	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(pl);
 	for (vxlan = 0; vxlan < 2; vxlan++)
 		for (depth = 1; depth <= 200; depth += depth < 8 ? 1 : 48) {
 			n = nest(f, vxlan, depth);
 			ck_assert_uint_le(n, sizeof(f));
+			/*
+			 * Deeper than accepted, the innermost tunnel opened
+			 * is handed out, with the ones around it.
+			 */
+			ck_assert_int_eq(dec(d, DLT_EN10MB, f, n, n, &p),
+			    DECODE_OK);
+			ck_assert_uint_eq(p.nouter, depth <= DECODE_MAX_TUNNEL ?
+			    depth : DECODE_MAX_TUNNEL);
 			if (depth <= DECODE_MAX_TUNNEL) {
-				ck_assert_int_eq(dec(d, DLT_EN10MB, f, n, n,
-				    &p), DECODE_OK);
 				ck_assert(p.flags & PKT_F_TUNNEL);
 				ck_assert_uint_eq(p.dport, 98);
 			} else
-				ck_assert_int_eq(dec(d, DLT_EN10MB, f, n, n,
-				    &p), DECODE_ERR);
-			/* Every nesting cut short at every 7th byte. */
-			for (uint32_t cut = 0; cut < n && cut < 2048; cut += 7)
+				ck_assert(p.flags & PKT_F_INNER_BAD);
+			/*
+			 * Every nesting cut short at every 7th byte, to the
+			 * decoder and down the pipeline, where each tunnel
+			 * around the packet is a flow of its own.
+			 */
+			feed(pl, DLT_EN10MB, T0, f, n, n);
+			for (uint32_t cut = 0; cut < n && cut < 2048; cut += 7) {
 				dec(d, DLT_EN10MB, f, cut, n, &p);
+				feed(pl, DLT_EN10MB, T0 + cut, f, cut, n);
+			}
 		}
-	ck_assert_uint_gt(decode_stats(d)->reason[DR_TUNNEL_DEPTH], 0);
+	ck_assert_uint_gt(decode_stats(d)->inner[DR_TUNNEL_DEPTH], 0);
 	assert_counts_add_up(d);
+	ck_assert_uint_gt(decode_stats(pipeline_decoder(pl))->
+	    inner[DR_TUNNEL_DEPTH], 0);
+	/* The outermost tunnel 10.0.0.1 -> 10.0.0.2 and what is inside. */
+	ck_assert_uint_ge(flowtab_stats(pipeline_flowtab(pl))->created, 3);
+	pipeline_flush(pl);
+	pipeline_free(pl);
+	conf_free(c);
+	unlink(path);
 	decode_free(d);
 }
 END_TEST

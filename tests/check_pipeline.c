@@ -11,6 +11,7 @@
 
 #include <pcap/pcap.h>
 
+#include "alert.h"
 #include "capture.h"
 #include "conf.h"
 #include "craft.h"
@@ -195,6 +196,627 @@ START_TEST(test_pipeline_deterministic)
 }
 END_TEST
 
+/*
+ * Evasion: traffic hidden in tunnels or fragments, and forged packet
+ * times, must raise what the same traffic raises in the open.  The site
+ * is the sample inventory (conf/sample-site.conf) with the shipped rules;
+ * the camera is cam001, the Internet end 203.0.113.0/24.
+ */
+#define CAM	"192.168.50.101"
+#define REC	"192.168.10.20"
+#define NET_T	"203.0.113.7"	/* a tunnel's far end */
+#define NET_S	"203.0.113.9"	/* the server inside it */
+
+static const uint8_t mac_cam001[6] = { 0x00, 0x09, 0x18, 0x43, 0xa2, 0x28 };
+static const uint8_t mac_rec01[6] = { 0x18, 0x66, 0xda, 0x85, 0x62, 0xd5 };
+static const uint8_t mac_gw[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe };
+
+struct ev_alert {
+	enum policy_kind kind;
+	char client[ADDR_STRLEN], server[ADDR_STRLEN];
+	uint16_t port;
+	uint8_t transport;
+};
+
+struct ev {
+	struct conf *conf;
+	struct alert_ctx *al;
+	struct pipeline *pl;
+	struct ev_alert a[256];
+	int n;
+	uint64_t emitted;
+};
+
+static void
+ev_out(const struct alert *a, void *arg)
+{
+	struct ev *e = arg;
+	struct ev_alert *x;
+
+	e->emitted++;
+	if (e->n == (int)(sizeof(e->a) / sizeof(e->a[0])))
+		return;
+	x = &e->a[e->n++];
+	x->kind = a->kind;
+	addr_fmt(&a->client.addr, x->client, sizeof(x->client));
+	addr_fmt(&a->server.addr, x->server, sizeof(x->server));
+	x->port = a->server.port;
+	x->transport = a->transport;
+}
+
+/* The pipeline over the sample site; alert is an extra alert { } body. */
+static void
+ev_start(struct ev *e, const char *alert)
+{
+	const char *src = getenv("VW_SRCDIR");
+	char text[2048], path[384], err[4096];
+
+	if (src == NULL || *src == '\0')
+		src = VW_SRCDIR;
+	memset(e, 0, sizeof(*e));
+	snprintf(text, sizeof(text),
+	    "inventory = \"%s/conf/sample-site.conf\";\n"
+	    "rules = [ \"%s/rules/xprotect.conf\" ];\nalert = { %s };\n", src,
+	    src, alert);
+	ck_assert_int_eq(tmpdir_write(tmpdir, "ev.conf", text, path,
+	    sizeof(path)), 0);
+	e->conf = conf_load(path, err, sizeof(err));
+	if (e->conf == NULL)
+		ck_abort_msg("%s", err);
+	ck_assert_ptr_nonnull(e->al = alert_new(&e->conf->alert, ev_out, e));
+	ck_assert_ptr_nonnull(e->pl = pipeline_new(e->conf, NULL, e->al));
+}
+
+/* Every flow ended, every window closed: all that will be said is said. */
+static void
+ev_end(struct ev *e)
+{
+	pipeline_flush(e->pl);
+	alert_flush(e->al);
+}
+
+static void
+ev_free(struct ev *e)
+{
+	pipeline_free(e->pl);
+	alert_free(e->al);
+	conf_free(e->conf);
+}
+
+static void
+ev_frame(struct ev *e, uint64_t ts, const uint8_t *f, size_t n)
+{
+	pipeline_frame(e->pl, DLT_EN10MB, ts, f, (uint32_t)n, (uint32_t)n);
+}
+
+/* Alerts of kind k between client and server over transport. */
+static int
+ev_count(const struct ev *e, enum policy_kind k, const char *client,
+    const char *server, uint8_t transport)
+{
+	int i, n = 0;
+
+	for (i = 0; i < e->n; i++)
+		if (e->a[i].kind == k && strcmp(e->a[i].client, client) == 0 &&
+		    strcmp(e->a[i].server, server) == 0 &&
+		    e->a[i].transport == transport)
+			n++;
+	return n;
+}
+
+/* What a camera reaching an Internet address raises: both kinds. */
+static void
+ev_assert_cam_internet(const struct ev *e, const char *server,
+    uint8_t transport)
+{
+	ck_assert_int_eq(ev_count(e, POLICY_CAMERA_NON_RECORDER, CAM, server,
+	    transport), 1);
+	ck_assert_int_eq(ev_count(e, POLICY_INTERNET_EXPOSURE, CAM, server,
+	    transport), 1);
+}
+
+/* An IP packet (no link layer) into o; returns its length. */
+static size_t
+ev_ip(uint8_t *o, size_t cap, const char *src, const char *dst,
+    uint8_t proto, uint16_t sport, uint16_t dport, uint8_t flags,
+    const void *body, size_t n)
+{
+	struct craft_spec s;
+	size_t len;
+
+	memset(&s, 0, sizeof(s));
+	s.src = src;
+	s.dst = dst;
+	s.proto = proto;
+	s.sport = sport;
+	s.dport = dport;
+	s.tcp_flags = flags;
+	s.seq = 1000;
+	s.payload = body;
+	s.plen = n;
+	ck_assert_uint_gt(len = craft_ip(o, cap, &s), 0);
+	return len;
+}
+
+/* An Ethernet frame from smac to dmac of type et around n bytes of b. */
+static size_t
+ev_eth(uint8_t *f, const uint8_t *smac, const uint8_t *dmac, uint16_t et,
+    const uint8_t *b, size_t n)
+{
+	memcpy(f, dmac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = (uint8_t)(et >> 8);
+	f[13] = (uint8_t)et;
+	memcpy(f + 14, b, n);
+	return 14 + n;
+}
+
+/* The camera's SYN to the Internet server, as an IP packet. */
+static size_t
+ev_cam_syn(uint8_t *o, size_t cap)
+{
+	return ev_ip(o, cap, CAM, NET_S, IPPROTO_TCP, 40001, 443, CRAFT_SYN,
+	    NULL, 0);
+}
+
+/* The same SYN in a GRE packet (RFC 2784) of protocol type et. */
+static size_t
+ev_gre_frame(uint8_t *f, uint16_t et, const uint8_t *inner, size_t n)
+{
+	uint8_t body[512], ip[600];
+	size_t l;
+
+	body[0] = body[1] = 0;
+	body[2] = (uint8_t)(et >> 8);
+	body[3] = (uint8_t)et;
+	memcpy(body + 4, inner, n);
+	l = ev_ip(ip, sizeof(ip), CAM, NET_T, 47, 0, 0, 0, body, n + 4);
+	return ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, l);
+}
+
+START_TEST(test_pipeline_evasion_baseline)
+{
+	uint8_t ip[128], f[256];
+	struct ev e;
+
+	/* In the open: the SYN alone raises both kinds. */
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_eth(f, mac_cam001, mac_gw, 0x0800, ip,
+	    ev_cam_syn(ip, sizeof(ip))));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ck_assert_int_eq(e.n, 2);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_gre)
+{
+	uint8_t in[128], f[512];
+	struct ev e;
+
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_gre_frame(f, 0x0800, in, ev_cam_syn(in,
+	    sizeof(in))));
+	ev_end(&e);
+	/* The tunnel is a flow of its own, and what it carries too. */
+	ev_assert_cam_internet(&e, NET_T, 47);
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 2);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_gre_teb)
+{
+	uint8_t in[128], eth[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/* Transparent Ethernet bridging: a whole frame inside. */
+	n = ev_eth(eth, mac_cam001, mac_gw, 0x0800, in, ev_cam_syn(in,
+	    sizeof(in)));
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_gre_frame(f, 0x6558, eth, n));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_T, 47);
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_erspan_feed)
+{
+	uint8_t in[128], eth[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/*
+	 * ERSPAN type I from a switch to the sensor: the mirrored frame is
+	 * traffic of the site, the feed around it is not.
+	 */
+	n = ev_eth(eth, mac_cam001, mac_gw, 0x0800, in, ev_cam_syn(in,
+	    sizeof(in)));
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_gre_frame(f, 0x88be, eth, n));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 1);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_ipip)
+{
+	uint8_t in[128], ip[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/* IP in IP, RFC 2003. */
+	n = ev_cam_syn(in, sizeof(in));
+	n = ev_ip(ip, sizeof(ip), CAM, NET_T, 4, 0, 0, 0, in, n);
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, n));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_T, 4);
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_ipip_deep)
+{
+	uint8_t a[128], b[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/*
+	 * Three deep, one more than the decoder opens: the two outer
+	 * tunnels and the innermost one opened are flows, the outermost
+	 * (the camera's) judged as always.
+	 */
+	n = ev_cam_syn(a, sizeof(a));
+	n = ev_ip(b, sizeof(b), "10.2.0.1", "10.2.0.2", 4, 0, 0, 0, a, n);
+	n = ev_ip(a, sizeof(a), "10.1.0.1", "10.1.0.2", 4, 0, 0, 0, b, n);
+	n = ev_ip(b, sizeof(b), CAM, NET_T, 4, 0, 0, 0, a, n);
+	ck_assert_int_eq(DECODE_MAX_TUNNEL, 2);
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_eth(f, mac_cam001, mac_gw, 0x0800, b, n));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_T, 4);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 3);
+	ck_assert_uint_eq(decode_stats(pipeline_decoder(e.pl))->
+	    inner[DR_TUNNEL_DEPTH], 1);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_6in4)
+{
+	uint8_t in[128], ip[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/* IPv6 in IPv4, RFC 4213: the IPv6 ends are not the site's. */
+	n = ev_ip(in, sizeof(in), "2001:db8::1", "2001:db8::2", IPPROTO_TCP,
+	    40001, 443, CRAFT_SYN, NULL, 0);
+	n = ev_ip(ip, sizeof(ip), CAM, NET_T, 41, 0, 0, 0, in, n);
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, n));
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_T, 41);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 2);
+	/* The IANA keywords of the tunnels' protocols, as records say them. */
+	ck_assert_str_eq(decode_proto_name(41), "ipv6");
+	ck_assert_str_eq(decode_proto_name(4), "ipv4");
+	ck_assert_str_eq(decode_proto_name(47), "gre");
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_tunnel_vxlan_garbage)
+{
+	uint8_t body[64], ip[256], f[512];
+	size_t n;
+	struct ev e;
+
+	/* A VXLAN header (I flag, VNI 7), then no Ethernet frame at all. */
+	memset(body, 0xa5, sizeof(body));
+	memset(body, 0, 8);
+	body[0] = 0x08;
+	body[6] = 7;
+	body[8 + 12] = 0x12;	/* an ethertype nobody knows */
+	body[8 + 13] = 0x34;
+	n = ev_ip(ip, sizeof(ip), CAM, NET_T, IPPROTO_UDP, 50000, 4789, 0,
+	    body, sizeof(body));
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, n));
+	/* Cut inside the VXLAN header: still the camera's datagram. */
+	ev_frame(&e, T0 + 1000, f, 14 + 20 + 8 + 5);
+	ev_end(&e);
+	ev_assert_cam_internet(&e, NET_T, IPPROTO_UDP);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 1);
+	ck_assert_uint_eq(decode_stats(pipeline_decoder(e.pl))->
+	    inner[DR_NOT_IP], 1);
+	ev_free(&e);
+}
+END_TEST
+
+/*
+ * Bytes off..off+len of the IP payload of ip (a 20-byte IPv4 header, as
+ * ev_ip builds it) as one fragment of datagram id (RFC 791), in a frame.
+ */
+static size_t
+ev_frag(uint8_t *f, const uint8_t *smac, const uint8_t *ip, size_t off,
+    size_t len, int more, uint16_t id)
+{
+	uint8_t b[600];
+	uint16_t fo = (uint16_t)((more ? 0x2000 : 0) | off / 8);
+
+	memcpy(b, ip, 20);
+	memcpy(b + 20, ip + 20 + off, len);
+	b[2] = (uint8_t)((20 + len) >> 8);
+	b[3] = (uint8_t)(20 + len);
+	b[4] = (uint8_t)(id >> 8);
+	b[5] = (uint8_t)id;
+	b[6] = (uint8_t)(fo >> 8);
+	b[7] = (uint8_t)fo;
+	b[10] = b[11] = 0;
+	fo = craft_cksum(b, 20, 0);
+	b[10] = (uint8_t)(fo >> 8);
+	b[11] = (uint8_t)fo;
+	return ev_eth(f, smac, mac_gw, 0x0800, b, 20 + len);
+}
+
+START_TEST(test_pipeline_fragment_tiny)
+{
+	uint8_t ip[128], f[256];
+	size_t n;
+	struct ev e;
+
+	/*
+	 * RFC 1858: the camera's SYN with its TCP header split, 8 bytes in
+	 * the first fragment (the ports), the flags in the second.
+	 */
+	n = ev_cam_syn(ip, sizeof(ip));
+	ck_assert_uint_eq(n, 40);
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_frag(f, mac_cam001, ip, 0, 8, 1, 1));
+	ev_frame(&e, T0 + 10, f, ev_frag(f, mac_cam001, ip, 8, 12, 0, 1));
+	/*
+	 * A later fragment of another datagram between them, whose first
+	 * fragment never came: it counts toward their flow.
+	 */
+	ev_frame(&e, T0 + 20, f, ev_frag(f, mac_cam001, ip, 8, 12, 0, 2));
+	/* A first fragment of 4 bytes: not even the ports. */
+	ev_frame(&e, T0 + 30, f, ev_frag(f, mac_cam001, ip, 0, 4, 1, 3));
+	ev_end(&e);
+	/* What the SYN raises in the open, and the split itself. */
+	ev_assert_cam_internet(&e, NET_S, IPPROTO_TCP);
+	ck_assert_int_eq(ev_count(&e, POLICY_TINY_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 2);
+	ck_assert_int_eq(ev_count(&e, POLICY_FRAGMENT_OVERLAP, CAM, NET_S,
+	    IPPROTO_TCP), 0);
+	ck_assert_int_eq(ev_count(&e, POLICY_ORPHAN_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 0);
+	ck_assert_int_eq(e.n, 4);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 1);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->lookups, 3);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_fragment_overlap)
+{
+	uint8_t ip[128], ip2[128], f[256];
+	struct ev e;
+
+	/*
+	 * The recorder's documented RTSP SYN to the camera (nothing to
+	 * say), then a fragment at offset 8 that rewrites its flags and a
+	 * second first fragment that rewrites its ports (to telnet).
+	 */
+	ev_ip(ip, sizeof(ip), REC, CAM, IPPROTO_TCP, 50000, 554, CRAFT_SYN,
+	    "OPTI", 4);
+	ev_ip(ip2, sizeof(ip2), REC, CAM, IPPROTO_TCP, 50000, 23,
+	    CRAFT_SYN | CRAFT_PSH, "OPTI", 4);
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_frag(f, mac_rec01, ip, 0, 24, 1, 9));
+	ev_end(&e);
+	ck_assert_int_eq(e.n, 0);
+	ev_free(&e);
+
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_frag(f, mac_rec01, ip, 0, 24, 1, 9));
+	ev_frame(&e, T0 + 10, f, ev_frag(f, mac_rec01, ip2, 8, 16, 0, 9));
+	ev_frame(&e, T0 + 20, f, ev_frag(f, mac_rec01, ip2, 0, 24, 1, 9));
+	ev_end(&e);
+	ck_assert_int_eq(ev_count(&e, POLICY_FRAGMENT_OVERLAP, REC, CAM,
+	    IPPROTO_TCP), 2);
+	ck_assert_uint_eq(decode_stats(pipeline_decoder(e.pl))->frag_overlap,
+	    2);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_fragment_orphan)
+{
+	uint8_t ip[128], f[256];
+	struct ev e;
+
+	/* A later fragment, nothing known of its datagram or addresses. */
+	ev_cam_syn(ip, sizeof(ip));
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, ev_frag(f, mac_cam001, ip, 16, 4, 0, 5));
+	ev_end(&e);
+	ck_assert_int_eq(ev_count(&e, POLICY_ORPHAN_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 1);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->created, 0);
+	ev_free(&e);
+}
+END_TEST
+
+START_TEST(test_pipeline_fragment_findings_bounded)
+{
+	uint8_t ip[128], f[256];
+	size_t n;
+	struct ev e;
+	int i;
+
+	/*
+	 * A flood of orphan fragments between the same two ends: one
+	 * finding a second of packet time, not one a packet.
+	 */
+	ev_cam_syn(ip, sizeof(ip));
+	ev_start(&e, "");
+	for (i = 0; i < 1000; i++) {
+		n = ev_frag(f, mac_cam001, ip, 16, 4, 0, (uint16_t)(100 + i));
+		ev_frame(&e, T0 + (uint64_t)i * 1000, f, n);
+	}
+	ck_assert_uint_eq(alert_stats(e.al)->violations, 1);
+	ck_assert_uint_eq(decode_stats(pipeline_decoder(e.pl))->frag_orphans,
+	    1000);
+	ev_frame(&e, T0 + 1000000 + 1000, f, n);
+	ck_assert_uint_eq(alert_stats(e.al)->violations, 2);
+	/* Another kind between the same ends is a finding of its own. */
+	n = ev_frag(f, mac_cam001, ip, 0, 4, 1, 7);
+	ev_frame(&e, T0 + 1000000 + 2000, f, n);
+	ck_assert_uint_eq(alert_stats(e.al)->violations, 3);
+	ev_end(&e);
+	/* The orphan's alert and the summary of its repeat; the tiny one. */
+	ck_assert_int_eq(ev_count(&e, POLICY_ORPHAN_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 2);
+	ck_assert_int_eq(ev_count(&e, POLICY_TINY_FRAGMENT, CAM, NET_S,
+	    IPPROTO_TCP), 1);
+	ck_assert_int_eq(e.n, 3);
+	ev_free(&e);
+}
+END_TEST
+
+/*
+ * An alert storm: one camera SYN a second to a new Internet address for
+ * 60 s.  Two more SYNs of the camera (alerts too) come at its start and
+ * in its middle; stray: stamped ten years ahead and at the epoch, which
+ * must make no difference but to the clock's counters.
+ */
+static void
+ev_storm(struct ev *e, int stray)
+{
+	uint8_t ip[128], f[256];
+	char dst[32];
+	size_t n;
+	int i;
+
+	ev_start(e, "rate = 2; burst = 4;");
+	n = ev_ip(ip, sizeof(ip), REC, CAM, IPPROTO_TCP, 50000, 554,
+	    CRAFT_SYN, NULL, 0);
+	n = ev_eth(f, mac_rec01, mac_cam001, 0x0800, ip, n);
+	ev_frame(e, T0, f, n);
+	n = ev_ip(ip, sizeof(ip), CAM, "203.0.113.200", IPPROTO_TCP, 40001,
+	    443, CRAFT_SYN, NULL, 0);
+	n = ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, n);
+	ev_frame(e, stray ? T0 + 10ull * 365 * 86400 * 1000000 : T0, f, n);
+	for (i = 0; i < 60; i++) {
+		snprintf(dst, sizeof(dst), "203.0.113.%d", 10 + i);
+		n = ev_ip(ip, sizeof(ip), CAM, dst, IPPROTO_TCP, 40001, 443,
+		    CRAFT_SYN, NULL, 0);
+		n = ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, n);
+		ev_frame(e, T0 + 1000000ull * (uint64_t)(i + 1), f, n);
+		/* Answered: a storm of findings, not a scan's probes. */
+		n = ev_ip(ip, sizeof(ip), dst, CAM, IPPROTO_TCP, 443, 40001,
+		    CRAFT_SYN | CRAFT_ACK, NULL, 0);
+		n = ev_eth(f, mac_gw, mac_cam001, 0x0800, ip, n);
+		ev_frame(e, T0 + 1000000ull * (uint64_t)(i + 1) + 1000, f, n);
+		if (i != 30)
+			continue;
+		n = ev_ip(ip, sizeof(ip), CAM, "203.0.113.201", IPPROTO_TCP,
+		    40001, 443, CRAFT_SYN, NULL, 0);
+		n = ev_eth(f, mac_cam001, mac_gw, 0x0800, ip, n);
+		ev_frame(e, stray ? 1000000 : T0 + 1000000ull * 31, f, n);
+	}
+	ev_end(e);
+}
+
+START_TEST(test_pipeline_clock_stray_frames)
+{
+	struct ev a, b;
+	const struct pipeline_stats *st;
+
+	ev_storm(&a, 0);
+	ev_storm(&b, 1);
+	/* The rate limit let through what it lets through without them. */
+	ck_assert_uint_gt(a.emitted, 60);
+	ck_assert_uint_eq(alert_stats(b.al)->violations, 124);
+	ck_assert_uint_eq(b.emitted, a.emitted);
+	ck_assert_uint_eq(alert_stats(b.al)->rate_limited,
+	    alert_stats(a.al)->rate_limited);
+	/* Flows ended as they did without them. */
+	ck_assert_mem_eq(flowtab_stats(pipeline_flowtab(b.pl))->ended,
+	    flowtab_stats(pipeline_flowtab(a.pl))->ended,
+	    sizeof(flowtab_stats(pipeline_flowtab(a.pl))->ended));
+	st = pipeline_stats(b.pl);
+	ck_assert_uint_eq(st->time_jumps, 2);
+	ck_assert_uint_eq(st->time_epochs, 0);
+	ck_assert_uint_eq(st->last_ts, pipeline_stats(a.pl)->last_ts);
+	ck_assert_uint_eq(st->first_ts, T0);
+	ev_free(&a);
+	ev_free(&b);
+}
+END_TEST
+
+START_TEST(test_pipeline_clock_epochs)
+{
+	uint8_t ip[128], f[256];
+	const uint64_t hour = 3600ull * 1000000, day = 24 * hour;
+	const struct pipeline_stats *st;
+	const struct flowtab_stats *fs;
+	size_t n;
+	struct ev e;
+
+	n = ev_ip(ip, sizeof(ip), REC, CAM, IPPROTO_TCP, 50000, 554,
+	    CRAFT_SYN, NULL, 0);
+	n = ev_eth(f, mac_rec01, mac_cam001, 0x0800, ip, n);
+	ev_start(&e, "");
+	ev_frame(&e, T0, f, n);
+	/* A capture resumed an hour later: time moves there. */
+	ev_frame(&e, T0 + hour, f, n);
+	ev_frame(&e, T0 + hour + 1000, f, n);
+	st = pipeline_stats(e.pl);
+	fs = flowtab_stats(pipeline_flowtab(e.pl));
+	ck_assert_uint_eq(st->time_jumps, 1);
+	ck_assert_uint_eq(st->time_epochs, 1);
+	ck_assert_uint_eq(st->last_ts, T0 + hour + 1000);
+	/* The flow of before the pause ended idle, as it would have. */
+	ck_assert_uint_eq(fs->ended[FLOW_END_IDLE], 1);
+	/*
+	 * The sender's clock set back a day: time cannot go back, it goes
+	 * on from where it was.
+	 */
+	ev_frame(&e, T0 - day, f, n);
+	ev_frame(&e, T0 - day + 1000, f, n);
+	ck_assert_uint_eq(st->time_jumps, 2);
+	ck_assert_uint_eq(st->time_epochs, 2);
+	ck_assert_uint_eq(st->last_ts, T0 + hour + 2000);
+	ev_frame(&e, T0 - day + 5000000, f, n);
+	ck_assert_uint_eq(st->last_ts, T0 + hour + 1000 + 5000000);
+	ck_assert_uint_eq(st->time_jumps, 2);
+	/*
+	 * Two stamps on either side of the clock, years apart, agree on
+	 * nothing: both are strays, handled at the current time.
+	 */
+	ev_frame(&e, 1000000, f, n);
+	ev_frame(&e, T0 + 10 * 365 * day, f, n);
+	ev_frame(&e, T0 - day + 6000000, f, n);
+	ck_assert_uint_eq(st->time_jumps, 4);
+	ck_assert_uint_eq(st->time_epochs, 2);
+	ck_assert_uint_eq(st->last_ts, T0 + hour + 1000 + 6000000);
+	ev_end(&e);
+	ev_free(&e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -205,6 +827,25 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_pipeline_http_flow_record);
 	tcase_add_test(tc, test_pipeline_deterministic);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("evasion");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_pipeline_evasion_baseline);
+	tcase_add_test(tc, test_pipeline_tunnel_gre);
+	tcase_add_test(tc, test_pipeline_tunnel_gre_teb);
+	tcase_add_test(tc, test_pipeline_tunnel_erspan_feed);
+	tcase_add_test(tc, test_pipeline_tunnel_ipip);
+	tcase_add_test(tc, test_pipeline_tunnel_ipip_deep);
+	tcase_add_test(tc, test_pipeline_tunnel_6in4);
+	tcase_add_test(tc, test_pipeline_tunnel_vxlan_garbage);
+	tcase_add_test(tc, test_pipeline_fragment_tiny);
+	tcase_add_test(tc, test_pipeline_fragment_overlap);
+	tcase_add_test(tc, test_pipeline_fragment_orphan);
+	tcase_add_test(tc, test_pipeline_fragment_findings_bounded);
+	tcase_add_test(tc, test_pipeline_clock_stray_frames);
+	tcase_add_test(tc, test_pipeline_clock_epochs);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -332,6 +332,26 @@ START_TEST(test_policy_kind_names_round_trip)
 }
 END_TEST
 
+/* Every kind has a name of its own that leads back to it. */
+START_TEST(test_policy_kind_names_all_distinct)
+{
+	int k;
+
+	for (k = 0; k < POLICY_KIND_MAX; k++) {
+		ck_assert_str_ne(policy_kind_name((enum policy_kind)k),
+		    "unknown");
+		ck_assert_int_eq(policy_kind_lookup(policy_kind_name(
+		    (enum policy_kind)k)), k);
+	}
+	ck_assert_int_eq(policy_kind_lookup("tiny-fragment"),
+	    POLICY_TINY_FRAGMENT);
+	ck_assert_int_eq(policy_kind_lookup("fragment-overlap"),
+	    POLICY_FRAGMENT_OVERLAP);
+	ck_assert_int_eq(policy_kind_lookup("orphan-fragment"),
+	    POLICY_ORPHAN_FRAGMENT);
+}
+END_TEST
+
 /* ----- camera-non-recorder ----- */
 
 START_TEST(test_policy_camera_to_recorder_rtp_allowed)
@@ -1455,6 +1475,7 @@ policy_suite(void)
 
 	tc = tcase_create("kinds");
 	tcase_add_test(tc, test_policy_kind_names_round_trip);
+	tcase_add_test(tc, test_policy_kind_names_all_distinct);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_site("camera");

@@ -28,7 +28,8 @@ import sys
 KINDS = ["camera-non-recorder", "internet-exposure", "cleartext",
          "local-only-port", "disabled-port", "undocumented-flow",
          "unknown-device", "protocol-mismatch", "weak-tls",
-         "cleartext-credentials", "scan"]
+         "cleartext-credentials", "scan", "tiny-fragment",
+         "fragment-overlap", "orphan-fragment"]
 SEVMAP = [6, 6, 6, 5, 5, 4, 4, 3, 2, 2, 2]
 H1 = 'a"] [x@1 y="z'
 H2 = "a\n<13>1 fake"

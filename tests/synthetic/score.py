@@ -52,7 +52,8 @@ LETTER_KIND = {v: k for k, v in KIND_LETTER.items()}
 # cleartext-credentials also states the cleartext (c).
 KIND_LETTER["cleartext-credentials"] = "c"
 OTHER_KINDS = ("disabled-port", "protocol-mismatch", "weak-tls",
-               "cleartext-credentials", "scan")
+               "cleartext-credentials", "scan", "tiny-fragment",
+               "fragment-overlap", "orphan-fragment")
 UNKNOWN_DEVICE = "unknown-device"
 UNSPECIFIED = ("0.0.0.0", "::")
 
