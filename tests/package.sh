@@ -9,6 +9,7 @@
 #     logrotate, examples), its conffiles, Depends from the shared libraries;
 #   - that the man pages, the unit and the built-in default configuration
 #     name /etc/vmswatch and /usr paths, never /usr/local;
+#   - the logrotate file (a forced rotation, where logrotate is installed);
 # as root, in a throwaway root (dpkg --root, maintainer scripts with
 # DPKG_ROOT; the installed program run in a chroot of it):
 #   - the user is created, the unit is not enabled;
@@ -39,12 +40,18 @@ done
 	skip "$top is not a git checkout"
 
 status=0
+nfail=0
 fail() {
 	echo "FAIL: $*"
 	status=1
+	nfail=$((nfail + 1))
 }
 ok() {
 	echo "ok: $*"
+}
+# okif MARK MESSAGE: ok, unless a check failed since MARK=$nfail was taken.
+okif() {
+	[ "$nfail" -ne "$1" ] || ok "$2"
 }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/vmswatch-package.XXXXXX")
@@ -85,6 +92,7 @@ fi
 grep '^[EWI]:' "$T/lintian.out" || true
 
 # 3. Contents.
+mark=$nfail
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$T/files"
 for f in /usr/sbin/vmswatch /etc/vmswatch/vmswatch.conf \
     /usr/share/vmswatch/rules/xprotect.conf \
@@ -100,15 +108,17 @@ done
 if grep '^/usr/local' "$T/files"; then
 	fail "files under /usr/local"
 fi
-ok "file list"
+okif $mark "file list"
 
+mark=$nfail
 dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles >"$T/conffiles"
 for f in /etc/vmswatch/vmswatch.conf /etc/logrotate.d/vmswatch; do
 	grep -qx "$f" "$T/conffiles" || fail "$f is not a conffile"
 done
 [ "$(wc -l <"$T/conffiles")" -eq 2 ] || fail "conffiles: $(cat "$T/conffiles")"
-ok "conffiles: $(tr '\n' ' ' <"$T/conffiles")"
+okif $mark "conffiles: $(tr '\n' ' ' <"$T/conffiles")"
 
+mark=$nfail
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libc6 libpcap0.8 libndpi4 libconfig9 libgnutls30 \
     systemd-standalone-sysusers; do
@@ -117,11 +127,12 @@ for lib in libc6 libpcap0.8 libndpi4 libconfig9 libgnutls30 \
 	*) fail "Depends lacks $lib: $depends" ;;
 	esac
 done
-ok "Depends: $depends"
+okif $mark "Depends: $depends"
 
 # 4. Paths from configure: man pages, unit, built-in default.
 X=$T/x
 dpkg-deb -x "$deb" "$X"
+mark=$nfail
 for m in man8/vmswatch.8 man5/vmswatch.conf.5; do
 	gzip -dc "$X/usr/share/man/$m.gz" >"$T/man"
 	grep -q '/etc/vmswatch/vmswatch\.conf' "$T/man" ||
@@ -138,7 +149,29 @@ grep -qx 'ExecStart=/usr/sbin/vmswatch -c /etc/vmswatch/vmswatch.conf' "$unit" |
 ! grep -n '/usr/local\|@[a-z]*@' "$unit" || fail "the unit names /usr/local"
 "$X/usr/sbin/vmswatch" -h | grep -q '(default /etc/vmswatch/vmswatch\.conf' ||
 	fail "the built-in default configuration is not /etc/vmswatch/vmswatch.conf"
-ok "man pages, unit and built-in default name /etc/vmswatch"
+okif $mark "man pages, unit and built-in default name /etc/vmswatch"
+
+# The logrotate file: it reloads the sensor, and (where logrotate is
+# installed) rotates a file sink's file in a folder owned by the service's
+# user, as systemd's LogsDirectory= makes it.
+lr=$X/etc/logrotate.d/vmswatch
+grep -q 'systemctl reload vmswatch.service' "$lr" ||
+	fail "the logrotate file does not reload the sensor"
+if command -v logrotate >/dev/null 2>&1; then
+	mkdir "$T/logs"
+	echo '{}' >"$T/logs/alerts.json"
+	sed "s|/var/log/vmswatch/|$T/logs/|g" "$lr" >"$T/logrotate.conf"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R nobody "$T/logs"
+	fi
+	if logrotate -f -s "$T/logrotate.state" "$T/logrotate.conf" \
+	    >"$T/logrotate.out" 2>&1 && [ -f "$T/logs/alerts.json.1" ] &&
+	    [ ! -e "$T/logs/alerts.json" ]; then
+		ok "logrotate rotates alerts.json"
+	else
+		fail "logrotate: $(cat "$T/logrotate.out")"
+	fi
+fi
 
 # The alerts of the sample site, from the tree the package was built in.
 (cd "$tree" && ./vmswatch -q -c conf/sample.conf -r samples/sample.pcap) \
@@ -177,7 +210,9 @@ if [ "$(id -u)" -eq 0 ] && command -v systemd-sysusers >/dev/null 2>&1 &&
 	grep -q '^vmswatch:' "$R/etc/passwd" 2>/dev/null &&
 		ok "postinst created the user vmswatch" ||
 		fail "postinst did not create the user vmswatch"
-	[ ! -e "$R/etc/systemd/system/multi-user.target.wants/vmswatch.service" ] &&
+	# The link would point to /lib/systemd/system/ outside the root: -L.
+	wants=$R/etc/systemd/system/multi-user.target.wants/vmswatch.service
+	[ ! -e "$wants" ] && [ ! -L "$wants" ] &&
 		ok "the unit is not enabled" || fail "the unit was enabled"
 
 	# The libraries the program needs, at the host's paths, for chroot.
