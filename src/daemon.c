@@ -30,7 +30,9 @@
  * STALL_MIN_MS) is logged and the keep-alives stop, so that the manager
  * restarts a sensor that has silently stopped capturing.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -704,6 +706,53 @@ daemon_open(struct daemon *d, const struct conf *c)
 		    lc.iface, capture_datalink(d->w[0].cap[i]), lc.fanout_id,
 		    d->nw);
 	}
+}
+
+int
+daemon_descriptors(void)
+{
+	struct dirent *de;
+	long fd, max;
+	DIR *dir;
+	int rc = 0, n;
+
+	for (n = 0; n < 3; n++) {
+		if (fcntl(n, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: n itself. */
+		if ((fd = open("/dev/null", O_RDWR)) == -1)
+			rc = -1;
+		else if (fd != n) {
+			(void)dup2((int)fd, n);
+			close((int)fd);
+		}
+	}
+	/* Kernels before 5.9, or a seccomp filter, may refuse it. */
+	if (close_range(3, ~0u, 0) == 0)
+		return rc;
+	/*
+	 * Then each descriptor /proc lists (the directory's own aside).
+	 * Closing while reading is safe: the listing is of numbers, and a
+	 * closed one is not open again.
+	 */
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			char *end;
+
+			fd = strtol(de->d_name, &end, 10);
+			if (*end == '\0' && end != de->d_name && fd >= 3 &&
+			    fd != dirfd(dir))
+				close((int)fd);
+		}
+		closedir(dir);
+		return rc;
+	}
+	/* Without /proc: every number up to the limit. */
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		close((int)fd);
+	return rc;
 }
 
 /* Drops to the configured user and checks the result.  Fatal. */

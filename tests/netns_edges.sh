@@ -13,6 +13,9 @@
 #            in ring, with nothing in the ring once the link is quiet,
 #            the workers summing to the total, and the received total
 #            equal to what tcpreplay sent;
+#   fds      a sensor started with descriptors of its parent open (and
+#            standard input closed) keeps none of them: /proc/PID/fd has
+#            no inherited file, and 0 is /dev/null.
 # Nothing is sent outside the two namespaces.  Exit 77 (skipped) without
 # root, `ip netns`, tcpreplay or python3.
 set -u
@@ -219,7 +222,34 @@ set -- $(counts "$line")
 [ "${1:-}" = "$rt" ] && [ "${4:-}" = 0 ] && ok ||
     ko "account: at exit received ${1:-?} (before $rt), own ${4:-?}"
 
+# --- fds: descriptors of the parent (3 and 7 to a file of the test's, 8
+# to a pipe), standard input closed.
+: > "$tmp/inherited"
+mkfifo "$tmp/fifo"
+exec 9<>"$tmp/fifo"
+ip netns exec $nsa sh -c 'exec "$@" <&-' sh "$bin" -f -c "$tmp/edges.conf" \
+    -i $ifa --format json 3>"$tmp/inherited" 7>>"$tmp/inherited" 8<&9 \
+    > "$tmp/fds.out" 2> "$tmp/fds.err" &
+pid=$!
+exec 9<&-
+waitfor "$tmp/fds.err" "capturing on" 10 || ko "fds: no start: $(cat "$tmp/fds.err")"
+ls -l /proc/$pid/fd > "$tmp/fds.list" 2>&1
+kept=$(for f in /proc/$pid/fd/*; do
+	t=$(readlink "$f")
+	case $t in
+	"$tmp/inherited"|"$tmp/fifo") echo "${f##*/} -> $t" ;;
+	esac
+done)
+[ -z "$kept" ] && ok || ko "fds: inherited descriptors kept: $kept"
+[ "$(readlink /proc/$pid/fd/0)" = /dev/null ] && ok ||
+    ko "fds: standard input is $(readlink /proc/$pid/fd/0)"
+kill -TERM $pid
+waitexit
+[ $rc -eq 0 ] && ok || ko "fds: exit status $rc"
+
 if [ $fail -ne 0 ]; then
+	echo "--- descriptors of the fds phase"
+	cat "$tmp/fds.list"
 	echo "--- vmswatch diagnostics (account)"
 	cat "$tmp/account.err"
 fi
