@@ -18,7 +18,8 @@
  *		state) and acknowledges; the old configuration is freed once
  *		every worker has moved on.
  *	statreq	publish counters now (SIGUSR1, the periodic stats line).
- *	stop	finish: end every open flow (its alerts still go out).
+ *	stop	finish: take every frame left in the rings, then end every
+ *		open flow (its alerts still go out).
  *
  * Signals are blocked in every thread and taken by the main thread alone
  * with sigtimedwait(2), so nothing runs in a signal handler.
