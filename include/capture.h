@@ -118,10 +118,11 @@ long capture_dispatch(struct capture *, long max, capture_cb cb, void *arg);
  */
 int capture_live_stats(struct capture *, struct capture_live_stats *st);
 /*
- * The last read of a live handle, at a stop.  The kernel hands a ring
- * block over when it is full or after the block timeout, so frames in
- * the block still open are not readable yet: this hands cb every frame
- * the kernel had put into the ring when it was called, waiting up to
+ * The last read of a live handle, at a stop.  From the call on the
+ * kernel puts no more frames into the ring (a filter that takes none
+ * replaces the capture's).  It hands a ring block over when it is full
+ * or after the block timeout, so frames in the block still open are not
+ * readable yet: this hands cb every frame of the ring, waiting up to
  * wait_ms for the open blocks to be handed over.  Frames then still not
  * taken are counted as lost, and the counters freeze: the handle reads
  * and counts nothing more.  Returns the number of frames handed, or -1

@@ -16,6 +16,8 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+/* After libpcap's header, which has BPF_STMT of its own. */
+#include <linux/filter.h>
 
 #include "capture.h"
 
@@ -409,19 +411,31 @@ long
 capture_live_drain(struct capture *c, unsigned wait_ms, capture_cb cb,
     void *arg)
 {
+	/* "ret #0": no frame is taken. */
+	struct sock_filter none = { BPF_RET | BPF_K, 0, 0, 0 };
+	struct sock_fprog prog = { 1, &none };
 	struct capture_live_stats st;
 	struct pollfd pfd;
 	uint64_t until = capture_now_ms() + wait_ms, now, mark = 0, in;
 	long n, total = 0;
-	int failed = 0;
+	int failed = 0, shut;
 
 	if (c->drained)
 		return 0;
 	/*
-	 * The frames the kernel has put into the ring so far (received
-	 * less what a full ring dropped) are the ones owed: the drain ends
-	 * once they are all taken, so that a busy link, whose ring always
-	 * has an open block, does not hold the stop up to the deadline.
+	 * From now on the kernel puts no frame into the ring: a filter that
+	 * takes none replaces the capture's.  It goes on the socket itself,
+	 * as libpcap, asked to change the filter, would also discard the
+	 * frames the old one let into the ring.
+	 */
+	shut = setsockopt(pcap_fileno(c->pcap), SOL_SOCKET, SO_ATTACH_FILTER,
+	    &prog, sizeof(prog)) == 0;
+	/*
+	 * The frames the kernel has put into the ring (received less what
+	 * a full ring dropped) are the ones owed: the drain ends once they
+	 * are all taken.  Were the ring not shut, only those put in so far
+	 * are waited for: a busy link, whose ring always has an open block,
+	 * must not hold the stop up to the deadline.
 	 */
 	if (capture_live_stats(c, &st) == 0)
 		mark = st.received - st.dropped;
@@ -431,6 +445,9 @@ capture_live_drain(struct capture *c, unsigned wait_ms, capture_cb cb,
 			break;
 		}
 		total += n;
+		/* A frame the old filter was letting in as it was replaced. */
+		if (shut && capture_live_stats(c, &st) == 0)
+			mark = st.received - st.dropped;
 		if (c->frames >= mark || (now = capture_now_ms()) >= until)
 			break;
 		/* A block handed over (full or timed out) wakes the poll. */
@@ -445,9 +462,10 @@ capture_live_drain(struct capture *c, unsigned wait_ms, capture_cb cb,
 		}
 	}
 	/*
-	 * What the kernel put into the ring and was not taken, frames that
-	 * came during the drain included, is lost: counted, so that the
-	 * counters add up for good once they freeze.
+	 * What the kernel put into the ring and was not taken (if the ring
+	 * could not be shut, frames that came during the drain included) is
+	 * lost: counted, so that the counters add up for good once they
+	 * freeze.
 	 */
 	if (capture_live_stats(c, &st) == 0) {
 		in = st.received - st.dropped;

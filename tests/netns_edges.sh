@@ -13,6 +13,9 @@
 #            in ring, with nothing in the ring once the link is quiet,
 #            the workers summing to the total, and the received total
 #            equal to what tcpreplay sent;
+#   busy     SIGTERM in the middle of a full-speed replay: nothing is
+#            left over as an own drop (the kernel takes no more frames
+#            for the sensor once it stops);
 #   own      frames the sensor cannot take are counted, not lost from
 #            sight: on the loopback interface the kernel counts the
 #            outgoing copy of each frame, which libpcap discards; at the
@@ -226,6 +229,26 @@ addsup "account, at exit" "$line" 0
 set -- $(counts "$line")
 [ "${1:-}" = "$rt" ] && [ "${4:-}" = 0 ] && ok ||
     ko "account: at exit received ${1:-?} (before $rt), own ${4:-?}"
+
+# --- busy: SIGTERM in the middle of a full-speed replay.  From the stop
+# on the kernel takes no more frames for the sensor, so the drain takes
+# all it had: nothing is left over as an own drop.
+sensor busy
+ip netns exec $nsb tcpreplay -t --loop=0 --duration=2 -i $ifb "$sample" \
+    > "$tmp/replay.log" 2>&1 &
+rpid=$!
+sleep 1
+kill -TERM $pid
+waitexit
+kill -0 $rpid 2>/dev/null && ok || ko "busy: the replay ended before the stop"
+wait $rpid
+rpid=''
+[ $rc -eq 0 ] && ok || ko "busy: exit status $rc"
+line=$(grep "stats at exit: received" "$tmp/busy.err")
+addsup "busy, at exit" "$line" 0
+set -- $(counts "$line")
+echo "netns_edges.sh: busy: received ${1:-?} = analysed ${2:-?} + drops kernel ${3:-?} own ${4:-?}"
+[ "${4:-}" = 0 ] && ok || ko "busy: own drops at a stop under traffic: $line"
 
 # --- own: N datagrams from 127.0.0.1 to itself on the loopback
 # interface of the sensor's namespace (a frame each, seen going out and
