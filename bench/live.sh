@@ -59,17 +59,17 @@ ip link add $ifa netns $nsa type veth peer name $ifb netns $nsb || exit 2
 ip -n $nsa link set $ifa up && ip -n $nsb link set $ifb up || exit 2
 chmod 755 "$tmp"
 
-# stats: the latest SIGUSR1 line as "packets kernel-drops".
+# stats: the latest SIGUSR1 line as "analysed kernel-drops".
 stats() {
 	local n
-	n=$(grep -c "stats: packets" "$tmp/err")
+	n=$(grep -c "stats: received" "$tmp/err")
 	kill -USR1 "$pid"
 	for _ in $(seq 50); do
-		[ "$(grep -c "stats: packets" "$tmp/err")" -gt "$n" ] && break
+		[ "$(grep -c "stats: received" "$tmp/err")" -gt "$n" ] && break
 		sleep 0.1
 	done
-	grep "stats: packets" "$tmp/err" | tail -1 |
-	    sed -n 's/.*packets \([0-9]*\), drops kernel \([0-9]*\).*/\1 \2/p'
+	grep "stats: received" "$tmp/err" | tail -1 |
+	    sed -n 's/.* analysed \([0-9]*\) + drops kernel \([0-9]*\).*/\1 \2/p'
 }
 
 # cputicks: user + system clock ticks of vmswatch so far.

@@ -79,11 +79,20 @@ struct capture_live_conf {
  */
 int capture_live_gone(const struct capture *);
 
-/* Counters of a live handle since it was opened (libpcap's are 32-bit). */
+/*
+ * Counters of a live handle since it was opened (libpcap's are 32-bit).
+ * Every frame received is taken, dropped, lost or still in the ring:
+ * received = taken + dropped + lost + (in the ring now), and once the
+ * handle has been drained (capture_live_drain()) nothing is in the ring.
+ */
 struct capture_live_stats {
 	uint64_t received;	/* frames the kernel passed the filter */
-	uint64_t dropped;	/* frames lost because the ring was full */
-	uint64_t ifdropped;	/* frames the interface dropped */
+	uint64_t taken;		/* of those, handed to the callback */
+	uint64_t dropped;	/* of those, lost because the ring was full */
+	uint64_t lost;		/* of those, in the ring when it was drained
+				 * and still not taken by its deadline */
+	uint64_t ifdropped;	/* frames the interface dropped (they never
+				 * reached the filter: not among received) */
 };
 
 /*
@@ -103,7 +112,24 @@ int capture_fd(const struct capture *);
  * went down or away: capture_error() says what).
  */
 long capture_dispatch(struct capture *, long max, capture_cb cb, void *arg);
-/* Reads the kernel's counters into st.  Returns 0, or -1. */
+/*
+ * Reads the kernel's counters into st.  Returns 0, or -1.  After
+ * capture_live_drain() the counters stay as the drain left them.
+ */
 int capture_live_stats(struct capture *, struct capture_live_stats *st);
+/*
+ * The last read of a live handle, at a stop.  From the call on the
+ * kernel puts no more frames into the ring (a filter that takes none
+ * replaces the capture's).  It hands a ring block over when it is full
+ * or after the block timeout, so frames in the block still open are not
+ * readable yet: this hands cb every frame of the ring, waiting up to
+ * wait_ms for the open blocks to be handed over.  Frames then still not
+ * taken are counted as lost, and the counters freeze: the handle reads
+ * and counts nothing more.  Returns the number of frames handed, or -1
+ * on a read error (capture_error() says what; what was not taken is
+ * counted as lost all the same).
+ */
+long capture_live_drain(struct capture *, unsigned wait_ms, capture_cb cb,
+    void *arg);
 
 #endif

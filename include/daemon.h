@@ -47,6 +47,16 @@ struct daemon_opts {
 };
 
 /*
+ * For a sensor started from a shell or any other parent: closes every
+ * descriptor it inherited but standard input, output and error, and
+ * opens /dev/null on those of the three that are closed (so that no file
+ * opened later takes their place).  To be called first, before anything
+ * is opened.  Returns 0, or -1 when /dev/null cannot be opened (errno
+ * set; every inherited descriptor is closed all the same).
+ */
+int daemon_descriptors(void);
+
+/*
  * Runs the sensor until SIGTERM or SIGINT, or until an interface it
  * captures on is deleted.  Takes conf (freed here, or replaced on
  * reload).  Failures to start are fatal (logged, exit 2); returns the

@@ -5,15 +5,19 @@
  * microseconds here once.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+/* After libpcap's header, which has BPF_STMT of its own. */
+#include <linux/filter.h>
 
 #include "capture.h"
 
@@ -34,6 +38,7 @@ struct capture {
 	long long rec_off;	/* offset of the record after the last one */
 	char *path;		/* the file, to find a damaged record again */
 	unsigned ifindex;	/* live: the interface's index at open, or 0 */
+	int drained;		/* live: drained at a stop, counters frozen */
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -373,6 +378,10 @@ capture_live_stats(struct capture *c, struct capture_live_stats *st)
 {
 	struct pcap_stat ps;
 
+	if (c->drained) {
+		*st = c->live;
+		return 0;
+	}
 	if (pcap_stats(c->pcap, &ps) == -1) {
 		snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pcap));
 		return -1;
@@ -384,6 +393,86 @@ capture_live_stats(struct capture *c, struct capture_live_stats *st)
 	c->last_recv = ps.ps_recv;
 	c->last_drop = ps.ps_drop;
 	c->last_ifdrop = ps.ps_ifdrop;
+	c->live.taken = c->frames;
 	*st = c->live;
 	return 0;
+}
+
+static uint64_t
+capture_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+long
+capture_live_drain(struct capture *c, unsigned wait_ms, capture_cb cb,
+    void *arg)
+{
+	/* "ret #0": no frame is taken. */
+	struct sock_filter none = { BPF_RET | BPF_K, 0, 0, 0 };
+	struct sock_fprog prog = { 1, &none };
+	struct capture_live_stats st;
+	struct pollfd pfd;
+	uint64_t until = capture_now_ms() + wait_ms, now, mark = 0, in;
+	long n, total = 0;
+	int failed = 0, shut;
+
+	if (c->drained)
+		return 0;
+	/*
+	 * From now on the kernel puts no frame into the ring: a filter that
+	 * takes none replaces the capture's.  It goes on the socket itself,
+	 * as libpcap, asked to change the filter, would also discard the
+	 * frames the old one let into the ring.
+	 */
+	shut = setsockopt(pcap_fileno(c->pcap), SOL_SOCKET, SO_ATTACH_FILTER,
+	    &prog, sizeof(prog)) == 0;
+	/*
+	 * The frames the kernel has put into the ring (received less what
+	 * a full ring dropped) are the ones owed: the drain ends once they
+	 * are all taken.  Were the ring not shut, only those put in so far
+	 * are waited for: a busy link, whose ring always has an open block,
+	 * must not hold the stop up to the deadline.
+	 */
+	if (capture_live_stats(c, &st) == 0)
+		mark = st.received - st.dropped;
+	for (;;) {
+		if ((n = capture_dispatch(c, 0, cb, arg)) == -1) {
+			failed = 1;
+			break;
+		}
+		total += n;
+		/* A frame the old filter was letting in as it was replaced. */
+		if (shut && capture_live_stats(c, &st) == 0)
+			mark = st.received - st.dropped;
+		if (c->frames >= mark || (now = capture_now_ms()) >= until)
+			break;
+		/* A block handed over (full or timed out) wakes the poll. */
+		pfd.fd = capture_fd(c);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, (int)(until - now)) == -1 && errno != EINTR) {
+			snprintf(c->err, sizeof(c->err), "poll: %s",
+			    strerror(errno));
+			failed = 1;
+			break;
+		}
+	}
+	/*
+	 * What the kernel put into the ring and was not taken (if the ring
+	 * could not be shut, frames that came during the drain included) is
+	 * lost: counted, so that the counters add up for good once they
+	 * freeze.
+	 */
+	if (capture_live_stats(c, &st) == 0) {
+		in = st.received - st.dropped;
+		if (in > c->frames)
+			c->live.lost += in - c->frames;
+	}
+	c->live.taken = c->frames;
+	c->drained = 1;
+	return failed ? -1 : total;
 }

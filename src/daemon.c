@@ -18,7 +18,8 @@
  *		state) and acknowledges; the old configuration is freed once
  *		every worker has moved on.
  *	statreq	publish counters now (SIGUSR1, the periodic stats line).
- *	stop	finish: end every open flow (its alerts still go out).
+ *	stop	finish: take every frame left in the rings, then end every
+ *		open flow (its alerts still go out).
  *
  * Signals are blocked in every thread and taken by the main thread alone
  * with sigtimedwait(2), so nothing runs in a signal handler.
@@ -30,7 +31,9 @@
  * STALL_MIN_MS) is logged and the keep-alives stop, so that the manager
  * restarts a sensor that has silently stopped capturing.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -64,12 +67,27 @@
 #define FLOWS_FLUSH_MS		5000
 /* A worker quiet this long (or half the watchdog period) is stuck. */
 #define STALL_MIN_MS		(3 * PUBLISH_MS)
+/*
+ * At a stop, the workers wait for the ring blocks still open to be handed
+ * over: the kernel's block timer retires a block once it has been open
+ * for a whole period, so within two block timeouts, plus this for the
+ * timer's granularity and a busy machine.
+ */
+#define DRAIN_SLACK_MS		100
 
-/* Counters a worker publishes for the main thread. */
+/*
+ * Counters a worker publishes for the main thread.  Of the frames the
+ * kernel received for the worker's handles, each is analysed, dropped by
+ * the kernel (ring full), lost by the sensor (left in the ring at a
+ * stop) or still in the ring: the four add up to received at every
+ * publication.
+ */
 struct worker_pub {
-	_Atomic uint64_t packets;
+	_Atomic uint64_t received;	/* the kernel's count (filter passed) */
+	_Atomic uint64_t packets;	/* analysed */
 	_Atomic uint64_t kdrops;	/* ring full (kernel) */
-	_Atomic uint64_t ifdrops;	/* interface */
+	_Atomic uint64_t own;		/* left in the ring at a stop */
+	_Atomic uint64_t ifdrops;	/* interface (not among received) */
 	_Atomic uint64_t flows;		/* in the table now */
 	_Atomic uint64_t flows_created;
 	_Atomic uint64_t evictions;
@@ -109,6 +127,7 @@ struct daemon {
 	_Atomic unsigned statreq;
 	_Atomic int stop;
 	_Atomic int lost;		/* an interface is gone: exit 3 */
+	unsigned timeout_ms;		/* ring block timeout, as opened */
 	char **ifaces;			/* copies: a reload frees the conf */
 	int nifaces;
 	struct alert_ctx *al;
@@ -131,6 +150,13 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Milliseconds from now until t, 0 if it is past. */
+static uint64_t
+ms_until(uint64_t t, uint64_t now)
+{
+	return t > now ? t - now : 0;
+}
+
 static void
 worker_wake(struct worker *w)
 {
@@ -148,17 +174,25 @@ worker_publish(struct worker *w)
 	const struct flowtab_stats *fs =
 	    flowtab_stats(pipeline_flowtab(w->pl));
 	struct capture_live_stats cs;
-	uint64_t kd = 0, ifd = 0;
+	uint64_t rx = 0, kd = 0, own = 0, ifd = 0;
 	int i;
 
+	/*
+	 * Read on the worker's own thread, between two batches: the
+	 * kernel's counters and the packets analysed are of one moment.
+	 */
 	for (i = 0; i < w->d->nifaces; i++)
 		if (capture_live_stats(w->cap[i], &cs) == 0) {
+			rx += cs.received;
 			kd += cs.dropped;
+			own += cs.lost;
 			ifd += cs.ifdropped;
 		}
+	atomic_store_explicit(&w->pub.received, rx, memory_order_relaxed);
 	atomic_store_explicit(&w->pub.packets, ps->packets,
 	    memory_order_relaxed);
 	atomic_store_explicit(&w->pub.kdrops, kd, memory_order_relaxed);
+	atomic_store_explicit(&w->pub.own, own, memory_order_relaxed);
 	atomic_store_explicit(&w->pub.ifdrops, ifd, memory_order_relaxed);
 	atomic_store_explicit(&w->pub.flows, fs->active, memory_order_relaxed);
 	atomic_store_explicit(&w->pub.flows_created, fs->created,
@@ -256,6 +290,33 @@ worker_read(struct worker *w, const struct pollfd *pfd)
 	}
 }
 
+/*
+ * The last read at a stop: every frame the kernel had put into the rings
+ * is analysed, the ring blocks still open waited for (they are handed
+ * over after the block timeout); what even then could not be taken is
+ * counted as the sensor's own drop.  The handles read nothing more.
+ */
+static void
+worker_drain(struct worker *w)
+{
+	struct daemon *d = w->d;
+	uint64_t until = now_ms() + 2u * (uint64_t)d->timeout_ms +
+	    DRAIN_SLACK_MS;
+	int i;
+
+	for (i = 0; i < d->nifaces; i++)
+		if (capture_live_drain(w->cap[i], (unsigned)ms_until(until,
+		    now_ms()), pipeline_frame, w->pl) == -1) {
+			/* A handle already failing was logged then. */
+			if (w->retry[i] == 0)
+				log_warnx("%s: worker %d: at the stop: %s",
+				    d->ifaces[i], w->id,
+				    capture_error(w->cap[i]));
+			atomic_fetch_add_explicit(&w->pub.errors, 1,
+			    memory_order_relaxed);
+		}
+}
+
 /* The clock libpcap stamps live packets with, in microseconds. */
 static uint64_t
 wall_us(void)
@@ -321,11 +382,10 @@ worker_main(void *arg)
 		}
 	}
 	/*
-	 * Stop: take the ring blocks already handed over, then end every
-	 * open flow so that its alerts go out before the outputs are
-	 * flushed.
+	 * Stop: take every frame of the rings, then end every open flow so
+	 * that its alerts go out before the outputs are flushed.
 	 */
-	worker_read(w, NULL);
+	worker_drain(w);
 	worker_publish(w);
 	pipeline_flush(w->pl);
 	worker_publish(w);
@@ -361,13 +421,6 @@ daemon_sync(struct daemon *d, int stats, unsigned want)
 			return -1;
 		nanosleep(&ts, NULL);
 	}
-}
-
-/* Milliseconds from now until t, 0 if it is past. */
-static uint64_t
-ms_until(uint64_t t, uint64_t now)
-{
-	return t > now ? t - now : 0;
 }
 
 /* 1 when two configurations list the same sinks (lines aside). */
@@ -430,13 +483,34 @@ daemon_watchdog(struct daemon *d, uint64_t stall_ms)
 		notify_send("WATCHDOG=1");
 }
 
+/*
+ * The frame counters of a stats line: what the kernel received and where
+ * each frame went, so that received = analysed + drops + in ring can be
+ * checked on every line.  In the ring: frames not read yet (the difference,
+ * signed: a count that went wrong shows), 0 on a quiet link once the ring
+ * blocks are handed over, and at exit.
+ */
+static const char *
+stats_frames(char *buf, size_t len, uint64_t rx, uint64_t pk, uint64_t kd,
+    uint64_t own, uint64_t ifd)
+{
+	snprintf(buf, len, "received %llu = analysed %llu + drops kernel %llu "
+	    "own %llu + in ring %lld; interface drops %llu",
+	    (unsigned long long)rx, (unsigned long long)pk,
+	    (unsigned long long)kd, (unsigned long long)own,
+	    (long long)(rx - pk - kd - own), (unsigned long long)ifd);
+	return buf;
+}
+
 /* The stats line: every worker's counters, and the alerts. */
 static void
 daemon_stats(struct daemon *d, const char *why)
 {
-	uint64_t pk = 0, kd = 0, ifd = 0, fl = 0, fc = 0, ev = 0, er = 0;
-	uint64_t dpi = 0, delivered = 0, dropped = 0, tj = 0, te = 0;
+	uint64_t rx = 0, pk = 0, kd = 0, own = 0, ifd = 0, fl = 0, fc = 0;
+	uint64_t ev = 0, er = 0, dpi = 0, delivered = 0, dropped = 0, tj = 0;
+	uint64_t te = 0;
 	struct alert_stats as;
+	char frames[256];
 	unsigned r;
 	int i;
 
@@ -446,10 +520,16 @@ daemon_stats(struct daemon *d, const char *why)
 		    "older");
 	for (i = 0; i < d->nw; i++) {
 		struct worker_pub *p = &d->w[i].pub;
+		uint64_t wrx = atomic_load(&p->received);
+		uint64_t wpk = atomic_load(&p->packets);
+		uint64_t wkd = atomic_load(&p->kdrops);
+		uint64_t wown = atomic_load(&p->own);
 		uint64_t wifd = atomic_load(&p->ifdrops);
 
-		pk += atomic_load(&p->packets);
-		kd += atomic_load(&p->kdrops);
+		rx += wrx;
+		pk += wpk;
+		kd += wkd;
+		own += wown;
 		/* Interface drops are the interface's: every worker sees
 		 * them all. */
 		if (wifd > ifd)
@@ -462,22 +542,20 @@ daemon_stats(struct daemon *d, const char *why)
 		tj += atomic_load(&p->time_jumps);
 		te += atomic_load(&p->time_epochs);
 		if (d->nw > 1)
-			log_info("stats: worker %d: packets %llu, drops %llu, "
-			    "flows %llu, dpi time %.1f s", i,
-			    (unsigned long long)atomic_load(&p->packets),
-			    (unsigned long long)atomic_load(&p->kdrops),
+			log_info("stats%s: worker %d: %s; flows %llu, dpi time "
+			    "%.1f s", why, i, stats_frames(frames,
+			    sizeof(frames), wrx, wpk, wkd, wown, wifd),
 			    (unsigned long long)atomic_load(&p->flows),
 			    (double)atomic_load(&p->dpi_ns) / 1e9);
 	}
 	alert_stats_get(d->al, &as);
 	if (d->out->stats != NULL)
 		d->out->stats(d->out->arg, &delivered, &dropped);
-	log_info("stats%s: packets %llu, drops kernel %llu interface %llu, "
-	    "flows %llu active %llu created, evictions %llu, alerts "
-	    "generated %llu delivered %llu dropped %llu (rate-limited %llu), "
-	    "violations %llu, capture errors %llu, dpi time %.1f s", why,
-	    (unsigned long long)pk, (unsigned long long)kd,
-	    (unsigned long long)ifd, (unsigned long long)fl,
+	log_info("stats%s: %s; flows %llu active %llu created, evictions %llu, "
+	    "alerts generated %llu delivered %llu dropped %llu (rate-limited "
+	    "%llu), violations %llu, capture errors %llu, dpi time %.1f s",
+	    why, stats_frames(frames, sizeof(frames), rx, pk, kd, own, ifd),
+	    (unsigned long long)fl,
 	    (unsigned long long)fc, (unsigned long long)ev,
 	    (unsigned long long)as.emitted, (unsigned long long)delivered,
 	    (unsigned long long)(dropped + as.rate_limited),
@@ -647,6 +725,53 @@ daemon_open(struct daemon *d, const struct conf *c)
 	}
 }
 
+int
+daemon_descriptors(void)
+{
+	struct dirent *de;
+	long fd, max;
+	DIR *dir;
+	int rc = 0, n;
+
+	for (n = 0; n < 3; n++) {
+		if (fcntl(n, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: n itself. */
+		if ((fd = open("/dev/null", O_RDWR)) == -1)
+			rc = -1;
+		else if (fd != n) {
+			(void)dup2((int)fd, n);
+			close((int)fd);
+		}
+	}
+	/* Kernels before 5.9, or a seccomp filter, may refuse it. */
+	if (close_range(3, ~0u, 0) == 0)
+		return rc;
+	/*
+	 * Then each descriptor /proc lists (the directory's own aside).
+	 * Closing while reading is safe: the listing is of numbers, and a
+	 * closed one is not open again.
+	 */
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			char *end;
+
+			fd = strtol(de->d_name, &end, 10);
+			if (*end == '\0' && end != de->d_name && fd >= 3 &&
+			    fd != dirfd(dir))
+				close((int)fd);
+		}
+		closedir(dir);
+		return rc;
+	}
+	/* Without /proc: every number up to the limit. */
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		close((int)fd);
+	return rc;
+}
+
 /* Drops to the configured user and checks the result.  Fatal. */
 static void
 daemon_privdrop(const char *user, const char *group)
@@ -698,6 +823,7 @@ daemon_run(struct conf *conf, const struct daemon_opts *opts,
 			fatal("interfaces");
 	/* Like every size, the period is the one the daemon started with. */
 	stats_ms = (uint64_t)conf->daemon.stats_interval * 1000u;
+	d.timeout_ms = conf->capture.timeout_ms;
 	/* A copy, like the interfaces: a reload frees the configuration. */
 	if ((opts->flows != NULL || conf->flows_path != NULL) &&
 	    (d.flows_path = strdup(opts->flows != NULL ? opts->flows :

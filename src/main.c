@@ -421,6 +421,15 @@ main(int argc, char *argv[])
 	 * -d); a sensor under a service manager logs to syslog.
 	 */
 	live = nifaces > 0 || (nfiles == 0 && !checkonly && fwkind == -1);
+	/*
+	 * A sensor keeps nothing its parent left open (a shell's files,
+	 * pipes): before the log's socket or any file of its own is open.
+	 */
+	if (live && daemon_descriptors() == -1) {
+		log_init(1, verbose, "vmswatch");
+		log_warn("/dev/null");
+		return 2;
+	}
 	log_init(!live || foreground, verbose, "vmswatch");
 
 	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)

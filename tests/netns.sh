@@ -440,16 +440,17 @@ keys "$tmp/live.json" > "$tmp/live1.keys"
 diff "$tmp/off.keys" "$tmp/live1.keys" > "$tmp/keys.diff" && ok || ko "received alerts differ from offline: $(cat "$tmp/keys.diff")"
 sleep 0.3
 kill -USR1 $pid
-waitfor "$tmp/live.err" "stats: packets" 5 || ko "no stats line on SIGUSR1"
-line=$(grep "stats: packets" "$tmp/live.err" | tail -1)
+waitfor "$tmp/live.err" "stats: received" 5 || ko "no stats line on SIGUSR1"
+line=$(grep "stats: received" "$tmp/live.err" | tail -1)
 created=$(echo "$line" | sed -n 's/.* active \([0-9]*\) created.*/\1/p')
-pk=$(echo "$line" | sed -n 's/.*packets \([0-9]*\),.*/\1/p')
+pk=$(echo "$line" | sed -n 's/.* analysed \([0-9]*\) .*/\1/p')
 offpk=$(awk '$1 == "packets" { print $2 }' "$tmp/off.err")
 [ "$pk" = "$offpk" ] && ok || ko "packets live $pk, offline $offpk"
 [ "$created" = "$offflows" ] && ok || ko "flows live $created, offline $offflows ($line)"
-echo "$line" | grep -q "drops kernel 0 interface 0" && ok || ko "drops: $line"
+echo "$line" | grep -q "received $offpk = analysed $offpk + drops kernel 0 own 0 + in ring 0; interface drops 0;" && ok ||
+    ko "drops: $line"
 for w in 0 1; do
-	wp=$(grep "stats: worker $w: packets" "$tmp/live.err" | tail -1 | sed -n 's/.*packets \([0-9]*\),.*/\1/p')
+	wp=$(grep "stats: worker $w: received" "$tmp/live.err" | tail -1 | sed -n 's/.* analysed \([0-9]*\) .*/\1/p')
 	[ "${wp:-0}" -gt 0 ] && ok || ko "worker $w saw no packet"
 done
 
@@ -535,7 +536,7 @@ allflows "$tmp/live.err" "live" "$tmp/out/flows.json.1" "$tmp/out/flows.json"
 
 # The exit counters, one "gen= del= queued= dropped=" per sink in the
 # order configured: they add up, nothing is left or lost.
-grep -q "stats at exit: packets" "$tmp/live.err" && ok || ko "no final stats line"
+grep -q "stats at exit: received" "$tmp/live.err" && ok || ko "no final stats line"
 gen=$(sed -n 's/.*stats at exit: .* alerts generated \([0-9]*\) .*/\1/p' "$tmp/live.err")
 sl=$(grep "vmswatch: sinks: " "$tmp/live.err" | tail -1)
 set -- $(echo "$sl" | grep -o 'gen=[0-9]* del=[0-9]* queued=[0-9]* dropped=[0-9]*' |
