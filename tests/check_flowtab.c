@@ -1133,6 +1133,12 @@ flowtab_suite(void)
 	Suite *s = suite_create("flowtab");
 	TCase *tc = tcase_create("core");
 
+	/*
+	 * The 100,000-flow cases take under a second alone; on a loaded
+	 * machine (two builds at once) Check's 4 s default was not enough.
+	 */
+	tcase_set_timeout(tc, 60);
+
 	tcase_add_test(tc, test_flowtab_defaults);
 	tcase_add_test(tc, test_flowtab_both_directions_one_flow);
 	tcase_add_test(tc, test_flowtab_dir_syn);
