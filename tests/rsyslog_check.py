@@ -214,7 +214,7 @@ def check_ecs(o, i, msgid):
 def check_parsed(fmt, i, app, o):
     """What rsyslog's parsers made of alert i's message."""
     host, rid = host_of(i), "T-%06d" % i
-    msgid = KINDS[i % 10]
+    msgid = KINDS[i % len(KINDS)]
     if fmt == "rfc5424":
         # mmpstrucdata: SD-IDs kept, parameter names in lower case.
         sd = o["rfc5424-sd"]

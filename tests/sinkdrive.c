@@ -1,7 +1,7 @@
 /*
  * sinkdrive.c - pushes generated alerts through the sinks of a
  * configuration file, for tests/rsyslog.sh.  Alert i has rule id
- * "T-%06d" of i, kind i % 10, severity i % 11, and a host name that is
+ * "T-%06d" of i, kind i % POLICY_KIND_MAX, severity i % 11, and a host name that is
  * hostile for i % 7 == 3 and i % 11 == 5 (see hostname_of()).
  *
  *	sinkdrive -c FILE [-n N] [-p PAUSE] [-m M] [-t FLUSH_MS]
