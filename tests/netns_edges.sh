@@ -234,13 +234,15 @@ set -- $(counts "$line")
 # on the kernel takes no more frames for the sensor, so the drain takes
 # all it had: nothing is left over as an own drop.
 sensor busy
-ip netns exec $nsb tcpreplay -t --loop=0 --duration=2 -i $ifb "$sample" \
+ip netns exec $nsb tcpreplay -t --loop=0 --duration=4 -i $ifb "$sample" \
     > "$tmp/replay.log" 2>&1 &
 rpid=$!
 sleep 1
+# The stop comes while the replay runs (a slow build may take longer to
+# drain and exit than the replay lasts: that is checked below).
+kill -0 $rpid 2>/dev/null && ok || ko "busy: the replay ended before the stop"
 kill -TERM $pid
 waitexit
-kill -0 $rpid 2>/dev/null && ok || ko "busy: the replay ended before the stop"
 wait $rpid
 rpid=''
 [ $rc -eq 0 ] && ok || ko "busy: exit status $rc"
