@@ -752,6 +752,72 @@ START_TEST(test_inventory_range_prefixes_exact)
 }
 END_TEST
 
+static const char *
+srcdir(void)
+{
+	const char *d = getenv("VW_SRCDIR");
+
+	return d != NULL && *d != '\0' ? d : VW_SRCDIR;
+}
+
+/*
+ * The lines of file path that are neither blank nor comments, from the
+ * line after the first one starting with from (NULL: the first line) to
+ * the one before the first after it starting with to (NULL: the end).
+ */
+static void
+setting_lines(const char *path, const char *from, const char *to, char *out,
+    size_t len)
+{
+	char line[1024];
+	size_t k = 0;
+	int on = from == NULL;
+	FILE *fp;
+
+	ck_assert_msg((fp = fopen(path, "r")) != NULL, "%s", path);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (!on) {
+			on = strncmp(line, from, strlen(from)) == 0;
+			continue;
+		}
+		if (to != NULL && strncmp(line, to, strlen(to)) == 0)
+			break;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		ck_assert_uint_lt(k + strlen(line), len);
+		k += (size_t)snprintf(out + k, len - k, "%s", line);
+	}
+	fclose(fp);
+}
+
+/*
+ * The commented inventory installed with the documentation loads, shows
+ * what it says (an exact host inside a group's range, a dash range), and
+ * is the example of vmswatch.conf(5) line for line.
+ */
+START_TEST(test_inventory_documented_example)
+{
+	char path[512], man[512], err[2048], conf[8192], ex[8192];
+	struct inventory *inv;
+
+	snprintf(path, sizeof(path), "%s/conf/inventory.conf", srcdir());
+	snprintf(man, sizeof(man), "%s/man/vmswatch.conf.5.in", srcdir());
+	inv = inventory_load(path, err, sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	ck_assert_uint_eq(inventory_host_count(inv), 8 + 3);
+	ck_assert_str_eq(host_at(inv, "10.20.1.250"), "rec02");
+	ck_assert_str_eq(host_at(inv, "10.20.1.251"), "cams-hanwha");
+	ck_assert_str_eq(host_at(inv, "10.20.2.109"), "cams-axis");
+	ck_assert_str_eq(host_at(inv, "10.20.2.110"), "(none)");
+	ck_assert_str_eq(host_at(inv, "10.11.0.9"), "workstations");
+	inventory_free(inv);
+	setting_lines(path, NULL, NULL, conf, sizeof(conf));
+	setting_lines(man, "site = \"plant\";", ".Ed", ex, sizeof(ex));
+	ck_assert_str_eq(ex, conf + strlen("site = \"plant\";\n"));
+}
+END_TEST
+
 /* Writes a site of n cameras, one host entry each, and times its load. */
 START_TEST(test_inventory_load_10000_hosts)
 {
@@ -882,6 +948,7 @@ inventory_suite(void)
 	tcase_add_test(tc, test_inventory_range_oui_and_macs);
 	tcase_add_test(tc, test_inventory_range_prefixes_exact);
 	tcase_add_test(tc, test_inventory_load_10000_hosts);
+	tcase_add_test(tc, test_inventory_documented_example);
 	suite_add_tcase(s, tc);
 	return s;
 }
