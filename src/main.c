@@ -298,6 +298,24 @@ files_free(void)
 	files = NULL;
 }
 
+/*
+ * What -n says beside the errors: a configuration that is valid but would
+ * watch little.  Without an inventory every host is unknown; a sensor
+ * (no -r) without an interface reads nothing.
+ */
+static void
+check_warnings(const struct conf *conf, int nifaces)
+{
+	if (conf->inventory_path == NULL)
+		log_warnx("warning: no inventory: every host will be "
+		    "\"unknown\" and only nDPI's risks reported (see "
+		    "vmswatch.conf(5), INVENTORY)");
+	if (conf->capture.ninterfaces == 0 && nifaces == 0)
+		log_warnx("warning: no capture interface: as a sensor it "
+		    "would read nothing (give capture.interfaces or -i; "
+		    "-r reads files)");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -449,6 +467,7 @@ main(int argc, char *argv[])
 		return rc;
 	}
 	if (checkonly) {
+		check_warnings(conf, nifaces);
 		printf("configuration OK\n");
 		conf_free(conf);
 		return 0;
@@ -523,8 +542,13 @@ main(int argc, char *argv[])
 			    sinks_stats_fmt(out.sinks, line, sizeof(line)));
 		sinks_free(out.sinks);
 	}
-	if (!quiet)
+	if (!quiet) {
 		summary_print(stderr, pl, al, now_secs() - t0);
+		/* Said once, here: the alerts above are the reason to care. */
+		if (conf->inventory_path == NULL)
+			fprintf(stderr, "%-16s none: every host was unknown, "
+			    "only nDPI's risks could be found\n", "inventory");
+	}
 	/* 1: the capture breaks the documented flows; 2 wins over 1. */
 	if (rc == 0 && alert_stats(al)->violations > 0)
 		rc = 1;
