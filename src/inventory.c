@@ -647,7 +647,11 @@ load_host(struct inventory *inv, config_setting_t *s, int group,
 				h->roles |= set;
 		}
 	}
-	if (h->roles == 0 && !h->router)
+	/*
+	 * roles = [ ] says the host is known and its role is not (a learned
+	 * draft's undecided hosts): every flow of it is then undocumented.
+	 */
+	if (m == NULL && !h->router)
 		inv_error(e, line, "%s %s: no roles (and not a router)", what,
 		    name);
 	inv->nhosts++;
