@@ -616,14 +616,19 @@ load_host(struct inventory *inv, config_setting_t *s, int group,
 	    (m = config_setting_get_member(s, "mac")) != NULL) {
 		if ((n = strings_of(m, strs, INV_LIST_MAX, "macs", e)) < 0)
 			return;
+		/* Vendor prefixes are rare: their array only when one is. */
+		for (i = 0; i < n; i++)
+			noui += strchr(strs[i], '*') != NULL;
 		macs = inv_keep(inv, calloc((size_t)n + 1, sizeof(*macs)));
-		ouis = inv_keep(inv, calloc((size_t)n + 1, sizeof(*ouis)));
-		if (macs == NULL || ouis == NULL)
+		ouis = noui ? inv_keep(inv, calloc(noui, sizeof(*ouis))) : NULL;
+		if (macs == NULL || (noui && ouis == NULL))
 			return;
+		noui = 0;
 		for (i = 0; i < n; i++)
 			if (addr_parse_mac(strs[i], macs[nmac]) == 0)
 				nmac++;
-			else if (oui_parse(strs[i], ouis[noui]) == 0)
+			else if (ouis != NULL && oui_parse(strs[i],
+			    ouis[noui]) == 0)
 				noui++;
 			else
 				inv_error(e, config_setting_source_line(m),
