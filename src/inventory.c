@@ -596,8 +596,8 @@ load_host(struct inventory *inv, config_setting_t *s, int group,
 		else if (r == 1)
 			addrs[nexact++] = lo;
 		else if (range_add(inv, &lo, &hi, (uint32_t)inv->nhosts,
-		    mline, group) == -1 || range_prefixes(lo, &hi, &nets, &nnets,
-		    &capnets) == -1) {
+		    mline, group) == -1 || range_prefixes(lo, &hi, &nets,
+		    &nnets, &capnets) == -1) {
 			inv_error(e, mline, "%s", strerror(ENOMEM));
 			free(nets);
 			return;
@@ -775,14 +775,15 @@ build_ranges(struct inventory *inv, struct inv_err *e)
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n && addr_cmp(&r[j].lo, &r[i].hi) <= 0;
 		    j++) {
-			const struct inventory_host *ha = &inv->hosts[r[i].host];
-			const struct inventory_host *hb = &inv->hosts[r[j].host];
+			const struct inventory_host *ha, *hb;
 			struct inv_clash *c;
 
+			ha = &inv->hosts[r[i].host];
+			hb = &inv->hosts[r[j].host];
 			if (r[i].host == r[j].host || (ha->roles ==
 			    hb->roles && ha->router == hb->router))
 				continue;
-			/* Enough to show the mistake: the list is cut anyway. */
+			/* Enough to show it: the list is cut anyway. */
 			if (nclash == INV_CLASH_MAX)
 				break;
 			c = &clash[nclash++];

@@ -46,8 +46,8 @@ struct learn_host {
 	char name[48];
 	uint64_t roles;
 	int score;		/* of its first role: the confidence */
-	int doc, undoc;		/* its pairs documented or not, finally */
-	unsigned nmacs;		/* its MACs seen, including shared ones */
+	int doc, undoc;		/* its pairs documented or not */
+	unsigned nmacs;		/* its MACs seen, shared ones included */
 	int suspect;		/* roles withheld: undocumented behaviour */
 };
 
@@ -98,7 +98,7 @@ set_grow(struct learn_set *s)
 	return 0;
 }
 
-/* The record with the key of rec, added (a copy of rec) if new; NULL: ENOMEM. */
+/* The record with rec's key, a copy of rec if new; NULL: out of memory. */
 static void *
 set_get(struct learn_set *s, const void *rec)
 {
@@ -347,7 +347,7 @@ infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first)
 			n = rules_lookup(l->rs, e->transport, e->port,
 			    l->cand, l->maxcand);
 			for (x = 0; x < ROLE_COUNT; x++) {
-				/* A server or a device is known by what it serves. */
+				/* Servers and devices: by what they serve. */
 				if (!side && (role_flags((enum role)x) &
 				    (ROLE_F_SERVER | ROLE_F_CAMERA)))
 					continue;
@@ -607,7 +607,8 @@ write_zones(struct learn *l, FILE *out, size_t *nzones)
 		if (have)
 			fprintf(out, ",\n");
 		have = 1;
-		fprintf(out, "\t# %zu hosts: %d cameras, %d servers, %d clients\n"
+		fprintf(out, "\t# %zu hosts: %d cameras, %d servers, "
+		    "%d clients\n"
 		    "\t{ name = \"net-%s\"; networks = [ \"%s/%d\" ];%s%s%s }",
 		    nhost, ncam, nsrv, ncli, addr_fmt(&net, b, sizeof(b)), b,
 		    v4 ? 24 : 64,
@@ -640,8 +641,8 @@ learn_write(struct learn *l, const char *what, FILE *out, FILE *summary)
 	}
 	fprintf(out, "# Draft inventory learned by vmswatch --learn from %s.\n"
 	    "# Roles come from the documented flows of the rules file; check\n"
-	    "# every entry before use, and give the hosts left with roles = [ ]\n"
-	    "# theirs by hand.\n\nsite = \"learned\";\n\n", what);
+	    "# every entry before use, and give the hosts left with\n"
+	    "# roles = [ ] theirs by hand.\n\nsite = \"learned\";\n\n", what);
 	write_zones(l, out, &nzones);
 	fprintf(out, "hosts = (\n");
 	for (h = 0; h < l->nhosts; h++) {
