@@ -1,7 +1,8 @@
 /*
  * inventory.h - the site as its owner describes it: zones (subnets with a
- * purpose: camera, server, client, dmz, ...) and hosts (names, addresses,
- * MACs, roles).  Classification of hosts beside nDPI's classification of
+ * purpose: camera, server, client, dmz, ...), hosts (names, addresses,
+ * MACs, roles) and groups (CIDR prefixes or address ranges, MAC lists or
+ * OUI prefixes, roles: a fleet of cameras in one entry).  Classification of hosts beside nDPI's classification of
  * flows: the policy asks it who an address is, where it lives, and whether
  * it is the Internet.
  *
@@ -47,14 +48,26 @@ struct inventory_zone {
 	int line;
 };
 
+/*
+ * A host, or a group of hosts: an entry whose addresses include prefixes
+ * ("10.20.0.0/22") or ranges ("10.20.0.10-10.20.0.250").  Every address
+ * in a group's ranges is that entry's unless an exact address of another
+ * entry names it.  nets covers exactly the group's ranges with the fewest
+ * prefixes (what a firewall set takes).
+ */
 struct inventory_host {
 	const char *name;
 	uint64_t roles;			/* role set (role.h) */
-	const struct addr *addrs;
+	const struct addr *addrs;	/* exact addresses */
 	size_t naddrs;
+	const struct inventory_prefix *nets; /* ranges, as prefixes */
+	size_t nnets;
 	const uint8_t (*macs)[6];	/* its own MACs; none: not checked */
 	size_t nmacs;
-	const struct inventory_zone *zone; /* of its first address, or NULL */
+	const uint8_t (*ouis)[3];	/* vendor prefixes its MACs may have */
+	size_t nouis;
+	/* Of its first exact address; NULL for a group (zone by address). */
+	const struct inventory_zone *zone;
 	int router;			/* forwards others' traffic */
 	const char *file;
 	int line;
@@ -71,7 +84,11 @@ struct inventory *inventory_load(const char *path, char *err, size_t errlen);
 struct inventory *inventory_empty(void);
 void inventory_free(struct inventory *);
 
-/* The host owning address a, or NULL. */
+/*
+ * The host owning address a, or NULL: the entry listing a exactly, else
+ * the group whose ranges hold a (the narrowest, if several of the same
+ * roles nest).  O(1) for exact addresses, O(log n) in the ranges.
+ */
 const struct inventory_host *inventory_host(const struct inventory *,
     const struct addr *a);
 /* The host owning MAC address mac, or NULL. */
@@ -91,7 +108,7 @@ const struct inventory_zone *inventory_zone_vlan(const struct inventory *,
 int inventory_is_internet(const struct inventory *, const struct addr *a);
 /* 1 when a is a multicast or broadcast address (incl. the zones' own). */
 int inventory_is_group(const struct inventory *, const struct addr *a);
-/* 1 when host h owns MAC mac (or lists none). */
+/* 1 when host h owns MAC mac, mac has one of h's OUIs, or h lists none. */
 int inventory_host_has_mac(const struct inventory_host *h, const uint8_t *mac);
 size_t inventory_host_count(const struct inventory *);
 /* Host i in file order, or NULL if out of range. */

@@ -61,6 +61,12 @@ void pipeline_flush(struct pipeline *);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *);
 const struct decoder *pipeline_decoder(const struct pipeline *);
 const struct flowtab *pipeline_flowtab(const struct pipeline *);
+/*
+ * Hands every ended flow to learner l as well (NULL: to none); l is
+ * borrowed and must outlive the pipeline's flows (pipeline_flush()).
+ */
+struct learn;
+void pipeline_learn(struct pipeline *, struct learn *l);
 const struct classify *pipeline_classify(const struct pipeline *);
 
 #endif

@@ -95,7 +95,10 @@ fw_set_add(struct fw_set *s, const struct addr *net, unsigned plen,
 	return 0;
 }
 
-/* Every address of host h into the set of its family in a. */
+/*
+ * Every address and every prefix of host h (a group's ranges, as the
+ * inventory cut them into prefixes) into the set of its family in a.
+ */
 int
 firewall_addrs_add_host(struct fw_addrs *a, const struct inventory_host *h)
 {
@@ -104,6 +107,10 @@ firewall_addrs_add_host(struct fw_addrs *a, const struct inventory_host *h)
 	for (i = 0; i < h->naddrs; i++)
 		if (fw_set_add(&a->fam[fam_of(&h->addrs[i], 128)],
 		    &h->addrs[i], 128, h->name) == -1)
+			return -1;
+	for (i = 0; i < h->nnets; i++)
+		if (fw_set_add(&a->fam[fam_of(&h->nets[i].net, 128)],
+		    &h->nets[i].net, h->nets[i].plen, h->name) == -1)
 			return -1;
 	return 0;
 }
@@ -402,6 +409,11 @@ build_sets(struct firewall *fw)
 				    INV_PURPOSE_DMZ))
 					fw->role_dmz[r][fam_of(&h->addrs[j],
 					    128)] = 1;
+			for (j = 0; j < h->nnets; j++)
+				if (firewall_in_zone(fw->inv, &h->nets[j].net,
+				    INV_PURPOSE_DMZ))
+					fw->role_dmz[r][fam_of(&h->nets[j].net,
+					    128)] = 1;
 		}
 	}
 	for (r = 0; r < ROLE_COUNT; r++)
@@ -511,6 +523,28 @@ check_camera_zone(const struct firewall *fw, struct errlist *e)
 			    "firewall would drop all its traffic",
 			    firewall_clean(name, sizeof(name), h->name, ""),
 			    addr_fmt(ad, a, sizeof(a)), fw->t_camera->id);
+			break;
+		}
+		/*
+		 * A group's range is checked by its first address: ranges
+		 * of other roles than cameras' inside a camera zone are the
+		 * same mistake.
+		 */
+		for (j = 0; j < h->nnets; j++) {
+			const struct addr *ad = &h->nets[j].net;
+			int f = fam_of(ad, 128);
+
+			if (!fw_set_contains(&fw->camera_zones.fam[f], ad) ||
+			    fw_set_contains(&fw->camera_peers.fam[f], ad))
+				continue;
+			errlist_add(e, h->file, h->line, "host %s: range %s/%u "
+			    "is in a camera zone, but the host is neither a "
+			    "camera-side device nor a peer of %s: the "
+			    "firewall would drop all its traffic",
+			    firewall_clean(name, sizeof(name), h->name, ""),
+			    addr_fmt(ad, a, sizeof(a)), addr_is_v4(ad) ?
+			    h->nets[j].plen - 96 : h->nets[j].plen,
+			    fw->t_camera->id);
 			break;
 		}
 	}

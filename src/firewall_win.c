@@ -45,6 +45,10 @@ win_in_dmz(const struct firewall *fw, const struct inventory_host *h)
 	for (i = 0; i < h->naddrs; i++)
 		if (firewall_in_zone(fw->inv, &h->addrs[i], INV_PURPOSE_DMZ))
 			return 1;
+	for (i = 0; i < h->nnets; i++)
+		if (firewall_in_zone(fw->inv, &h->nets[i].net,
+		    INV_PURPOSE_DMZ))
+			return 1;
 	return 0;
 }
 
@@ -62,7 +66,8 @@ win_clients(const struct firewall *fw, const struct inventory_host *h,
 	for (i = 0; i < fw->nhosts; i++) {
 		const struct inventory_host *c = fw->hosts[i];
 
-		if (c == h || !(c->roles & r->clients) || c->naddrs == 0)
+		if (c == h || !(c->roles & r->clients) ||
+		    c->naddrs + c->nnets == 0)
 			continue;
 		if (firewall_addrs_add_host(remote, c) == -1)
 			*nomem = 1;
@@ -212,6 +217,10 @@ win_block(const struct firewall *fw, FILE *out, const struct inventory_host *h)
 	fprintf(out, "\n# ---- host %s (%s):", name, roles);
 	for (i = 0; i < h->naddrs; i++)
 		fprintf(out, " %s", addr_fmt(&h->addrs[i], a, sizeof(a)));
+	for (i = 0; i < h->nnets; i++)
+		fprintf(out, " %s/%u", addr_fmt(&h->nets[i].net, a, sizeof(a)),
+		    addr_is_v4(&h->nets[i].net) ? h->nets[i].plen - 96 :
+		    h->nets[i].plen);
 	fprintf(out, "\n");
 	ps_string(out, h->name);
 	fprintf(out, " {\nRemove-NetFirewallRule -Group 'vmswatch' "

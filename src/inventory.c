@@ -1,7 +1,8 @@
 /*
  * inventory.c - reads the site inventory (libconfig) into an immutable
  * struct inventory: zones by prefix, hosts by address (open-addressing
- * hash) and by MAC.  Every problem is reported as "file:line: problem"
+ * hash) and by MAC, groups by range (sorted, disjoint segments searched
+ * by bisection).  Every problem is reported as "file:line: problem"
  * and nothing is returned unless the whole file is valid.
  */
 #include <errno.h>
@@ -30,9 +31,31 @@ struct inventory {
 	uint8_t (*mkeys)[6];
 	uint32_t *mvals;
 	size_t mmask;
+	/*
+	 * The groups' ranges flattened into disjoint segments: segment k
+	 * holds sbeg[k] up to sbeg[k + 1] - 1 (the last one up to the end of
+	 * the address space) and belongs to host sown[k] - 1 (0: to none).
+	 */
+	struct addr *sbeg;
+	uint32_t *sown;
+	size_t nseg;
+	/* The ranges as read, for the overlap checks and the segments. */
+	struct inv_range *ranges;
+	size_t nranges, capranges;
+	/* Names -> host index + 1, while loading (see name_find()). */
+	uint32_t *nvals;
+	size_t nmask;
 	/* Every string and array of the inventory, freed together. */
 	void **allocs;
 	size_t nallocs, capallocs;
+};
+
+/* One range of a group, both ends included. */
+struct inv_range {
+	struct addr lo, hi;
+	uint32_t host;		/* index in hosts */
+	int line;		/* of its addresses setting */
+	int group;		/* read from groups, not hosts */
 };
 
 /*
@@ -170,6 +193,27 @@ strings_of(config_setting_t *s, const char **out, int max, const char *what,
 	return n;
 }
 
+static uint32_t
+hash_bytes(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static size_t
+table_size(size_t n)
+{
+	size_t s = 16;
+
+	while (s < n * 2)
+		s <<= 1;
+	return s;
+}
+
 #define INV_LIST_MAX	256	/* addresses, MACs, roles, networks per entry */
 
 static void
@@ -294,47 +338,239 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 	inv->nzones++;
 }
 
+/*
+ * Host names seen so far -> index + 1 (0: empty), linear probing: a
+ * 10,000-host site would take a second to check name by name.
+ */
+static size_t
+name_find(const struct inventory *inv, const char *name)
+{
+	size_t slot = hash_bytes((const uint8_t *)name, strlen(name)) &
+	    inv->nmask;
+
+	while (inv->nvals[slot] != 0) {
+		if (strcmp(inv->hosts[inv->nvals[slot] - 1].name, name) == 0)
+			return inv->nvals[slot];
+		slot = (slot + 1) & inv->nmask;
+	}
+	return 0;
+}
+
 static void
-load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
+name_add(struct inventory *inv, const char *name, uint32_t i)
+{
+	size_t slot = hash_bytes((const uint8_t *)name, strlen(name)) &
+	    inv->nmask;
+
+	while (inv->nvals[slot] != 0)
+		slot = (slot + 1) & inv->nmask;
+	inv->nvals[slot] = i + 1;
+}
+
+/* Sets the lowest t bits of a (t <= 128). */
+static void
+bits_set_low(struct addr *a, unsigned t)
+{
+	unsigned i;
+
+	for (i = 0; i < t; i++)
+		a->b[15 - i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+/* 1 when the lowest t bits of a are all zero (t <= 128). */
+static int
+bits_low_zero(const struct addr *a, unsigned t)
+{
+	unsigned i;
+
+	for (i = 0; i < t; i++)
+		if (a->b[15 - i / 8] & (1u << (i % 8)))
+			return 0;
+	return 1;
+}
+
+/* a + 1; -1 (a wrapped to zero) past the last address. */
+static int
+bits_inc(struct addr *a)
+{
+	int i;
+
+	for (i = 15; i >= 0; i--)
+		if (++a->b[i] != 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * Parses "a.b.c.d/len", "a.b.c.d-e.f.g.h" (or their IPv6 forms) into
+ * the range lo..hi; 0 when s is one of them, 1 when s is a plain address
+ * (in *lo), -1 when it is neither.
+ */
+static int
+range_parse(const char *s, struct addr *lo, struct addr *hi)
+{
+	char buf[2 * ADDR_STRLEN + 2];
+	const char *dash;
+	unsigned plen;
+
+	if (strchr(s, '/') != NULL) {
+		if (addr_parse_prefix(s, lo, &plen) == -1)
+			return -1;
+		*hi = *lo;
+		bits_set_low(hi, 128 - plen);
+		return 0;
+	}
+	/* No address form has a dash in it: one is a range. */
+	if ((dash = strchr(s, '-')) == NULL)
+		return addr_parse(s, lo) == -1 ? -1 : 1;
+	if ((size_t)(dash - s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, (size_t)(dash - s));
+	buf[dash - s] = '\0';
+	if (addr_parse(buf, lo) == -1 || addr_parse(dash + 1, hi) == -1 ||
+	    addr_is_v4(lo) != addr_is_v4(hi) || addr_cmp(lo, hi) > 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Appends to *v (of *n, room for *cap) the fewest prefixes that cover
+ * lo..hi exactly: from lo, each time the largest aligned block that
+ * does not pass hi.  At most 2 x 128 of them.
+ */
+static int
+range_prefixes(struct addr lo, const struct addr *hi,
+    struct inventory_prefix **v, size_t *n, size_t *cap)
+{
+	struct addr x;
+	unsigned t;
+
+	for (;;) {
+		for (t = 0; t < 128 && bits_low_zero(&lo, t + 1); t++) {
+			x = lo;
+			bits_set_low(&x, t + 1);
+			if (addr_cmp(&x, hi) > 0)
+				break;
+		}
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 4;
+			struct inventory_prefix *p;
+
+			if ((p = realloc(*v, c * sizeof(*p))) == NULL)
+				return -1;
+			*v = p;
+			*cap = c;
+		}
+		(*v)[*n].net = lo;
+		(*v)[*n].plen = 128 - t;
+		(*n)++;
+		x = lo;
+		bits_set_low(&x, t);
+		if (addr_cmp(&x, hi) >= 0 || bits_inc(&x) == -1)
+			return 0;
+		lo = x;
+	}
+}
+
+static int
+range_add(struct inventory *inv, const struct addr *lo, const struct addr *hi,
+    uint32_t host, int line, int group)
+{
+	struct inv_range *n;
+
+	if (inv->nranges == inv->capranges) {
+		size_t cap = inv->capranges ? inv->capranges * 2 : 64;
+
+		if ((n = realloc(inv->ranges, cap * sizeof(*n))) == NULL)
+			return -1;
+		inv->ranges = n;
+		inv->capranges = cap;
+	}
+	n = &inv->ranges[inv->nranges++];
+	n->lo = *lo;
+	n->hi = *hi;
+	n->host = host;
+	n->line = line;
+	n->group = group;
+	return 0;
+}
+
+/* Parses "xx:xx:xx:*" (or with dashes) into oui; -1 if s is not one. */
+static int
+oui_parse(const char *s, uint8_t *oui)
+{
+	unsigned v[3];
+	char sep[3], star;
+	int i;
+
+	if (strlen(s) != 10 || sscanf(s, "%2x%c%2x%c%2x%c%c", &v[0], &sep[0],
+	    &v[1], &sep[1], &v[2], &sep[2], &star) != 7 || star != '*')
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (sep[i] != ':' && sep[i] != '-')
+			return -1;
+		oui[i] = (uint8_t)v[i];
+	}
+	/* sscanf takes "+1" or " 1" for a number: only hex digits here. */
+	for (i = 0; i < 10; i++)
+		if (i % 3 != 2 && i != 9 && !strchr("0123456789abcdefABCDEF",
+		    s[i]))
+			return -1;
+	return 0;
+}
+
+/*
+ * Reads one entry of hosts (group 0) or groups (group 1).  Its addresses
+ * may mix exact addresses and ranges; an entry of groups must have one
+ * range at least.
+ */
+static void
+load_host(struct inventory *inv, config_setting_t *s, int group,
+    struct inv_err *e)
 {
 	static const char *const keys[] = { "name", "address", "addresses",
 		"mac", "macs", "roles", "role", "router", "description",
 		NULL };
+	const char *what = group ? "group" : "host";
 	struct inventory_host *h = &inv->hosts[inv->nhosts];
 	const char *strs[INV_LIST_MAX], *name = NULL;
 	config_setting_t *m;
-	struct addr *addrs;
-	uint8_t (*macs)[6];
+	struct addr *addrs, lo, hi;
+	struct inventory_prefix *nets = NULL;
+	size_t nnets = 0, capnets = 0;
+	uint8_t (*macs)[6], (*ouis)[3];
 	uint64_t set;
-	int line = config_setting_source_line(s), n, i, router = 0;
+	int line = config_setting_source_line(s), n, i, r, router = 0, mline;
 	size_t k;
+	size_t nexact = 0, nmac = 0, noui = 0;
 
 	inv_at(e, s);
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		inv_error(e, line, "a host must be a group { ... }");
+		inv_error(e, line, "a %s must be a group { ... }", what);
 		return;
 	}
-	check_keys(s, keys, "host", e);
+	check_keys(s, keys, what, e);
 	if (!config_setting_lookup_string(s, "name", &name) || !*name) {
-		inv_error(e, line, "host without a name");
+		inv_error(e, line, "%s without a name", what);
 		return;
 	}
 	if (strlen(name) >= INVENTORY_NAME_MAX)
-		inv_error(e, line, "host name longer than %d bytes",
+		inv_error(e, line, "%s name longer than %d bytes", what,
 		    INVENTORY_NAME_MAX - 1);
-	for (k = 0; k < inv->nhosts; k++)
-		if (strcmp(inv->hosts[k].name, name) == 0)
-			inv_error(e, line, "host %s defined twice (also at "
-			    "line %d)", name, inv->hosts[k].line);
+	if ((k = name_find(inv, name)) != 0)
+		inv_error(e, line, "%s %s defined twice (also at line %d)",
+		    what, name, inv->hosts[k - 1].line);
 	h->name = inv_strdup(inv, name);
 	h->file = e->file;
 	h->line = line;
+	if (h->name != NULL && k == 0)
+		name_add(inv, h->name, (uint32_t)inv->nhosts);
 	if (config_setting_lookup_bool(s, "router", &router))
 		h->router = router;
 	if ((m = config_setting_get_member(s, "addresses")) == NULL)
 		m = config_setting_get_member(s, "address");
 	if (m == NULL && !h->router) {
-		inv_error(e, line, "host %s: no address", name);
+		inv_error(e, line, "%s %s: no address", what, name);
 		return;
 	}
 	/* A router may be known by its MACs alone (the Internet uplink). */
@@ -343,35 +579,65 @@ load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 	    e)) < 0)
 		return;
 	if (m != NULL && n == 0) {
-		inv_error(e, config_setting_source_line(m), "host %s: the "
-		    "addresses list is empty%s", name, h->router ? " (a "
-		    "router known by its MACs alone has no addresses key)" :
-		    "");
+		inv_error(e, config_setting_source_line(m), "%s %s: the "
+		    "addresses list is empty%s", what, name, h->router ?
+		    " (a router known by its MACs alone has no addresses "
+		    "key)" : "");
 		return;
 	}
 	if ((addrs = inv_keep(inv, calloc((size_t)n + 1, sizeof(*addrs)))) ==
 	    NULL)
 		return;
-	for (i = 0; i < n; i++)
-		if (addr_parse(strs[i], &addrs[i]) == -1)
-			inv_error(e, config_setting_source_line(m),
-			    "host %s: bad address %s", name, strs[i]);
+	mline = m != NULL ? (int)config_setting_source_line(m) : line;
+	for (i = 0; i < n; i++) {
+		if ((r = range_parse(strs[i], &lo, &hi)) == -1)
+			inv_error(e, mline, "%s %s: bad address %s", what, name,
+			    strs[i]);
+		else if (r == 1)
+			addrs[nexact++] = lo;
+		else if (range_add(inv, &lo, &hi, (uint32_t)inv->nhosts,
+		    mline, group) == -1 || range_prefixes(lo, &hi, &nets,
+		    &nnets, &capnets) == -1) {
+			inv_error(e, mline, "%s", strerror(ENOMEM));
+			free(nets);
+			return;
+		}
+	}
 	h->addrs = addrs;
-	h->naddrs = (size_t)n;
+	h->naddrs = nexact;
+	if (nets != NULL && inv_keep(inv, nets) == NULL)
+		return;
+	h->nets = nets;
+	h->nnets = nnets;
+	if (group && nnets == 0 && nexact > 0)
+		inv_error(e, mline, "group %s: no prefix or range (an exact "
+		    "address belongs in hosts)", name);
 	if ((m = config_setting_get_member(s, "macs")) != NULL ||
 	    (m = config_setting_get_member(s, "mac")) != NULL) {
 		if ((n = strings_of(m, strs, INV_LIST_MAX, "macs", e)) < 0)
 			return;
-		if ((macs = inv_keep(inv, calloc((size_t)n + 1,
-		    sizeof(*macs)))) == NULL)
-			return;
+		/* Vendor prefixes are rare: their array only when one is. */
 		for (i = 0; i < n; i++)
-			if (addr_parse_mac(strs[i], macs[i]) == -1)
+			noui += strchr(strs[i], '*') != NULL;
+		macs = inv_keep(inv, calloc((size_t)n + 1, sizeof(*macs)));
+		ouis = noui ? inv_keep(inv, calloc(noui, sizeof(*ouis))) : NULL;
+		if (macs == NULL || (noui && ouis == NULL))
+			return;
+		noui = 0;
+		for (i = 0; i < n; i++)
+			if (addr_parse_mac(strs[i], macs[nmac]) == 0)
+				nmac++;
+			else if (ouis != NULL && oui_parse(strs[i],
+			    ouis[noui]) == 0)
+				noui++;
+			else
 				inv_error(e, config_setting_source_line(m),
-				    "host %s: bad MAC address %s", name,
+				    "%s %s: bad MAC address %s", what, name,
 				    strs[i]);
 		h->macs = (const uint8_t (*)[6])macs;
-		h->nmacs = (size_t)n;
+		h->nmacs = nmac;
+		h->ouis = (const uint8_t (*)[3])ouis;
+		h->nouis = noui;
 	}
 	if ((m = config_setting_get_member(s, "roles")) != NULL ||
 	    (m = config_setting_get_member(s, "role")) != NULL) {
@@ -380,36 +646,220 @@ load_host(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 		for (i = 0; i < n; i++) {
 			if (role_set_lookup(strs[i], &set) == -1)
 				inv_error(e, config_setting_source_line(m),
-				    "host %s: unknown role %s", name, strs[i]);
+				    "%s %s: unknown role %s", what, name,
+				    strs[i]);
 			else
 				h->roles |= set;
 		}
 	}
-	if (h->roles == 0 && !h->router)
-		inv_error(e, line, "host %s: no roles (and not a router)",
+	/*
+	 * roles = [ ] says the host is known and its role is not (a learned
+	 * draft's undecided hosts): every flow of it is then undocumented.
+	 */
+	if (m == NULL && !h->router)
+		inv_error(e, line, "%s %s: no roles (and not a router)", what,
 		    name);
 	inv->nhosts++;
 }
 
-static uint32_t
-hash_bytes(const uint8_t *p, size_t n)
+/* Ranges by first address, the wider first where two start together. */
+static int
+range_cmp(const void *x, const void *y)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
+	const struct inv_range *a = x, *b = y;
+	int c;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	if ((c = addr_cmp(&a->lo, &b->lo)) != 0)
+		return c;
+	return addr_cmp(&b->hi, &a->hi);
 }
 
-static size_t
-table_size(size_t n)
+static int
+addr_qcmp(const void *x, const void *y)
 {
-	size_t s = 16;
+	return addr_cmp(x, y);
+}
 
-	while (s < n * 2)
-		s <<= 1;
-	return s;
+/* A range and the ordering key that paints the narrowest last. */
+struct inv_paint {
+	struct addr width;	/* hi - lo */
+	const struct inv_range *r;
+};
+
+static int
+paint_cmp(const void *x, const void *y)
+{
+	const struct inv_paint *a = x, *b = y;
+	int c;
+
+	if ((c = addr_cmp(&b->width, &a->width)) != 0)
+		return c;
+	/* Two equal ranges of the same roles: the first entry wins. */
+	return (a->r->host < b->r->host) - (a->r->host > b->r->host);
+}
+
+/* Two ranges of different roles that overlap. */
+struct inv_clash {
+	const struct inv_range *first, *later;
+	const char *file;	/* later's */
+};
+
+#define INV_CLASH_MAX	64
+
+/* In the order of their lines in one file, else of the entries. */
+static int
+clash_cmp(const void *x, const void *y)
+{
+	const struct inv_clash *a = x, *b = y;
+
+	if (strcmp(a->file, b->file) == 0 &&
+	    a->later->line != b->later->line)
+		return a->later->line < b->later->line ? -1 : 1;
+	if (a->later->host != b->later->host)
+		return a->later->host < b->later->host ? -1 : 1;
+	if (a->later->line != b->later->line)
+		return a->later->line < b->later->line ? -1 : 1;
+	return (a->first->host > b->first->host) -
+	    (a->first->host < b->first->host);
+}
+
+/* Writes lo..hi as "net/len" when it is one prefix, else "lo-hi". */
+static const char *
+range_fmt(const struct inv_range *r, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	struct addr x;
+	unsigned t;
+
+	for (t = 0; t <= 128 && bits_low_zero(&r->lo, t); t++) {
+		x = r->lo;
+		bits_set_low(&x, t);
+		if (addr_cmp(&x, &r->hi) == 0) {
+			snprintf(buf, len, "%s/%u", addr_fmt(&r->lo, a,
+			    sizeof(a)), addr_is_v4(&r->lo) ? 32 - t : 128 - t);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%s-%s", addr_fmt(&r->lo, a, sizeof(a)),
+	    addr_fmt(&r->hi, b, sizeof(b)));
+	return buf;
+}
+
+/*
+ * Checks that no two ranges of different roles overlap (which would make
+ * an address's roles depend on the order of the file), then flattens the
+ * ranges into disjoint segments, each the narrowest range's that holds
+ * it, for inventory_host() to bisect.
+ */
+static int
+build_ranges(struct inventory *inv, struct inv_err *e)
+{
+	struct inv_range *r = inv->ranges;
+	struct inv_paint *p;
+	struct inv_clash *clash;
+	size_t n = inv->nranges, nb = 0, nclash = 0, i, j, k, lo, hi;
+	char ra[2 * ADDR_STRLEN + 2], rb[2 * ADDR_STRLEN + 2];
+	struct addr x;
+
+	if (n == 0)
+		return 0;
+	if ((clash = calloc(INV_CLASH_MAX, sizeof(*clash))) == NULL)
+		return -1;
+	qsort(r, n, sizeof(*r), range_cmp);
+	/*
+	 * Sorted by first address, every range that overlaps r[i] and sorts
+	 * after it starts within it: the inner loop visits overlapping pairs
+	 * only.  Each is reported at the later of the two in the file, and
+	 * the reports in file order.
+	 */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && addr_cmp(&r[j].lo, &r[i].hi) <= 0;
+		    j++) {
+			const struct inventory_host *ha, *hb;
+			struct inv_clash *c;
+
+			ha = &inv->hosts[r[i].host];
+			hb = &inv->hosts[r[j].host];
+			if (r[i].host == r[j].host || (ha->roles ==
+			    hb->roles && ha->router == hb->router))
+				continue;
+			/* Enough to show it: the list is cut anyway. */
+			if (nclash == INV_CLASH_MAX)
+				break;
+			c = &clash[nclash++];
+			if (strcmp(ha->file, hb->file) == 0 ?
+			    r[i].line > r[j].line : r[i].host > r[j].host) {
+				c->later = &r[i];
+				c->first = &r[j];
+			} else {
+				c->later = &r[j];
+				c->first = &r[i];
+			}
+			c->file = inv->hosts[c->later->host].file;
+		}
+	qsort(clash, nclash, sizeof(*clash), clash_cmp);
+	for (i = 0; i < nclash; i++) {
+		const struct inv_range *a = clash[i].first, *b = clash[i].later;
+		const struct inventory_host *ha = &inv->hosts[a->host];
+		const struct inventory_host *hb = &inv->hosts[b->host];
+
+		errlist_add(&e->list, hb->file, b->line, "%s %s: %s overlaps "
+		    "%s of %s %s (line %d), which has other roles",
+		    b->group ? "group" : "host", hb->name, range_fmt(b, ra,
+		    sizeof(ra)), range_fmt(a, rb, sizeof(rb)), a->group ?
+		    "group" : "host", ha->name, a->line);
+	}
+	free(clash);
+	if (e->list.n > 0)
+		return 0;
+	inv->sbeg = calloc(2 * n, sizeof(*inv->sbeg));
+	inv->sown = calloc(2 * n, sizeof(*inv->sown));
+	p = calloc(n, sizeof(*p));
+	if (inv->sbeg == NULL || inv->sown == NULL || p == NULL) {
+		free(p);
+		return -1;
+	}
+	/* Segments start where a range starts or just past where one ends. */
+	for (i = 0; i < n; i++) {
+		inv->sbeg[nb++] = r[i].lo;
+		x = r[i].hi;
+		if (bits_inc(&x) == 0)
+			inv->sbeg[nb++] = x;
+	}
+	qsort(inv->sbeg, nb, sizeof(*inv->sbeg), addr_qcmp);
+	for (i = 1, k = 1; i < nb; i++)
+		if (addr_cmp(&inv->sbeg[i], &inv->sbeg[k - 1]) != 0)
+			inv->sbeg[k++] = inv->sbeg[i];
+	inv->nseg = k;
+	for (i = 0; i < n; i++) {
+		int borrow = 0;
+
+		/* width = hi - lo, byte by byte from the low end. */
+		for (j = 16; j-- > 0;) {
+			int d = r[i].hi.b[j] - r[i].lo.b[j] - borrow;
+
+			borrow = d < 0;
+			p[i].width.b[j] = (uint8_t)(d + (borrow ? 256 : 0));
+		}
+		p[i].r = &r[i];
+	}
+	qsort(p, n, sizeof(*p), paint_cmp);
+	for (i = 0; i < n; i++) {
+		/* The segment starting at the range's first address. */
+		for (lo = 0, hi = inv->nseg; lo < hi;) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (addr_cmp(&inv->sbeg[mid], &p[i].r->lo) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (k = lo; k < inv->nseg && addr_cmp(&inv->sbeg[k],
+		    &p[i].r->hi) <= 0; k++)
+			inv->sown[k] = p[i].r->host + 1;
+	}
+	free(p);
+	return 0;
 }
 
 static int
@@ -481,7 +931,7 @@ build_index(struct inventory *inv, struct inv_err *e)
 		}
 		h->zone = h->naddrs ? inventory_zone(inv, &h->addrs[0]) : NULL;
 	}
-	return 0;
+	return build_ranges(inv, e);
 }
 
 struct inventory *
@@ -504,12 +954,13 @@ inventory_empty(void)
 struct inventory *
 inventory_load(const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "site", "zones", "hosts", NULL };
+	static const char *const keys[] = { "site", "zones", "hosts",
+		"groups", NULL };
 	struct inv_err e;
-	config_setting_t *zones, *hosts;
+	config_setting_t *zones, *hosts, *groups;
 	struct inventory *inv;
 	struct cfgread rd;
-	int i, n;
+	int i, n, ng = 0;
 
 	errlist_init(&e.list, err, errlen);
 	e.file = e.top = path;
@@ -535,18 +986,31 @@ inventory_load(const char *path, char *err, size_t errlen)
 			load_zone(inv, config_setting_get_elem(zones,
 			    (unsigned)i), &e);
 	}
-	if (hosts != NULL && !config_setting_is_list(hosts))
+	groups = config_lookup(&rd.cf, "groups");
+	if (hosts != NULL && !config_setting_is_list(hosts)) {
 		inv_error(&e, config_setting_source_line(hosts),
 		    "hosts must be a list ( { ... }, ... )");
-	else if (hosts != NULL) {
-		n = config_setting_length(hosts);
-		if ((inv->hosts = calloc((size_t)n + 1,
-		    sizeof(*inv->hosts))) == NULL)
-			goto fail;
-		for (i = 0; i < n; i++)
-			load_host(inv, config_setting_get_elem(hosts,
-			    (unsigned)i), &e);
+		hosts = NULL;
 	}
+	if (groups != NULL && !config_setting_is_list(groups)) {
+		inv_error(&e, config_setting_source_line(groups),
+		    "groups must be a list ( { ... }, ... )");
+		groups = NULL;
+	}
+	n = hosts != NULL ? config_setting_length(hosts) : 0;
+	ng = groups != NULL ? config_setting_length(groups) : 0;
+	inv->nmask = table_size((size_t)n + (size_t)ng) - 1;
+	if ((inv->hosts = calloc((size_t)n + (size_t)ng + 1,
+	    sizeof(*inv->hosts))) == NULL ||
+	    (inv->nvals = calloc(inv->nmask + 1, sizeof(*inv->nvals))) ==
+	    NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		load_host(inv, config_setting_get_elem(hosts, (unsigned)i), 0,
+		    &e);
+	for (i = 0; i < ng; i++)
+		load_host(inv, config_setting_get_elem(groups, (unsigned)i), 1,
+		    &e);
 	if (e.list.n == 0 && build_index(inv, &e) == -1)
 		inv_error(&e, 0, "%s", strerror(ENOMEM));
 	if (e.list.n > 0)
@@ -599,20 +1063,35 @@ inventory_free(struct inventory *inv)
 	free(inv->avals);
 	free(inv->mkeys);
 	free(inv->mvals);
+	free(inv->sbeg);
+	free(inv->sown);
+	free(inv->ranges);
+	free(inv->nvals);
 	free(inv);
 }
 
 const struct inventory_host *
 inventory_host(const struct inventory *inv, const struct addr *a)
 {
-	size_t slot = hash_bytes(a->b, 16) & inv->amask;
+	size_t slot = hash_bytes(a->b, 16) & inv->amask, lo, hi, mid;
 
+	/* An exact address wins over every range that holds it. */
 	while (inv->avals[slot] != 0) {
 		if (addr_cmp(&inv->akeys[slot], a) == 0)
 			return &inv->hosts[inv->avals[slot] - 1];
 		slot = (slot + 1) & inv->amask;
 	}
-	return NULL;
+	/* The last segment starting at or before a. */
+	for (lo = 0, hi = inv->nseg; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (addr_cmp(&inv->sbeg[mid], a) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || inv->sown[lo - 1] == 0)
+		return NULL;
+	return &inv->hosts[inv->sown[lo - 1] - 1];
 }
 
 const struct inventory_host *
@@ -698,10 +1177,13 @@ inventory_host_has_mac(const struct inventory_host *h, const uint8_t *mac)
 {
 	size_t i;
 
-	if (h->nmacs == 0)
+	if (h->nmacs == 0 && h->nouis == 0)
 		return 1;
 	for (i = 0; i < h->nmacs; i++)
 		if (memcmp(h->macs[i], mac, 6) == 0)
+			return 1;
+	for (i = 0; i < h->nouis; i++)
+		if (memcmp(h->ouis[i], mac, 3) == 0)
 			return 1;
 	return 0;
 }

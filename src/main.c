@@ -4,6 +4,7 @@
  * --firewall it prints the site's firewall: firewall.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "firewall.h"
 #include "flowlog.h"
 #include "format.h"
+#include "learn.h"
 #include "sink.h"
 #include "log.h"
 #include "pipeline.h"
@@ -31,6 +33,7 @@
 #define OPT_FORMAT	256
 #define OPT_FIREWALL	257
 #define OPT_LOG_PREFIX	258
+#define OPT_LEARN	259
 /* Most -i options. */
 #define MAX_IFACES	16
 
@@ -134,7 +137,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: vmswatch [-nqvV] [-c file] [--format fmt] "
-	    "[--flows file|-] -r file ...\n"
+	    "[--flows file|-] [--learn draft] -r file ...\n"
 	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
 	    "[--format fmt] [--flows file|-] [-i interface ...]\n"
 	    "       vmswatch [-n] [-c file] --firewall nftables|windows "
@@ -164,6 +167,9 @@ usage(FILE *out)
 	    " (PowerShell)\n"
 	    "      --log-prefix T  nftables: log dropped packets with"
 	    " prefix T\n"
+	    "      --learn DRAFT   with -r: write a draft inventory of the"
+	    " hosts seen,\n"
+	    "                      their roles inferred from the rules\n"
 	    "  -q, --quiet         no summary on standard error\n"
 	    "  -v, --verbose       more diagnostics\n"
 	    "  -V, --version       print the version\n");
@@ -298,6 +304,55 @@ files_free(void)
 	files = NULL;
 }
 
+/*
+ * Writes the learned draft to path, never through a symbolic link (a
+ * draft is often written where others can write too).
+ */
+static int
+write_draft(struct learn *lr, const char *path, const char *const *names,
+    int nfiles, FILE *summary)
+{
+	char what[1024];
+	size_t k = 0;
+	FILE *fp;
+	int fd, i, rc;
+
+	for (i = 0; i < nfiles && k < sizeof(what); i++)
+		k += (size_t)snprintf(what + k, sizeof(what) - k, "%s%s",
+		    i ? ", " : "", names[i]);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		log_warn("%s", path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	rc = learn_write(lr, what, fp, summary);
+	if (fclose(fp) == EOF || rc == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What -n says beside the errors: a configuration that is valid but would
+ * watch little.  Without an inventory every host is unknown; a sensor
+ * (no -r) without an interface reads nothing.
+ */
+static void
+check_warnings(const struct conf *conf, int nifaces)
+{
+	if (conf->inventory_path == NULL)
+		log_warnx("warning: no inventory: every host will be "
+		    "\"unknown\" and only nDPI's risks reported (see "
+		    "vmswatch.conf(5), INVENTORY)");
+	if (conf->capture.ninterfaces == 0 && nifaces == 0)
+		log_warnx("warning: no capture interface: as a sensor it "
+		    "would read nothing (give capture.interfaces or -i; "
+		    "-r reads files)");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -309,6 +364,7 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "firewall", required_argument, NULL, OPT_FIREWALL },
 		{ "log-prefix", required_argument, NULL, OPT_LOG_PREFIX },
+		{ "learn", required_argument, NULL, OPT_LEARN },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -328,6 +384,8 @@ main(int argc, char *argv[])
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
 	int nifaces = 0, foreground = 0, live;
 	struct flowlog *fl = NULL;
+	struct learn *lr = NULL;
+	const char *learnpath = NULL;
 	struct alert_ctx *al;
 	struct pipeline *pl;
 	static struct out out;
@@ -393,6 +451,9 @@ main(int argc, char *argv[])
 		case OPT_LOG_PREFIX:
 			log_prefix = optarg;
 			break;
+		case OPT_LEARN:
+			learnpath = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -412,7 +473,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (nfiles > 0 && nifaces > 0) ||
 	    (fwkind != -1 && (nfiles > 0 || nifaces > 0)) ||
-	    (log_prefix != NULL && fwkind != FIREWALL_NFTABLES)) {
+	    (log_prefix != NULL && fwkind != FIREWALL_NFTABLES) ||
+	    (learnpath != NULL && (nfiles == 0 || checkonly))) {
 		usage(stderr);
 		return 2;
 	}
@@ -449,6 +511,7 @@ main(int argc, char *argv[])
 		return rc;
 	}
 	if (checkonly) {
+		check_warnings(conf, nifaces);
 		printf("configuration OK\n");
 		conf_free(conf);
 		return 0;
@@ -497,6 +560,24 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 2;
 	}
+	if (learnpath != NULL) {
+		if (conf->rs == NULL) {
+			log_warnx("--learn infers roles from the rules: the "
+			    "configuration names none (rules = [ ... ])");
+			rc = 2;
+		} else if ((lr = learn_new(conf->rs)) == NULL) {
+			log_warnx("cannot create the learner");
+			rc = 2;
+		}
+		if (rc != 0) {
+			pipeline_free(pl);
+			alert_free(al);
+			flowlog_close(fl);
+			conf_free(conf);
+			return rc;
+		}
+		pipeline_learn(pl, lr);
+	}
 	t0 = now_secs();
 	for (i = 0; i < nfiles; i++)
 		if (read_file(pl, files[i], isatty(STDERR_FILENO),
@@ -504,6 +585,10 @@ main(int argc, char *argv[])
 			rc = 2;
 	pipeline_flush(pl);
 	alert_flush(al);
+	if (lr != NULL && write_draft(lr, learnpath, files, nfiles,
+	    quiet ? NULL : stderr) == -1)
+		rc = 2;
+	learn_free(lr);
 	if (flowlog_close(fl) == -1) {
 		log_warn("%s", flowpath);
 		rc = 2;
@@ -523,8 +608,13 @@ main(int argc, char *argv[])
 			    sinks_stats_fmt(out.sinks, line, sizeof(line)));
 		sinks_free(out.sinks);
 	}
-	if (!quiet)
+	if (!quiet) {
 		summary_print(stderr, pl, al, now_secs() - t0);
+		/* Said once, here: the alerts above are the reason to care. */
+		if (conf->inventory_path == NULL)
+			fprintf(stderr, "%-16s none: every host was unknown, "
+			    "only nDPI's risks could be found\n", "inventory");
+	}
 	/* 1: the capture breaks the documented flows; 2 wins over 1. */
 	if (rc == 0 && alert_stats(al)->violations > 0)
 		rc = 1;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "learn.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -69,6 +70,7 @@ struct pipeline {
 	struct policy *pol;
 	struct alert_ctx *al;
 	struct flowlog *fl;
+	struct learn *learn;	/* --learn: every ended flow, or NULL */
 	uint64_t next_expire;
 	uint64_t now;		/* latest packet time seen */
 	uint64_t shift;		/* added to packet times (modulo 2^64): the
@@ -112,6 +114,9 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 	if (pl->fl != NULL && flowlog_write(pl->fl, f, reason, pl->cls,
 	    r) == 0)
 		pl->st.flows_logged++;
+	/* Out of memory, the learner misses a flow: its summary counts less. */
+	if (pl->learn != NULL)
+		(void)learn_flow(pl->learn, f);
 	/* An active-timeout cut keeps the flow, and so its result. */
 	if (reason != FLOW_END_ACTIVE) {
 		classify_flow_release(pl->cls, slot);
@@ -160,6 +165,12 @@ pipeline_new(const struct conf *conf, struct flowlog *fl,
 fail:
 	pipeline_free(pl);
 	return NULL;
+}
+
+void
+pipeline_learn(struct pipeline *pl, struct learn *l)
+{
+	pl->learn = l;
 }
 
 void

@@ -508,6 +508,55 @@ START_TEST(test_firewall_error_camera_zone_host)
 }
 END_TEST
 
+/*
+ * A group's prefixes and ranges reach the role sets as the prefixes that
+ * cover them, each with the group's name, and merge with the hosts'.
+ */
+START_TEST(test_firewall_nft_group_ranges)
+{
+	char path[512], err[4096], *t;
+	struct inventory *inv;
+	const char *set;
+
+	inv = site_load(0, "  { name = \"cams-west\"; addresses = ["
+	    " \"10.50.2.0/25\", \"10.50.2.128-10.50.2.131\" ];"
+	    " roles = [ \"camera\" ]; }", path, sizeof(path), err,
+	    sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	t = render(inv, rs, NULL, 0, NULL, FIREWALL_NFTABLES);
+	set = strstr(t, "set camera_v4 {");
+	ck_assert_msg(set != NULL, "%s", t);
+	ck_assert_msg(strstr(set, "\t\t\t10.50.1.101 comment \"cam1\",\n"
+	    "\t\t\t10.50.2.0/25 comment \"cams-west\",\n"
+	    "\t\t\t10.50.2.128/30 comment \"cams-west\"\n\t\t}\n") != NULL,
+	    "%s", set);
+	free(t);
+	inventory_free(inv);
+}
+END_TEST
+
+/* A group of another role inside a camera zone is the host's mistake. */
+START_TEST(test_firewall_error_camera_zone_group)
+{
+	char path[512], err[4096], want[1024];
+	struct firewall_conf fc = { NULL, 0, NULL, "site" };
+	struct inventory *inv;
+
+	inv = site_load(0, "  { name = \"desks\"; address = \"10.50.3.0/24\";"
+	    " roles = [ \"smart_client\" ]; }", path, sizeof(path), err,
+	    sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	ck_assert_ptr_null(firewall_new(inv, rs, &fc, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:%d: host desks: range 10.50.3.0/24 "
+	    "is in a camera zone, but the host is neither a camera-side "
+	    "device nor a peer of XP-TOPO-CAMERA", path,
+	    HOST_LINE0 + (int)NHOSTS);
+	ck_assert_msg(strstr(err, want) == err, "want \"%s\" in:\n%s", want,
+	    err);
+	inventory_free(inv);
+}
+END_TEST
+
 START_TEST(test_firewall_error_no_rules_no_hosts)
 {
 	struct firewall_conf fc = { NULL, 0, NULL, "x.conf" };
@@ -943,6 +992,8 @@ firewall_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_firewall_error_camera_zone_host);
+	tcase_add_test(tc, test_firewall_error_camera_zone_group);
+	tcase_add_test(tc, test_firewall_nft_group_ranges);
 	tcase_add_test(tc, test_firewall_error_no_rules_no_hosts);
 	tcase_add_test(tc, test_firewall_error_log_prefix);
 	suite_add_tcase(s, tc);

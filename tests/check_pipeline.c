@@ -244,20 +244,24 @@ ev_out(const struct alert *a, void *arg)
 	x->transport = a->transport;
 }
 
-/* The pipeline over the sample site; alert is an extra alert { } body. */
+/*
+ * The pipeline over the site of inventory inv (NULL: the sample site);
+ * alert is an extra alert { } body.
+ */
 static void
-ev_start(struct ev *e, const char *alert)
+ev_start_site(struct ev *e, const char *inv, const char *alert)
 {
 	const char *src = getenv("VW_SRCDIR");
-	char text[2048], path[384], err[4096];
+	char text[2048], path[384], err[4096], sample[512];
 
 	if (src == NULL || *src == '\0')
 		src = VW_SRCDIR;
 	memset(e, 0, sizeof(*e));
+	snprintf(sample, sizeof(sample), "%s/conf/sample-site.conf", src);
 	snprintf(text, sizeof(text),
-	    "inventory = \"%s/conf/sample-site.conf\";\n"
-	    "rules = [ \"%s/rules/xprotect.conf\" ];\nalert = { %s };\n", src,
-	    src, alert);
+	    "inventory = \"%s\";\n"
+	    "rules = [ \"%s/rules/xprotect.conf\" ];\nalert = { %s };\n",
+	    inv != NULL ? inv : sample, src, alert);
 	ck_assert_int_eq(tmpdir_write(tmpdir, "ev.conf", text, path,
 	    sizeof(path)), 0);
 	e->conf = conf_load(path, err, sizeof(err));
@@ -265,6 +269,12 @@ ev_start(struct ev *e, const char *alert)
 		ck_abort_msg("%s", err);
 	ck_assert_ptr_nonnull(e->al = alert_new(&e->conf->alert, ev_out, e));
 	ck_assert_ptr_nonnull(e->pl = pipeline_new(e->conf, NULL, e->al));
+}
+
+static void
+ev_start(struct ev *e, const char *alert)
+{
+	ev_start_site(e, NULL, alert);
 }
 
 /* Every flow ended, every window closed: all that will be said is said. */
@@ -817,6 +827,214 @@ START_TEST(test_pipeline_clock_epochs)
 }
 END_TEST
 
+/* --- a site described by ranges, against the same site host by host --- */
+
+#define RG_CAMS		200
+#define RG_REC		"10.61.0.20"
+#define RG_REC2		"10.60.0.150"	/* a recorder inside the cameras' range */
+#define RG_WS		"10.62.0.31"
+
+static const char rg_zones[] =
+    "zones = (\n"
+    "  { name = \"cameras\"; purpose = \"camera\"; networks = [ \"10.60.0.0/24\" ]; },\n"
+    "  { name = \"servers\"; purpose = \"server\"; networks = [ \"10.61.0.0/24\" ]; },\n"
+    "  { name = \"clients\"; purpose = \"client\"; networks = [ \"10.62.0.0/24\" ]; }\n"
+    ");\n";
+
+static const char rg_servers[] =
+    "  { name = \"mgmt01\"; address = \"10.61.0.10\"; roles = [ \"management_server\" ]; },\n"
+    "  { name = \"rec01\"; address = \"" RG_REC "\"; roles = [ \"recording_server\" ]; },\n"
+    "  { name = \"rec02\"; address = \"" RG_REC2 "\"; roles = [ \"recording_server\" ]; },\n"
+    "  { name = \"ws01\"; address = \"" RG_WS "\"; roles = [ \"smart_client\" ]; }\n";
+
+/* Camera i (1..RG_CAMS, stepping over rec02's address) and its MAC. */
+static void
+rg_cam(unsigned i, char *a, size_t len, uint8_t *mac)
+{
+	snprintf(a, len, "10.60.0.%u", i < 150 ? i : i + 1);
+	if (mac != NULL) {
+		const uint8_t m[6] = { 0x00, 0x09, 0x18, 0x00, 0x00,
+		    (uint8_t)i };
+		memcpy(mac, m, 6);
+	}
+}
+
+/*
+ * Writes the site host by host (ranges 0) or with its cameras as two
+ * groups, a prefix and a range, that hold rec02's exact address (1).
+ */
+static void
+rg_write_site(int ranges, char *path, size_t len)
+{
+	char *text, a[ADDR_STRLEN], m[24];
+	size_t k = 0, cap = 64 * 1024;
+	uint8_t mac[6];
+	unsigned i;
+
+	ck_assert_ptr_nonnull(text = malloc(cap));
+	k += (size_t)snprintf(text + k, cap - k, "%shosts = (\n%s", rg_zones,
+	    rg_servers);
+	if (ranges)
+		k += (size_t)snprintf(text + k, cap - k, ");\ngroups = (\n"
+		    "  { name = \"cams-low\"; addresses = [ \"10.60.0.0/25\" ];"
+		    " macs = [ \"00:09:18:*\" ]; roles = [ \"camera\" ]; },\n"
+		    "  { name = \"cams-high\"; addresses = ["
+		    " \"10.60.0.128-10.60.0.201\" ]; macs = [ \"00:09:18:*\" ];"
+		    " roles = [ \"camera\" ]; }\n);\n");
+	else {
+		for (i = 1; i <= RG_CAMS; i++) {
+			rg_cam(i, a, sizeof(a), mac);
+			addr_fmt_mac(mac, m, sizeof(m));
+			k += (size_t)snprintf(text + k, cap - k, "  ,{ name = "
+			    "\"cam%03u\"; address = \"%s\"; mac = \"%s\"; "
+			    "roles = [ \"camera\" ]; }\n", i, a, m);
+		}
+		k += (size_t)snprintf(text + k, cap - k, ");\n");
+	}
+	ck_assert_uint_lt(k, cap);
+	ck_assert_int_eq(tmpdir_write(tmpdir, ranges ? "rg-ranges.conf" :
+	    "rg-hosts.conf", text, path, len), 0);
+	free(text);
+}
+
+static const uint8_t rg_mac_srv[6] = { 0x00, 0x15, 0x5d, 0x00, 0x00, 0x14 };
+static const uint8_t rg_mac_rogue[6] = { 0x02, 0x42, 0x00, 0x00, 0x00, 0x07 };
+
+/* One TCP conversation: handshake, a request, close. */
+static void
+rg_conv(struct craft_pcap *w, uint64_t t, const uint8_t *cmac,
+    const char *c, uint16_t cport, const uint8_t *smac, const char *s,
+    uint16_t port)
+{
+	static const char req[] = "OPTIONS rtsp://x/ RTSP/1.0\r\nCSeq: 1\r\n\r\n";
+	struct craft_conv cv;
+
+	craft_conv_init(&cv, w, cmac, c, cport, smac, s, port, IPPROTO_TCP, 0);
+	ck_assert_int_eq(craft_conv_handshake(&cv, t), 0);
+	ck_assert_int_eq(craft_conv_send(&cv, t + 3000, 0, req,
+	    sizeof(req) - 1), 0);
+	ck_assert_int_eq(craft_conv_close(&cv, t + 5000), 0);
+}
+
+/*
+ * The 200 cameras' day: both recorders open RTSP to their cameras (the
+ * documented flow), and the violations a range must not hide: a camera
+ * to the Internet, a camera to a camera, an unknown device in the
+ * camera subnet, a camera's address with a foreign MAC, a workstation
+ * straight to a camera.
+ */
+static void
+rg_write_capture(const char *path)
+{
+	struct craft_pcap *w = craft_pcap_open(path, DLT_EN10MB);
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	uint8_t mac[6], mac2[6];
+	uint64_t t = T0;
+	unsigned i;
+
+	ck_assert_ptr_nonnull(w);
+	for (i = 1; i <= RG_CAMS; i++, t += 10000) {
+		rg_cam(i, a, sizeof(a), mac);
+		rg_conv(w, t, rg_mac_srv, i % 2 ? RG_REC : RG_REC2,
+		    (uint16_t)(40000 + i), mac, a, 554);
+	}
+	rg_cam(7, a, sizeof(a), mac);
+	rg_conv(w, t += 10000, mac, a, 50007, mac_gw, "203.0.113.9", 443);
+	rg_cam(50, a, sizeof(a), mac);
+	rg_cam(51, b, sizeof(b), mac2);
+	rg_conv(w, t += 10000, mac, a, 50050, mac2, b, 80);
+	rg_conv(w, t += 10000, rg_mac_rogue, "10.60.0.230", 50230,
+	    rg_mac_srv, RG_REC, 7563);
+	rg_cam(9, a, sizeof(a), NULL);
+	rg_conv(w, t += 10000, rg_mac_rogue, a, 50009, rg_mac_srv, RG_REC,
+	    7563);
+	rg_cam(100, a, sizeof(a), mac);
+	rg_conv(w, t += 10000, rg_mac_srv, RG_WS, 50100, mac, a, 554);
+	ck_assert_int_eq(craft_pcap_close(w), 0);
+}
+
+static int
+rg_alert_cmp(const void *x, const void *y)
+{
+	const struct ev_alert *a = x, *b = y;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((c = strcmp(a->client, b->client)) != 0)
+		return c;
+	if ((c = strcmp(a->server, b->server)) != 0)
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return (a->transport > b->transport) - (a->transport < b->transport);
+}
+
+/* The alerts of the capture against the site, sorted, in e. */
+static void
+rg_run(struct ev *e, const char *inv, const char *pcap)
+{
+	struct capture *cap;
+	char err[256];
+
+	ev_start_site(e, inv, "");
+	ck_assert_ptr_nonnull(cap = capture_open_file(pcap, err, sizeof(err)));
+	ck_assert_int_ge(capture_read(cap, 0, pipeline_frame, e->pl), 0);
+	capture_close(cap);
+	ev_end(e);
+	ck_assert_uint_eq(e->emitted, (uint64_t)e->n);
+	qsort(e->a, (size_t)e->n, sizeof(e->a[0]), rg_alert_cmp);
+}
+
+START_TEST(test_pipeline_ranges_same_alerts_as_hosts)
+{
+	char hosts[384], ranges[384], pcap[384], c[ADDR_STRLEN];
+	struct ev *h, *r;
+	int i;
+
+	h = calloc(1, sizeof(*h));
+	r = calloc(1, sizeof(*r));
+	ck_assert(h != NULL && r != NULL);
+	rg_write_site(0, hosts, sizeof(hosts));
+	rg_write_site(1, ranges, sizeof(ranges));
+	snprintf(pcap, sizeof(pcap), "%s/rg.pcap", tmpdir);
+	rg_write_capture(pcap);
+	rg_run(h, hosts, pcap);
+	rg_run(r, ranges, pcap);
+	for (i = 0; i < h->n; i++)
+		printf("ranges: alert %d %s -> %s:%u\n", (int)h->a[i].kind,
+		    h->a[i].client, h->a[i].server, h->a[i].port);
+	ck_assert_int_eq(r->n, h->n);
+	for (i = 0; i < h->n; i++)
+		ck_assert_msg(rg_alert_cmp(&h->a[i], &r->a[i]) == 0,
+		    "alert %d: kind %d %s -> %s:%u host by host, kind %d "
+		    "%s -> %s:%u by ranges", i, (int)h->a[i].kind,
+		    h->a[i].client, h->a[i].server, h->a[i].port,
+		    (int)r->a[i].kind, r->a[i].client, r->a[i].server,
+		    r->a[i].port);
+	/* The violations are there... */
+	rg_cam(7, c, sizeof(c), NULL);
+	ck_assert_int_eq(ev_count(r, POLICY_INTERNET_EXPOSURE, c,
+	    "203.0.113.9", IPPROTO_TCP), 1);
+	ck_assert_int_eq(ev_count(r, POLICY_CAMERA_NON_RECORDER, c,
+	    "203.0.113.9", IPPROTO_TCP), 1);
+	rg_cam(51, c, sizeof(c), NULL);
+	ck_assert_int_ge(ev_count(r, POLICY_CAMERA_NON_RECORDER, "10.60.0.50",
+	    c, IPPROTO_TCP), 1);
+	ck_assert_int_ge(ev_count(r, POLICY_UNKNOWN_DEVICE, "10.60.0.230",
+	    RG_REC, IPPROTO_TCP), 1);
+	/* ...and rec02, an exact host inside a range, records unremarked. */
+	for (i = 0; i < r->n; i++)
+		ck_assert_msg(strcmp(r->a[i].client, RG_REC2) != 0,
+		    "rec02 raised kind %d to %s:%u", (int)r->a[i].kind,
+		    r->a[i].server, r->a[i].port);
+	ev_free(h);
+	ev_free(r);
+	free(h);
+	free(r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -846,6 +1064,7 @@ main(void)
 	tcase_add_test(tc, test_pipeline_fragment_findings_bounded);
 	tcase_add_test(tc, test_pipeline_clock_stray_frames);
 	tcase_add_test(tc, test_pipeline_clock_epochs);
+	tcase_add_test(tc, test_pipeline_ranges_same_alerts_as_hosts);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -14,9 +14,30 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
-# The shipped configuration is valid.
-out=$("$bin" -n -c "$src/conf/vmswatch.conf" 2>&1)
+# The shipped configuration is valid; it names no inventory and no
+# interface, and -n says what each means.
+out=$("$bin" -n -c "$src/conf/vmswatch.conf" 2>"$tmp/err")
 [ "$out" = "configuration OK" ] && ok || ko "shipped conf: $out"
+want='vmswatch: warning: no inventory: every host will be "unknown" and only nDPI'"'"'s risks reported (see vmswatch.conf(5), INVENTORY)
+vmswatch: warning: no capture interface: as a sensor it would read nothing (give capture.interfaces or -i; -r reads files)'
+[ "$(cat "$tmp/err")" = "$want" ] && ok || ko "shipped conf, warnings: $(cat "$tmp/err")"
+# With an inventory and an interface (-i) there is nothing to warn of.
+printf 'inventory = "%s/conf/sample-site.conf";\nrules = [ "%s/rules/xprotect.conf" ];\n' \
+    "$src" "$src" > "$tmp/site.conf"
+out=$("$bin" -n -i lo -c "$tmp/site.conf" 2>&1)
+[ "$out" = "configuration OK" ] && ok || ko "-n -i with an inventory: $out"
+out=$("$bin" -n -c "$tmp/site.conf" 2>&1)
+case $out in
+*"no capture interface"*"configuration OK"|"configuration OK"*"no capture interface"*)
+	case $out in *"no inventory"*) ko "-n with an inventory: $out" ;; *) ok ;; esac ;;
+*) ko "-n without an interface: $out" ;;
+esac
+# -r without an inventory says so once, in its summary.
+"$bin" -c "$src/conf/vmswatch.conf" -r "$sample" >/dev/null 2>"$tmp/err"
+[ "$(grep -c '^inventory  *none: every host was unknown' "$tmp/err")" = 1 ] &&
+    ok || ko "-r without an inventory: $(cat "$tmp/err")"
+"$bin" -c "$src/conf/sample.conf" -r "$sample" >/dev/null 2>"$tmp/err"
+grep -q '^inventory ' "$tmp/err" && ko "-r with an inventory: $(cat "$tmp/err")" || ok
 # So is every example it leaves commented out (the sinks, output.flows),
 # once uncommented; certificate paths point at files of the test's own.
 : > "$tmp/ca.pem"; : > "$tmp/sensor.pem"; : > "$tmp/sensor.key"
@@ -46,8 +67,9 @@ grep -q '^[[:space:]]*{ type = "remote"' "$tmp/examples.conf" &&
     grep -q '^[[:space:]]*flows = ' "$tmp/examples.conf" &&
     grep -q '^[[:space:]]*cert = ' "$tmp/examples.conf" &&
     ok || ko "examples not found in the shipped configuration"
-out=$("$bin" -n -c "$tmp/examples.conf" 2>&1)
-[ "$out" = "configuration OK" ] && ok || ko "shipped examples, uncommented: $out"
+out=$("$bin" -n -c "$tmp/examples.conf" 2>"$tmp/err")
+[ "$out" = "configuration OK" ] && ! grep -v '^vmswatch: warning: ' "$tmp/err" &&
+    ok || ko "shipped examples, uncommented: $out $(cat "$tmp/err")"
 
 # A bad value and a typo are both reported as file:line: problem.
 cat > "$tmp/bad.conf" <<'CONF'

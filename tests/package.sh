@@ -102,6 +102,7 @@ for f in /usr/sbin/vmswatch /etc/vmswatch/vmswatch.conf \
     /usr/share/doc/vmswatch/README.Debian \
     /usr/share/doc/vmswatch/examples/sample.conf \
     /usr/share/doc/vmswatch/examples/sample-site.conf \
+    /usr/share/doc/vmswatch/examples/inventory.conf \
     /usr/share/doc/vmswatch/examples/sample.pcap; do
 	grep -qx "$f" "$T/files" || fail "$f is not in the package"
 done

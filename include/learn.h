@@ -1,0 +1,44 @@
+/*
+ * learn.h - drafts a site inventory from traffic (vmswatch --learn): the
+ * hosts seen with their addresses and MACs, /24 (or /64) zones, and the
+ * roles the documented flows of the rules file say each host plays.
+ * Beside the policy, fed by the pipeline with every ended flow; nothing
+ * of it runs on a sensor.
+ *
+ * A role is inferred only from flows some rule documents, from the side
+ * of the rule the host is on, and weighed by whether the peer's inferred
+ * role is the rule's other side; the roles are worked out again until
+ * they settle.  A host that does more undocumented than documented things
+ * gets no role, whatever it resembles: a guess must never make a
+ * violation look documented.
+ */
+#ifndef VW_LEARN_H
+#define VW_LEARN_H
+
+#include <stdio.h>
+
+#include "flowtab.h"
+#include "rules.h"
+
+struct learn;
+
+/* A learner over ruleset rs (borrowed: it must outlive the learner). */
+struct learn *learn_new(const struct ruleset *rs);
+void learn_free(struct learn *);
+
+/*
+ * Takes note of ended flow f (its ends, MACs, server port, whether the
+ * server answered).  Returns 0, or -1 when out of memory (the flow is not
+ * counted).  Allocates as new ends and pairs appear: an offline mode.
+ */
+int learn_flow(struct learn *, const struct flow *f);
+
+/*
+ * Works the roles out and writes the draft inventory to out (in the
+ * format inventory_load() reads), with a summary of what was learned on
+ * summary (NULL: none); what names the sources in the draft's header.
+ * Returns 0, or -1 on a write error or out of memory.
+ */
+int learn_write(struct learn *, const char *what, FILE *out, FILE *summary);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * check_learn.c - unit tests of learn.c: roles follow the rules file (the
+ * same flows under another file give other roles), a device is told by
+ * its known recorder, an unknown box talking to cameras stays without a
+ * role, a scanner's roles are withheld, MACs shared by several addresses
+ * are left to a router entry, and the draft loads as an inventory.
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "inventory.h"
+#include "learn.h"
+#include "rules.h"
+#include "check_run.h"
+#include "tmpdir.h"
+
+static char tmpdir[256];
+
+static void
+setup(void)
+{
+	tmpdir_make(tmpdir, sizeof(tmpdir), "check_learn");
+}
+
+static void
+teardown(void)
+{
+	tmpdir_remove(tmpdir);
+}
+
+/* Rules: port 9000 served by role srv9000 to recorders; 7563 by recorders. */
+static struct ruleset *
+load_rules(const char *srv9000)
+{
+	char text[2048], path[512], err[2048];
+	const char *paths[1] = { path };
+	struct ruleset *rs;
+
+	snprintf(text, sizeof(text),
+	    "version = 1;\nrules = (\n"
+	    "  { id = \"T-9000\"; server = \"%s\"; ports = 9000;"
+	    " transport = \"tcp\"; protocol = \"HTTP\";"
+	    " clients = [ \"recording_server\" ]; purpose = \"t\";"
+	    " section = \"T\"; },\n"
+	    "  { id = \"T-7563\"; server = \"recording_server\"; ports = 7563;"
+	    " transport = \"tcp\"; protocol = \"TCP\";"
+	    " clients = [ \"smart_client\" ]; purpose = \"t\";"
+	    " section = \"T\"; },\n"
+	    "  { id = \"T-OUT\"; server = [ \"camera\" ]; ports = \"any\";"
+	    " transport = \"tcp\"; protocol = \"TCP\";"
+	    " clients = [ \"recorders\" ]; purpose = \"t\";"
+	    " section = \"T\"; }\n"
+	    ");\n", srv9000);
+	ck_assert_int_eq(tmpdir_write(tmpdir, "rules.conf", text, path,
+	    sizeof(path)), 0);
+	rs = rules_load(paths, 1, err, sizeof(err));
+	ck_assert_msg(rs != NULL, "%s", err);
+	return rs;
+}
+
+/* One TCP flow from c to s:port, answered (SYN-ACK) or refused (RST). */
+static void
+flow(struct learn *l, const char *c, const uint8_t cmac, const char *s,
+    const uint8_t smac, uint16_t port, int answered)
+{
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(addr_parse(c, &f.addr[FLOW_C2S]), 0);
+	ck_assert_int_eq(addr_parse(s, &f.addr[FLOW_S2C]), 0);
+	f.port[FLOW_C2S] = 50000;
+	f.port[FLOW_S2C] = port;
+	f.proto = IPPROTO_TCP;
+	f.has_mac[0] = f.has_mac[1] = 1;
+	f.mac[0][0] = f.mac[1][0] = 0x02;
+	f.mac[0][5] = cmac;
+	f.mac[1][5] = smac;
+	f.pkts[FLOW_C2S] = 3;
+	f.pkts[FLOW_S2C] = answered ? 3 : 1;
+	f.tcp_flags[FLOW_C2S] = 0x12;
+	f.tcp_flags[FLOW_S2C] = answered ? 0x12 : 0x14;
+	ck_assert_int_eq(learn_flow(l, &f), 0);
+}
+
+#define MS	"10.0.0.10"
+#define REC	"10.0.0.20"
+#define WS1	"10.0.1.31"
+#define WS2	"10.0.1.32"
+#define CAM1	"10.0.5.101"
+#define CAM2	"10.0.5.102"
+#define ROGUE	"10.0.5.250"
+
+/* A small site's day, and a rogue box that talks to both cameras. */
+static void
+site_day(struct learn *l)
+{
+	flow(l, REC, 20, MS, 10, 9000, 1);
+	flow(l, WS1, 31, REC, 20, 7563, 1);
+	flow(l, WS2, 32, REC, 20, 7563, 1);
+	flow(l, REC, 20, CAM1, 101, 554, 1);
+	flow(l, REC, 20, CAM2, 102, 554, 1);
+	flow(l, ROGUE, 250, CAM1, 101, 554, 1);
+	flow(l, ROGUE, 250, CAM2, 102, 80, 1);
+}
+
+/* The draft learned from site_day() under rules with 9000 served by srv. */
+static char *
+draft_of(const char *srv, char *path, size_t len)
+{
+	struct ruleset *rs = load_rules(srv);
+	struct learn *l = learn_new(rs);
+	char *buf = NULL, *sum = NULL;
+	size_t n = 0, sn = 0;
+	FILE *out, *s;
+
+	ck_assert_ptr_nonnull(l);
+	site_day(l);
+	ck_assert_ptr_nonnull(out = open_memstream(&buf, &n));
+	ck_assert_ptr_nonnull(s = open_memstream(&sum, &sn));
+	ck_assert_int_eq(learn_write(l, "test", out, s), 0);
+	fclose(out);
+	fclose(s);
+	ck_assert_msg(strstr(sum, "learn ") == sum, "%s", sum);
+	free(sum);
+	learn_free(l);
+	rules_free(rs);
+	if (path != NULL)
+		ck_assert_int_eq(tmpdir_write(tmpdir, "draft.conf", buf, path,
+		    len), 0);
+	return buf;
+}
+
+/* The roles= of the entry of address a in draft d. */
+static void
+roles_of(const char *d, const char *a, char *out, size_t len)
+{
+	char key[96];
+	const char *p, *r, *e;
+
+	snprintf(key, sizeof(key), "addresses = [ \"%s\" ];", a);
+	ck_assert_msg((p = strstr(d, key)) != NULL, "%s not in:\n%s", a, d);
+	ck_assert_ptr_nonnull(r = strstr(p, "roles = ["));
+	ck_assert_ptr_nonnull(e = strchr(r, ']'));
+	snprintf(out, len, "%.*s", (int)(e - r + 1), r);
+}
+
+START_TEST(test_learn_roles_follow_the_rules)
+{
+	char *d, r[256];
+
+	d = draft_of("management_server", NULL, 0);
+	roles_of(d, MS, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"management_server\" ]");
+	roles_of(d, REC, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"recording_server\" ]");
+	roles_of(d, WS1, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"smart_client\" ]");
+	free(d);
+	/* The same traffic, 9000 now documented as the event server's. */
+	d = draft_of("event_server", NULL, 0);
+	roles_of(d, MS, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"event_server\" ]");
+	free(d);
+}
+END_TEST
+
+START_TEST(test_learn_camera_by_its_recorder_not_the_rogue)
+{
+	char *d, r[256];
+
+	d = draft_of("management_server", NULL, 0);
+	roles_of(d, CAM1, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"camera\" ]");
+	roles_of(d, CAM2, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"camera\" ]");
+	/* Talking to cameras does not make a recorder. */
+	roles_of(d, ROGUE, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ ]");
+	ck_assert_ptr_nonnull(strstr(d, "# serves 554/tcp to h-10.0.0.20"));
+	free(d);
+}
+END_TEST
+
+START_TEST(test_learn_scanner_withheld)
+{
+	struct ruleset *rs = load_rules("management_server");
+	struct learn *l = learn_new(rs);
+	char *buf = NULL, r[256];
+	size_t n = 0;
+	uint16_t p;
+	FILE *out;
+
+	site_day(l);
+	/* A smart client's flows, then a sweep of the recorder's ports. */
+	flow(l, "10.0.1.66", 66, REC, 20, 7563, 1);
+	flow(l, "10.0.1.66", 66, MS, 10, 7563, 1);
+	for (p = 20; p < 30; p++)
+		flow(l, "10.0.1.66", 66, REC, 20, p, 0);
+	ck_assert_ptr_nonnull(out = open_memstream(&buf, &n));
+	ck_assert_int_eq(learn_write(l, "test", out, NULL), 0);
+	fclose(out);
+	roles_of(buf, "10.0.1.66", r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ ]");
+	ck_assert_ptr_nonnull(strstr(buf, "# role withheld: "));
+	/* The refused ports say nothing of what the recorder serves. */
+	roles_of(buf, REC, r, sizeof(r));
+	ck_assert_str_eq(r, "roles = [ \"recording_server\" ]");
+	free(buf);
+	learn_free(l);
+	rules_free(rs);
+}
+END_TEST
+
+START_TEST(test_learn_draft_loads)
+{
+	char path[512], err[2048], *d;
+	struct inventory *inv;
+	struct addr a;
+
+	d = draft_of("management_server", path, sizeof(path));
+	free(d);
+	inv = inventory_load(path, err, sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	ck_assert_int_eq(addr_parse(ROGUE, &a), 0);
+	ck_assert_ptr_nonnull(inventory_host(inv, &a));
+	ck_assert(inventory_host(inv, &a)->roles == 0);
+	ck_assert_int_eq(addr_parse(CAM1, &a), 0);
+	ck_assert_str_eq(inventory_zone(inv, &a)->name, "net-10.0.5.0");
+	ck_assert_uint_eq(inventory_host(inv, &a)->nmacs, 1);
+	inventory_free(inv);
+}
+END_TEST
+
+/* A MAC seen for several addresses is a router's, not theirs. */
+START_TEST(test_learn_shared_mac_router)
+{
+	struct ruleset *rs = load_rules("management_server");
+	struct learn *l = learn_new(rs);
+	char *buf = NULL, path[512], err[2048];
+	struct inventory *inv;
+	size_t n = 0;
+	FILE *out;
+
+	site_day(l);
+	flow(l, "10.0.9.1", 77, REC, 20, 7563, 1);
+	flow(l, "10.0.9.2", 77, REC, 20, 7563, 1);
+	ck_assert_ptr_nonnull(out = open_memstream(&buf, &n));
+	ck_assert_int_eq(learn_write(l, "test", out, NULL), 0);
+	fclose(out);
+	ck_assert_msg(strstr(buf, "# MAC 02:00:00:00:00:4d is seen for 2 "
+	    "addresses") != NULL, "%s", buf);
+	ck_assert_ptr_nonnull(strstr(buf, "macs = [ \"02:00:00:00:00:4d\" ]; "
+	    "router = true;"));
+	ck_assert_int_eq(tmpdir_write(tmpdir, "r.conf", buf, path,
+	    sizeof(path)), 0);
+	inv = inventory_load(path, err, sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	inventory_free(inv);
+	free(buf);
+	learn_free(l);
+	rules_free(rs);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("learn");
+	TCase *tc = tcase_create("learn");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_learn_roles_follow_the_rules);
+	tcase_add_test(tc, test_learn_camera_by_its_recorder_not_the_rogue);
+	tcase_add_test(tc, test_learn_scanner_withheld);
+	tcase_add_test(tc, test_learn_draft_loads);
+	tcase_add_test(tc, test_learn_shared_mac_router);
+	suite_add_tcase(s, tc);
+	return check_run(s);
+}
