@@ -23,6 +23,7 @@
 #include "sink.h"
 #include "log.h"
 #include "pipeline.h"
+#include "report.h"
 #include "summary.h"
 
 /* Frames read between two looks at the clock for the progress line. */
@@ -31,6 +32,8 @@
 #define OPT_FORMAT	256
 #define OPT_FIREWALL	257
 #define OPT_LOG_PREFIX	258
+#define OPT_REPORT	259
+#define OPT_REPORT_FMT	260
 /* Most -i options. */
 #define MAX_IFACES	16
 
@@ -50,6 +53,7 @@ struct out {
 	/* Atomic: the daemon's stats line reads them from another thread. */
 	_Atomic uint64_t lines, errors;
 	struct sinks *sinks;	/* the configured sinks too, if any */
+	struct report *rep;	/* --report: counts the alerts, or NULL */
 	char buf[FORMAT_LINE_MAX];
 };
 
@@ -61,6 +65,8 @@ out_alert(const struct alert *a, void *arg)
 
 	if (o->sinks != NULL)
 		sinks_alert(o->sinks, a);
+	if (o->rep != NULL)
+		report_alert(o->rep, a);
 	if (o->quiet)
 		return;
 	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
@@ -134,7 +140,9 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: vmswatch [-nqvV] [-c file] [--format fmt] "
-	    "[--flows file|-] -r file ...\n"
+	    "[--flows file|-]\n"
+	    "                [--report dir [--report-format html|md]] -r file"
+	    " ...\n"
 	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
 	    "[--format fmt] [--flows file|-] [-i interface ...]\n"
 	    "       vmswatch [-n] [-c file] --firewall nftables|windows "
@@ -158,6 +166,11 @@ usage(FILE *out)
 	    "      --flows FILE    write each finished flow as a JSON line"
 	    " (\"-\": stdout;\n"
 	    "                      with -i: replaces output.flows)\n"
+	    "      --report DIR    with -r: write the coverage report to DIR"
+	    " (report.json,\n"
+	    "                      report.html)\n"
+	    "      --report-format html|md  report.html (default) or"
+	    " report.md\n"
 	    "      --firewall KIND print the documented flows as a firewall:"
 	    " nftables\n"
 	    "                      (a router's ruleset) or windows"
@@ -309,6 +322,8 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "firewall", required_argument, NULL, OPT_FIREWALL },
 		{ "log-prefix", required_argument, NULL, OPT_LOG_PREFIX },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "report-format", required_argument, NULL, OPT_REPORT_FMT },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -321,6 +336,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL, *log_prefix = NULL;
+	const char *reportdir = NULL;
+	int reportfmt = REPORT_HTML, reportfmt_set = 0;
 	int fwkind = -1;
 	const char *ifaces[MAX_IFACES];
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL, NULL };
@@ -393,6 +410,17 @@ main(int argc, char *argv[])
 		case OPT_LOG_PREFIX:
 			log_prefix = optarg;
 			break;
+		case OPT_REPORT:
+			reportdir = optarg;
+			break;
+		case OPT_REPORT_FMT:
+			if ((reportfmt = report_format_lookup(optarg)) == -1) {
+				fprintf(stderr, "vmswatch: unknown report format "
+				    "%s (html, md)\n", optarg);
+				return 2;
+			}
+			reportfmt_set = 1;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -414,6 +442,13 @@ main(int argc, char *argv[])
 	    (fwkind != -1 && (nfiles > 0 || nifaces > 0)) ||
 	    (log_prefix != NULL && fwkind != FIREWALL_NFTABLES)) {
 		usage(stderr);
+		return 2;
+	}
+	/* The report is of files read to their end: not of a sensor. */
+	if ((reportdir != NULL && nfiles == 0 && !checkonly) ||
+	    (reportfmt_set && reportdir == NULL)) {
+		fprintf(stderr, "vmswatch: --report needs -r, and "
+		    "--report-format needs --report\n");
 		return 2;
 	}
 	/*
@@ -497,11 +532,25 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 2;
 	}
+	if (reportdir != NULL) {
+		if ((out.rep = report_new(conf->inv, conf->rs)) == NULL) {
+			log_warnx("cannot create the report");
+			pipeline_free(pl);
+			alert_free(al);
+			flowlog_close(fl);
+			conf_free(conf);
+			return 2;
+		}
+		pipeline_set_verdict(pl, report_verdict, out.rep);
+	}
 	t0 = now_secs();
-	for (i = 0; i < nfiles; i++)
+	for (i = 0; i < nfiles; i++) {
+		if (out.rep != NULL)
+			report_file(out.rep, files[i]);
 		if (read_file(pl, files[i], isatty(STDERR_FILENO),
 		    conf->progress_secs) == -1)
 			rc = 2;
+	}
 	pipeline_flush(pl);
 	alert_flush(al);
 	if (flowlog_close(fl) == -1) {
@@ -525,6 +574,15 @@ main(int argc, char *argv[])
 	}
 	if (!quiet)
 		summary_print(stderr, pl, al, now_secs() - t0);
+	if (out.rep != NULL) {
+		if (report_write(out.rep, reportdir,
+		    (enum report_format)reportfmt, pl, err,
+		    sizeof(err)) == -1) {
+			log_warnx("report: %s", err);
+			rc = 2;
+		}
+		report_free(out.rep);
+	}
 	/* 1: the capture breaks the documented flows; 2 wins over 1. */
 	if (rc == 0 && alert_stats(al)->violations > 0)
 		rc = 1;

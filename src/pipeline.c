@@ -429,6 +429,12 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	pipeline_handle(pl, dlt, ts + pl->shift, data, caplen, len);
 }
 
+void
+pipeline_set_verdict(struct pipeline *pl, policy_verdict_cb cb, void *arg)
+{
+	policy_set_verdict(pl->pol, cb, arg);
+}
+
 int
 pipeline_reconfigure(struct pipeline *pl, const struct conf *conf)
 {
