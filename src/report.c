@@ -1074,7 +1074,8 @@ static const char html_head[] =
 
 /*
  * Click a column's head to sort by it (again: the other way).  Numbers
- * sort as numbers.  Inline, so that nothing is fetched.
+ * sort as numbers.  Inline, so that nothing is fetched.  The body's
+ * data-sortable says the script ran (the browser test looks for it).
  */
 static const char html_script[] =
 "<script>\n"
@@ -1089,6 +1090,7 @@ static const char html_script[] =
 "String(n)===q.trim())return d*(m-n);\n"
 "    return d*p.localeCompare(q);});\n"
 "   r.forEach(function(e){b.appendChild(e);});});});});\n"
+"document.body.dataset.sortable='ready';\n"
 "</script>\n";
 
 static const char *const cell_fill[] = {
@@ -1191,6 +1193,14 @@ write_html(FILE *f, const struct report *rep, const struct pipeline *pl,
 	    fmt_ts(st->packets ? st->first_ts : 0, t1, sizeof(t1)),
 	    fmt_ts(st->packets ? st->last_ts : 0, t2, sizeof(t2)), nd, nn,
 	    (unsigned long long)rep->alerts);
+	fprintf(f, "<h2>Role matrix</h2>\n"
+	    "<p class=\"legend\">");
+	for (k = CELL_UNUSED; k <= CELL_VIOLATING; k++)
+		fprintf(f, "<span style=\"background:%s\">%s</span>",
+		    cell_fill[k], cell_names[k]);
+	fprintf(f, " (clients' roles down, servers' roles across; hover a "
+	    "cell for its counts)</p>\n");
+	write_svg(f, m);
 	fprintf(f, "<h2>Sections of the guide</h2>\n<table id=\"sections\" "
 	    "class=\"sortable\"><thead><tr><th>section</th><th>verdict</th>"
 	    "<th>rules</th><th>used</th><th>flows</th><th>violating</th>"
@@ -1209,14 +1219,7 @@ write_html(FILE *f, const struct report *rep, const struct pipeline *pl,
 		    (unsigned long long)sec[i].violating,
 		    (unsigned long long)sec[i].alerts);
 	}
-	fprintf(f, "</tbody></table>\n<h2>Role matrix</h2>\n"
-	    "<p class=\"legend\">");
-	for (k = CELL_UNUSED; k <= CELL_VIOLATING; k++)
-		fprintf(f, "<span style=\"background:%s\">%s</span>",
-		    cell_fill[k], cell_names[k]);
-	fprintf(f, " (clients' roles down, servers' roles across; hover a "
-	    "cell for its counts)</p>\n");
-	write_svg(f, m);
+	fprintf(f, "</tbody></table>\n");
 
 	fprintf(f, "<h2>Documented flows</h2>\n<table id=\"documented\" "
 	    "class=\"sortable\"><thead><tr><th>rule</th><th>port</th>"
