@@ -16,7 +16,9 @@
 #include "communityid.h"
 #include "escape.h"
 #include "flowlog.h"
+#include "inventory.h"
 #include "isotime.h"
+#include "role.h"
 #include "sink.h"
 
 struct flowlog {
@@ -204,17 +206,88 @@ risk_one(int bit, const char *name, void *arg)
 	JW_LIT(w, "\"");
 }
 
+uint64_t
+flowlog_flow_id(const struct flow *f)
+{
+	/*
+	 * FNV-1a over the flow's ends in the record's order, its transport
+	 * and its first packet's time: the same flow read again gets the
+	 * same id, two flows of one 5-tuple get two.  (A flow cut by the
+	 * active timeout starts each record anew, so each part has its own.)
+	 */
+	uint64_t h = 14695981039346656037ull;
+	const uint8_t *p;
+	size_t i;
+	int e;
+
+	for (e = 0; e < 2; e++) {
+		for (i = 0, p = f->addr[e].b; i < sizeof(f->addr[e].b); i++)
+			h = (h ^ p[i]) * 1099511628211ull;
+		h = (h ^ (f->port[e] >> 8)) * 1099511628211ull;
+		h = (h ^ (f->port[e] & 0xff)) * 1099511628211ull;
+	}
+	h = (h ^ f->proto) * 1099511628211ull;
+	for (i = 0; i < 8; i++)
+		h = (h ^ ((f->first_ts >> (8 * i)) & 0xff)) * 1099511628211ull;
+	/* Below 2^53: exact in every JSON reader; never 0. */
+	h &= (1ull << 53) - 1;
+	return h != 0 ? h : 1;
+}
+
+/* "name" or null; roles as an array of names ("unknown" when none). */
+static void
+jw_end(struct jw *w, const char *key, const char *name, uint64_t roles)
+{
+	char esc[INVENTORY_NAME_MAX * 6 + 1];
+	int k, n = 0;
+
+	JW_LIT(w, ",\"");
+	jw_str(w, key);
+	JW_LIT(w, "_name\":");
+	if (name != NULL) {
+		escape_json(esc, sizeof(esc), name, strlen(name));
+		JW_LIT(w, "\"");
+		jw_str(w, esc);
+		JW_LIT(w, "\"");
+	} else
+		JW_LIT(w, "null");
+	JW_LIT(w, ",\"");
+	jw_str(w, key);
+	JW_LIT(w, "_roles\":[");
+	for (k = 0; k < ROLE_COUNT; k++)
+		if (roles & ROLE_BIT(k)) {
+			if (n++ > 0)
+				JW_LIT(w, ",");
+			JW_LIT(w, "\"");
+			jw_str(w, role_name((enum role)k));
+			JW_LIT(w, "\"");
+		}
+	if (n == 0)
+		JW_LIT(w, "\"unknown\"");
+	JW_LIT(w, "]");
+}
+
 int
 flowlog_format(char *buf, size_t len, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r)
 {
+	return flowlog_format_verdict(buf, len, f, reason, c, r, NULL);
+}
+
+int
+flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r, const struct flowlog_verdict *v)
+{
 	char m[18], pn[64], tb[8], host[CLASSIFY_HOST_MAX * 6 + 1], fl[9];
-	char cid[COMMUNITYID_LEN];
+	char cid[COMMUNITYID_LEN], rid[256];
 	struct jw w = { buf, len, 0, 0 };
 	int i;
 
-	JW_LIT(&w, "{\"start\":\"");
+	JW_LIT(&w, "{\"event_type\":\"flow\",\"flow_id\":");
+	jw_u64(&w, flowlog_flow_id(f));
+	JW_LIT(&w, ",\"start\":\"");
 	jw_time(&w, f->first_ts);
 	JW_LIT(&w, "\",\"end\":\"");
 	jw_time(&w, f->last_ts);
@@ -293,6 +366,20 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
 	jw_str(&w, dir_by_name(f->dir_by));
 	JW_LIT(&w, "\",\"end_reason\":\"");
 	jw_str(&w, flowtab_end_name(reason));
+	JW_LIT(&w, "\"");
+	if (v != NULL && v->valid) {
+		jw_end(&w, "src", v->src_name, v->src_roles);
+		jw_end(&w, "dst", v->dst_name, v->dst_roles);
+		JW_LIT(&w, ",\"rule\":");
+		if (v->rule_id != NULL) {
+			escape_json(rid, sizeof(rid), v->rule_id,
+			    strlen(v->rule_id));
+			JW_LIT(&w, "\"");
+			jw_str(&w, rid);
+			JW_LIT(&w, "\"");
+		} else
+			JW_LIT(&w, "null");
+	}
 	/*
 	 * The Community ID joins this record with the alerts of the flow
 	 * and with Suricata, Zeek or ntopng records of it.  An ICMP flow
@@ -308,10 +395,11 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
 		    &f->addr[FLOW_S2C], f->proto, f->port[FLOW_C2S],
 		    f->port[FLOW_S2C]);
 	if (i == 0) {
-		JW_LIT(&w, "\",\"community_id\":\"");
+		JW_LIT(&w, ",\"community_id\":\"");
 		jw_str(&w, cid);
+		JW_LIT(&w, "\"");
 	}
-	JW_LIT(&w, "\"}\n");
+	JW_LIT(&w, "}\n");
 	if (w.over)
 		return -1;
 	buf[w.o] = '\0';
@@ -322,12 +410,20 @@ int
 flowlog_write(struct flowlog *fl, const struct flow *f, enum flow_end reason,
     const struct classify *c, const struct classify_result *r)
 {
+	return flowlog_write_verdict(fl, f, reason, c, r, NULL);
+}
+
+int
+flowlog_write_verdict(struct flowlog *fl, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r, const struct flowlog_verdict *v)
+{
 	int n;
 
 	if (fl->fp == NULL && fl->ss == NULL)
 		return -1;
-	if ((n = flowlog_format(fl->buf, sizeof(fl->buf), f, reason, c,
-	    r)) < 0) {
+	if ((n = flowlog_format_verdict(fl->buf, sizeof(fl->buf), f, reason,
+	    c, r, v)) < 0) {
 		/* Too long to write: the sinks count it, as dropped. */
 		if (fl->fp == NULL)
 			sinks_line_lost(fl->ss);

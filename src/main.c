@@ -54,6 +54,8 @@ struct out {
 	_Atomic uint64_t lines, errors;
 	struct sinks *sinks;	/* the configured sinks too, if any */
 	struct report *rep;	/* --report: counts the alerts, or NULL */
+	int tag;		/* JSON tagged "event_type":"alert" (one
+				   stream with flow records) */
 	char buf[FORMAT_LINE_MAX];
 };
 
@@ -69,8 +71,15 @@ out_alert(const struct alert *a, void *arg)
 		report_alert(o->rep, a);
 	if (o->quiet)
 		return;
+	/*
+	 * Sharing standard output with flow records: the record's tag goes
+	 * first, where the JSON object's brace was.
+	 */
 	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
-	    fwrite(o->buf, (size_t)n, 1, stdout) != 1 ||
+	    (o->tag && (n < 1 || o->buf[0] != '{' ||
+	    fputs("{\"event_type\":\"alert\",", stdout) == EOF)) ||
+	    fwrite(o->buf + o->tag, (size_t)n - (size_t)o->tag, 1,
+	    stdout) != 1 ||
 	    (o->flush && fflush(stdout) == EOF))
 		o->errors++;
 	else
@@ -337,7 +346,7 @@ main(int argc, char *argv[])
 	};
 	const char *confpath = NULL, *flowpath = NULL, *log_prefix = NULL;
 	const char *reportdir = NULL;
-	int reportfmt = REPORT_HTML, reportfmt_set = 0;
+	int reportfmt = REPORT_HTML, reportfmt_set = 0, fmt_set = 0;
 	int fwkind = -1;
 	const char *ifaces[MAX_IFACES];
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL, NULL };
@@ -399,6 +408,7 @@ main(int argc, char *argv[])
 				return 2;
 			}
 			out.fmt = (enum format_kind)fmt;
+			fmt_set = 1;
 			break;
 		case OPT_FIREWALL:
 			if ((fwkind = firewall_kind_lookup(optarg)) == -1) {
@@ -443,6 +453,22 @@ main(int argc, char *argv[])
 	    (log_prefix != NULL && fwkind != FIREWALL_NFTABLES)) {
 		usage(stderr);
 		return 2;
+	}
+	/*
+	 * Flow records on standard output: alerts there are JSON too, each
+	 * line tagged with its event_type, so that one stream splits cleanly
+	 * (jq 'select(.event_type == "alert")').  Another format would mix
+	 * two syntaxes on one stream: refused.
+	 */
+	if (flowpath != NULL && strcmp(flowpath, "-") == 0) {
+		if (fmt_set && out.fmt != FORMAT_JSON) {
+			fprintf(stderr, "vmswatch: --flows - writes JSON on "
+			    "standard output: alerts there must be JSON too "
+			    "(--format json, the default with --flows -)\n");
+			return 2;
+		}
+		out.fmt = FORMAT_JSON;
+		out.tag = 1;
 	}
 	/* The report is of files read to their end: not of a sensor. */
 	if ((reportdir != NULL && nfiles == 0 && !checkonly) ||
