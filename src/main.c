@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,34 @@
 #endif
 
 /*
+ * -r: SIGINT or SIGTERM stops the reading (between chunks of frames); the
+ * open flows are then ended and everything written as at the end of the
+ * input, and the exit status says which signal (128 + its number).
+ */
+static volatile sig_atomic_t read_stop;
+
+static void
+read_signal(int sig)
+{
+	read_stop = sig;
+}
+
+/*
+ * The progress line (on a terminal) is open: it ends with a newline
+ * before anything else is written there.
+ */
+static int progress_open;
+
+static void
+progress_end(void)
+{
+	if (progress_open) {
+		fputc('\n', stderr);
+		progress_open = 0;
+	}
+}
+
+/*
  * Alerts on standard output, one line each: the offline run's output, and
  * the daemon's until sinks are configured (flushed per line there, since
  * a reader waits for them).
@@ -71,6 +100,8 @@ out_alert(const struct alert *a, void *arg)
 		report_alert(o->rep, a);
 	if (o->quiet)
 		return;
+	/* The alert must not land on the end of the progress line. */
+	progress_end();
 	/*
 	 * Sharing standard output with flow records: the record's tag goes
 	 * first, where the JSON object's brace was.
@@ -232,7 +263,12 @@ read_file(struct pipeline *pl, const char *path, int progress,
 		rc = -1;
 	}
 	for (;;) {
+		if (read_stop)
+			break;
 		n = capture_read(cap, READ_CHUNK, pipeline_frame, pl);
+		/* A read the signal cut short is the stop, not an error. */
+		if (n < 0 && read_stop)
+			break;
 		if (n < 0) {
 			/*
 			 * The record number and where it starts, from the
@@ -256,19 +292,27 @@ read_file(struct pipeline *pl, const char *path, int progress,
 			long long size = capture_size(cap);
 			double el = now_secs() - t0;
 
-			if (off >= 0 && size > 0)
+			if (off > 0 && size > 0)
 				fprintf(stderr, "\r%s: %3.0f%% ", path,
 				    100.0 * (double)off / (double)size);
 			else
 				fprintf(stderr, "\r%s: ", path);
-			fprintf(stderr, "%llu packets, %.0f packets/s   ",
+			fprintf(stderr, "%llu packets, %.0f packets/s",
 			    (unsigned long long)frames, (double)frames / el);
+			/* The rest of a file of known size at the rate so far. */
+			if (off > 0 && size > off)
+				fprintf(stderr, ", ETA %.0f s",
+				    el * (double)(size - off) / (double)off);
+			fprintf(stderr, "   ");
 			shown = 1;
+			progress_open = 1;
 			next = now_secs() + progress_secs;
 		}
 	}
-	if (shown)
-		fprintf(stderr, "\r%*s\r", 70, "");
+	/* Cleared if nothing came after it; else it ended with a newline. */
+	if (shown && progress_open)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	progress_open = 0;
 	if ((bad = capture_bad_lengths(cap, &first)) > 0)
 		log_warnx("%s: %llu records captured longer than they were on "
 		    "the wire (first: frame %llu); read as captured", path,
@@ -569,8 +613,18 @@ main(int argc, char *argv[])
 		}
 		pipeline_set_verdict(pl, report_verdict, out.rep);
 	}
+	{
+		struct sigaction sa;
+
+		/* No SA_RESTART: a read from a pipe returns at the signal. */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = read_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	t0 = now_secs();
-	for (i = 0; i < nfiles; i++) {
+	for (i = 0; i < nfiles && !read_stop; i++) {
 		if (out.rep != NULL)
 			report_file(out.rep, files[i]);
 		if (read_file(pl, files[i], isatty(STDERR_FILENO),
@@ -612,6 +666,12 @@ main(int argc, char *argv[])
 	/* 1: the capture breaks the documented flows; 2 wins over 1. */
 	if (rc == 0 && alert_stats(al)->violations > 0)
 		rc = 1;
+	/* Interrupted: everything was written, and the status says so. */
+	if (read_stop) {
+		log_warnx("interrupted by signal %d: the summary covers what "
+		    "was read", (int)read_stop);
+		rc = 128 + read_stop;
+	}
 	pipeline_free(pl);
 	alert_free(al);
 	conf_free(conf);
