@@ -562,18 +562,28 @@ struct cell {
 	int nports, more;
 };
 
+/* Keeps the lowest CELL_PORTS ports in order; the others are counted. */
 static void
 cell_port(struct cell *c, uint16_t port)
 {
-	int i;
+	int i, j;
 
 	for (i = 0; i < c->nports; i++)
 		if (c->ports[i] == port)
 			return;
-	if (c->nports < CELL_PORTS)
-		c->ports[c->nports++] = port;
-	else
+	for (i = 0; i < c->nports && c->ports[i] < port; i++)
+		;
+	if (i == CELL_PORTS) {
 		c->more++;
+		return;
+	}
+	if (c->nports == CELL_PORTS)
+		c->more++;	/* the highest falls off */
+	else
+		c->nports++;
+	for (j = c->nports - 1; j > i; j--)
+		c->ports[j] = c->ports[j - 1];
+	c->ports[i] = port;
 }
 
 /* The matrix: nc x ns cells over the axes (clients down, servers across). */
