@@ -301,7 +301,7 @@ read_file(struct pipeline *pl, const char *path, int progress,
 			    (unsigned long long)frames, (double)frames / el);
 			/* The rest of a file of known size at the rate so far. */
 			if (off > 0 && size > off)
-				fprintf(stderr, ", ETA %.0f s",
+				fprintf(stderr, ", ETA %.1f s",
 				    el * (double)(size - off) / (double)off);
 			fprintf(stderr, "   ");
 			shown = 1;
