@@ -48,11 +48,19 @@
  * input, and the exit status says which signal (128 + its number).
  */
 static volatile sig_atomic_t read_stop;
+/*
+ * The capture being read: the signal also breaks its loop, so that a
+ * signal that comes between two reads of a pipe (not during one, which
+ * it interrupts) does not wait for more data to be noticed.
+ */
+static struct capture *volatile read_cap;
 
 static void
 read_signal(int sig)
 {
 	read_stop = sig;
+	if (read_cap != NULL)
+		capture_breakloop(read_cap);
 }
 
 /*
@@ -262,6 +270,7 @@ read_file(struct pipeline *pl, const char *path, int progress,
 		    "not analysed", path, capture_datalink(cap));
 		rc = -1;
 	}
+	read_cap = cap;
 	for (;;) {
 		if (read_stop)
 			break;
@@ -317,6 +326,7 @@ read_file(struct pipeline *pl, const char *path, int progress,
 		log_warnx("%s: %llu records captured longer than they were on "
 		    "the wire (first: frame %llu); read as captured", path,
 		    (unsigned long long)bad, (unsigned long long)first);
+	read_cap = NULL;
 	capture_close(cap);
 	return rc;
 }
@@ -536,6 +546,19 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	log_init(!live || foreground, verbose, "vmswatch");
+	/*
+	 * -r: from here a signal stops the run in order (see read_signal);
+	 * no SA_RESTART, so that a read from a pipe returns at once.
+	 */
+	if (nfiles > 0 && !checkonly && fwkind == -1) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = read_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 
 	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)
 		confpath = VW_CONFFILE;
@@ -612,16 +635,6 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		pipeline_set_verdict(pl, report_verdict, out.rep);
-	}
-	{
-		struct sigaction sa;
-
-		/* No SA_RESTART: a read from a pipe returns at the signal. */
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = read_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
 	}
 	t0 = now_secs();
 	for (i = 0; i < nfiles && !read_stop; i++) {

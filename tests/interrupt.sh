@@ -24,15 +24,35 @@ for sig in INT TERM; do
 	want=$([ $sig = INT ] && echo 130 || echo 143)
 	mkfifo "$tmp/fifo.$sig"
 	# The writer keeps the pipe open after the capture: no end of input.
-	(cat "$pcap"; sleep 30) >"$tmp/fifo.$sig" &
+	(cat "$pcap"; : >"$tmp/written.$sig"; exec sleep 60) \
+	    >"$tmp/fifo.$sig" &
 	writer=$!
 	pids="$pids $writer"
 	"$bin" -c "$conf" -r - --flows - <"$tmp/fifo.$sig" \
 	    >"$tmp/out.$sig" 2>"$tmp/err.$sig" &
 	vw=$!
-	# Time to read the whole sample (1934 frames: milliseconds) and
-	# block on the pipe for more.
-	sleep 1
+	# Signal it once it has read the whole sample and waits for more:
+	# the capture written, nothing left in the pipe, the process
+	# asleep on five looks in a row.  (A slow machine or a sanitizer
+	# build takes its time to start.)
+	if ! python3 - "$tmp/written.$sig" "$tmp/fifo.$sig" $vw <<'PY'
+import fcntl, os, struct, sys, termios, time
+marker, fifo, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+quiet, end = 0, time.time() + 60
+while time.time() < end and quiet < 5:
+    time.sleep(0.1)
+    if not os.path.exists(marker):
+        continue
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    left = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+    os.close(fd)
+    state = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[0]
+    quiet = quiet + 1 if left == 0 and state == "S" else 0
+sys.exit(0 if quiet >= 5 else 1)
+PY
+	then
+		ko "SIG$sig: vmswatch did not finish reading the pipe"
+	fi
 	kill -$sig $vw
 	wait $vw
 	rc=$?
@@ -41,7 +61,7 @@ for sig in INT TERM; do
 	cmp -s "$tmp/whole" "$tmp/out.$sig" && ok ||
 	    ko "SIG$sig: output differs from a whole run" \
 	    "($(wc -l <"$tmp/out.$sig") lines, $(wc -l <"$tmp/whole"))"
-	# Every line complete: the file ends with a newline, each line JSON.
+	# The last line complete: the output ends with a newline.
 	[ "$(tail -c 1 "$tmp/out.$sig" | od -An -c | tr -d ' ')" = '\n' ] &&
 	    ok || ko "SIG$sig: last line torn"
 	grep -q '^packets  *1934$' "$tmp/err.$sig" &&
