@@ -27,6 +27,11 @@ int capture_datalink(const struct capture *);
  * corrupt; capture_error() says what, frames before it were delivered).
  */
 long capture_read(struct capture *, long max, capture_cb cb, void *arg);
+/*
+ * Makes a capture_read() in progress return after the frame it is on
+ * (pcap_breakloop(): safe in a signal handler).
+ */
+void capture_breakloop(struct capture *);
 /* 1 once the end of the file was reached. */
 int capture_eof(const struct capture *);
 const char *capture_error(const struct capture *);

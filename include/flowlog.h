@@ -4,7 +4,12 @@
  * ISO 8601 times, addresses, ports, transport, VLAN, MACs, protocol,
  * risks, host name (U+FFFD for a byte that is not UTF-8, and then the raw
  * bytes in hex as host_hex), packets/bytes each way, and the flow's
- * Community ID v1 (seed 0), the same as its alerts carry.
+ * Community ID v1 (seed 0), the same as its alerts carry.  Each record
+ * starts with "event_type":"flow" (as Suricata's EVE), so that records
+ * and JSON alerts on one stream can be told apart, and carries a flow id
+ * (unique to the flow and its first packet's time, below 2^53 so that
+ * JSON readers keep it exact) and what the policy said of it: the
+ * inventory names and roles of both ends and the documenting rule.
  */
 #ifndef VW_FLOWLOG_H
 #define VW_FLOWLOG_H
@@ -18,6 +23,18 @@
 struct flowlog;
 
 struct sinks;
+
+/*
+ * What the policy said of a flow at its end, in the flow record's terms
+ * (src: the flow table's client end).  Borrowed strings, valid during
+ * the write; NULL: unknown to the inventory, or no rule.
+ */
+struct flowlog_verdict {
+	int valid;			/* 0: the policy said nothing */
+	const char *src_name, *dst_name;
+	uint64_t src_roles, dst_roles;	/* role sets (role.h) */
+	const char *rule_id;
+};
 
 /*
  * Opens path for writing, emptied ("-": standard output), never through a
@@ -39,10 +56,23 @@ void flowlog_set_sinks(struct flowlog *, struct sinks *ss);
 int flowlog_format(char *buf, size_t len, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r);
+/* The same with the policy's verdict (v may be NULL). */
+int flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r, const struct flowlog_verdict *v);
+/*
+ * The flow id of f's record: a hash of its ends, transport and first
+ * packet's time, below 2^53, never 0.
+ */
+uint64_t flowlog_flow_id(const struct flow *f);
 /* Writes one record.  Returns 0, or -1 on a write error. */
 int flowlog_write(struct flowlog *, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r);
+/* The same with the policy's verdict (v may be NULL). */
+int flowlog_write_verdict(struct flowlog *, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r, const struct flowlog_verdict *v);
 /* Flushes and closes (standard output is flushed, not closed). */
 int flowlog_close(struct flowlog *);
 

@@ -37,6 +37,12 @@ struct pipeline_stats {
  */
 struct pipeline *pipeline_new(const struct conf *conf, struct flowlog *fl,
     struct alert_ctx *al);
+/*
+ * Each ended flow's policy verdict goes to cb too (a coverage report);
+ * set before the first frame.
+ */
+void pipeline_set_verdict(struct pipeline *, policy_verdict_cb cb,
+    void *arg);
 /* Applies a new configuration's inventory and rules; flows keep state. */
 int pipeline_reconfigure(struct pipeline *, const struct conf *conf);
 void pipeline_free(struct pipeline *);

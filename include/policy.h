@@ -145,6 +145,32 @@ struct violation {
 
 typedef void (*policy_cb)(const struct violation *, void *arg);
 
+/*
+ * What the policy concluded of a flow at its end (POLICY_EV_END): its
+ * ends as judged (client and server, roles), the rule that documents it
+ * and the kinds raised for it over its life.  Borrowed: valid during the
+ * callback.  A coverage report is built from these.
+ */
+struct policy_verdict {
+	const struct flow *f;
+	struct policy_end client;	/* the ends after orientation */
+	struct policy_end server;
+	int ci;				/* flow index of the client */
+	uint64_t croles, sroles;	/* role sets, 0 when unknown */
+	uint8_t transport;		/* IPPROTO_* */
+	/*
+	 * The rule the flow was judged by: the one documenting its server
+	 * port for the two roles (or the moved port, or the Internet
+	 * statement's exception), else NULL.  A documented rule with kinds
+	 * raised (a disabled port, cleartext) still names it.
+	 */
+	const struct rule *rule;
+	uint16_t raised;		/* 1 << kind of what it raised */
+	uint8_t covered;		/* an RTSP session's media stream */
+};
+
+typedef void (*policy_verdict_cb)(const struct policy_verdict *, void *arg);
+
 struct policy_conf {
 	/* Rules whose "disabled by default" port the site has enabled. */
 	const char *const *enabled;
@@ -162,6 +188,11 @@ struct policy *policy_new(const struct inventory *inv,
     const struct ruleset *rs, const struct policy_conf *pc, uint32_t nslots,
     const struct classify *cls, policy_cb cb, void *arg);
 void policy_free(struct policy *);
+/*
+ * Verdicts of ended flows go to cb (NULL: none); set once before the
+ * first flow.
+ */
+void policy_set_verdict(struct policy *, policy_verdict_cb cb, void *arg);
 /* Swaps in a new inventory and ruleset; flows keep their raised bits. */
 int policy_reconfigure(struct policy *, const struct inventory *inv,
     const struct ruleset *rs, const struct policy_conf *pc);

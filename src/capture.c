@@ -159,6 +159,12 @@ capture_read(struct capture *c, long max, capture_cb cb, void *arg)
 	return n;
 }
 
+void
+capture_breakloop(struct capture *c)
+{
+	pcap_breakloop(c->pcap);
+}
+
 int
 capture_eof(const struct capture *c)
 {

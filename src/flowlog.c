@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +15,11 @@
 #include "communityid.h"
 #include "escape.h"
 #include "flowlog.h"
+#include "inventory.h"
 #include "isotime.h"
+#include "role.h"
 #include "sink.h"
+#include "strbuf.h"
 
 struct flowlog {
 	FILE *fp;		/* or NULL: to sinks */
@@ -69,71 +71,28 @@ flowlog_set_sinks(struct flowlog *fl, struct sinks *ss)
 	fl->ss = ss;
 }
 
-/*
- * The record is built with small appenders instead of printf: a flow ends
- * for every few packets, and formatting was a tenth of a run's time.
- * Overflow sets over; the caller then drops the record.
- */
-struct jw {
-	char *buf;
-	size_t len, o;
-	int over;
-};
-
 static void
-jw_raw(struct jw *w, const char *s, size_t n)
-{
-	if (w->over || w->o + n >= w->len) {
-		w->over = 1;
-		return;
-	}
-	memcpy(w->buf + w->o, s, n);
-	w->o += n;
-}
-
-#define JW_LIT(w, s)	jw_raw((w), (s), sizeof(s) - 1)
-
-static void
-jw_str(struct jw *w, const char *s)
-{
-	jw_raw(w, s, strlen(s));
-}
-
-static void
-jw_u64(struct jw *w, uint64_t v)
-{
-	char tmp[24];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	jw_raw(w, tmp + i, sizeof(tmp) - i);
-}
-
-static void
-jw_time(struct jw *w, uint64_t ts)
+jw_time(struct strbuf *w, uint64_t ts)
 {
 	char t[ISOTIME_LEN];
 
-	jw_raw(w, isotime_fmt(ts, t, sizeof(t)), ISOTIME_LEN - 1);
+	strbuf_raw(w, isotime_fmt(ts, t, sizeof(t)), ISOTIME_LEN - 1);
 }
 
 static void
-jw_addr(struct jw *w, const struct addr *a)
+jw_addr(struct strbuf *w, const struct addr *a)
 {
 	char buf[ADDR_STRLEN];
 	int i;
 
 	if (!addr_is_v4(a)) {
-		jw_str(w, addr_fmt(a, buf, sizeof(buf)));
+		strbuf_str(w, addr_fmt(a, buf, sizeof(buf)));
 		return;
 	}
 	for (i = 12; i < 16; i++) {
 		if (i > 12)
-			JW_LIT(w, ".");
-		jw_u64(w, a->b[i]);
+			STRBUF_LIT(w, ".");
+		strbuf_u64(w, a->b[i]);
 	}
 }
 
@@ -192,16 +151,77 @@ tcpflags(uint8_t f, char *buf)
 static void
 risk_one(int bit, const char *name, void *arg)
 {
-	struct jw *w = arg;
+	struct strbuf *w = arg;
 	char esc[256];
 
 	(void)bit;
 	if (w->buf[w->o - 1] != '[')
-		JW_LIT(w, ",");
+		STRBUF_LIT(w, ",");
 	escape_json(esc, sizeof(esc), name, strlen(name));
-	JW_LIT(w, "\"");
-	jw_str(w, esc);
-	JW_LIT(w, "\"");
+	STRBUF_LIT(w, "\"");
+	strbuf_str(w, esc);
+	STRBUF_LIT(w, "\"");
+}
+
+uint64_t
+flowlog_flow_id(const struct flow *f)
+{
+	/*
+	 * FNV-1a over the flow's ends in the record's order, its transport
+	 * and its first packet's time: the same flow read again gets the
+	 * same id, two flows of one 5-tuple get two.  (A flow cut by the
+	 * active timeout starts each record anew, so each part has its own.)
+	 */
+	uint64_t h = 14695981039346656037ull;
+	const uint8_t *p;
+	size_t i;
+	int e;
+
+	for (e = 0; e < 2; e++) {
+		for (i = 0, p = f->addr[e].b; i < sizeof(f->addr[e].b); i++)
+			h = (h ^ p[i]) * 1099511628211ull;
+		h = (h ^ (f->port[e] >> 8)) * 1099511628211ull;
+		h = (h ^ (f->port[e] & 0xff)) * 1099511628211ull;
+	}
+	h = (h ^ f->proto) * 1099511628211ull;
+	for (i = 0; i < 8; i++)
+		h = (h ^ ((f->first_ts >> (8 * i)) & 0xff)) * 1099511628211ull;
+	/* Below 2^53: exact in every JSON reader; never 0. */
+	h &= (1ull << 53) - 1;
+	return h != 0 ? h : 1;
+}
+
+/* "name" or null; roles as an array of names ("unknown" when none). */
+static void
+jw_end(struct strbuf *w, const char *key, const char *name, uint64_t roles)
+{
+	char esc[INVENTORY_NAME_MAX * 6 + 1];
+	int k, n = 0;
+
+	STRBUF_LIT(w, ",\"");
+	strbuf_str(w, key);
+	STRBUF_LIT(w, "_name\":");
+	if (name != NULL) {
+		escape_json(esc, sizeof(esc), name, strlen(name));
+		STRBUF_LIT(w, "\"");
+		strbuf_str(w, esc);
+		STRBUF_LIT(w, "\"");
+	} else
+		STRBUF_LIT(w, "null");
+	STRBUF_LIT(w, ",\"");
+	strbuf_str(w, key);
+	STRBUF_LIT(w, "_roles\":[");
+	for (k = 0; k < ROLE_COUNT; k++)
+		if (roles & ROLE_BIT(k)) {
+			if (n++ > 0)
+				STRBUF_LIT(w, ",");
+			STRBUF_LIT(w, "\"");
+			strbuf_str(w, role_name((enum role)k));
+			STRBUF_LIT(w, "\"");
+		}
+	if (n == 0)
+		STRBUF_LIT(w, "\"unknown\"");
+	STRBUF_LIT(w, "]");
 }
 
 int
@@ -209,90 +229,114 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r)
 {
+	return flowlog_format_verdict(buf, len, f, reason, c, r, NULL);
+}
+
+int
+flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r, const struct flowlog_verdict *v)
+{
 	char m[18], pn[64], tb[8], host[CLASSIFY_HOST_MAX * 6 + 1], fl[9];
-	char cid[COMMUNITYID_LEN];
-	struct jw w = { buf, len, 0, 0 };
+	char cid[COMMUNITYID_LEN], rid[256];
+	struct strbuf w = { buf, len, 0 };
 	int i;
 
-	JW_LIT(&w, "{\"start\":\"");
+	STRBUF_LIT(&w, "{\"event_type\":\"flow\",\"flow_id\":");
+	strbuf_u64(&w, flowlog_flow_id(f));
+	STRBUF_LIT(&w, ",\"start\":\"");
 	jw_time(&w, f->first_ts);
-	JW_LIT(&w, "\",\"end\":\"");
+	STRBUF_LIT(&w, "\",\"end\":\"");
 	jw_time(&w, f->last_ts);
-	JW_LIT(&w, "\",\"transport\":\"");
-	jw_str(&w, transport_name(f->proto, tb, sizeof(tb)));
-	JW_LIT(&w, "\",\"src_ip\":\"");
+	STRBUF_LIT(&w, "\",\"transport\":\"");
+	strbuf_str(&w, transport_name(f->proto, tb, sizeof(tb)));
+	STRBUF_LIT(&w, "\",\"src_ip\":\"");
 	jw_addr(&w, &f->addr[FLOW_C2S]);
-	JW_LIT(&w, "\",\"src_port\":");
-	jw_u64(&w, f->port[FLOW_C2S]);
-	JW_LIT(&w, ",\"dst_ip\":\"");
+	STRBUF_LIT(&w, "\",\"src_port\":");
+	strbuf_u64(&w, f->port[FLOW_C2S]);
+	STRBUF_LIT(&w, ",\"dst_ip\":\"");
 	jw_addr(&w, &f->addr[FLOW_S2C]);
-	JW_LIT(&w, "\",\"dst_port\":");
-	jw_u64(&w, f->port[FLOW_S2C]);
-	JW_LIT(&w, ",\"vlan\":");
-	jw_u64(&w, f->vlan);
+	STRBUF_LIT(&w, "\",\"dst_port\":");
+	strbuf_u64(&w, f->port[FLOW_S2C]);
+	STRBUF_LIT(&w, ",\"vlan\":");
+	strbuf_u64(&w, f->vlan);
 	for (i = 0; i < 2; i++)
 		if (f->has_mac[i]) {
 			if (i == FLOW_C2S)
-				JW_LIT(&w, ",\"src_mac\":\"");
+				STRBUF_LIT(&w, ",\"src_mac\":\"");
 			else
-				JW_LIT(&w, ",\"dst_mac\":\"");
-			jw_str(&w, addr_fmt_mac(f->mac[i], m, sizeof(m)));
-			JW_LIT(&w, "\"");
+				STRBUF_LIT(&w, ",\"dst_mac\":\"");
+			strbuf_str(&w, addr_fmt_mac(f->mac[i], m, sizeof(m)));
+			STRBUF_LIT(&w, "\"");
 		}
 	if (r != NULL) {
-		JW_LIT(&w, ",\"app_proto\":\"");
-		jw_str(&w, classify_proto_name(c, r, pn, sizeof(pn)));
-		JW_LIT(&w, "\",\"dpi\":\"");
-		jw_str(&w, state_name(r->state));
-		JW_LIT(&w, "\",\"dpi_packets\":");
-		jw_u64(&w, r->dpi_packets);
+		STRBUF_LIT(&w, ",\"app_proto\":\"");
+		strbuf_str(&w, classify_proto_name(c, r, pn, sizeof(pn)));
+		STRBUF_LIT(&w, "\",\"dpi\":\"");
+		strbuf_str(&w, state_name(r->state));
+		STRBUF_LIT(&w, "\",\"dpi_packets\":");
+		strbuf_u64(&w, r->dpi_packets);
 		if (r->host[0] != '\0') {
 			escape_json(host, sizeof(host), r->host,
 			    strnlen(r->host, sizeof(r->host)));
-			JW_LIT(&w, ",\"host\":\"");
-			jw_str(&w, host);
-			JW_LIT(&w, "\"");
+			STRBUF_LIT(&w, ",\"host\":\"");
+			strbuf_str(&w, host);
+			STRBUF_LIT(&w, "\"");
 			/*
 			 * A byte that is not UTF-8 is U+FFFD in the string:
 			 * the raw bytes follow in hex, as in the alerts.
 			 */
 			if (!escape_utf8_valid(r->host, strnlen(r->host,
 			    sizeof(r->host)))) {
-				JW_LIT(&w, ",\"host_hex\":\"");
+				STRBUF_LIT(&w, ",\"host_hex\":\"");
 				for (i = 0; i < (int)sizeof(r->host) &&
 				    r->host[i]; i++) {
 					snprintf(tb, sizeof(tb), "%02x",
 					    (unsigned char)r->host[i]);
-					jw_str(&w, tb);
+					strbuf_str(&w, tb);
 				}
-				JW_LIT(&w, "\"");
+				STRBUF_LIT(&w, "\"");
 			}
 		}
 		if (r->risk != 0) {
-			JW_LIT(&w, ",\"risks\":[");
+			STRBUF_LIT(&w, ",\"risks\":[");
 			classify_risk_foreach(r->risk, risk_one, &w);
-			JW_LIT(&w, "]");
+			STRBUF_LIT(&w, "]");
 		}
 	}
-	JW_LIT(&w, ",\"pkts_c2s\":");
-	jw_u64(&w, f->pkts[FLOW_C2S]);
-	JW_LIT(&w, ",\"bytes_c2s\":");
-	jw_u64(&w, f->bytes[FLOW_C2S]);
-	JW_LIT(&w, ",\"pkts_s2c\":");
-	jw_u64(&w, f->pkts[FLOW_S2C]);
-	JW_LIT(&w, ",\"bytes_s2c\":");
-	jw_u64(&w, f->bytes[FLOW_S2C]);
+	STRBUF_LIT(&w, ",\"pkts_c2s\":");
+	strbuf_u64(&w, f->pkts[FLOW_C2S]);
+	STRBUF_LIT(&w, ",\"bytes_c2s\":");
+	strbuf_u64(&w, f->bytes[FLOW_C2S]);
+	STRBUF_LIT(&w, ",\"pkts_s2c\":");
+	strbuf_u64(&w, f->pkts[FLOW_S2C]);
+	STRBUF_LIT(&w, ",\"bytes_s2c\":");
+	strbuf_u64(&w, f->bytes[FLOW_S2C]);
 	if (f->proto == IPPROTO_TCP) {
-		JW_LIT(&w, ",\"tcp_flags_c2s\":\"");
-		jw_str(&w, tcpflags(f->tcp_flags[FLOW_C2S], fl));
-		JW_LIT(&w, "\",\"tcp_flags_s2c\":\"");
-		jw_str(&w, tcpflags(f->tcp_flags[FLOW_S2C], fl));
-		JW_LIT(&w, "\"");
+		STRBUF_LIT(&w, ",\"tcp_flags_c2s\":\"");
+		strbuf_str(&w, tcpflags(f->tcp_flags[FLOW_C2S], fl));
+		STRBUF_LIT(&w, "\",\"tcp_flags_s2c\":\"");
+		strbuf_str(&w, tcpflags(f->tcp_flags[FLOW_S2C], fl));
+		STRBUF_LIT(&w, "\"");
 	}
-	JW_LIT(&w, ",\"direction_by\":\"");
-	jw_str(&w, dir_by_name(f->dir_by));
-	JW_LIT(&w, "\",\"end_reason\":\"");
-	jw_str(&w, flowtab_end_name(reason));
+	STRBUF_LIT(&w, ",\"direction_by\":\"");
+	strbuf_str(&w, dir_by_name(f->dir_by));
+	STRBUF_LIT(&w, "\",\"end_reason\":\"");
+	strbuf_str(&w, flowtab_end_name(reason));
+	STRBUF_LIT(&w, "\"");
+	if (v != NULL && v->valid) {
+		jw_end(&w, "src", v->src_name, v->src_roles);
+		jw_end(&w, "dst", v->dst_name, v->dst_roles);
+		STRBUF_LIT(&w, ",\"rule\":");
+		if (v->rule_id != NULL) {
+			escape_json(rid, sizeof(rid), v->rule_id,
+			    strlen(v->rule_id));
+			STRBUF_LIT(&w, "\"");
+			strbuf_str(&w, rid);
+			STRBUF_LIT(&w, "\"");
+		} else
+			STRBUF_LIT(&w, "null");
+	}
 	/*
 	 * The Community ID joins this record with the alerts of the flow
 	 * and with Suricata, Zeek or ntopng records of it.  An ICMP flow
@@ -308,11 +352,12 @@ flowlog_format(char *buf, size_t len, const struct flow *f,
 		    &f->addr[FLOW_S2C], f->proto, f->port[FLOW_C2S],
 		    f->port[FLOW_S2C]);
 	if (i == 0) {
-		JW_LIT(&w, "\",\"community_id\":\"");
-		jw_str(&w, cid);
+		STRBUF_LIT(&w, ",\"community_id\":\"");
+		strbuf_str(&w, cid);
+		STRBUF_LIT(&w, "\"");
 	}
-	JW_LIT(&w, "\"}\n");
-	if (w.over)
+	STRBUF_LIT(&w, "}\n");
+	if (strbuf_full(&w))
 		return -1;
 	buf[w.o] = '\0';
 	return (int)w.o;
@@ -322,12 +367,20 @@ int
 flowlog_write(struct flowlog *fl, const struct flow *f, enum flow_end reason,
     const struct classify *c, const struct classify_result *r)
 {
+	return flowlog_write_verdict(fl, f, reason, c, r, NULL);
+}
+
+int
+flowlog_write_verdict(struct flowlog *fl, const struct flow *f,
+    enum flow_end reason, const struct classify *c,
+    const struct classify_result *r, const struct flowlog_verdict *v)
+{
 	int n;
 
 	if (fl->fp == NULL && fl->ss == NULL)
 		return -1;
-	if ((n = flowlog_format(fl->buf, sizeof(fl->buf), f, reason, c,
-	    r)) < 0) {
+	if ((n = flowlog_format_verdict(fl->buf, sizeof(fl->buf), f, reason,
+	    c, r, v)) < 0) {
 		/* Too long to write: the sinks count it, as dropped. */
 		if (fl->fp == NULL)
 			sinks_line_lost(fl->ss);

@@ -8,7 +8,6 @@
  */
 #include <netinet/in.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include "format.h"
 #include "isotime.h"
 #include "role.h"
+#include "strbuf.h"
 
 static const char *const format_names[FORMAT_MAX] = {
 	"text", "json", "rfc5424", "cef", "leef"
@@ -28,77 +28,6 @@ static const char *const format_names[FORMAT_MAX] = {
 #define FORMAT_VERSION	"0.1.0"
 #endif
 
-struct out {
-	char *buf;
-	size_t len, o;
-};
-
-static void
-put(struct out *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/*
- * A piece of a line is short: vsnprintf(3) is given room for this much
- * first, the whole rest of the line only if that was not enough (the
- * sanitizers check the whole size they are given, at every call).
- */
-#define PUT_CHUNK	512
-
-static void
-put(struct out *w, const char *fmt, ...)
-{
-	va_list ap;
-	size_t room, first;
-	int n;
-
-	if (w->o >= w->len)
-		return;
-	room = w->len - w->o;
-	first = room < PUT_CHUNK ? room : PUT_CHUNK;
-	va_start(ap, fmt);
-	n = vsnprintf(w->buf + w->o, first, fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n >= first && first < room) {
-		va_start(ap, fmt);
-		n = vsnprintf(w->buf + w->o, room, fmt, ap);
-		va_end(ap);
-	}
-	w->o = n < 0 ? w->len : w->o + (size_t)n;
-}
-
-/* Appends a string as it is: no format to interpret, so no vsnprintf. */
-static void
-put_s(struct out *w, const char *str)
-{
-	size_t n = strlen(str);
-
-	if (w->o >= w->len)
-		return;
-	if (n >= w->len - w->o) {
-		w->o = w->len;
-		return;
-	}
-	memcpy(w->buf + w->o, str, n + 1);
-	w->o += n;
-}
-
-/*
- * Appends s (at most max bytes of it) escaped for syntax syn, straight
- * into the line: whole, or the line is marked full and the caller gets
- * -1.  A field is never cut to make a line fit.
- */
-static void
-put_esc(struct out *w, enum escape_syntax syn, char delim, const char *s,
-    size_t max)
-{
-	int n;
-
-	if (w->o >= w->len)
-		return;
-	n = escape_whole(w->buf + w->o, w->len - w->o, syn, delim, s,
-	    strnlen(s, max));
-	w->o = n < 0 ? w->len : w->o + (size_t)n;
-}
-
 /*
  * Appends string field s escaped for the line.  Not only wire strings:
  * host, zone and rule names come from site files, which may hold any
@@ -107,18 +36,18 @@ put_esc(struct out *w, enum escape_syntax syn, char delim, const char *s,
  * object or split the text line).
  */
 static void
-put_str(struct out *w, int json, const char *s, size_t max)
+put_str(struct strbuf *w, int json, const char *s, size_t max)
 {
-	put_esc(w, json ? ESCAPE_JSON : ESCAPE_TEXT, 0, s, max);
+	strbuf_esc(w, json ? ESCAPE_JSON : ESCAPE_TEXT, 0, s, max);
 }
 
 /* A JSON string value, quotes included. */
 static void
-json_str(struct out *w, const char *s, size_t max)
+json_str(struct strbuf *w, const char *s, size_t max)
 {
-	put_s(w, "\"");
+	strbuf_str(w, "\"");
 	put_str(w, 1, s, max);
-	put_s(w, "\"");
+	strbuf_str(w, "\"");
 }
 
 int
@@ -173,66 +102,66 @@ direction_name(uint8_t d)
 
 /* An end in text: "192.0.2.1:443 (ms01 management_server, servers)". */
 static void
-text_end(struct out *w, const struct alert_end *e, int with_port)
+text_end(struct strbuf *w, const struct alert_end *e, int with_port)
 {
 	char a[ADDR_STRLEN], roles[256];
 
 	addr_fmt(&e->addr, a, sizeof(a));
 	if (with_port)
-		put(w, addr_is_v4(&e->addr) ? "%s:%u" : "[%s]:%u", a, e->port);
+		strbuf_printf(w, addr_is_v4(&e->addr) ? "%s:%u" : "[%s]:%u", a, e->port);
 	else
-		put_s(w, a);
+		strbuf_str(w, a);
 	if (e->host[0]) {
-		put_s(w, " (");
+		strbuf_str(w, " (");
 		put_str(w, 0, e->host, sizeof(e->host));
-		put(w, " %s)", role_set_fmt(e->roles, roles, sizeof(roles)));
+		strbuf_printf(w, " %s)", role_set_fmt(e->roles, roles, sizeof(roles)));
 	} else if (e->internet)
-		put_s(w, " (internet)");
+		strbuf_str(w, " (internet)");
 	else if (e->zone[0]) {
-		put_s(w, " (unknown, zone ");
+		strbuf_str(w, " (unknown, zone ");
 		put_str(w, 0, e->zone, sizeof(e->zone));
-		put_s(w, ")");
+		strbuf_str(w, ")");
 	}
 }
 
 /* The text line without its newline; stamp: time and severity first. */
 static void
-format_text(struct out *w, const struct alert *a, int stamp)
+format_text(struct strbuf *w, const struct alert *a, int stamp)
 {
 	char t[40], mac[18];
 	int ports = a->transport == IPPROTO_TCP || a->transport == IPPROTO_UDP;
 
 	if (stamp)
-		put(w, "%s [%d] ", isotime_fmt(a->ts, t, sizeof(t)),
+		strbuf_printf(w, "%s [%d] ", isotime_fmt(a->ts, t, sizeof(t)),
 		    a->severity);
-	put(w, "%s ", policy_kind_name(a->kind));
+	strbuf_printf(w, "%s ", policy_kind_name(a->kind));
 	put_str(w, 0, a->rule_id, sizeof(a->rule_id));
-	put_s(w, " ");
+	strbuf_str(w, " ");
 	text_end(w, &a->client, ports);
 	if (a->kind == POLICY_UNKNOWN_DEVICE && a->client.has_mac)
-		put(w, " mac %s", addr_fmt_mac(a->client.mac, mac,
+		strbuf_printf(w, " mac %s", addr_fmt_mac(a->client.mac, mac,
 		    sizeof(mac)));
 	if (a->transport != 0 || a->kind != POLICY_UNKNOWN_DEVICE) {
-		put_s(w, " -> ");
+		strbuf_str(w, " -> ");
 		text_end(w, &a->server, ports);
 	}
 	if (a->transport)
-		put(w, " %s", transport_name(a->transport));
+		strbuf_printf(w, " %s", transport_name(a->transport));
 	if (a->protocol[0]) {
-		put_s(w, "/");
+		strbuf_str(w, "/");
 		put_str(w, 0, a->protocol, sizeof(a->protocol));
 	}
 	if (a->transport)
-		put(w, " %s", state_name(a->state));
+		strbuf_printf(w, " %s", state_name(a->state));
 	if (a->host_name[0]) {
-		put_s(w, " host=");
+		strbuf_str(w, " host=");
 		put_str(w, 0, a->host_name, sizeof(a->host_name));
 	}
 	if (a->repeat)
-		put(w, " repeated %llu times", (unsigned long long)a->count);
+		strbuf_printf(w, " repeated %llu times", (unsigned long long)a->count);
 	if (a->kind == POLICY_WEAK_TLS && a->clients > 1)
-		put(w, " clients=%u", a->clients);
-	put_s(w, ": ");
+		strbuf_printf(w, " clients=%u", a->clients);
+	strbuf_str(w, ": ");
 	put_str(w, 0, a->reason, sizeof(a->reason));
 }
 
@@ -313,16 +242,16 @@ host_kind(const char *proto)
 }
 
 static void
-json_roles(struct out *w, uint64_t roles)
+json_roles(struct strbuf *w, uint64_t roles)
 {
 	int r, n = 0;
 
-	put_s(w, "[");
+	strbuf_str(w, "[");
 	for (r = 0; r < ROLE_COUNT; r++)
 		if (roles & ROLE_BIT(r))
-			put(w, "%s\"%s\"", n++ ? "," : "",
+			strbuf_printf(w, "%s\"%s\"", n++ ? "," : "",
 			    role_name((enum role)r));
-	put_s(w, "]");
+	strbuf_str(w, "]");
 }
 
 /* ECS MAC form: upper case, hyphens. */
@@ -336,45 +265,45 @@ ecs_mac(const uint8_t *m, char *buf, size_t len)
 
 /* source or destination; domain: the wire's host name, or NULL. */
 static void
-json_end(struct out *w, const char *name, const struct alert_end *e,
+json_end(struct strbuf *w, const char *name, const struct alert_end *e,
     int ports, const char *domain, size_t dmax)
 {
 	char a[ADDR_STRLEN], mac[18];
 
-	put(w, ",\"%s\":{\"ip\":\"%s\"", name, addr_fmt(&e->addr, a,
+	strbuf_printf(w, ",\"%s\":{\"ip\":\"%s\"", name, addr_fmt(&e->addr, a,
 	    sizeof(a)));
 	if (ports)
-		put(w, ",\"port\":%u", e->port);
+		strbuf_printf(w, ",\"port\":%u", e->port);
 	if (e->has_mac)
-		put(w, ",\"mac\":\"%s\"", ecs_mac(e->mac, mac, sizeof(mac)));
+		strbuf_printf(w, ",\"mac\":\"%s\"", ecs_mac(e->mac, mac, sizeof(mac)));
 	if (domain != NULL && domain[0]) {
-		put_s(w, ",\"domain\":");
+		strbuf_str(w, ",\"domain\":");
 		json_str(w, domain, dmax);
 	}
-	put_s(w, "}");
+	strbuf_str(w, "}");
 }
 
 /* The vmswatch view of an end: inventory name, roles, zone. */
 static void
-json_vw_end(struct out *w, const char *name, const struct alert_end *e)
+json_vw_end(struct strbuf *w, const char *name, const struct alert_end *e)
 {
-	put(w, "\"%s\":{\"host\":", name);
+	strbuf_printf(w, "\"%s\":{\"host\":", name);
 	if (e->host[0])
 		json_str(w, e->host, sizeof(e->host));
 	else
-		put_s(w, "null");
-	put_s(w, ",\"roles\":");
+		strbuf_str(w, "null");
+	strbuf_str(w, ",\"roles\":");
 	json_roles(w, e->roles);
-	put_s(w, ",\"zone\":");
+	strbuf_str(w, ",\"zone\":");
 	if (e->zone[0])
 		json_str(w, e->zone, sizeof(e->zone));
 	else
-		put_s(w, "null");
-	put(w, ",\"internet\":%s}", e->internet ? "true" : "false");
+		strbuf_str(w, "null");
+	strbuf_printf(w, ",\"internet\":%s}", e->internet ? "true" : "false");
 }
 
 struct risk_out {
-	struct out *w;
+	struct strbuf *w;
 	int n;
 };
 
@@ -384,18 +313,18 @@ json_risk(int bit, const char *name, void *arg)
 	struct risk_out *ro = arg;
 
 	(void)bit;
-	put_s(ro->w, ro->n++ ? "," : "");
+	strbuf_str(ro->w, ro->n++ ? "," : "");
 	json_str(ro->w, name, strlen(name));
 }
 
 /* Lower-case hex of the bytes of s: the raw form of a wire string. */
 static void
-put_hex(struct out *w, const char *s, size_t max)
+put_hex(struct strbuf *w, const char *s, size_t max)
 {
 	size_t i, n = strnlen(s, max);
 
 	for (i = 0; i < n; i++)
-		put(w, "%02x", (unsigned char)s[i]);
+		strbuf_printf(w, "%02x", (unsigned char)s[i]);
 }
 
 /*
@@ -404,26 +333,26 @@ put_hex(struct out *w, const char *s, size_t max)
  * RTSP session, a scan's counts.
  */
 static void
-json_findings(struct out *w, const struct alert *a)
+json_findings(struct strbuf *w, const struct alert *a)
 {
 	int k, n = 0;
 
 	if (a->dpi_guessed)
-		put_s(w, ",\"dpi\":\"guessed\"");
+		strbuf_str(w, ",\"dpi\":\"guessed\"");
 	if (a->kind == POLICY_WEAK_TLS && a->clients > 0)
-		put(w, ",\"clients\":%u", a->clients);
+		strbuf_printf(w, ",\"clients\":%u", a->clients);
 	if (a->streams > 0)
-		put(w, ",\"media_streams\":%u", a->streams);
+		strbuf_printf(w, ",\"media_streams\":%u", a->streams);
 	if (a->kind != POLICY_SCAN)
 		return;
-	put(w, ",\"scan\":{\"targets\":%u,\"hosts\":%u,\"ports\":%u,"
+	strbuf_printf(w, ",\"scan\":{\"targets\":%u,\"hosts\":%u,\"ports\":%u,"
 	    "\"refused\":%u,\"unanswered\":%u,\"kinds\":[", a->scan_targets,
 	    a->scan_hosts, a->scan_ports, a->scan_refused, a->scan_unanswered);
 	for (k = 0; k < POLICY_KIND_MAX; k++)
 		if (a->scan_kinds & (1u << k))
-			put(w, "%s\"%s\"", n++ ? "," : "",
+			strbuf_printf(w, "%s\"%s\"", n++ ? "," : "",
 			    policy_kind_name((enum policy_kind)k));
-	put_s(w, "]}");
+	strbuf_str(w, "]}");
 }
 
 /* ECS event.type: what kind of event, from the connection's state. */
@@ -450,11 +379,11 @@ ecs_event_type(const struct alert *a)
  * repeat).
  */
 static void
-format_json(struct out *w, const struct alert *a, const struct format_opts *o)
+format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o)
 {
 	char t[40], f[40], l[40], id[48], proto[64], cid[COMMUNITYID_LEN];
 	char ip[ADDR_STRLEN], text[FORMAT_TEXT_MAX];
-	struct out tw = { text, sizeof(text), 0 };
+	struct strbuf tw = { text, sizeof(text), 0 };
 	int ports = has_ports(a), server = has_server(a);
 	enum host_kind hk = host_kind(a->protocol);
 	const char *dom = hk == HOST_SNI || hk == HOST_HTTP ? a->host_name :
@@ -462,7 +391,7 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 	struct risk_out ro = { w, 0 };
 	size_t i;
 
-	put(w, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\"%s\"},"
+	strbuf_printf(w, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\"%s\"},"
 	    "\"message\":", isotime_fmt(a->ts, t, sizeof(t)),
 	    FORMAT_ECS_VERSION);
 	/* The human line: the text format without time and severity. */
@@ -471,7 +400,7 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 		w->o = w->len;
 	else
 		json_str(w, text, tw.o);
-	put(w, ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],"
+	strbuf_printf(w, ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],"
 	    "\"type\":%s,\"module\":\"vmswatch\",\"dataset\":"
 	    "\"vmswatch.alert\",\"action\":\"%s\",\"id\":\"%s\","
 	    "\"severity\":%d,\"created\":\"%s\",\"start\":\"%s\","
@@ -481,35 +410,35 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 	    a->flow_start, f, sizeof(f)), isotime_fmt(a->repeat ?
 	    a->last_seen : a->ts, l, sizeof(l)));
 	json_str(w, a->reason, sizeof(a->reason));
-	put_s(w, "},\"observer\":{\"hostname\":");
+	strbuf_str(w, "},\"observer\":{\"hostname\":");
 	json_str(w, o->observer_hostname, 256);
-	put_s(w, ",\"name\":");
+	strbuf_str(w, ",\"name\":");
 	json_str(w, o->observer_name != NULL && o->observer_name[0] ?
 	    o->observer_name : o->observer_hostname, 256);
 	if (o->observer_ip != NULL && o->observer_ip[0]) {
-		put_s(w, ",\"ip\":[");
+		strbuf_str(w, ",\"ip\":[");
 		json_str(w, o->observer_ip, ADDR_STRLEN);
-		put_s(w, "]");
+		strbuf_str(w, "]");
 	}
-	put_s(w, ",\"type\":\"sensor\",\"vendor\":");
+	strbuf_str(w, ",\"type\":\"sensor\",\"vendor\":");
 	json_str(w, o->vendor, 256);
-	put_s(w, ",\"product\":");
+	strbuf_str(w, ",\"product\":");
 	json_str(w, o->product, 256);
-	put_s(w, ",\"version\":");
+	strbuf_str(w, ",\"version\":");
 	json_str(w, o->version, 256);
 	/*
 	 * rule.reference is a URL in ECS; the guide's section is a title,
 	 * so it goes in rule.category and no reference is written.
 	 */
-	put_s(w, "},\"rule\":{\"id\":");
+	strbuf_str(w, "},\"rule\":{\"id\":");
 	json_str(w, a->rule_id, sizeof(a->rule_id));
-	put_s(w, ",\"name\":");
+	strbuf_str(w, ",\"name\":");
 	json_str(w, a->rule_name, sizeof(a->rule_name));
 	if (a->section[0]) {
-		put_s(w, ",\"category\":");
+		strbuf_str(w, ",\"category\":");
 		json_str(w, a->section, sizeof(a->section));
 	}
-	put_s(w, ",\"ruleset\":\"xprotect\"}");
+	strbuf_str(w, ",\"ruleset\":\"xprotect\"}");
 	json_end(w, "source", &a->client, ports, NULL, 0);
 	if (server)
 		json_end(w, "destination", &a->server, ports, dom,
@@ -520,80 +449,80 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 		    a->protocol[i] <= 'Z' ? a->protocol[i] + 32 :
 		    a->protocol[i]);
 	proto[i] = '\0';
-	put(w, ",\"network\":{\"type\":\"%s\",", addr_is_v4(&a->client.addr) ?
+	strbuf_printf(w, ",\"network\":{\"type\":\"%s\",", addr_is_v4(&a->client.addr) ?
 	    "ipv4" : "ipv6");
 	if (a->transport)
-		put(w, "\"transport\":\"%s\",", transport_name(a->transport));
-	put_s(w, "\"protocol\":");
+		strbuf_printf(w, "\"transport\":\"%s\",", transport_name(a->transport));
+	strbuf_str(w, "\"protocol\":");
 	if (a->transport == 0 && a->kind == POLICY_UNKNOWN_DEVICE && !proto[0])
-		put_s(w, "\"arp\"");
+		strbuf_str(w, "\"arp\"");
 	else
 		json_str(w, proto, sizeof(proto));
 	if (alert_community_id(a, o, cid, sizeof(cid))[0])
-		put(w, ",\"community_id\":\"%s\"", cid);
+		strbuf_printf(w, ",\"community_id\":\"%s\"", cid);
 	if (a->direction)
-		put(w, ",\"direction\":\"%s\"", direction_name(a->direction));
+		strbuf_printf(w, ",\"direction\":\"%s\"", direction_name(a->direction));
 	if (a->vlan)
-		put(w, ",\"vlan\":{\"id\":\"%u\"}", a->vlan);
-	put(w, "},\"related\":{\"ip\":[\"%s\"", addr_fmt(&a->client.addr, ip,
+		strbuf_printf(w, ",\"vlan\":{\"id\":\"%u\"}", a->vlan);
+	strbuf_printf(w, "},\"related\":{\"ip\":[\"%s\"", addr_fmt(&a->client.addr, ip,
 	    sizeof(ip)));
 	if (server && addr_cmp(&a->client.addr, &a->server.addr) != 0)
-		put(w, ",\"%s\"", addr_fmt(&a->server.addr, ip, sizeof(ip)));
-	put_s(w, "]");
+		strbuf_printf(w, ",\"%s\"", addr_fmt(&a->server.addr, ip, sizeof(ip)));
+	strbuf_str(w, "]");
 	if (a->client.host[0] || (server && a->server.host[0])) {
-		put_s(w, ",\"hosts\":[");
+		strbuf_str(w, ",\"hosts\":[");
 		if (a->client.host[0])
 			json_str(w, a->client.host, sizeof(a->client.host));
 		if (server && a->server.host[0] &&
 		    strcmp(a->server.host, a->client.host) != 0) {
-			put_s(w, a->client.host[0] ? "," : "");
+			strbuf_str(w, a->client.host[0] ? "," : "");
 			json_str(w, a->server.host, sizeof(a->server.host));
 		}
-		put_s(w, "]");
+		strbuf_str(w, "]");
 	}
-	put_s(w, "}");
+	strbuf_str(w, "}");
 	if (a->host_name[0] && hk == HOST_SNI) {
-		put_s(w, ",\"tls\":{\"client\":{\"server_name\":");
+		strbuf_str(w, ",\"tls\":{\"client\":{\"server_name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
-		put_s(w, "}}");
+		strbuf_str(w, "}}");
 	} else if (a->host_name[0] && hk == HOST_HTTP) {
-		put_s(w, ",\"url\":{\"domain\":");
+		strbuf_str(w, ",\"url\":{\"domain\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
-		put_s(w, "}");
+		strbuf_str(w, "}");
 	} else if (a->host_name[0] && hk == HOST_DNS) {
-		put_s(w, ",\"dns\":{\"question\":{\"name\":");
+		strbuf_str(w, ",\"dns\":{\"question\":{\"name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
-		put_s(w, "}}");
+		strbuf_str(w, "}}");
 	}
-	put_s(w, ",\"vmswatch\":{");
+	strbuf_str(w, ",\"vmswatch\":{");
 	json_vw_end(w, "client", &a->client);
-	put_s(w, ",");
+	strbuf_str(w, ",");
 	json_vw_end(w, "server", &a->server);
 	if (a->section[0]) {
-		put_s(w, ",\"section\":");
+		strbuf_str(w, ",\"section\":");
 		json_str(w, a->section, sizeof(a->section));
 	}
 	if (a->nist[0]) {
-		put_s(w, ",\"nist\":");
+		strbuf_str(w, ",\"nist\":");
 		json_str(w, a->nist, sizeof(a->nist));
 	}
 	if (a->transport)
-		put(w, ",\"state\":\"%s\"", state_name(a->state));
+		strbuf_printf(w, ",\"state\":\"%s\"", state_name(a->state));
 	if (a->direction)
-		put(w, ",\"direction\":\"%s\"", direction_name(a->direction));
-	put(w, ",\"count\":%llu,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
+		strbuf_printf(w, ",\"direction\":\"%s\"", direction_name(a->direction));
+	strbuf_printf(w, ",\"count\":%llu,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
 	    "\"repeat\":%s", (unsigned long long)a->count,
 	    isotime_fmt(a->first_seen, f, sizeof(f)),
 	    isotime_fmt(a->last_seen, l, sizeof(l)),
 	    a->repeat ? "true" : "false");
 	if (a->risk) {
-		put_s(w, ",\"risks\":[");
+		strbuf_str(w, ",\"risks\":[");
 		classify_risk_foreach(a->risk, json_risk, &ro);
-		put_s(w, "]");
+		strbuf_str(w, "]");
 	}
 	json_findings(w, a);
 	if (a->host_name[0]) {
-		put_s(w, ",\"host_name\":");
+		strbuf_str(w, ",\"host_name\":");
 		json_str(w, a->host_name, sizeof(a->host_name));
 		/*
 		 * JSON cannot carry a byte that is not UTF-8: the string
@@ -601,12 +530,12 @@ format_json(struct out *w, const struct alert *a, const struct format_opts *o)
 		 */
 		if (!escape_utf8_valid(a->host_name, strnlen(a->host_name,
 		    sizeof(a->host_name)))) {
-			put_s(w, ",\"host_name_hex\":\"");
+			strbuf_str(w, ",\"host_name_hex\":\"");
 			put_hex(w, a->host_name, sizeof(a->host_name));
-			put_s(w, "\"");
+			strbuf_str(w, "\"");
 		}
 	}
-	put_s(w, "}}");
+	strbuf_str(w, "}}");
 }
 
 /* Joins the risk names of a into buf with sep. */
@@ -656,26 +585,26 @@ ms(uint64_t ts)
  * (our own strings too: inventory names are free text).
  */
 static void
-sd_param(struct out *w, const char *name, const char *v, size_t max)
+sd_param(struct strbuf *w, const char *name, const char *v, size_t max)
 {
-	put(w, " %s=\"", name);
-	put_esc(w, ESCAPE_SD, 0, v, max);
-	put_s(w, "\"");
+	strbuf_printf(w, " %s=\"", name);
+	strbuf_esc(w, ESCAPE_SD, 0, v, max);
+	strbuf_str(w, "\"");
 }
 
 static void
-sd_param_u(struct out *w, const char *name, unsigned long long v)
+sd_param_u(struct strbuf *w, const char *name, unsigned long long v)
 {
-	put(w, " %s=\"%llu\"", name, v);
+	strbuf_printf(w, " %s=\"%llu\"", name, v);
 }
 
 static void
-sd_end(struct out *w, const char *id, uint32_t pen, const struct alert_end *e,
+sd_end(struct strbuf *w, const char *id, uint32_t pen, const struct alert_end *e,
     int ports)
 {
 	char a[ADDR_STRLEN], buf[256];
 
-	put(w, "[%s@%u", id, pen);
+	strbuf_printf(w, "[%s@%u", id, pen);
 	sd_param(w, "ip", addr_fmt(&e->addr, a, sizeof(a)), sizeof(a));
 	if (ports)
 		sd_param_u(w, "port", e->port);
@@ -690,7 +619,7 @@ sd_end(struct out *w, const char *id, uint32_t pen, const struct alert_end *e,
 	if (e->zone[0])
 		sd_param(w, "zone", e->zone, sizeof(e->zone));
 	sd_param_u(w, "internet", e->internet);
-	put_s(w, "]");
+	strbuf_str(w, "]");
 }
 
 /*
@@ -698,13 +627,13 @@ sd_end(struct out *w, const char *id, uint32_t pen, const struct alert_end *e,
  * PEN the operator's enterprise number (sink key enterprise).
  */
 static void
-format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
+format_sd(struct strbuf *w, const struct alert *a, const struct format_opts *o)
 {
 	char t[40], id[48], cid[COMMUNITYID_LEN], risks[RISKS_MAX];
 	int ports = has_ports(a);
 	uint32_t pen = o->enterprise;
 
-	put(w, "[alert@%u", pen);
+	strbuf_printf(w, "[alert@%u", pen);
 	sd_param(w, "id", alert_id(a, id, sizeof(id)), sizeof(id));
 	sd_param(w, "kind", policy_kind_name(a->kind), 64);
 	sd_param_u(w, "severity", (unsigned)a->severity);
@@ -757,7 +686,7 @@ format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
 	    256);
 	if (o->observer_ip != NULL && o->observer_ip[0])
 		sd_param(w, "sensorIp", o->observer_ip, ADDR_STRLEN);
-	put_s(w, "]");
+	strbuf_str(w, "]");
 	sd_end(w, "client", pen, &a->client, ports);
 	if (has_server(a))
 		sd_end(w, "server", pen, &a->server, ports);
@@ -765,29 +694,29 @@ format_sd(struct out *w, const struct alert *a, const struct format_opts *o)
 
 /* One CEF extension pair, the value escaped; nothing for an empty one. */
 static void
-cef_kv(struct out *w, const char *key, const char *v, size_t max)
+cef_kv(struct strbuf *w, const char *key, const char *v, size_t max)
 {
 	if (v[0] == '\0')
 		return;
-	put(w, " %s=", key);
-	put_esc(w, ESCAPE_CEF_EXT, 0, v, max);
+	strbuf_printf(w, " %s=", key);
+	strbuf_esc(w, ESCAPE_CEF_EXT, 0, v, max);
 }
 
 static void
-cef_label(struct out *w, const char *key, const char *label, const char *v,
+cef_label(struct strbuf *w, const char *key, const char *label, const char *v,
     size_t max)
 {
 	if (v[0] == '\0')
 		return;
-	put(w, " %sLabel=%s", key, label);
+	strbuf_printf(w, " %sLabel=%s", key, label);
 	cef_kv(w, key, v, max);
 }
 
 static void
-cef_header_field(struct out *w, const char *v, size_t max)
+cef_header_field(struct strbuf *w, const char *v, size_t max)
 {
-	put_esc(w, ESCAPE_CEF_HEADER, 0, v, max);
-	put_s(w, "|");
+	strbuf_esc(w, ESCAPE_CEF_HEADER, 0, v, max);
+	strbuf_str(w, "|");
 }
 
 /*
@@ -797,16 +726,16 @@ cef_header_field(struct out *w, const char *v, size_t max)
  * device).
  */
 static void
-cef_addr(struct out *w, const char *v4key, const char *v6key,
+cef_addr(struct strbuf *w, const char *v4key, const char *v6key,
     const char *label, const struct addr *a)
 {
 	char ip[ADDR_STRLEN];
 
 	addr_fmt(a, ip, sizeof(ip));
 	if (addr_is_v4(a))
-		put(w, " %s=%s", v4key, ip);
+		strbuf_printf(w, " %s=%s", v4key, ip);
 	else
-		put(w, " %sLabel=%s %s=%s", v6key, label, v6key, ip);
+		strbuf_printf(w, " %sLabel=%s %s=%s", v6key, label, v6key, ip);
 }
 
 /*
@@ -816,7 +745,7 @@ cef_addr(struct out *w, const char *v4key, const char *v6key,
  * the alert's own 0..10.
  */
 static void
-format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
+format_cef(struct strbuf *w, const struct alert *a, const struct format_opts *o)
 {
 	char mac[18], buf[RISKS_MAX], id[48], cid[COMMUNITYID_LEN];
 	struct addr dvc;
@@ -824,7 +753,7 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 	int sev = a->severity < 0 ? 0 : a->severity > 10 ? 10 : a->severity;
 	size_t i;
 
-	put_s(w, "CEF:0|");
+	strbuf_str(w, "CEF:0|");
 	cef_header_field(w, o->vendor, 256);
 	cef_header_field(w, o->product, 256);
 	cef_header_field(w, o->version, 256);
@@ -836,7 +765,7 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 	else
 		cef_header_field(w, policy_kind_name(a->kind), 64);
 	/* The extension follows the severity without a leading space. */
-	put(w, "%d|rt=%llu", sev, ms(a->ts));
+	strbuf_printf(w, "%d|rt=%llu", sev, ms(a->ts));
 	/* cat is deviceEventCategory. */
 	cef_kv(w, "cat", policy_kind_name(a->kind), 64);
 	cef_kv(w, "act", "alert", 8);
@@ -847,12 +776,12 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 		cef_addr(w, "dvc", "c6a1", "Device IPv6 Address", &dvc);
 	cef_addr(w, "src", "c6a2", "Source IPv6 Address", &a->client.addr);
 	if (ports)
-		put(w, " spt=%u", a->client.port);
+		strbuf_printf(w, " spt=%u", a->client.port);
 	if (server) {
 		cef_addr(w, "dst", "c6a3", "Destination IPv6 Address",
 		    &a->server.addr);
 		if (ports)
-			put(w, " dpt=%u", a->server.port);
+			strbuf_printf(w, " dpt=%u", a->server.port);
 	}
 	if (a->transport) {
 		snprintf(buf, sizeof(buf), "%s", transport_name(a->transport));
@@ -874,9 +803,9 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 	if (a->transport)
 		cef_kv(w, "outcome", state_name(a->state), 16);
 	if (a->direction)
-		put(w, " deviceDirection=%d",
+		strbuf_printf(w, " deviceDirection=%d",
 		    a->direction == POLICY_DIR_OUTBOUND);
-	put(w, " cnt=%llu start=%llu end=%llu",
+	strbuf_printf(w, " cnt=%llu start=%llu end=%llu",
 	    (unsigned long long)a->count, ms(a->first_seen),
 	    ms(a->last_seen));
 	cef_label(w, "cs1", "hostName", a->host_name, sizeof(a->host_name));
@@ -893,23 +822,23 @@ format_cef(struct out *w, const struct alert *a, const struct format_opts *o)
 	cef_label(w, "flexString1", "communityId",
 	    alert_community_id(a, o, cid, sizeof(cid)), sizeof(cid));
 	if (a->vlan)
-		put(w, " cn1Label=vlan cn1=%u", a->vlan);
-	put(w, " cn2Label=repeat cn2=%d", a->repeat != 0);
+		strbuf_printf(w, " cn1Label=vlan cn1=%u", a->vlan);
+	strbuf_printf(w, " cn2Label=repeat cn2=%d", a->repeat != 0);
 	/* msg last: the longest value, and the one readers show. */
 	cef_kv(w, "msg", a->reason, sizeof(a->reason));
 }
 
 static void
-leef_kv(struct out *w, char d, const char *key, const char *v, size_t max)
+leef_kv(struct strbuf *w, char d, const char *key, const char *v, size_t max)
 {
 	if (v[0] == '\0')
 		return;
-	put(w, "%c%s=", d, key);
-	put_esc(w, ESCAPE_LEEF, d, v, max);
+	strbuf_printf(w, "%c%s=", d, key);
+	strbuf_esc(w, ESCAPE_LEEF, d, v, max);
 }
 
 static void
-leef_end(struct out *w, char d, const char *pfx, const struct alert_end *e)
+leef_end(struct strbuf *w, char d, const char *pfx, const struct alert_end *e)
 {
 	char key[32], buf[256];
 
@@ -932,7 +861,7 @@ leef_end(struct out *w, char d, const char *pfx, const struct alert_end *e)
  * client's address to its inventory name, for QRadar's asset identity.
  */
 static void
-format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
+format_leef(struct strbuf *w, const struct alert *a, const struct format_opts *o)
 {
 	char ip[ADDR_STRLEN], mac[18], t[40], buf[RISKS_MAX], id[48];
 	char cid[COMMUNITYID_LEN];
@@ -940,30 +869,30 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 	int sev = a->severity < 1 ? 1 : a->severity > 10 ? 10 : a->severity;
 	char d = o->leef_delim;
 
-	put_s(w, "LEEF:2.0|");
+	strbuf_str(w, "LEEF:2.0|");
 	cef_header_field(w, o->vendor, 256);
 	cef_header_field(w, o->product, 256);
 	cef_header_field(w, o->version, 256);
 	cef_header_field(w, policy_kind_name(a->kind), 64);
 	if (d > ' ' && d < 0x7f)
-		put(w, "%c|", d);
+		strbuf_printf(w, "%c|", d);
 	else
-		put(w, "x%02x|", (unsigned char)d);
+		strbuf_printf(w, "x%02x|", (unsigned char)d);
 	/* ISO 8601 with milliseconds: cut isotime_fmt()'s microseconds. */
 	isotime_fmt(a->ts, t, sizeof(t));
 	memmove(t + 23, t + 26, strlen(t + 26) + 1);
-	put(w, "devTime=%s%cdevTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX", t, d);
+	strbuf_printf(w, "devTime=%s%cdevTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX", t, d);
 	leef_kv(w, d, "cat", policy_kind_name(a->kind), 64);
-	put(w, "%csev=%d", d, sev);
+	strbuf_printf(w, "%csev=%d", d, sev);
 	leef_kv(w, d, "src", addr_fmt(&a->client.addr, ip, sizeof(ip)),
 	    sizeof(ip));
 	if (ports)
-		put(w, "%csrcPort=%u", d, a->client.port);
+		strbuf_printf(w, "%csrcPort=%u", d, a->client.port);
 	if (server) {
 		leef_kv(w, d, "dst", addr_fmt(&a->server.addr, ip,
 		    sizeof(ip)), sizeof(ip));
 		if (ports)
-			put(w, "%cdstPort=%u", d, a->server.port);
+			strbuf_printf(w, "%cdstPort=%u", d, a->server.port);
 	}
 	if (a->transport)
 		leef_kv(w, d, "proto", transport_name(a->transport), 16);
@@ -994,7 +923,7 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 		leef_kv(w, d, "state", state_name(a->state), 16);
 	leef_kv(w, d, "direction", direction_name(a->direction), 16);
 	if (a->vlan)
-		put(w, "%cvlan=%u", d, a->vlan);
+		strbuf_printf(w, "%cvlan=%u", d, a->vlan);
 	leef_kv(w, d, "hostName", a->host_name, sizeof(a->host_name));
 	leef_end(w, d, "client", &a->client);
 	if (server)
@@ -1004,13 +933,13 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
 	if (a->dpi_guessed)
 		leef_kv(w, d, "dpi", "guessed", 8);
 	if (a->kind == POLICY_WEAK_TLS && a->clients > 0)
-		put(w, "%cclients=%u", d, a->clients);
+		strbuf_printf(w, "%cclients=%u", d, a->clients);
 	if (a->streams > 0)
-		put(w, "%cmediaStreams=%u", d, a->streams);
+		strbuf_printf(w, "%cmediaStreams=%u", d, a->streams);
 	if (a->kind == POLICY_SCAN)
-		put(w, "%cscanTargets=%u%cscanHosts=%u%cscanPorts=%u",
+		strbuf_printf(w, "%cscanTargets=%u%cscanHosts=%u%cscanPorts=%u",
 		    d, a->scan_targets, d, a->scan_hosts, d, a->scan_ports);
-	put(w, "%ccount=%llu%crepeat=%d", d, (unsigned long long)a->count, d,
+	strbuf_printf(w, "%ccount=%llu%crepeat=%d", d, (unsigned long long)a->count, d,
 	    a->repeat != 0);
 	leef_kv(w, d, "reason", a->reason, sizeof(a->reason));
 }
@@ -1020,19 +949,19 @@ format_leef(struct out *w, const struct alert *a, const struct format_opts *o)
  * characters, "-" when empty (section 6.2: NILVALUE).
  */
 static void
-hdr_field(struct out *w, const char *v, size_t max)
+hdr_field(struct strbuf *w, const char *v, size_t max)
 {
 	char f[256];
 	size_t i;
 
 	if (v == NULL || v[0] == '\0') {
-		put_s(w, " -");
+		strbuf_str(w, " -");
 		return;
 	}
 	for (i = 0; v[i] && i < max && i + 1 < sizeof(f); i++)
 		f[i] = v[i] > ' ' && v[i] < 0x7f ? v[i] : '_';
 	f[i] = '\0';
-	put(w, " %s", f);
+	strbuf_printf(w, " %s", f);
 }
 
 static char format_host[256];
@@ -1087,7 +1016,7 @@ int
 format_alert_opts(char *buf, size_t len, enum format_kind f,
     const struct alert *a, const struct format_opts *o)
 {
-	struct out w = { buf, len, 0 };
+	struct strbuf w = { buf, len, 0 };
 	char t[40];
 	size_t i, body;
 
@@ -1096,16 +1025,16 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 	if (o->header) {
 		/* RFC 5424 section 6: PRI VERSION SP TIMESTAMP SP HOSTNAME
 		 * SP APP-NAME SP PROCID SP MSGID SP STRUCTURED-DATA. */
-		put(&w, "<%d>1 %s", (o->facility & 31) * 8 +
+		strbuf_printf(&w, "<%d>1 %s", (o->facility & 31) * 8 +
 		    format_syslog_severity(o, a->severity),
 		    isotime_fmt(a->ts, t, sizeof(t)));
 		hdr_field(&w, o->hostname, 255);
 		hdr_field(&w, o->app_name, 48);
 		hdr_field(&w, o->procid, 128);
 		hdr_field(&w, policy_kind_name(a->kind), 32);
-		put_s(&w, " ");
+		strbuf_str(&w, " ");
 		if (f != FORMAT_RFC5424)
-			put_s(&w, "- ");
+			strbuf_str(&w, "- ");
 	}
 	body = w.o;
 	switch (f) {
@@ -1114,7 +1043,7 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		break;
 	case FORMAT_RFC5424:
 		format_sd(&w, a, o);
-		put_s(&w, " ");
+		strbuf_str(&w, " ");
 		format_text(&w, a, 0);
 		break;
 	case FORMAT_CEF:
@@ -1138,7 +1067,7 @@ format_alert_opts(char *buf, size_t len, enum format_kind f,
 		    !(f == FORMAT_LEEF && buf[i] == o->leef_delim))
 			buf[i] = ' ';
 	if (o->newline)
-		put_s(&w, "\n");
+		strbuf_str(&w, "\n");
 	if (w.o >= len)
 		return -1;
 	return (int)w.o;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "sink.h"
 #include "log.h"
 #include "pipeline.h"
+#include "report.h"
 #include "summary.h"
 
 /* Frames read between two looks at the clock for the progress line. */
@@ -34,12 +36,50 @@
 #define OPT_FIREWALL	257
 #define OPT_LOG_PREFIX	258
 #define OPT_LEARN	259
+#define OPT_REPORT	260
+#define OPT_REPORT_FMT	261
 /* Most -i options. */
 #define MAX_IFACES	16
 
 #ifndef VW_CONFFILE
 #define VW_CONFFILE "/usr/local/etc/vmswatch/vmswatch.conf"
 #endif
+
+/*
+ * -r: SIGINT or SIGTERM stops the reading (between chunks of frames); the
+ * open flows are then ended and everything written as at the end of the
+ * input, and the exit status says which signal (128 + its number).
+ */
+static volatile sig_atomic_t read_stop;
+/*
+ * The capture being read: the signal also breaks its loop, so that a
+ * signal that comes between two reads of a pipe (not during one, which
+ * it interrupts) does not wait for more data to be noticed.
+ */
+static struct capture *volatile read_cap;
+
+static void
+read_signal(int sig)
+{
+	read_stop = sig;
+	if (read_cap != NULL)
+		capture_breakloop(read_cap);
+}
+
+/*
+ * The progress line (on a terminal) is open: it ends with a newline
+ * before anything else is written there.
+ */
+static int progress_open;
+
+static void
+progress_end(void)
+{
+	if (progress_open) {
+		fputc('\n', stderr);
+		progress_open = 0;
+	}
+}
 
 /*
  * Alerts on standard output, one line each: the offline run's output, and
@@ -53,6 +93,9 @@ struct out {
 	/* Atomic: the daemon's stats line reads them from another thread. */
 	_Atomic uint64_t lines, errors;
 	struct sinks *sinks;	/* the configured sinks too, if any */
+	struct report *rep;	/* --report: counts the alerts, or NULL */
+	int tag;		/* JSON tagged "event_type":"alert" (one
+				   stream with flow records) */
 	char buf[FORMAT_LINE_MAX];
 };
 
@@ -64,10 +107,21 @@ out_alert(const struct alert *a, void *arg)
 
 	if (o->sinks != NULL)
 		sinks_alert(o->sinks, a);
+	if (o->rep != NULL)
+		report_alert(o->rep, a);
 	if (o->quiet)
 		return;
+	/* The alert must not land on the end of the progress line. */
+	progress_end();
+	/*
+	 * Sharing standard output with flow records: the record's tag goes
+	 * first, where the JSON object's brace was.
+	 */
 	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
-	    fwrite(o->buf, (size_t)n, 1, stdout) != 1 ||
+	    (o->tag && (n < 1 || o->buf[0] != '{' ||
+	    fputs("{\"event_type\":\"alert\",", stdout) == EOF)) ||
+	    fwrite(o->buf + o->tag, (size_t)n - (size_t)o->tag, 1,
+	    stdout) != 1 ||
 	    (o->flush && fflush(stdout) == EOF))
 		o->errors++;
 	else
@@ -137,7 +191,9 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: vmswatch [-nqvV] [-c file] [--format fmt] "
-	    "[--flows file|-] [--learn draft] -r file ...\n"
+	    "[--flows file|-] [--learn draft]\n"
+	    "                [--report dir [--report-format html|md]] -r file"
+	    " ...\n"
 	    "       vmswatch [-dfnvV] [-c file] [-u user] [-g group] "
 	    "[--format fmt] [--flows file|-] [-i interface ...]\n"
 	    "       vmswatch [-n] [-c file] --firewall nftables|windows "
@@ -161,6 +217,11 @@ usage(FILE *out)
 	    "      --flows FILE    write each finished flow as a JSON line"
 	    " (\"-\": stdout;\n"
 	    "                      with -i: replaces output.flows)\n"
+	    "      --report DIR    with -r: write the coverage report to DIR"
+	    " (report.json,\n"
+	    "                      report.html)\n"
+	    "      --report-format html|md  report.html (default) or"
+	    " report.md\n"
 	    "      --firewall KIND print the documented flows as a firewall:"
 	    " nftables\n"
 	    "                      (a router's ruleset) or windows"
@@ -215,8 +276,14 @@ read_file(struct pipeline *pl, const char *path, int progress,
 		    "not analysed", path, capture_datalink(cap));
 		rc = -1;
 	}
+	read_cap = cap;
 	for (;;) {
+		if (read_stop)
+			break;
 		n = capture_read(cap, READ_CHUNK, pipeline_frame, pl);
+		/* A read the signal cut short is the stop, not an error. */
+		if (n < 0 && read_stop)
+			break;
 		if (n < 0) {
 			/*
 			 * The record number and where it starts, from the
@@ -240,23 +307,32 @@ read_file(struct pipeline *pl, const char *path, int progress,
 			long long size = capture_size(cap);
 			double el = now_secs() - t0;
 
-			if (off >= 0 && size > 0)
+			if (off > 0 && size > 0)
 				fprintf(stderr, "\r%s: %3.0f%% ", path,
 				    100.0 * (double)off / (double)size);
 			else
 				fprintf(stderr, "\r%s: ", path);
-			fprintf(stderr, "%llu packets, %.0f packets/s   ",
+			fprintf(stderr, "%llu packets, %.0f packets/s",
 			    (unsigned long long)frames, (double)frames / el);
+			/* The rest of a file of known size at the rate so far. */
+			if (off > 0 && size > off)
+				fprintf(stderr, ", ETA %.1f s",
+				    el * (double)(size - off) / (double)off);
+			fprintf(stderr, "   ");
 			shown = 1;
+			progress_open = 1;
 			next = now_secs() + progress_secs;
 		}
 	}
-	if (shown)
-		fprintf(stderr, "\r%*s\r", 70, "");
+	/* Cleared if nothing came after it; else it ended with a newline. */
+	if (shown && progress_open)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	progress_open = 0;
 	if ((bad = capture_bad_lengths(cap, &first)) > 0)
 		log_warnx("%s: %llu records captured longer than they were on "
 		    "the wire (first: frame %llu); read as captured", path,
 		    (unsigned long long)bad, (unsigned long long)first);
+	read_cap = NULL;
 	capture_close(cap);
 	return rc;
 }
@@ -365,6 +441,8 @@ main(int argc, char *argv[])
 		{ "firewall", required_argument, NULL, OPT_FIREWALL },
 		{ "log-prefix", required_argument, NULL, OPT_LOG_PREFIX },
 		{ "learn", required_argument, NULL, OPT_LEARN },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "report-format", required_argument, NULL, OPT_REPORT_FMT },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -377,6 +455,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = NULL, *flowpath = NULL, *log_prefix = NULL;
+	const char *reportdir = NULL;
+	int reportfmt = REPORT_HTML, reportfmt_set = 0, fmt_set = 0;
 	int fwkind = -1;
 	const char *ifaces[MAX_IFACES];
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL, NULL };
@@ -440,6 +520,7 @@ main(int argc, char *argv[])
 				return 2;
 			}
 			out.fmt = (enum format_kind)fmt;
+			fmt_set = 1;
 			break;
 		case OPT_FIREWALL:
 			if ((fwkind = firewall_kind_lookup(optarg)) == -1) {
@@ -453,6 +534,17 @@ main(int argc, char *argv[])
 			break;
 		case OPT_LEARN:
 			learnpath = optarg;
+			break;
+		case OPT_REPORT:
+			reportdir = optarg;
+			break;
+		case OPT_REPORT_FMT:
+			if ((reportfmt = report_format_lookup(optarg)) == -1) {
+				fprintf(stderr, "vmswatch: unknown report format "
+				    "%s (html, md)\n", optarg);
+				return 2;
+			}
+			reportfmt_set = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -479,6 +571,29 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	/*
+	 * Flow records on standard output: alerts there are JSON too, each
+	 * line tagged with its event_type, so that one stream splits cleanly
+	 * (jq 'select(.event_type == "alert")').  Another format would mix
+	 * two syntaxes on one stream: refused.
+	 */
+	if (flowpath != NULL && strcmp(flowpath, "-") == 0) {
+		if (fmt_set && out.fmt != FORMAT_JSON) {
+			fprintf(stderr, "vmswatch: --flows - writes JSON on "
+			    "standard output: alerts there must be JSON too "
+			    "(--format json, the default with --flows -)\n");
+			return 2;
+		}
+		out.fmt = FORMAT_JSON;
+		out.tag = 1;
+	}
+	/* The report is of files read to their end: not of a sensor. */
+	if ((reportdir != NULL && nfiles == 0 && !checkonly) ||
+	    (reportfmt_set && reportdir == NULL)) {
+		fprintf(stderr, "vmswatch: --report needs -r, and "
+		    "--report-format needs --report\n");
+		return 2;
+	}
+	/*
 	 * Diagnostics on standard error for files and on a terminal (-f,
 	 * -d); a sensor under a service manager logs to syslog.
 	 */
@@ -493,6 +608,19 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	log_init(!live || foreground, verbose, "vmswatch");
+	/*
+	 * -r: from here a signal stops the run in order (see read_signal);
+	 * no SA_RESTART, so that a read from a pipe returns at once.
+	 */
+	if (nfiles > 0 && !checkonly && fwkind == -1) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = read_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 
 	if (confpath == NULL && access(VW_CONFFILE, R_OK) == 0)
 		confpath = VW_CONFFILE;
@@ -578,11 +706,25 @@ main(int argc, char *argv[])
 		}
 		pipeline_learn(pl, lr);
 	}
+	if (reportdir != NULL) {
+		if ((out.rep = report_new(conf->inv, conf->rs)) == NULL) {
+			log_warnx("cannot create the report");
+			pipeline_free(pl);
+			alert_free(al);
+			flowlog_close(fl);
+			conf_free(conf);
+			return 2;
+		}
+		pipeline_set_verdict(pl, report_verdict, out.rep);
+	}
 	t0 = now_secs();
-	for (i = 0; i < nfiles; i++)
+	for (i = 0; i < nfiles && !read_stop; i++) {
+		if (out.rep != NULL)
+			report_file(out.rep, files[i]);
 		if (read_file(pl, files[i], isatty(STDERR_FILENO),
 		    conf->progress_secs) == -1)
 			rc = 2;
+	}
 	pipeline_flush(pl);
 	alert_flush(al);
 	if (lr != NULL && write_draft(lr, learnpath, files, nfiles,
@@ -615,9 +757,24 @@ main(int argc, char *argv[])
 			fprintf(stderr, "%-16s none: every host was unknown, "
 			    "only nDPI's risks could be found\n", "inventory");
 	}
+	if (out.rep != NULL) {
+		if (report_write(out.rep, reportdir,
+		    (enum report_format)reportfmt, pl, err,
+		    sizeof(err)) == -1) {
+			log_warnx("report: %s", err);
+			rc = 2;
+		}
+		report_free(out.rep);
+	}
 	/* 1: the capture breaks the documented flows; 2 wins over 1. */
 	if (rc == 0 && alert_stats(al)->violations > 0)
 		rc = 1;
+	/* Interrupted: everything was written, and the status says so. */
+	if (read_stop) {
+		log_warnx("interrupted by signal %d: the summary covers what "
+		    "was read", (int)read_stop);
+		rc = 128 + read_stop;
+	}
 	pipeline_free(pl);
 	alert_free(al);
 	conf_free(conf);

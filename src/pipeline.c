@@ -85,6 +85,10 @@ struct pipeline {
 	} held;
 	struct fseen fseen[FSEEN_SLOTS];
 	struct pipeline_stats st;
+	/* The ending flow's verdict, for its record; and who else wants it. */
+	struct flowlog_verdict fv;
+	policy_verdict_cb vcb;
+	void *varg;
 };
 
 /* Violations go to the alert stage, or are only counted without one. */
@@ -97,6 +101,38 @@ pipeline_violation(const struct violation *v, void *arg)
 		alert_violation(v, pl->al);
 }
 
+/*
+ * The policy's verdict of a flow at its end: kept for the flow record
+ * written next (the record's ends are the flow table's), then passed on.
+ */
+static void
+pipeline_verdict(const struct policy_verdict *pv, void *arg)
+{
+	struct pipeline *pl = arg;
+	const struct policy_end *src, *dst;
+	uint64_t sroles, droles;
+
+	if (pv->ci == FLOW_C2S) {
+		src = &pv->client;
+		dst = &pv->server;
+		sroles = pv->croles;
+		droles = pv->sroles;
+	} else {
+		src = &pv->server;
+		dst = &pv->client;
+		sroles = pv->sroles;
+		droles = pv->croles;
+	}
+	pl->fv.valid = 1;
+	pl->fv.src_name = src->host != NULL ? src->host->name : NULL;
+	pl->fv.dst_name = dst->host != NULL ? dst->host->name : NULL;
+	pl->fv.src_roles = sroles;
+	pl->fv.dst_roles = droles;
+	pl->fv.rule_id = pv->rule != NULL ? pv->rule->id : NULL;
+	if (pl->vcb != NULL)
+		pl->vcb(pv, pl->varg);
+}
+
 static void
 pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
     void *arg)
@@ -107,12 +143,13 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 
 	classify_flow_end(pl->cls, slot, f);
 	r = classify_get(pl->cls, slot);
+	memset(&pl->fv, 0, sizeof(pl->fv));
 	policy_flow(pl->pol, slot, f, r, POLICY_EV_END);
 	id = r->app ? r->app : r->master;
 	if (id < sizeof(pl->st.proto_flows) / sizeof(pl->st.proto_flows[0]))
 		pl->st.proto_flows[id]++;
-	if (pl->fl != NULL && flowlog_write(pl->fl, f, reason, pl->cls,
-	    r) == 0)
+	if (pl->fl != NULL && flowlog_write_verdict(pl->fl, f, reason,
+	    pl->cls, r, &pl->fv) == 0)
 		pl->st.flows_logged++;
 	/* Out of memory, the learner misses a flow: its summary counts less. */
 	if (pl->learn != NULL)
@@ -161,6 +198,7 @@ pipeline_new(const struct conf *conf, struct flowlog *fl,
 		log_warnx("cannot create the policy stage");
 		goto fail;
 	}
+	policy_set_verdict(pl->pol, pipeline_verdict, pl);
 	return pl;
 fail:
 	pipeline_free(pl);
@@ -438,6 +476,13 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 		return;
 	}
 	pipeline_handle(pl, dlt, ts + pl->shift, data, caplen, len);
+}
+
+void
+pipeline_set_verdict(struct pipeline *pl, policy_verdict_cb cb, void *arg)
+{
+	pl->vcb = cb;
+	pl->varg = arg;
 }
 
 int

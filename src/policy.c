@@ -86,6 +86,8 @@ struct policy {
 	const struct classify *cls;
 	policy_cb cb;
 	void *arg;
+	policy_verdict_cb vcb;	/* flow verdicts at their end, or NULL */
+	void *varg;
 	uint32_t nslots;
 	uint16_t *raised;	/* per slot: 1 << kind */
 	uint8_t *flags;		/* per slot: PF_* */
@@ -152,6 +154,8 @@ struct fctx {
 	/* A cleartext finding folded into cleartext-credentials. */
 	const struct rule *ct_rule;
 	char ct_why[200];
+	/* The rule the port checks judged the flow by (the verdict's). */
+	const struct rule *doc;
 };
 
 /*
@@ -308,6 +312,13 @@ policy_free(struct policy *pol)
 	free(pol->cand);
 	free(pol->dev);
 	free(pol);
+}
+
+void
+policy_set_verdict(struct policy *pol, policy_verdict_cb cb, void *arg)
+{
+	pol->vcb = cb;
+	pol->varg = arg;
 }
 
 int
@@ -1366,8 +1377,11 @@ check_ports(struct policy *pol, struct fctx *x, const struct rule *inet_doc)
 {
 	struct pmatch pm;
 
+	/* Without a port match, only the Internet exception documents it. */
+	x->doc = inet_doc;
 	if (!pmatch_fill(pol, x, inet_doc, &pm))
 		return;
+	x->doc = pm.r;
 	/* A local-only port on the wire is the undocumented finding. */
 	if (!check_local_only(pol, x, &pm))
 		check_undocumented(pol, x, &pm);
@@ -1589,6 +1603,28 @@ exchanged(const struct flow *f)
 	return f->pkts[0] + f->pkts[1] >= 3;
 }
 
+/* The flow's verdict at its end, to the verdict callback. */
+static void
+emit_verdict(const struct policy *pol, const struct fctx *x, int covered)
+{
+	struct policy_verdict pv;
+
+	if (pol->vcb == NULL)
+		return;
+	memset(&pv, 0, sizeof(pv));
+	pv.f = x->f;
+	pv.client = x->c;
+	pv.server = x->s;
+	pv.ci = x->ci;
+	pv.croles = x->croles;
+	pv.sroles = x->sroles;
+	pv.transport = x->f->proto;
+	pv.rule = covered ? NULL : x->doc;
+	pv.raised = pol->raised[x->slot];
+	pv.covered = (uint8_t)covered;
+	pol->vcb(&pv, pol->varg);
+}
+
 void
 policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
     const struct classify_result *r, enum policy_event ev)
@@ -1652,8 +1688,11 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	    (media_end(pol, f, FLOW_C2S, &rtsp) ||
 	    media_end(pol, f, FLOW_S2C, &rtsp)))
 		pol->flags[slot] |= PF_COVERED;
-	if (pol->flags[slot] & PF_COVERED)
+	if (pol->flags[slot] & PF_COVERED) {
+		if (ev == POLICY_EV_END)
+			emit_verdict(pol, &x, 1);
 		return;
+	}
 	if (f->proto == IPPROTO_TCP) {
 		const struct classify_media *m;
 		int playing, n = classify_media(pol->cls, slot, &m, &playing);
@@ -1666,4 +1705,6 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	check_ports(pol, &x, inet_doc);
 	if (x.final)
 		check_risks(pol, &x);
+	if (ev == POLICY_EV_END)
+		emit_verdict(pol, &x, 0);
 }

@@ -24,6 +24,7 @@
 #include "classify.h"
 #include "inventory.h"
 #include "policy.h"
+#include "role.h"
 #include "rules.h"
 #include "check_run.h"
 #include "tmpdir.h"
@@ -315,6 +316,88 @@ A(const char *s)
 
 #define assert_reason_has(i, text) \
 	ck_assert_ptr_nonnull(strstr(seen[i].reason, (text)))
+
+/* ----- verdicts at the flow's end (the coverage report's input) ----- */
+
+/* The last verdict, copied in the callback. */
+static struct {
+	int n;
+	char rule_id[80];
+	uint16_t raised;
+	uint64_t croles, sroles;
+	struct addr client, server;
+	uint16_t sport;
+	uint8_t covered;
+} verdict;
+
+static void
+collect_verdict(const struct policy_verdict *pv, void *arg)
+{
+	(void)arg;
+	verdict.n++;
+	snprintf(verdict.rule_id, sizeof(verdict.rule_id), "%s",
+	    pv->rule != NULL ? pv->rule->id : "");
+	verdict.raised = pv->raised;
+	verdict.croles = pv->croles;
+	verdict.sroles = pv->sroles;
+	verdict.client = pv->client.addr;
+	verdict.server = pv->server.addr;
+	verdict.sport = pv->server.port;
+	verdict.covered = pv->covered;
+}
+
+START_TEST(test_policy_verdict_names_documenting_rule)
+{
+	struct flow f = tcp("192.168.10.20", "192.168.10.10", 9000, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_HTTP, 0);
+	struct addr c = A("192.168.10.20"), s = A("192.168.10.10");
+
+	memset(&verdict, 0, sizeof(verdict));
+	policy_set_verdict(pol, collect_verdict, NULL);
+	lifecycle(&f, &r);
+	/* One verdict, at the end only, naming the rule, nothing raised. */
+	ck_assert_int_eq(verdict.n, 1);
+	ck_assert_str_eq(verdict.rule_id, "XP-MS-9000");
+	ck_assert_int_eq(verdict.raised, 0);
+	ck_assert_int_eq(addr_cmp(&verdict.client, &c), 0);
+	ck_assert_int_eq(addr_cmp(&verdict.server, &s), 0);
+	ck_assert_int_eq(verdict.sport, 9000);
+	ck_assert(verdict.croles & ROLE_BIT(ROLE_RECORDING_SERVER));
+	ck_assert(verdict.sroles & ROLE_BIT(ROLE_MANAGEMENT_SERVER));
+	ck_assert_int_eq(verdict.covered, 0);
+}
+END_TEST
+
+START_TEST(test_policy_verdict_carries_raised_kinds)
+{
+	/* Documented by XP-MS-0080, but cleartext: both in the verdict. */
+	struct flow f = tcp("192.168.10.20", "192.168.10.10", 80, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_HTTP, 0);
+
+	memset(&verdict, 0, sizeof(verdict));
+	policy_set_verdict(pol, collect_verdict, NULL);
+	lifecycle(&f, &r);
+	ck_assert_int_eq(verdict.n, 1);
+	ck_assert_str_eq(verdict.rule_id, "XP-MS-0080");
+	ck_assert_int_eq(verdict.raised, 1u << POLICY_CLEARTEXT);
+}
+END_TEST
+
+START_TEST(test_policy_verdict_undocumented_has_no_rule)
+{
+	/* A smart client has no business on the recorder's 9000. */
+	struct flow f = tcp("192.168.20.31", "192.168.10.10", 9000, 5);
+	struct classify_result r = detected(NDPI_PROTOCOL_HTTP, 0);
+
+	memset(&verdict, 0, sizeof(verdict));
+	policy_set_verdict(pol, collect_verdict, NULL);
+	lifecycle(&f, &r);
+	ck_assert_int_eq(verdict.n, 1);
+	ck_assert_str_eq(verdict.rule_id, "");
+	ck_assert(verdict.raised & (1u << POLICY_UNDOCUMENTED_FLOW));
+	ck_assert_int_eq(nseen, 1);
+}
+END_TEST
 
 /* ----- the kind table ----- */
 
@@ -1584,6 +1667,12 @@ policy_suite(void)
 	    test_policy_cleartext_by_port_reason_names_rule_protocol);
 	tcase_add_test(tc, test_policy_lpr_port_from_smart_client_undocumented);
 	tcase_add_test(tc, test_policy_internet_http_on_mobile_https_port);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_site("verdicts");
+	tcase_add_test(tc, test_policy_verdict_names_documenting_rule);
+	tcase_add_test(tc, test_policy_verdict_carries_raised_kinds);
+	tcase_add_test(tc, test_policy_verdict_undocumented_has_no_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }
