@@ -252,7 +252,11 @@ push=$(sed -n 's/^push [0-9]* ms=\([0-9]*\) worst_us=\([0-9]*\)$/\1 \2/p' down.o
 set -- $push
 [ $# -eq 2 ] || fail "no push timing"
 [ "$1" -lt 20000 ] || fail "pushing $m alerts took $1 ms"
-[ "$2" -lt 250000 ] || fail "one alert waited $2 us"
+# A sanitizer build on a busy machine stalls longer on scheduling alone;
+# a call that waited for the senders would take seconds either way.
+worst=250000
+ldd "$drive" 2>/dev/null | grep -q libasan && worst=1000000
+[ "$2" -lt $worst ] || fail "one alert waited $2 us"
 tot=$((200 + m))
 for app in vw-down-tcp vw-down-tls vw-badname; do
 	line=$(grep "^final remote:.*" down.out | sed -n "$(case $app in
