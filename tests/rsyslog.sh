@@ -252,8 +252,9 @@ push=$(sed -n 's/^push [0-9]* ms=\([0-9]*\) worst_us=\([0-9]*\)$/\1 \2/p' down.o
 set -- $push
 [ $# -eq 2 ] || fail "no push timing"
 [ "$1" -lt 20000 ] || fail "pushing $m alerts took $1 ms"
-# A sanitizer build on a busy machine stalls longer on scheduling alone;
-# a call that waited for the senders would take seconds either way.
+# A sanitizer build on a busy machine stalls longer on scheduling alone,
+# so its bound on one call is looser; waiting on the senders while the
+# receiver is down would show in the total above as well.
 worst=250000
 ldd "$drive" 2>/dev/null | grep -q libasan && worst=1000000
 [ "$2" -lt $worst ] || fail "one alert waited $2 us"
