@@ -23,8 +23,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 # 140000 frames: more than two chunks of the reader (65536), the ends of
 # which draw the progress line; alerts come between them.
-"$mkcammix" -n 140000 -o "$tmp/mix.pcap" -I "$tmp/site.conf" >/dev/null 2>&1 ||
-    exit 99
+if ! "$mkcammix" -n 140000 -o "$tmp/mix.pcap" -I "$tmp/site.conf" \
+    >"$tmp/mkcammix.out" 2>&1; then
+	echo "FAIL: $mkcammix could not write the capture:"
+	cat "$tmp/mkcammix.out"
+	exit 99
+fi
 printf 'inventory = "%s/site.conf";\nrules = [ "%s/rules/xprotect.conf" ];\noutput = { progress_secs = 1; };\n' \
     "$tmp" "$src" >"$tmp/vmswatch.conf"
 cat >"$tmp/feed.py" <<'PY'

@@ -603,8 +603,8 @@ rtcp_sr(uint8_t *p, struct video *v, uint64_t t, const char *addr)
 	    9 / 100));
 	put32(p + 20, v->pkts);
 	put32(p + 24, v->octets);
-	v->lsr = (uint32_t)((p[10] << 24) | (p[11] << 16) | (p[12] << 8) |
-	    p[13]);
+	v->lsr = (uint32_t)p[10] << 24 | (uint32_t)p[11] << 16 |
+	    (uint32_t)p[12] << 8 | p[13];
 	v->tsr = t;
 	snprintf(cname, sizeof(cname), "camera@%s", addr);
 	return 28 + rtcp_sdes(p + 28, v->ssrc ^ 0x5a5a0000u, cname);
