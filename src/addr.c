@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "hash.h"
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0xff, 0xff };
@@ -33,12 +34,7 @@ addr_is_v4(const struct addr *a)
 uint32_t
 addr_hash(const struct addr *a, uint32_t seed)
 {
-	uint32_t h = 2166136261u ^ seed;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
-	return h;
+	return hash_fnv1a(HASH_FNV_BASIS ^ seed, a->b, sizeof(a->b));
 }
 
 int

@@ -15,6 +15,7 @@
 
 #include "cfgread.h"
 #include "errlist.h"
+#include "hash.h"
 #include "inventory.h"
 #include "role.h"
 
@@ -196,12 +197,7 @@ strings_of(config_setting_t *s, const char **out, int max, const char *what,
 static uint32_t
 hash_bytes(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return hash_fnv1a(HASH_FNV_BASIS, p, n);
 }
 
 static size_t

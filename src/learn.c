@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "learn.h"
 #include "role.h"
 
@@ -62,17 +63,6 @@ struct learn {
 	size_t nhosts;
 };
 
-static uint32_t
-learn_hash(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
 static int
 set_grow(struct learn_set *s)
 {
@@ -90,7 +80,8 @@ set_grow(struct learn_set *s)
 	s->cap = cap;
 	s->mask = cap * 2 - 1;
 	for (i = 0; i < s->n; i++) {
-		slot = learn_hash(s->recs + i * s->rsize, s->ksize) & s->mask;
+		slot = hash_fnv1a(HASH_FNV_BASIS, s->recs + i * s->rsize,
+		    s->ksize) & s->mask;
 		while (s->slots[slot] != 0)
 			slot = (slot + 1) & s->mask;
 		s->slots[slot] = (uint32_t)i + 1;
@@ -107,7 +98,7 @@ set_get(struct learn_set *s, const void *rec)
 
 	if (s->n == s->cap && set_grow(s) == -1)
 		return NULL;
-	slot = learn_hash(rec, s->ksize) & s->mask;
+	slot = hash_fnv1a(HASH_FNV_BASIS, rec, s->ksize) & s->mask;
 	while (s->slots[slot] != 0) {
 		r = s->recs + (s->slots[slot] - 1) * s->rsize;
 		if (memcmp(r, rec, s->ksize) == 0)

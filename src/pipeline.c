@@ -317,9 +317,9 @@ pipeline_fragment(struct pipeline *pl, const struct pkt *p)
 {
 	struct fseen *e, *way;
 	struct pkt q;
-	uint32_t h = 2166136261u;
+	uint32_t h;
 	uint8_t kinds = 0, fresh;
-	int i;
+	int i, found = 0;
 
 	if (p->flags & PKT_F_FRAG_TINY)
 		kinds |= FK_TINY;
@@ -329,10 +329,7 @@ pipeline_fragment(struct pipeline *pl, const struct pkt *p)
 	    (PKT_F_FRAG_LATER | PKT_F_NO_PORTS))
 		kinds |= FK_ORPHAN;
 	/* FNV-1a over the key, then MurmurHash3's finalizer to spread it. */
-	for (i = 0; i < 16; i++) {
-		h = (h ^ p->src.b[i]) * 16777619u;
-		h = (h ^ p->dst.b[i]) * 16777619u;
-	}
+	h = addr_hash(&p->dst, addr_hash(&p->src, 0));
 	h = (h ^ p->proto ^ (uint32_t)p->dport << 8) * 16777619u;
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
@@ -349,15 +346,14 @@ pipeline_fragment(struct pipeline *pl, const struct pkt *p)
 		    addr_cmp(&way->src, &p->src) == 0 &&
 		    addr_cmp(&way->dst, &p->dst) == 0) {
 			e = way;
+			found = 1;
 			break;
 		}
 		if (e == NULL || !way->used || (e->used && way->ts < e->ts))
 			e = way;
 	}
-	if (!e->used || p->ts < e->ts || p->ts - e->ts >= FSEEN_QUIET ||
-	    e->proto != p->proto || e->port != p->dport ||
-	    addr_cmp(&e->src, &p->src) != 0 ||
-	    addr_cmp(&e->dst, &p->dst) != 0) {
+	/* Another key's way, or this key's once its quiet time is over. */
+	if (!found || p->ts < e->ts || p->ts - e->ts >= FSEEN_QUIET) {
 		e->src = p->src;
 		e->dst = p->dst;
 		e->ts = p->ts;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "policy.h"
 #include "role.h"
 
@@ -821,11 +822,7 @@ static int
 dev_cached(struct policy *pol, const struct addr *a, const uint8_t *mac)
 {
 	struct policy_dev *d;
-	uint32_t h = addr_hash(a, 0);
-	int i;
-
-	for (i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;
+	uint32_t h = hash_fnv1a(addr_hash(a, 0), mac, 6);
 	d = &pol->dev[(h ^ h >> 16) & (DEV_CACHE - 1)];
 	if (d->used && memcmp(d->mac, mac, 6) == 0 &&
 	    addr_cmp(&d->addr, a) == 0)
