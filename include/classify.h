@@ -168,6 +168,8 @@ const char *classify_id_name(const struct classify *, uint16_t id);
 void classify_risk_foreach(uint64_t risk,
     void (*fn)(int bit, const char *name, void *arg), void *arg);
 const struct classify_stats *classify_stats(const struct classify *);
+/* Adds one classifier's counters to another's; peaks are summed. */
+void classify_stats_add(struct classify *to, const struct classify *from);
 
 /*
  * What the policy needs to know of a protocol, without nDPI's ids: the

@@ -49,6 +49,12 @@
  */
 struct pkt {
 	uint64_t ts;		/* packet time, microseconds since the epoch */
+	/*
+	 * Its place in the capture, set by the pipeline (0 from the
+	 * decoder): the frame's number times PKT_SEQ_PER_FRAME plus the
+	 * packet's index in the frame (tunnels first).
+	 */
+	uint64_t seq;
 	uint32_t caplen;	/* bytes captured of the frame */
 	uint32_t len;		/* bytes of the frame on the wire */
 	uint8_t smac[6];	/* innermost Ethernet source, if has_mac */
@@ -138,6 +144,8 @@ enum decode_reason {
 #define DECODE_MAX_VLANS	4	/* tags accepted in one frame */
 #define DECODE_MAX_MPLS		8	/* labels accepted in one stack */
 #define DECODE_MAX_TUNNEL	2	/* tunnels opened in one frame */
+/* pkt.seq values one frame spans: its tunnels and the innermost packet. */
+#define PKT_SEQ_PER_FRAME	8
 
 struct decode_stats {
 	uint64_t packets;		/* frames handed to decode_packet */
@@ -184,6 +192,13 @@ enum decode_result decode_packet(struct decoder *, int dlt, uint64_t ts,
 
 /* Counters since decode_new(). */
 const struct decode_stats *decode_stats(const struct decoder *);
+/*
+ * on 0: the frames decoded from now are not counted (another worker of
+ * the same capture counts them); 1: they are again (the default).
+ */
+void decode_count(struct decoder *, int on);
+/* Adds one decoder's counters to another's (several workers' totals). */
+void decode_stats_add(struct decoder *to, const struct decoder *from);
 /*
  * IANA keyword of an IP protocol in lower case ("tcp", "udp", "icmp",
  * "ipv6-icmp", "gre", ...), as ECS network.transport wants it; NULL for

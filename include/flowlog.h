@@ -20,6 +20,9 @@
 #include "classify.h"
 #include "flowtab.h"
 
+/* Bytes of the longest record, its newline and NUL included. */
+#define FLOWLOG_RECORD_MAX	4096
+
 struct flowlog;
 
 struct sinks;
@@ -73,6 +76,12 @@ int flowlog_write(struct flowlog *, const struct flow *f,
 int flowlog_write_verdict(struct flowlog *, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r, const struct flowlog_verdict *v);
+/*
+ * Writes a record formatted before (flowlog_format_verdict(): n bytes,
+ * its newline included), another thread's for instance.  Returns 0, or
+ * -1 on a write error.
+ */
+int flowlog_write_line(struct flowlog *, const char *line, size_t n);
 /* Flushes and closes (standard output is flushed, not closed). */
 int flowlog_close(struct flowlog *);
 

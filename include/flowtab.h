@@ -99,6 +99,16 @@ struct flow {
 	uint64_t dlast[2];	/* last packet per direction */
 	uint64_t pkts[2];	/* packets per direction (this record) */
 	uint64_t bytes[2];	/* IP bytes per direction (this record) */
+	/*
+	 * Its place in the timeout queues: the table's clock and the packet's
+	 * pkt.seq at its last packet.  Unlike last_ts, qts never goes back
+	 * along a queue (packets a little out of time order), so that expiry
+	 * and flushes end flows in an order that depends only on the flows:
+	 * (qts, timeout queue, qseq).  Several workers that split a capture
+	 * between them end the same flows in the same order (parallel.h).
+	 */
+	uint64_t qts;
+	uint64_t qseq;
 	/* Private links of the table. */
 	uint32_t hash;
 	uint32_t hnext;
@@ -130,6 +140,13 @@ struct flowtab_stats {
 	uint64_t reused;		/* TCP flows ended by a new SYN */
 	uint64_t swapped;		/* flows turned around by a SYN(+ACK) */
 };
+
+/*
+ * Adds the counters of one table's stats to another's (several workers'
+ * totals); peak becomes the sum of the peaks.
+ */
+struct flowtab;
+void flowtab_stats_add(struct flowtab *to, const struct flowtab *from);
 
 /*
  * Called once for every flow end (and for every active-timeout cut, with
@@ -171,6 +188,12 @@ struct flow *flowtab_update(struct flowtab *, const struct pkt *p, int *dir,
  * least recently active first.  Cheap when nothing is due.
  */
 void flowtab_expire(struct flowtab *, uint64_t now);
+/*
+ * Moves the table's clock (the latest packet time) to now if it is later:
+ * a worker that sees only some of a capture's packets keeps the clock of
+ * all of them.  flowtab_update() moves it too.
+ */
+void flowtab_clock(struct flowtab *, uint64_t now);
 /* Ends every flow, least recently active first (end of input). */
 void flowtab_flush(struct flowtab *);
 

@@ -19,6 +19,96 @@
 
 struct pipeline;
 
+/*
+ * Packet time (see pipeline.c): a frame stamped more than a minute away
+ * from the clock is held until the next frame says whether it was a stray
+ * stamp or the start of a new epoch; frames are then delivered in order,
+ * each with its time on the clock (shifted past backward epochs).  Every
+ * pipeline has one; the parallel reader runs one for all its workers.
+ */
+struct pipeline_clock {
+	uint64_t now;		/* latest time delivered (or ticked) */
+	uint64_t shift;		/* added to stamps: backward epochs so far */
+	uint64_t jumps;		/* frames a jump away from the clock */
+	uint64_t epochs;	/* jumps taken as a new epoch */
+	struct {
+		uint8_t *data;	/* PIPELINE_HOLD_MAX bytes */
+		uint64_t t;	/* its time, shifted */
+		uint32_t caplen, len;
+		int dlt;
+		int on;
+	} held;
+};
+
+/* Bytes kept of a held frame: libpcap's largest snap length. */
+#define PIPELINE_HOLD_MAX	262144u
+
+typedef void (*pipeline_deliver_cb)(void *arg, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/* Allocates the held frame's buffer.  Returns 0, or -1 on failure. */
+int pipeline_clock_init(struct pipeline_clock *);
+void pipeline_clock_free(struct pipeline_clock *);
+/*
+ * One frame stamped ts: delivers to cb what it decides now (a frame held
+ * before, then this one unless it is held in turn).
+ */
+void pipeline_clock_frame(struct pipeline_clock *, int dlt, uint64_t ts,
+    const uint8_t *data, uint32_t caplen, uint32_t len,
+    pipeline_deliver_cb cb, void *arg);
+/* End of input: delivers a held frame. */
+void pipeline_clock_flush(struct pipeline_clock *, pipeline_deliver_cb cb,
+    void *arg);
+
+/*
+ * Where a piece of work of a pipeline belongs in a run: what one pipeline
+ * does in this order, several that split a capture by pairs of hosts
+ * (parallel.h) do in the same order once their work is merged by key.
+ * For frame number frame: the flows its clock expired (PIPELINE_EXPIRE,
+ * a/b/c: the flow's qts, timeout queue and qseq, the table's order), the
+ * waits that came due (PIPELINE_DUE, a: ring, b: seq of policy_due_key),
+ * the alert windows (PIPELINE_ALERTS), then the frame itself
+ * (PIPELINE_FRAME).  The flows ended at the end of input come last
+ * (PIPELINE_FLUSH, frame UINT64_MAX, a/b/c as for expiry).  seq counts
+ * one pipeline's work in the order it was done.
+ */
+enum pipeline_phase {
+	PIPELINE_EXPIRE = 0,
+	PIPELINE_DUE,
+	PIPELINE_ALERTS,
+	PIPELINE_FRAME,
+	PIPELINE_FLUSH,
+};
+
+struct pipeline_key {
+	uint64_t frame;
+	uint64_t a, b, c;
+	uint64_t seq;
+	uint8_t phase;		/* enum pipeline_phase */
+};
+
+/* -1, 0 or 1 as x comes before, with or after y. */
+int pipeline_key_cmp(const struct pipeline_key *x,
+    const struct pipeline_key *y);
+
+/*
+ * The outputs of a pipeline whose work is merged with others' before it
+ * is written (pipeline_set_events()): each call carries its key.
+ * Borrowed arguments, valid during the call.  flow gets each ended flow
+ * (and active-timeout cut) with the policy's verdict (NULL when it said
+ * nothing) and its record (NULL when records are not wanted or it did
+ * not fit); alert_expire the alert windows' time to close.
+ */
+struct pipeline_events {
+	void (*violation)(const struct pipeline_key *,
+	    const struct violation *, void *arg);
+	void (*flow)(const struct pipeline_key *, const struct flow *,
+	    enum flow_end, const struct policy_verdict *, const char *rec,
+	    size_t reclen, void *arg);
+	void (*alert_expire)(const struct pipeline_key *, uint64_t now,
+	    void *arg);
+};
+
 struct pipeline_stats {
 	uint64_t packets;	/* frames seen */
 	uint64_t bytes;		/* bytes captured */
@@ -46,6 +136,44 @@ void pipeline_set_verdict(struct pipeline *, policy_verdict_cb cb,
 /* Applies a new configuration's inventory and rules; flows keep state. */
 int pipeline_reconfigure(struct pipeline *, const struct conf *conf);
 void pipeline_free(struct pipeline *);
+/*
+ * Sends the pipeline's outputs to ev instead of its alert stage, flow log
+ * and learner (pipeline_new() with NULL for them): violations, flows with
+ * their verdicts and records (formatted here when records is 1), and,
+ * when expire is 1, the alert windows' closing times.  Before the first
+ * frame; ev is borrowed and must outlive the pipeline.
+ */
+void pipeline_set_events(struct pipeline *, const struct pipeline_events *ev,
+    void *arg, int records, int expire);
+/*
+ * Only the packets own() says are this pipeline's are analysed (several
+ * pipelines that share a frame: a tunnel and what it carries may be
+ * different workers'); NULL: all of them.  Before the first frame.
+ */
+typedef int (*pipeline_owner_cb)(void *arg, const struct pkt *p);
+void pipeline_set_owner(struct pipeline *, pipeline_owner_cb own,
+    void *arg);
+/*
+ * A frame of a capture read by another thread that decided its time
+ * (frame: its number in the capture, from 0; t: its time on that
+ * thread's clock, not held again here).  count 1: this pipeline counts
+ * the frame (packets, bytes, decoding); 0: another one sharing it does.
+ */
+void pipeline_frame_at(struct pipeline *, uint64_t frame, int dlt,
+    uint64_t t, const uint8_t *data, uint32_t caplen, uint32_t len,
+    int count);
+/*
+ * A frame of the same capture that another pipeline handles: only its
+ * time, which moves this pipeline's clock as it moves the other's.
+ */
+void pipeline_clock_at(struct pipeline *, uint64_t frame, uint64_t t);
+/*
+ * Adds from's counters (its stats, decoder's, flow table's and
+ * classifier's) to to's, and the clock's jumps and epochs (clk may be
+ * NULL): several workers' totals in one pipeline for a summary.
+ */
+void pipeline_stats_add(struct pipeline *to, const struct pipeline *from,
+    const struct pipeline_clock *clk);
 
 /*
  * One captured frame (the capture callback).  A frame stamped more than a

@@ -203,10 +203,22 @@ void policy_flow(struct policy *, uint32_t slot, const struct flow *f,
 /* The flow in slot is gone: forget what was raised for it. */
 void policy_flow_release(struct policy *, uint32_t slot);
 /*
+ * Where a due flow was in the waits: ring 0 (SYN or request without an
+ * answer) before ring 1 (RTSP sessions waiting for their streams), then
+ * in the order they were put, seq (the flow's qseq then).  A capture
+ * split between workers merges their due flows back in this order.
+ */
+struct policy_due_key {
+	int ring;
+	uint64_t seq;
+};
+/*
  * Returns 1 and the slot of a flow whose SYN went unanswered until now
  * (the caller then calls policy_flow() with POLICY_EV_TIMEOUT), else 0.
+ * key (may be NULL) is set to where it waited.
  */
-int policy_due(struct policy *, uint64_t now, uint32_t *slot);
+int policy_due(struct policy *, uint64_t now, uint32_t *slot,
+    struct policy_due_key *key);
 /*
  * An ARP packet: sender address and MAC against the inventory, and for
  * a reply from a known host, its target (which must exist to be

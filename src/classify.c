@@ -681,3 +681,23 @@ classify_stats(const struct classify *c)
 {
 	return &c->stats;
 }
+
+void
+classify_stats_add(struct classify *cto, const struct classify *cfrom)
+{
+	struct classify_stats *to = &cto->stats;
+	const struct classify_stats *from = &cfrom->stats;
+
+	to->dpi_packets += from->dpi_packets;
+	to->dpi_ns += from->dpi_ns;
+	to->detected += from->detected;
+	to->guessed += from->guessed;
+	to->unknown += from->unknown;
+	to->gave_up += from->gave_up;
+	to->reclaimed += from->reclaimed;
+	to->pool_used += from->pool_used;
+	to->pool_peak += from->pool_peak;
+	to->rtsp_sessions += from->rtsp_sessions;
+	to->rtsp_streams += from->rtsp_streams;
+	to->rtsp_exhausted += from->rtsp_exhausted;
+}

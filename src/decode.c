@@ -120,6 +120,9 @@ typedef int (*layer_fn)(struct ctx *, const uint8_t *, uint32_t);
 
 struct decoder {
 	struct decode_stats st;
+	/* Where counts go: st, or scratch (decode_count()). */
+	struct decode_stats *cnt;
+	struct decode_stats scratch;
 	/* The tunnel packets around the current one, outermost first. */
 	struct pkt layer[DECODE_MAX_TUNNEL];
 	struct frag_ent *frag;	/* nfrag slots, a power of two */
@@ -303,7 +306,7 @@ frag_store(struct decoder *d, struct pkt *p, uint32_t id, uint8_t kproto,
 {
 	if (frag_put(d, p, id, kproto, 0, shown)) {
 		p->flags |= PKT_F_FRAG_OVERLAP;
-		d->st.frag_overlap++;
+		d->cnt->frag_overlap++;
 	}
 	frag_put(d, p, 0, kproto, 1, shown);
 }
@@ -369,11 +372,11 @@ frag_later(struct ctx *c, uint32_t id, uint8_t kproto, uint8_t proto,
 		 */
 		if (off < e->shown) {
 			p->flags |= PKT_F_FRAG_OVERLAP;
-			c->d->st.frag_overlap++;
+			c->d->cnt->frag_overlap++;
 		}
 	} else if ((e = frag_find(c->d, p, 0, kproto, 1)) != NULL &&
 	    e->proto == proto)
-		c->d->st.frag_by_pair++;
+		c->d->cnt->frag_by_pair++;
 	else
 		e = NULL;
 	if (e != NULL) {
@@ -387,7 +390,7 @@ frag_later(struct ctx *c, uint32_t id, uint8_t kproto, uint8_t proto,
 	if (frag_min_hlen(proto) == 0)
 		return DR_OK;
 	p->flags |= PKT_F_NO_PORTS;
-	c->d->st.frag_orphans++;
+	c->d->cnt->frag_orphans++;
 	return DR_OK;
 }
 
@@ -404,7 +407,7 @@ frag_tiny(struct ctx *c, const uint8_t *b, uint32_t n, uint32_t wire)
 	struct pkt *p = c->p;
 
 	p->flags |= PKT_F_FRAG_TINY;
-	c->d->st.frag_tiny++;
+	c->d->cnt->frag_tiny++;
 	/* Source and destination ports: 4 of the 8 bytes. */
 	if (n < 8 || wire < 8) {
 		p->flags |= PKT_F_NO_PORTS;
@@ -469,7 +472,7 @@ static int
 tunnel_too_deep(struct ctx *c)
 {
 	c->p->flags |= PKT_F_INNER_BAD;
-	c->d->st.inner[DR_TUNNEL_DEPTH]++;
+	c->d->cnt->inner[DR_TUNNEL_DEPTH]++;
 	return DR_OK;
 }
 
@@ -1093,6 +1096,7 @@ decode_new(unsigned frag_slots)
 	 */
 	if (getentropy(&d->seed, sizeof(d->seed)) == -1)
 		d->seed = 0x5bd1e995u;
+	d->cnt = &d->st;
 	return d;
 }
 
@@ -1125,7 +1129,7 @@ decode_packet(struct decoder *d, int dlt, uint64_t ts, const uint8_t *data,
 	c.d = d;
 	c.p = p;
 	c.tunnels = 0;
-	d->st.packets++;
+	d->cnt->packets++;
 
 	/* A capture has one link type: look it up once, not per frame. */
 	if (dlt != d->dlt) {
@@ -1140,7 +1144,7 @@ decode_packet(struct decoder *d, int dlt, uint64_t ts, const uint8_t *data,
 	 * and the reason is counted as the tunnel's.
 	 */
 	if (r != DR_OK && r != R_ARP && c.tunnels > 0) {
-		d->st.inner[r]++;
+		d->cnt->inner[r]++;
 		*p = d->layer[--c.tunnels];
 		p->flags |= PKT_F_INNER_BAD;
 		r = DR_OK;
@@ -1150,30 +1154,58 @@ decode_packet(struct decoder *d, int dlt, uint64_t ts, const uint8_t *data,
 
 	switch (r) {
 	case DR_OK:
-		d->st.ok++;
+		d->cnt->ok++;
 		if (p->flags & PKT_F_FRAG)
-			d->st.fragments++;
+			d->cnt->fragments++;
 		if (p->flags & PKT_F_TUNNEL)
-			d->st.tunnelled++;
+			d->cnt->tunnelled++;
 		return DECODE_OK;
 	case R_ARP:
-		d->st.arp++;
+		d->cnt->arp++;
 		if (p->flags & PKT_F_TUNNEL)
-			d->st.tunnelled++;
+			d->cnt->tunnelled++;
 		return DECODE_ARP;
 	case DR_NOT_IP:
 	case DR_NULL_FAMILY:
-		d->st.reason[r]++;
+		d->cnt->reason[r]++;
 		return DECODE_SKIP;
 	}
-	d->st.reason[r]++;
+	d->cnt->reason[r]++;
 	return DECODE_ERR;
+}
+
+void
+decode_count(struct decoder *d, int on)
+{
+	d->cnt = on ? &d->st : &d->scratch;
 }
 
 const struct decode_stats *
 decode_stats(const struct decoder *d)
 {
 	return &d->st;
+}
+
+void
+decode_stats_add(struct decoder *dto, const struct decoder *dfrom)
+{
+	struct decode_stats *to = &dto->st;
+	const struct decode_stats *from = &dfrom->st;
+	int i;
+
+	to->packets += from->packets;
+	to->ok += from->ok;
+	to->arp += from->arp;
+	to->fragments += from->fragments;
+	to->tunnelled += from->tunnelled;
+	for (i = 0; i < DR_MAX; i++) {
+		to->reason[i] += from->reason[i];
+		to->inner[i] += from->inner[i];
+	}
+	to->frag_tiny += from->frag_tiny;
+	to->frag_overlap += from->frag_overlap;
+	to->frag_orphans += from->frag_orphans;
+	to->frag_by_pair += from->frag_by_pair;
 }
 
 const char *

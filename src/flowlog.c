@@ -25,7 +25,7 @@ struct flowlog {
 	FILE *fp;		/* or NULL: to sinks */
 	struct sinks *ss;
 	int own;
-	char buf[4096];
+	char buf[FLOWLOG_RECORD_MAX];
 };
 
 struct flowlog *
@@ -394,6 +394,18 @@ flowlog_write_verdict(struct flowlog *fl, const struct flow *f,
 	if (fwrite(fl->buf, (size_t)n, 1, fl->fp) != 1)
 		return -1;
 	return 0;
+}
+
+int
+flowlog_write_line(struct flowlog *fl, const char *line, size_t n)
+{
+	if (fl->fp == NULL && fl->ss == NULL)
+		return -1;
+	if (fl->fp == NULL) {
+		sinks_line(fl->ss, LOG_INFO, line, n);
+		return 0;
+	}
+	return fwrite(line, n, 1, fl->fp) == 1 ? 0 : -1;
 }
 
 int

@@ -61,6 +61,7 @@ struct flowtab {
 	int vlan_in_key;
 	uint64_t seed;
 	uint64_t active;	/* microseconds, 0: no active timeout */
+	uint64_t now;		/* latest packet time (flowtab_clock()) */
 	struct queue q[Q_MAX];
 	flowtab_end_cb cb;
 	void *arg;
@@ -386,7 +387,7 @@ end_flow(struct flowtab *t, uint32_t i, enum flow_end why)
 static inline int
 flow_due(const struct flowtab *t, const struct flow *f, uint64_t now)
 {
-	return f->last_ts + t->q[f->tq].timeout <= now;
+	return f->qts + t->q[f->tq].timeout <= now;
 }
 
 static inline enum flow_end
@@ -410,11 +411,17 @@ oldest_head(const struct flowtab *t, int due, uint64_t now)
 			continue;
 		if (due && !flow_due(t, &t->flows[h], now))
 			continue;
-		if (best == NIL ||
-		    t->flows[h].last_ts < t->flows[best].last_ts)
+		if (best == NIL || t->flows[h].qts < t->flows[best].qts)
 			best = h;
 	}
 	return best;
+}
+
+void
+flowtab_clock(struct flowtab *t, uint64_t now)
+{
+	if (now > t->now)
+		t->now = now;
 }
 
 void
@@ -520,6 +527,8 @@ flow_create(struct flowtab *t, const struct pkt *p, const struct key *k,
 	f->ipver = p->ipver;
 	f->dir_by = by;
 	f->first_ts = f->last_ts = p->ts;
+	f->qts = t->now;
+	f->qseq = p->seq;
 	f->hash = h;
 	b = h & t->mask;
 	f->hnext = t->buckets[b];
@@ -647,6 +656,7 @@ flowtab_update(struct flowtab *t, const struct pkt *p, int *dir, int *isnew)
 	if (p->ipver != 4 && p->ipver != 6)
 		return NULL;
 	t->st.lookups++;
+	flowtab_clock(t, p->ts);
 	fl = p->proto == IPPROTO_TCP ? p->tcp_flags : 0;
 	key_make(t, p, &k);
 	h = key_hash(t, &k);
@@ -693,6 +703,9 @@ flowtab_update(struct flowtab *t, const struct pkt *p, int *dir, int *isnew)
 	f->bytes[d] += p->ip_len;
 	if (p->ts > f->last_ts)
 		f->last_ts = p->ts;
+	/* Moved to (or kept at) its queue's tail below: the latest there. */
+	f->qts = t->now;
+	f->qseq = p->seq;
 	if (p->has_mac) {
 		/*
 		 * The source MAC is the sender's own; the destination MAC is
@@ -751,6 +764,23 @@ const struct flowtab_stats *
 flowtab_stats(const struct flowtab *t)
 {
 	return &t->st;
+}
+
+void
+flowtab_stats_add(struct flowtab *tto, const struct flowtab *tfrom)
+{
+	struct flowtab_stats *to = &tto->st;
+	const struct flowtab_stats *from = &tfrom->st;
+	int i;
+
+	to->created += from->created;
+	for (i = 0; i < FLOW_END_MAX; i++)
+		to->ended[i] += from->ended[i];
+	to->active += from->active;
+	to->peak += from->peak;
+	to->lookups += from->lookups;
+	to->reused += from->reused;
+	to->swapped += from->swapped;
 }
 
 const char *

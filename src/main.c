@@ -25,6 +25,7 @@
 #include "learn.h"
 #include "sink.h"
 #include "log.h"
+#include "parallel.h"
 #include "pipeline.h"
 #include "report.h"
 #include "summary.h"
@@ -38,6 +39,7 @@
 #define OPT_LEARN	259
 #define OPT_REPORT	260
 #define OPT_REPORT_FMT	261
+#define OPT_WORKERS	262
 /* Most -i options. */
 #define MAX_IFACES	16
 
@@ -231,6 +233,10 @@ usage(FILE *out)
 	    "      --learn DRAFT   with -r: write a draft inventory of the"
 	    " hosts seen,\n"
 	    "                      their roles inferred from the rules\n"
+	    "      --workers N     with -r: analyse on N threads (default:"
+	    " capture.workers,\n"
+	    "                      else one per core); the output is the"
+	    " same\n"
 	    "  -q, --quiet         no summary on standard error\n"
 	    "  -v, --verbose       more diagnostics\n"
 	    "  -V, --version       print the version\n");
@@ -250,7 +256,7 @@ now_secs(void)
  * not be opened or was cut short (what was read before still counts).
  */
 static int
-read_file(struct pipeline *pl, const char *path, int progress,
+read_file(capture_cb frame, void *arg, const char *path, int progress,
     unsigned progress_secs)
 {
 	char err[512];
@@ -280,7 +286,7 @@ read_file(struct pipeline *pl, const char *path, int progress,
 	for (;;) {
 		if (read_stop)
 			break;
-		n = capture_read(cap, READ_CHUNK, pipeline_frame, pl);
+		n = capture_read(cap, READ_CHUNK, frame, arg);
 		/* A read the signal cut short is the stop, not an error. */
 		if (n < 0 && read_stop)
 			break;
@@ -443,6 +449,7 @@ main(int argc, char *argv[])
 		{ "learn", required_argument, NULL, OPT_LEARN },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "report-format", required_argument, NULL, OPT_REPORT_FMT },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -467,7 +474,11 @@ main(int argc, char *argv[])
 	struct learn *lr = NULL;
 	const char *learnpath = NULL;
 	struct alert_ctx *al;
-	struct pipeline *pl;
+	struct pipeline *pl = NULL;
+	struct parallel *par = NULL;
+	struct parallel_out pout;
+	long nworkers = -1;
+	char *end;
 	static struct out out;
 	int fmt;
 	struct conf *conf;
@@ -546,6 +557,17 @@ main(int argc, char *argv[])
 			}
 			reportfmt_set = 1;
 			break;
+		case OPT_WORKERS:
+			errno = 0;
+			nworkers = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    nworkers < 1 || nworkers > PARALLEL_MAX_WORKERS) {
+				fprintf(stderr, "vmswatch: --workers %s: not a "
+				    "number of threads within 1..%d\n", optarg,
+				    PARALLEL_MAX_WORKERS);
+				return 2;
+			}
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -566,7 +588,8 @@ main(int argc, char *argv[])
 	if (optind != argc || (nfiles > 0 && nifaces > 0) ||
 	    (fwkind != -1 && (nfiles > 0 || nifaces > 0)) ||
 	    (log_prefix != NULL && fwkind != FIREWALL_NFTABLES) ||
-	    (learnpath != NULL && (nfiles == 0 || checkonly))) {
+	    (learnpath != NULL && (nfiles == 0 || checkonly)) ||
+	    (nworkers != -1 && nfiles == 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -682,12 +705,6 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 2;
 	}
-	if ((pl = pipeline_new(conf, fl, al)) == NULL) {
-		alert_free(al);
-		flowlog_close(fl);
-		conf_free(conf);
-		return 2;
-	}
 	if (learnpath != NULL) {
 		if (conf->rs == NULL) {
 			log_warnx("--learn infers roles from the rules: the "
@@ -697,35 +714,69 @@ main(int argc, char *argv[])
 			log_warnx("cannot create the learner");
 			rc = 2;
 		}
-		if (rc != 0) {
-			pipeline_free(pl);
-			alert_free(al);
-			flowlog_close(fl);
-			conf_free(conf);
-			return rc;
-		}
-		pipeline_learn(pl, lr);
 	}
-	if (reportdir != NULL) {
-		if ((out.rep = report_new(conf->inv, conf->rs)) == NULL) {
-			log_warnx("cannot create the report");
-			pipeline_free(pl);
-			alert_free(al);
-			flowlog_close(fl);
-			conf_free(conf);
-			return 2;
+	if (rc == 0 && reportdir != NULL &&
+	    (out.rep = report_new(conf->inv, conf->rs)) == NULL) {
+		log_warnx("cannot create the report");
+		rc = 2;
+	}
+	/*
+	 * Threads: --workers, else the configuration's, else one per core.
+	 * One runs the pipeline on this thread, as the sensor's worker does.
+	 */
+	if (nworkers == -1) {
+		nworkers = conf->capture.workers;
+		if (nworkers == 0)
+			nworkers = sysconf(_SC_NPROCESSORS_ONLN);
+		if (nworkers < 1)
+			nworkers = 1;
+		if (nworkers > PARALLEL_MAX_WORKERS)
+			nworkers = PARALLEL_MAX_WORKERS;
+	}
+	if (rc == 0 && nworkers > 1) {
+		memset(&pout, 0, sizeof(pout));
+		pout.al = al;
+		pout.fl = fl;
+		pout.learn = lr;
+		if (out.rep != NULL) {
+			pout.vcb = report_verdict;
+			pout.varg = out.rep;
 		}
-		pipeline_set_verdict(pl, report_verdict, out.rep);
+		if ((par = parallel_new(conf, (int)nworkers, &pout)) == NULL)
+			rc = 2;
+	} else if (rc == 0) {
+		if ((pl = pipeline_new(conf, fl, al)) == NULL)
+			rc = 2;
+		else {
+			if (lr != NULL)
+				pipeline_learn(pl, lr);
+			if (out.rep != NULL)
+				pipeline_set_verdict(pl, report_verdict,
+				    out.rep);
+		}
+	}
+	if (rc != 0) {
+		report_free(out.rep);
+		learn_free(lr);
+		alert_free(al);
+		flowlog_close(fl);
+		conf_free(conf);
+		return rc;
 	}
 	t0 = now_secs();
 	for (i = 0; i < nfiles && !read_stop; i++) {
 		if (out.rep != NULL)
 			report_file(out.rep, files[i]);
-		if (read_file(pl, files[i], isatty(STDERR_FILENO),
-		    conf->progress_secs) == -1)
+		if (read_file(par != NULL ? parallel_frame : pipeline_frame,
+		    par != NULL ? (void *)par : (void *)pl, files[i],
+		    isatty(STDERR_FILENO), conf->progress_secs) == -1)
 			rc = 2;
 	}
-	pipeline_flush(pl);
+	if (par != NULL) {
+		parallel_finish(par);
+		pl = parallel_totals(par);
+	} else
+		pipeline_flush(pl);
 	alert_flush(al);
 	if (lr != NULL && write_draft(lr, learnpath, files, nfiles,
 	    quiet ? NULL : stderr) == -1)
@@ -752,6 +803,15 @@ main(int argc, char *argv[])
 	}
 	if (!quiet) {
 		summary_print(stderr, pl, al, now_secs() - t0);
+		if (par != NULL) {
+			fprintf(stderr, "%-16s %d:", "workers",
+			    parallel_workers(par));
+			for (i = 0; i < parallel_workers(par); i++)
+				fprintf(stderr, "%s %llu", i ? "," : "",
+				    (unsigned long long)
+				    parallel_worker_packets(par, i));
+			fprintf(stderr, " packets\n");
+		}
 		/* Said once, here: the alerts above are the reason to care. */
 		if (conf->inventory_path == NULL)
 			fprintf(stderr, "%-16s none: every host was unknown, "
@@ -775,7 +835,10 @@ main(int argc, char *argv[])
 		    "was read", (int)read_stop);
 		rc = 128 + read_stop;
 	}
-	pipeline_free(pl);
+	if (par != NULL)
+		parallel_free(par);
+	else
+		pipeline_free(pl);
 	alert_free(al);
 	conf_free(conf);
 	return rc;

@@ -20,6 +20,7 @@
  * a capture; backwards, the clock cannot follow (every queue is ordered by
  * it), so packet times are shifted to go on from where it is.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +37,6 @@
  * so that a frame within it moves the clock by little.
  */
 #define CLOCK_JUMP	(60ull * 1000000u)
-/* Bytes kept of a held frame: libpcap's largest snap length. */
-#define HOLD_MAX	262144u
 
 /*
  * Fragment findings have no flow to be raised once for: the last ones are
@@ -73,23 +72,39 @@ struct pipeline {
 	struct learn *learn;	/* --learn: every ended flow, or NULL */
 	uint64_t next_expire;
 	uint64_t now;		/* latest packet time seen */
-	uint64_t shift;		/* added to packet times (modulo 2^64): the
-				   backward epochs so far */
-	/* A frame a jump away from the clock, until the next one. */
-	struct {
-		uint8_t *data;	/* HOLD_MAX bytes, allocated at start */
-		uint64_t t;	/* its time, shifted */
-		uint32_t caplen, len;
-		int dlt;
-		int on;
-	} held;
+	uint64_t frames;	/* frames handled (the next frame's number) */
+	struct pipeline_clock clk;
 	struct fseen fseen[FSEEN_SLOTS];
 	struct pipeline_stats st;
 	/* The ending flow's verdict, for its record; and who else wants it. */
 	struct flowlog_verdict fv;
 	policy_verdict_cb vcb;
 	void *varg;
+	/* Outputs merged with other pipelines' (pipeline_set_events()). */
+	const struct pipeline_events *ev;
+	void *evarg;
+	int ev_records, ev_expire;
+	struct pipeline_key key;	/* of the work being done */
+	struct policy_verdict pv;	/* the ending flow's, copied */
+	int pv_valid;
+	char *rec;			/* FLOWLOG_RECORD_MAX bytes */
+	pipeline_owner_cb own;		/* which packets are this one's */
+	void *ownarg;
 };
+
+int
+pipeline_key_cmp(const struct pipeline_key *x, const struct pipeline_key *y)
+{
+#define KEY_CMP(m)	if (x->m != y->m) return x->m < y->m ? -1 : 1
+	KEY_CMP(frame);
+	KEY_CMP(phase);
+	KEY_CMP(a);
+	KEY_CMP(b);
+	KEY_CMP(c);
+	KEY_CMP(seq);
+#undef KEY_CMP
+	return 0;
+}
 
 /* Violations go to the alert stage, or are only counted without one. */
 static void
@@ -97,7 +112,10 @@ pipeline_violation(const struct violation *v, void *arg)
 {
 	struct pipeline *pl = arg;
 
-	if (pl->al != NULL)
+	if (pl->ev != NULL) {
+		pl->ev->violation(&pl->key, v, pl->evarg);
+		pl->key.seq++;
+	} else if (pl->al != NULL)
 		alert_violation(v, pl->al);
 }
 
@@ -129,7 +147,11 @@ pipeline_verdict(const struct policy_verdict *pv, void *arg)
 	pl->fv.src_roles = sroles;
 	pl->fv.dst_roles = droles;
 	pl->fv.rule_id = pv->rule != NULL ? pv->rule->id : NULL;
-	if (pl->vcb != NULL)
+	/* Merged with other pipelines' work: it goes with the flow. */
+	if (pl->ev != NULL) {
+		pl->pv = *pv;
+		pl->pv_valid = 1;
+	} else if (pl->vcb != NULL)
 		pl->vcb(pv, pl->varg);
 }
 
@@ -140,20 +162,42 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 	struct pipeline *pl = arg;
 	const struct classify_result *r;
 	unsigned id;
+	int n = -1;
 
+	/* Flows that the clock or the end of input ends: the table's order. */
+	if (pl->key.phase == PIPELINE_EXPIRE ||
+	    pl->key.phase == PIPELINE_FLUSH) {
+		pl->key.a = f->qts;
+		pl->key.b = f->tq;
+		pl->key.c = f->qseq;
+	}
 	classify_flow_end(pl->cls, slot, f);
 	r = classify_get(pl->cls, slot);
 	memset(&pl->fv, 0, sizeof(pl->fv));
+	pl->pv_valid = 0;
 	policy_flow(pl->pol, slot, f, r, POLICY_EV_END);
 	id = r->app ? r->app : r->master;
 	if (id < sizeof(pl->st.proto_flows) / sizeof(pl->st.proto_flows[0]))
 		pl->st.proto_flows[id]++;
-	if (pl->fl != NULL && flowlog_write_verdict(pl->fl, f, reason,
-	    pl->cls, r, &pl->fv) == 0)
-		pl->st.flows_logged++;
-	/* Out of memory, the learner misses a flow: its summary counts less. */
-	if (pl->learn != NULL)
-		(void)learn_flow(pl->learn, f);
+	if (pl->ev != NULL) {
+		if (pl->ev_records && (n = flowlog_format_verdict(pl->rec,
+		    FLOWLOG_RECORD_MAX, f, reason, pl->cls, r, &pl->fv)) >= 0)
+			pl->st.flows_logged++;
+		pl->ev->flow(&pl->key, f, reason, pl->pv_valid ? &pl->pv : NULL,
+		    n >= 0 ? pl->rec : NULL, n >= 0 ? (size_t)n : 0,
+		    pl->evarg);
+		pl->key.seq++;
+	} else {
+		if (pl->fl != NULL && flowlog_write_verdict(pl->fl, f, reason,
+		    pl->cls, r, &pl->fv) == 0)
+			pl->st.flows_logged++;
+		/*
+		 * Out of memory, the learner misses a flow: its summary
+		 * counts less.
+		 */
+		if (pl->learn != NULL)
+			(void)learn_flow(pl->learn, f);
+	}
 	/* An active-timeout cut keeps the flow, and so its result. */
 	if (reason != FLOW_END_ACTIVE) {
 		classify_flow_release(pl->cls, slot);
@@ -173,7 +217,8 @@ pipeline_new(const struct conf *conf, struct flowlog *fl,
 	}
 	pl->fl = fl;
 	pl->al = al;
-	if ((pl->held.data = malloc(HOLD_MAX)) == NULL) {
+	pl->key.phase = PIPELINE_FRAME;
+	if (pipeline_clock_init(&pl->clk) == -1) {
 		log_warn("pipeline");
 		goto fail;
 	}
@@ -212,6 +257,19 @@ pipeline_learn(struct pipeline *pl, struct learn *l)
 }
 
 void
+pipeline_set_events(struct pipeline *pl, const struct pipeline_events *ev,
+    void *arg, int records, int expire)
+{
+	pl->ev = ev;
+	pl->evarg = arg;
+	pl->ev_expire = expire;
+	pl->ev_records = records;
+	if (records && pl->rec == NULL &&
+	    (pl->rec = malloc(FLOWLOG_RECORD_MAX)) == NULL)
+		pl->ev_records = 0;	/* counted: no record written */
+}
+
+void
 pipeline_free(struct pipeline *pl)
 {
 	if (pl == NULL)
@@ -220,7 +278,8 @@ pipeline_free(struct pipeline *pl)
 	policy_free(pl->pol);
 	classify_free(pl->cls);
 	decode_free(pl->dec);
-	free(pl->held.data);
+	pipeline_clock_free(&pl->clk);
+	free(pl->rec);
 	free(pl);
 }
 
@@ -228,11 +287,14 @@ pipeline_free(struct pipeline *pl)
  * Moves the pipeline's clock to ts and runs what is due: flow expiry and
  * alert windows (once per second of it), requests whose answer did not
  * come.  Packet time drives every timeout; a capture merged out of order
- * must not move it backwards.
+ * must not move it backwards.  Every frame of a capture comes through
+ * here, in every pipeline that shares it, so that all of them expire at
+ * the same frames.
  */
 static void
 pipeline_advance(struct pipeline *pl, uint64_t ts)
 {
+	struct policy_due_key dk;
 	struct flow *f;
 	uint32_t slot;
 	int expire;
@@ -240,21 +302,37 @@ pipeline_advance(struct pipeline *pl, uint64_t ts)
 	if (ts > pl->now)
 		pl->now = ts;
 	pl->st.last_ts = pl->now;
+	flowtab_clock(pl->ft, pl->now);
 	expire = pl->now >= pl->next_expire;
 	if (expire) {
+		pl->key.phase = PIPELINE_EXPIRE;
 		flowtab_expire(pl->ft, pl->now);
 		pl->next_expire = pl->now + EXPIRE_PERIOD;
 	}
-	while (policy_due(pl->pol, pl->now, &slot))
-		if ((f = flowtab_get(pl->ft, slot)) != NULL)
+	pl->key.phase = PIPELINE_DUE;
+	pl->key.c = 0;
+	while (policy_due(pl->pol, pl->now, &slot, &dk))
+		if ((f = flowtab_get(pl->ft, slot)) != NULL) {
+			pl->key.a = (uint64_t)dk.ring;
+			pl->key.b = dk.seq;
 			policy_flow(pl->pol, slot, f, classify_get(pl->cls,
 			    slot), POLICY_EV_TIMEOUT);
+		}
 	/*
 	 * The alert windows close last: verdicts that came due above
 	 * carry their flows' packet times and still belong to them.
 	 */
-	if (expire && pl->al != NULL)
-		alert_expire(pl->al, pl->now);
+	if (expire) {
+		pl->key.phase = PIPELINE_ALERTS;
+		pl->key.a = pl->key.b = 0;
+		if (pl->ev != NULL && pl->ev_expire) {
+			pl->ev->alert_expire(&pl->key, pl->now, pl->evarg);
+			pl->key.seq++;
+		} else if (pl->ev == NULL && pl->al != NULL)
+			alert_expire(pl->al, pl->now);
+	}
+	pl->key.phase = PIPELINE_FRAME;
+	pl->key.a = pl->key.b = pl->key.c = 0;
 }
 
 /* 1 when t is within a jump of ref, either way. */
@@ -264,33 +342,105 @@ clock_near(uint64_t t, uint64_t ref)
 	return t >= ref ? t - ref <= CLOCK_JUMP : ref - t <= CLOCK_JUMP;
 }
 
+int
+pipeline_clock_init(struct pipeline_clock *c)
+{
+	memset(c, 0, sizeof(*c));
+	if ((c->held.data = malloc(PIPELINE_HOLD_MAX)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+pipeline_clock_free(struct pipeline_clock *c)
+{
+	free(c->held.data);
+	c->held.data = NULL;
+}
+
+static void
+clock_deliver(struct pipeline_clock *c, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len,
+    pipeline_deliver_cb cb, void *arg)
+{
+	if (t > c->now)
+		c->now = t;
+	cb(arg, dlt, t, data, caplen, len);
+}
+
+/*
+ * Delivers the held frame now that the time t after it is known (t
+ * shifted like it): a new epoch if t is a jump the same way, else a stray
+ * stamp, delivered at the current time.  (Two stamps on either side of
+ * the clock agree on nothing.)
+ */
+static void
+clock_unhold(struct pipeline_clock *c, uint64_t t, pipeline_deliver_cb cb,
+    void *arg)
+{
+	uint64_t at = c->now;
+
+	if (!c->held.on)
+		return;
+	c->held.on = 0;
+	if (!clock_near(t, c->now) &&
+	    (t > c->now) == (c->held.t > c->now)) {
+		c->epochs++;
+		if (c->held.t > c->now)
+			at = c->held.t;
+		else
+			c->shift += c->now - c->held.t;
+	}
+	clock_deliver(c, c->held.dlt, at, c->held.data, c->held.caplen,
+	    c->held.len, cb, arg);
+}
+
+void
+pipeline_clock_frame(struct pipeline_clock *c, int dlt, uint64_t ts,
+    const uint8_t *data, uint32_t caplen, uint32_t len,
+    pipeline_deliver_cb cb, void *arg)
+{
+	/* This frame's time says what the one held before it was. */
+	clock_unhold(c, ts + c->shift, cb, arg);
+	if (c->now != 0 && !clock_near(ts + c->shift, c->now)) {
+		c->jumps++;
+		c->held.on = 1;
+		c->held.t = ts + c->shift;
+		c->held.dlt = dlt;
+		c->held.caplen = caplen < PIPELINE_HOLD_MAX ? caplen :
+		    PIPELINE_HOLD_MAX;
+		c->held.len = len;
+		memcpy(c->held.data, data, c->held.caplen);
+		return;
+	}
+	clock_deliver(c, dlt, ts + c->shift, data, caplen, len, cb, arg);
+}
+
+void
+pipeline_clock_flush(struct pipeline_clock *c, pipeline_deliver_cb cb,
+    void *arg)
+{
+	/*
+	 * Nothing comes after a held frame: a last frame after a pause is
+	 * taken at its time, one stamped in the past at the current time.
+	 */
+	if (c->held.on)
+		clock_unhold(c, c->held.t > c->now ? c->held.t : c->now, cb,
+		    arg);
+}
+
 static void pipeline_handle(struct pipeline *, int dlt, uint64_t t,
     const uint8_t *data, uint32_t caplen, uint32_t len);
 
-/*
- * Handles the held frame now that the time t after it is known (t shifted
- * like it): a new epoch if t is a jump the same way, else a stray stamp,
- * handled at the current time.  (Two stamps on either side of the clock
- * agree on nothing.)
- */
+/* The pipeline's own clock delivers a frame. */
 static void
-pipeline_unhold(struct pipeline *pl, uint64_t t)
+pipeline_deliver(void *arg, int dlt, uint64_t t, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
 {
-	uint64_t at = pl->now;
+	struct pipeline *pl = arg;
 
-	if (!pl->held.on)
-		return;
-	pl->held.on = 0;
-	if (!clock_near(t, pl->now) &&
-	    (t > pl->now) == (pl->held.t > pl->now)) {
-		pl->st.time_epochs++;
-		if (pl->held.t > pl->now)
-			at = pl->held.t;
-		else
-			pl->shift += pl->now - pl->held.t;
-	}
-	pipeline_handle(pl, pl->held.dlt, at, pl->held.data, pl->held.caplen,
-	    pl->held.len);
+	pl->key.frame = pl->frames++;
+	pipeline_handle(pl, dlt, t, data, caplen, len);
 }
 
 void
@@ -302,10 +452,15 @@ pipeline_tick(struct pipeline *pl, uint64_t now)
 	if (pl->now == 0)
 		return;
 	/* The clock of a silent link tells what a held frame was. */
-	pipeline_unhold(pl, now + pl->shift);
-	t = now + pl->shift;
-	if (t > pl->now && clock_near(t, pl->now))
+	clock_unhold(&pl->clk, now + pl->clk.shift, pipeline_deliver, pl);
+	pl->st.time_epochs = pl->clk.epochs;
+	t = now + pl->clk.shift;
+	if (t > pl->now && clock_near(t, pl->now)) {
+		if (t > pl->clk.now)
+			pl->clk.now = t;
+		pl->key.frame = pl->frames;
 		pipeline_advance(pl, t);
+	}
 }
 
 /*
@@ -422,13 +577,17 @@ pipeline_ip(struct pipeline *pl, const struct pkt *p)
 		policy_media(pl->pol, slot, f, classify_get(pl->cls, slot));
 }
 
-/* A frame at time t (shifted, not a jump): decoded and handed down. */
+/*
+ * A frame at time t (shifted, not a jump), number pl->key.frame: decoded
+ * and handed down.
+ */
 static void
 pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
     const uint8_t *data, uint32_t caplen, uint32_t len)
 {
 	enum decode_result r;
-	struct pkt p;
+	struct pkt p, q;
+	uint64_t seq = pl->key.frame * PKT_SEQ_PER_FRAME;
 	unsigned i;
 
 	if (pl->st.first_ts == 0 || t < pl->st.first_ts)
@@ -443,8 +602,15 @@ pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
 	 * site, not traffic of it.
 	 */
 	for (i = 0; i < p.nouter; i++)
-		if (!(p.outer[i].flags & PKT_F_MIRROR))
-			pipeline_ip(pl, &p.outer[i]);
+		if (!(p.outer[i].flags & PKT_F_MIRROR) && (pl->own == NULL ||
+		    pl->own(pl->ownarg, &p.outer[i]))) {
+			q = p.outer[i];
+			q.seq = seq + i;
+			pipeline_ip(pl, &q);
+		}
+	p.seq = seq + p.nouter;
+	if (pl->own != NULL && !pl->own(pl->ownarg, &p))
+		return;
 	if (r == DECODE_ARP)
 		policy_arp(pl->pol, &p);
 	else
@@ -459,19 +625,67 @@ pipeline_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 
 	pl->st.packets++;
 	pl->st.bytes += caplen;
-	/* This frame's time says what the one held before it was. */
-	pipeline_unhold(pl, ts + pl->shift);
-	if (pl->now != 0 && !clock_near(ts + pl->shift, pl->now)) {
-		pl->st.time_jumps++;
-		pl->held.on = 1;
-		pl->held.t = ts + pl->shift;
-		pl->held.dlt = dlt;
-		pl->held.caplen = caplen < HOLD_MAX ? caplen : HOLD_MAX;
-		pl->held.len = len;
-		memcpy(pl->held.data, data, pl->held.caplen);
-		return;
+	pipeline_clock_frame(&pl->clk, dlt, ts, data, caplen, len,
+	    pipeline_deliver, pl);
+	pl->st.time_jumps = pl->clk.jumps;
+	pl->st.time_epochs = pl->clk.epochs;
+}
+
+void
+pipeline_set_owner(struct pipeline *pl, pipeline_owner_cb own, void *arg)
+{
+	pl->own = own;
+	pl->ownarg = arg;
+}
+
+void
+pipeline_frame_at(struct pipeline *pl, uint64_t frame, int dlt, uint64_t t,
+    const uint8_t *data, uint32_t caplen, uint32_t len, int count)
+{
+	if (count) {
+		pl->st.packets++;
+		pl->st.bytes += caplen;
 	}
-	pipeline_handle(pl, dlt, ts + pl->shift, data, caplen, len);
+	decode_count(pl->dec, count);
+	pl->key.frame = frame;
+	pl->frames = frame + 1;
+	pipeline_handle(pl, dlt, t, data, caplen, len);
+}
+
+void
+pipeline_clock_at(struct pipeline *pl, uint64_t frame, uint64_t t)
+{
+	pl->key.frame = frame;
+	pl->frames = frame + 1;
+	pipeline_advance(pl, t);
+}
+
+void
+pipeline_stats_add(struct pipeline *to, const struct pipeline *from,
+    const struct pipeline_clock *clk)
+{
+	size_t i;
+
+	if (from != NULL && from != to) {
+		to->st.packets += from->st.packets;
+		to->st.bytes += from->st.bytes;
+		if (from->st.first_ts != 0 && (to->st.first_ts == 0 ||
+		    from->st.first_ts < to->st.first_ts))
+			to->st.first_ts = from->st.first_ts;
+		if (from->st.last_ts > to->st.last_ts)
+			to->st.last_ts = from->st.last_ts;
+		to->st.flows_logged += from->st.flows_logged;
+		for (i = 0; i < sizeof(to->st.proto_flows) /
+		    sizeof(to->st.proto_flows[0]); i++)
+			to->st.proto_flows[i] += from->st.proto_flows[i];
+		decode_stats_add(to->dec, from->dec);
+		flowtab_stats_add(to->ft, from->ft);
+		classify_stats_add(to->cls, from->cls);
+	}
+	if (clk != NULL) {
+		to->st.time_jumps += clk->jumps;
+		to->st.time_epochs += clk->epochs;
+	}
 }
 
 void
@@ -490,14 +704,12 @@ pipeline_reconfigure(struct pipeline *pl, const struct conf *conf)
 void
 pipeline_flush(struct pipeline *pl)
 {
-	/*
-	 * Nothing comes after a held frame: a last frame after a pause is
-	 * taken at its time, one stamped in the past at the current time.
-	 */
-	if (pl->held.on)
-		pipeline_unhold(pl, pl->held.t > pl->now ? pl->held.t :
-		    pl->now);
+	pipeline_clock_flush(&pl->clk, pipeline_deliver, pl);
+	pl->st.time_epochs = pl->clk.epochs;
+	pl->key.frame = UINT64_MAX;
+	pl->key.phase = PIPELINE_FLUSH;
 	flowtab_flush(pl->ft);
+	pl->key.phase = PIPELINE_FRAME;
 }
 
 const struct pipeline_stats *

@@ -96,6 +96,7 @@ struct policy {
 	/* Flows waiting for their SYN's answer, oldest first. */
 	struct policy_wait {
 		uint64_t deadline;
+		uint64_t seq;	/* the flow's qseq when it was put */
 		uint32_t slot;
 		uint8_t gen;
 	} *wait;
@@ -129,6 +130,7 @@ struct policy {
 	int ncand;
 	struct policy_dev {
 		struct addr addr;
+		struct addr peer;
 		uint8_t mac[6];
 		uint8_t used;
 	} *dev;
@@ -345,7 +347,8 @@ policy_flow_release(struct policy *pol, uint32_t slot)
  */
 static int
 ring_due(struct policy *pol, struct policy_wait *ring, uint32_t *head,
-    uint32_t *count, uint8_t flag, uint64_t now, uint32_t *slot)
+    uint32_t *count, uint8_t flag, uint64_t now, uint32_t *slot,
+    uint64_t *seq)
 {
 	struct policy_wait *w;
 
@@ -359,23 +362,33 @@ ring_due(struct policy *pol, struct policy_wait *ring, uint32_t *head,
 		if (w->gen != pol->gen[w->slot] || !(pol->flags[w->slot] & flag))
 			continue;
 		*slot = w->slot;
+		*seq = w->seq;
 		return 1;
 	}
 	return 0;
 }
 
 int
-policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
+policy_due(struct policy *pol, uint64_t now, uint32_t *slot,
+    struct policy_due_key *key)
 {
-	return ring_due(pol, pol->wait, &pol->whead, &pol->wcount, PF_DEFER,
-	    now, slot) || ring_due(pol, pol->mwait, &pol->mhead, &pol->mcount,
-	    PF_MWAIT, now, slot);
+	struct policy_due_key k;
+
+	if (key == NULL)
+		key = &k;
+	key->ring = 0;
+	if (ring_due(pol, pol->wait, &pol->whead, &pol->wcount, PF_DEFER,
+	    now, slot, &key->seq))
+		return 1;
+	key->ring = 1;
+	return ring_due(pol, pol->mwait, &pol->mhead, &pol->mcount, PF_MWAIT,
+	    now, slot, &key->seq);
 }
 
 /* Appends slot to a wait ring; -1 when it is full. */
 static int
 ring_put(struct policy *pol, struct policy_wait *ring, uint32_t head,
-    uint32_t *count, uint32_t slot, uint64_t deadline)
+    uint32_t *count, uint32_t slot, uint64_t deadline, uint64_t seq)
 {
 	struct policy_wait *w;
 
@@ -383,6 +396,7 @@ ring_put(struct policy *pol, struct policy_wait *ring, uint32_t head,
 		return -1;
 	w = &ring[(head + *count) % pol->nslots];
 	w->deadline = deadline;
+	w->seq = seq;
 	w->slot = slot;
 	w->gen = pol->gen[slot];
 	(*count)++;
@@ -393,11 +407,25 @@ ring_put(struct policy *pol, struct policy_wait *ring, uint32_t head,
  * Puts a flow that begins with a SYN on the wait list.  Returns 0, or -1
  * when the list is full (a SYN flood): the flow is judged at once.
  */
-static int
-defer_flow(struct policy *pol, uint32_t slot, uint64_t now)
+/*
+ * The flow table's clock at f's last packet (qts: it never goes back),
+ * or its last packet's time in a flow the table did not stamp.
+ */
+static uint64_t
+flow_clock(const struct flow *f)
 {
+	return f->qts > f->last_ts ? f->qts : f->last_ts;
+}
+
+static int
+defer_flow(struct policy *pol, uint32_t slot, const struct flow *f)
+{
+	/*
+	 * The deadline from the flow table's clock (qts), which never goes
+	 * back: a ring in deadline order, whatever the packets' disorder.
+	 */
 	if (ring_put(pol, pol->wait, pol->whead, &pol->wcount, slot,
-	    now + POLICY_DEFER_USEC) == -1)
+	    flow_clock(f) + POLICY_DEFER_USEC, f->qseq) == -1)
 		return -1;
 	pol->flags[slot] |= PF_DEFER;
 	return 0;
@@ -817,17 +845,24 @@ check_device(struct policy *pol, struct fctx *x, int i)
 	    " (seen as the receiver of an answer from a known host)" : "");
 }
 
-/* 1 when (addr, mac) was checked lately, else 0 and it is remembered. */
+/*
+ * 1 when (addr, mac) was checked lately talking to peer, else 0 and it is
+ * remembered.  The peer is part of the key so that what is remembered
+ * belongs to one pair of hosts: workers that split a capture by pair
+ * (parallel.h) then check the same frames as one does.
+ */
 static int
-dev_cached(struct policy *pol, const struct addr *a, const uint8_t *mac)
+dev_cached(struct policy *pol, const struct addr *a, const uint8_t *mac,
+    const struct addr *peer)
 {
 	struct policy_dev *d;
-	uint32_t h = hash_fnv1a(addr_hash(a, 0), mac, 6);
+	uint32_t h = hash_fnv1a(addr_hash(peer, addr_hash(a, 0)), mac, 6);
 	d = &pol->dev[(h ^ h >> 16) & (DEV_CACHE - 1)];
 	if (d->used && memcmp(d->mac, mac, 6) == 0 &&
-	    addr_cmp(&d->addr, a) == 0)
+	    addr_cmp(&d->addr, a) == 0 && addr_cmp(&d->peer, peer) == 0)
 		return 1;
 	d->addr = *a;
+	d->peer = *peer;
 	memcpy(d->mac, mac, 6);
 	d->used = 1;
 	return 0;
@@ -846,7 +881,7 @@ policy_frame(struct policy *pol, uint32_t slot, const struct flow *f,
 	    !(pol->flags[slot] & (dir ? PF_DEV1 : PF_DEV0)))
 		return;
 	fctx_init(pol, &x, f, r, slot, POLICY_EV_FRAME);
-	if (dev_cached(pol, &f->addr[dir], f->mac[dir]))
+	if (dev_cached(pol, &f->addr[dir], f->mac[dir], &f->addr[!dir]))
 		return;
 	if (!device_unknown(pol, dir ? &x.s : &x.c, f->vlan, &zone, why,
 	    sizeof(why)))
@@ -1579,7 +1614,7 @@ media_wait(struct policy *pol, uint32_t slot, const struct flow *f,
 		return 0;
 	*fl |= PF_MWAITED;
 	if (ring_put(pol, pol->mwait, pol->mhead, &pol->mcount, slot,
-	    f->last_ts + POLICY_MEDIA_USEC) == -1)
+	    flow_clock(f) + POLICY_MEDIA_USEC, f->qseq) == -1)
 		return 0;
 	*fl |= PF_MWAIT;
 	return 1;
@@ -1643,7 +1678,7 @@ policy_flow(struct policy *pol, uint32_t slot, const struct flow *f,
 	    (f->pkts[FLOW_C2S] == 0 || f->pkts[FLOW_S2C] == 0) &&
 	    !inventory_is_group(pol->inv, &f->addr[FLOW_C2S]) &&
 	    !inventory_is_group(pol->inv, &f->addr[FLOW_S2C]))) &&
-	    defer_flow(pol, slot, f->last_ts) == 0)
+	    defer_flow(pol, slot, f) == 0)
 		return;
 	/* Knowing the protocol does not end the wait for the answer. */
 	if (ev == POLICY_EV_CLASSIFIED && (pol->flags[slot] & PF_DEFER))

@@ -540,11 +540,11 @@ START_TEST(test_flowtab_expire_order_across_queues)
 	t = flowtab_new(&c, rec_cb, &r);
 	p = udp(T0, "10.0.0.1", 40000, "10.0.0.2", 53);
 	up(t, &p, &dir, &isnew);
-	p = icmp(T0 + 10, "10.0.0.1", "10.0.0.2", 8, 0);
-	up(t, &p, &dir, &isnew);
 	p = tcp(T0 + 5, "10.0.0.1", 40000, "10.0.0.2", 22, RST);
 	up(t, &p, &dir, &isnew);
 	p = tcp(T0 + 7, "10.0.0.1", 40001, "10.0.0.2", 22, ACK);
+	up(t, &p, &dir, &isnew);
+	p = icmp(T0 + 10, "10.0.0.1", "10.0.0.2", 8, 0);
 	up(t, &p, &dir, &isnew);
 	flowtab_expire(t, T0 + 1000 * USEC);
 	ck_assert_uint_eq(r.n, 4);

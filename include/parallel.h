@@ -1,0 +1,76 @@
+/*
+ * parallel.h - the offline reader on several cores (-r --workers N).  The
+ * thread that reads the capture keeps packet time for all (one
+ * pipeline_clock) and hands each frame to one of N workers, each with a
+ * pipeline of its own (decoder, flow table, classifier, policy), chosen by
+ * a symmetric hash of the frame's outermost pair of IP addresses: both
+ * directions of a flow, every fragment of a datagram, the media streams
+ * of an RTSP session and a tunnel with everything it carries go to the
+ * same worker.  Every worker sees every frame's time, so that its clock,
+ * flow expiry and waits move exactly as one pipeline's would.
+ *
+ * The workers' outputs (violations, ended flows with their verdicts and
+ * records, the alert windows' closing) are queued with their
+ * pipeline_key and merged by it on the reading thread, which feeds the
+ * one alert stage, flow log, report and learner.  So the output is the
+ * one a single pipeline gives, line for line, in the same order, as long
+ * as no bounded table of a worker fills (flow table, fragment and device
+ * caches, RTSP media table): those keep the same memory per worker as the
+ * single pipeline, so with several workers they fill later.
+ *
+ * Memory: a ring of PARALLEL_SLOTS frames and PARALLEL_ARENA bytes of
+ * frame data between the reader and the workers, and a queue of
+ * PARALLEL_QUEUE bytes of output per worker; a worker whose queue is full
+ * waits for the merge, the reader waits for the slowest worker.
+ */
+#ifndef VW_PARALLEL_H
+#define VW_PARALLEL_H
+
+#include <stdint.h>
+
+#include "alert.h"
+#include "conf.h"
+#include "flowlog.h"
+#include "pipeline.h"
+#include "policy.h"
+
+#define PARALLEL_MAX_WORKERS	64
+#define PARALLEL_SLOTS		65536u		/* frames; a power of two */
+#define PARALLEL_ARENA		(64u << 20)	/* bytes of frame data */
+#define PARALLEL_QUEUE		(8u << 20)	/* bytes of output a worker */
+
+struct learn;
+struct parallel;
+
+/* Where the merged work goes; each member may be NULL. */
+struct parallel_out {
+	struct alert_ctx *al;
+	struct flowlog *fl;
+	struct learn *learn;
+	policy_verdict_cb vcb;	/* each ended flow's verdict (a report) */
+	void *varg;
+};
+
+/*
+ * Creates nworkers pipelines from conf and starts their threads (signals
+ * blocked in them).  out is copied.  NULL on failure (logged).
+ */
+struct parallel *parallel_new(const struct conf *conf, int nworkers,
+    const struct parallel_out *out);
+/* One frame of the capture (a capture_cb): on the reading thread only. */
+void parallel_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len);
+/*
+ * End of input: the workers end their flows, everything is merged and
+ * written, the threads are joined.  Then parallel_totals() holds the sum
+ * of the workers' counters.
+ */
+void parallel_finish(struct parallel *);
+/* A pipeline whose counters are every worker's (after finish). */
+struct pipeline *parallel_totals(struct parallel *);
+int parallel_workers(const struct parallel *);
+/* Frames worker i analysed. */
+uint64_t parallel_worker_packets(const struct parallel *, int i);
+void parallel_free(struct parallel *);
+
+#endif

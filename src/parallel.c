@@ -1,0 +1,659 @@
+/*
+ * parallel.c - the offline reader on several cores (see parallel.h).
+ *
+ * Three kinds of shared state, each with one writer:
+ *   - the frame ring (slots and the arena of frame data), written by the
+ *     reading thread; each worker publishes how far it has read (ridx),
+ *     and the reader reuses what the slowest worker is past;
+ *   - each worker's output queue, a byte ring of records (a key, a kind,
+ *     a payload) written by the worker and read by the merge;
+ *   - each worker's mark: every frame below it is done, and its outputs
+ *     are in its queue (published after them).
+ * The merge (on the reading thread, between frames and while it waits)
+ * takes the record with the lowest key among the queues' heads once no
+ * worker can still produce a lower one: a worker whose queue is empty
+ * could, unless its mark is past the record's frame or it has finished.
+ * Waiting is a short spin, then yielding, then sleeping 50 us at a time.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "learn.h"
+#include "log.h"
+#include "parallel.h"
+
+/* Output records: header, then the kind's payload; 8-byte aligned. */
+enum rec_kind {
+	REC_PAD = 0,		/* the rest of the ring before it wraps */
+	REC_VIOLATION,
+	REC_FLOW,
+	REC_EXPIRE,
+};
+
+struct rec_hdr {
+	uint32_t len;		/* bytes of the record, header included */
+	uint32_t kind;		/* enum rec_kind */
+	struct pipeline_key key;
+};
+
+struct rec_violation {
+	struct violation v;
+	uint32_t hostlen;	/* host_name's bytes that follow, 0: NULL */
+	uint32_t pad;
+};
+
+struct rec_flow {
+	struct flow f;
+	struct policy_verdict pv;
+	uint32_t reason;	/* enum flow_end */
+	uint32_t has_pv;
+	uint32_t reclen;	/* record bytes that follow, 0: none */
+	uint32_t pad;
+};
+
+#define ALIGN8(n)	(((n) + 7u) & ~(size_t)7u)
+
+/* One frame in the ring. */
+struct slot {
+	uint64_t t;		/* time on the reader's clock */
+	uint64_t voff;		/* data's offset in the arena, unwrapped */
+	uint32_t caplen, len;
+	int32_t dlt;
+	uint32_t primary;	/* the worker that counts it */
+	uint64_t mask;		/* 1 << worker: those that analyse it */
+};
+
+struct worker {
+	struct parallel *par;
+	int id;
+	pthread_t thread;
+	int started;
+	struct pipeline *pl;
+	/* Read by the reader. */
+	_Atomic uint64_t ridx;		/* slots read */
+	/* The output queue. */
+	uint8_t *q;
+	_Atomic uint64_t qhead;		/* consumed (merge), unwrapped */
+	_Atomic uint64_t qtail;		/* produced (worker), unwrapped */
+	_Atomic uint64_t mark;		/* frames below it are done */
+	_Atomic int finished;		/* flushed: nothing more comes */
+	uint64_t packets;		/* frames it analysed */
+};
+
+struct parallel {
+	int n;
+	struct worker *w;
+	struct parallel_out out;
+	struct pipeline_clock clk;
+	struct decoder *dec;		/* the reader's, for the pair */
+	uint32_t seed;
+	struct slot *slots;
+	uint8_t *arena;
+	uint64_t widx;			/* slots written (reader) */
+	_Atomic uint64_t pub;		/* slots published */
+	_Atomic int done;		/* no more slots */
+	uint64_t ahead;			/* arena bytes written, unwrapped */
+	uint64_t rmin;			/* the slowest worker's ridx, and */
+	uint64_t atail;			/* its data's offset, at the last look */
+	uint64_t since_merge;
+	struct pipeline_events ev;
+};
+
+static int pkt_mine(void *, const struct pkt *);
+
+static void
+par_pause(unsigned *spins)
+{
+	struct timespec ts = { 0, 50000 };
+
+	if (*spins < 64)
+		(*spins)++;
+	else if (*spins < 128) {
+		(*spins)++;
+		sched_yield();
+	} else
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * Room for a record of len bytes in worker w's queue, contiguous: waits
+ * for the merge while there is none.  Returns where it goes.
+ */
+static uint8_t *
+queue_reserve(struct worker *w, size_t len)
+{
+	uint64_t tail = atomic_load_explicit(&w->qtail, memory_order_relaxed);
+	size_t off = (size_t)(tail % PARALLEL_QUEUE), end;
+	unsigned spins = 0;
+	struct rec_hdr *pad;
+
+	/* Not enough before the end: a pad record takes the rest. */
+	if (off + len > PARALLEL_QUEUE) {
+		end = PARALLEL_QUEUE - off;
+		while (tail + end - atomic_load_explicit(&w->qhead,
+		    memory_order_acquire) > PARALLEL_QUEUE)
+			par_pause(&spins);
+		pad = (struct rec_hdr *)(void *)(w->q + off);
+		pad->len = (uint32_t)end;
+		pad->kind = REC_PAD;
+		tail += end;
+		atomic_store_explicit(&w->qtail, tail, memory_order_release);
+		off = 0;
+	}
+	while (tail + len - atomic_load_explicit(&w->qhead,
+	    memory_order_acquire) > PARALLEL_QUEUE)
+		par_pause(&spins);
+	return w->q + off;
+}
+
+static void
+queue_commit(struct worker *w, size_t len)
+{
+	atomic_store_explicit(&w->qtail, atomic_load_explicit(&w->qtail,
+	    memory_order_relaxed) + len, memory_order_release);
+}
+
+static void
+ev_violation(const struct pipeline_key *key, const struct violation *v,
+    void *arg)
+{
+	struct worker *w = arg;
+	size_t hl = v->host_name != NULL ? strlen(v->host_name) + 1 : 0;
+	size_t len = ALIGN8(sizeof(struct rec_hdr) +
+	    sizeof(struct rec_violation) + hl);
+	uint8_t *p = queue_reserve(w, len);
+	struct rec_hdr *h = (struct rec_hdr *)(void *)p;
+	struct rec_violation *rv = (struct rec_violation *)(void *)(h + 1);
+
+	h->len = (uint32_t)len;
+	h->kind = REC_VIOLATION;
+	h->key = *key;
+	rv->v = *v;
+	rv->hostlen = (uint32_t)hl;
+	if (hl > 0)
+		memcpy(rv + 1, v->host_name, hl);
+	queue_commit(w, len);
+}
+
+static void
+ev_flow(const struct pipeline_key *key, const struct flow *f,
+    enum flow_end reason, const struct policy_verdict *pv, const char *rec,
+    size_t reclen, void *arg)
+{
+	struct worker *w = arg;
+	size_t len = ALIGN8(sizeof(struct rec_hdr) + sizeof(struct rec_flow) +
+	    (rec != NULL ? reclen : 0));
+	uint8_t *p = queue_reserve(w, len);
+	struct rec_hdr *h = (struct rec_hdr *)(void *)p;
+	struct rec_flow *rf = (struct rec_flow *)(void *)(h + 1);
+
+	h->len = (uint32_t)len;
+	h->kind = REC_FLOW;
+	h->key = *key;
+	rf->f = *f;
+	rf->reason = (uint32_t)reason;
+	rf->has_pv = pv != NULL;
+	if (pv != NULL)
+		rf->pv = *pv;
+	rf->reclen = rec != NULL ? (uint32_t)reclen : 0;
+	if (rf->reclen > 0)
+		memcpy(rf + 1, rec, reclen);
+	queue_commit(w, len);
+}
+
+static void
+ev_expire(const struct pipeline_key *key, uint64_t now, void *arg)
+{
+	struct worker *w = arg;
+	size_t len = ALIGN8(sizeof(struct rec_hdr) + sizeof(uint64_t));
+	uint8_t *p = queue_reserve(w, len);
+	struct rec_hdr *h = (struct rec_hdr *)(void *)p;
+
+	h->len = (uint32_t)len;
+	h->kind = REC_EXPIRE;
+	h->key = *key;
+	memcpy(h + 1, &now, sizeof(now));
+	queue_commit(w, len);
+}
+
+/* One merged record into the outputs, as one pipeline would have. */
+static void
+rec_apply(struct parallel *par, const struct rec_hdr *h)
+{
+	const struct parallel_out *o = &par->out;
+	struct rec_violation rv;
+	struct rec_flow rf;
+	uint64_t now;
+
+	switch (h->kind) {
+	case REC_VIOLATION:
+		memcpy(&rv, h + 1, sizeof(rv));
+		rv.v.host_name = rv.hostlen > 0 ?
+		    (const char *)(h + 1) + sizeof(rv) : NULL;
+		if (o->al != NULL)
+			alert_violation(&rv.v, o->al);
+		break;
+	case REC_FLOW:
+		memcpy(&rf, h + 1, sizeof(rf));
+		if (rf.has_pv && o->vcb != NULL) {
+			rf.pv.f = &rf.f;
+			o->vcb(&rf.pv, o->varg);
+		}
+		if (rf.reclen > 0 && o->fl != NULL)
+			(void)flowlog_write_line(o->fl,
+			    (const char *)(h + 1) + sizeof(rf), rf.reclen);
+		if (o->learn != NULL)
+			(void)learn_flow(o->learn, &rf.f);
+		break;
+	case REC_EXPIRE:
+		memcpy(&now, h + 1, sizeof(now));
+		if (o->al != NULL)
+			alert_expire(o->al, now);
+		break;
+	}
+}
+
+/*
+ * The head record of w's queue (pads skipped), or NULL when it is empty.
+ * Reads the mark and the finished flag first: a queue found empty after
+ * them holds everything produced before them.
+ */
+static const struct rec_hdr *
+queue_head(struct worker *w, uint64_t *mark, int *finished)
+{
+	uint64_t head, tail;
+	const struct rec_hdr *h;
+
+	*finished = atomic_load_explicit(&w->finished, memory_order_acquire);
+	*mark = atomic_load_explicit(&w->mark, memory_order_acquire);
+	head = atomic_load_explicit(&w->qhead, memory_order_relaxed);
+	for (;;) {
+		tail = atomic_load_explicit(&w->qtail, memory_order_acquire);
+		if (head == tail)
+			return NULL;
+		h = (const struct rec_hdr *)(const void *)(w->q +
+		    head % PARALLEL_QUEUE);
+		if (h->kind != REC_PAD)
+			return h;
+		head += h->len;
+		atomic_store_explicit(&w->qhead, head, memory_order_release);
+	}
+}
+
+/*
+ * Writes every record that no worker can precede any more.  Returns the
+ * number written.
+ */
+static uint64_t
+par_merge(struct parallel *par)
+{
+	const struct rec_hdr *heads[PARALLEL_MAX_WORKERS], *best;
+	uint64_t marks[PARALLEL_MAX_WORKERS], n = 0;
+	int fin[PARALLEL_MAX_WORKERS];
+	int i, bi;
+
+	for (i = 0; i < par->n; i++)
+		heads[i] = queue_head(&par->w[i], &marks[i], &fin[i]);
+	for (;;) {
+		best = NULL;
+		bi = -1;
+		for (i = 0; i < par->n; i++)
+			if (heads[i] != NULL && (best == NULL ||
+			    pipeline_key_cmp(&heads[i]->key, &best->key) < 0)) {
+				best = heads[i];
+				bi = i;
+			}
+		if (best == NULL)
+			return n;
+		/* A worker with nothing queued could still come before it. */
+		for (i = 0; i < par->n; i++)
+			if (heads[i] == NULL && !fin[i] &&
+			    marks[i] <= best->key.frame)
+				return n;
+		rec_apply(par, best);
+		atomic_store_explicit(&par->w[bi].qhead,
+		    atomic_load_explicit(&par->w[bi].qhead,
+		    memory_order_relaxed) + best->len, memory_order_release);
+		heads[bi] = queue_head(&par->w[bi], &marks[bi], &fin[bi]);
+		n++;
+		/* Others' marks move on meanwhile: look again when stuck. */
+		for (i = 0; i < par->n; i++)
+			if (heads[i] == NULL && !fin[i])
+				heads[i] = queue_head(&par->w[i], &marks[i],
+				    &fin[i]);
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct parallel *par = w->par;
+	const struct slot *s;
+	uint64_t r = 0, pub;
+	unsigned spins = 0;
+	int done;
+
+	for (;;) {
+		done = atomic_load_explicit(&par->done, memory_order_acquire);
+		pub = atomic_load_explicit(&par->pub, memory_order_acquire);
+		if (r == pub) {
+			if (done)
+				break;
+			par_pause(&spins);
+			continue;
+		}
+		spins = 0;
+		for (; r < pub; r++) {
+			s = &par->slots[r % PARALLEL_SLOTS];
+			if (s->mask & (1ull << w->id)) {
+				pipeline_frame_at(w->pl, r, s->dlt, s->t,
+				    par->arena + s->voff % PARALLEL_ARENA,
+				    s->caplen, s->len,
+				    s->primary == (uint32_t)w->id);
+				if (s->primary == (uint32_t)w->id)
+					w->packets++;
+			} else
+				pipeline_clock_at(w->pl, r, s->t);
+			if ((r & 255) == 255) {
+				atomic_store_explicit(&w->mark, r + 1,
+				    memory_order_release);
+				atomic_store_explicit(&w->ridx, r + 1,
+				    memory_order_release);
+			}
+		}
+		atomic_store_explicit(&w->mark, r, memory_order_release);
+		atomic_store_explicit(&w->ridx, r, memory_order_release);
+	}
+	pipeline_flush(w->pl);
+	atomic_store_explicit(&w->finished, 1, memory_order_release);
+	return NULL;
+}
+
+struct parallel *
+parallel_new(const struct conf *conf, int nworkers,
+    const struct parallel_out *out)
+{
+	struct parallel *par;
+	sigset_t all, old;
+	int i;
+
+	if (nworkers < 1 || nworkers > PARALLEL_MAX_WORKERS) {
+		log_warnx("workers: %d is not within 1..%d", nworkers,
+		    PARALLEL_MAX_WORKERS);
+		return NULL;
+	}
+	if ((par = calloc(1, sizeof(*par))) == NULL) {
+		log_warn("workers");
+		return NULL;
+	}
+	par->n = nworkers;
+	par->out = *out;
+	par->ev.violation = ev_violation;
+	par->ev.flow = ev_flow;
+	par->ev.alert_expire = ev_expire;
+	par->seed = (uint32_t)arc4random();
+	if (pipeline_clock_init(&par->clk) == -1 ||
+	    (par->slots = calloc(PARALLEL_SLOTS, sizeof(*par->slots))) ==
+	    NULL || (par->arena = malloc(PARALLEL_ARENA)) == NULL ||
+	    (par->w = calloc((size_t)nworkers, sizeof(*par->w))) == NULL) {
+		log_warn("workers");
+		goto fail;
+	}
+	if ((par->dec = decode_new(conf->frag_slots)) == NULL) {
+		log_warnx("cannot create the decoder");
+		goto fail;
+	}
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &par->w[i];
+
+		w->par = par;
+		w->id = i;
+		if ((w->q = malloc(PARALLEL_QUEUE)) == NULL) {
+			log_warn("workers");
+			goto fail;
+		}
+		if ((w->pl = pipeline_new(conf, NULL, NULL)) == NULL)
+			goto fail;
+		/* Worker 0 says when the alert windows close: all agree. */
+		pipeline_set_events(w->pl, &par->ev, w, out->fl != NULL,
+		    i == 0);
+		if (nworkers > 1)
+			pipeline_set_owner(w->pl, pkt_mine, w);
+	}
+	/* Signals stop the reading: they are the reading thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < nworkers; i++) {
+		if (pthread_create(&par->w[i].thread, NULL, worker_main,
+		    &par->w[i]) != 0) {
+			log_warnx("cannot start worker %d", i);
+			break;
+		}
+		par->w[i].started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (i < nworkers)
+		goto fail;
+	return par;
+fail:
+	parallel_free(par);
+	return NULL;
+}
+
+/* The slowest worker's read index. */
+static uint64_t
+min_ridx(struct parallel *par)
+{
+	uint64_t m = UINT64_MAX, r;
+	int i;
+
+	for (i = 0; i < par->n; i++)
+		if ((r = atomic_load_explicit(&par->w[i].ridx,
+		    memory_order_acquire)) < m)
+			m = r;
+	return m;
+}
+
+/* The worker of a packet: a hash of its addresses, the same both ways. */
+static uint32_t
+pkt_worker(const struct parallel *par, const struct pkt *p)
+{
+	uint32_t h;
+
+	h = addr_hash(&p->src, par->seed) ^ addr_hash(&p->dst, par->seed);
+	/* MurmurHash3's finalizer: the low bits of a sum are poor. */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h % (uint32_t)par->n;
+}
+
+/* pipeline_owner_cb of worker w. */
+static int
+pkt_mine(void *arg, const struct pkt *p)
+{
+	struct worker *w = arg;
+
+	return pkt_worker(w->par, p) == (uint32_t)w->id;
+}
+
+/*
+ * The workers of a frame: each packet in it (the tunnels it came through,
+ * but a mirror feed's, and the innermost one) is the worker's of its pair
+ * of addresses; the innermost one's counts the frame.  What does not
+ * decode is only counted, by worker 0.
+ */
+static void
+frame_workers(struct parallel *par, struct slot *s, const uint8_t *data)
+{
+	enum decode_result r;
+	struct pkt p;
+	unsigned i;
+
+	s->primary = 0;
+	s->mask = 1;
+	if (par->n == 1)
+		return;
+	r = decode_packet(par->dec, s->dlt, s->t, data, s->caplen, s->len,
+	    &p);
+	if (r != DECODE_OK && r != DECODE_ARP)
+		return;
+	s->primary = pkt_worker(par, &p);
+	s->mask = 1ull << s->primary;
+	for (i = 0; i < p.nouter; i++)
+		if (!(p.outer[i].flags & PKT_F_MIRROR))
+			s->mask |= 1ull << pkt_worker(par, &p.outer[i]);
+}
+
+/* Looks again how far the slowest worker is: the ring's free part. */
+static void
+par_refresh(struct parallel *par)
+{
+	par->rmin = min_ridx(par);
+	par->atail = par->rmin < par->widx ?
+	    par->slots[par->rmin % PARALLEL_SLOTS].voff : par->ahead;
+}
+
+/* A frame the clock delivered, into the ring. */
+static void
+par_deliver(void *arg, int dlt, uint64_t t, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct parallel *par = arg;
+	struct slot *s;
+	uint64_t voff;
+	unsigned spins = 0;
+
+	voff = par->ahead;
+	/* Frame data stays contiguous: skip to the start if it would wrap. */
+	if (voff % PARALLEL_ARENA + caplen > PARALLEL_ARENA)
+		voff += PARALLEL_ARENA - voff % PARALLEL_ARENA;
+	/* A slot, and the arena's bytes up to voff + caplen, free. */
+	while (par->widx - par->rmin >= PARALLEL_SLOTS ||
+	    voff + caplen - par->atail > PARALLEL_ARENA) {
+		par_refresh(par);
+		if (par->widx - par->rmin < PARALLEL_SLOTS &&
+		    voff + caplen - par->atail <= PARALLEL_ARENA)
+			break;
+		if (par_merge(par) == 0)
+			par_pause(&spins);
+	}
+	s = &par->slots[par->widx % PARALLEL_SLOTS];
+	s->t = t;
+	s->voff = voff;
+	s->caplen = caplen;
+	s->len = len;
+	s->dlt = dlt;
+	frame_workers(par, s, data);
+	memcpy(par->arena + voff % PARALLEL_ARENA, data, caplen);
+	par->ahead = voff + caplen;
+	par->widx++;
+	atomic_store_explicit(&par->pub, par->widx, memory_order_release);
+	/* Keep the queues moving. */
+	if (++par->since_merge >= 256) {
+		par->since_merge = 0;
+		par_merge(par);
+	}
+}
+
+void
+parallel_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct parallel *par = arg;
+
+	pipeline_clock_frame(&par->clk, dlt, ts, data, caplen, len,
+	    par_deliver, par);
+}
+
+void
+parallel_finish(struct parallel *par)
+{
+	unsigned spins = 0;
+	int i, fin;
+
+	pipeline_clock_flush(&par->clk, par_deliver, par);
+	atomic_store_explicit(&par->done, 1, memory_order_release);
+	for (;;) {
+		if (par_merge(par) > 0) {
+			spins = 0;
+			continue;
+		}
+		for (i = 0, fin = 1; i < par->n; i++)
+			if (!atomic_load_explicit(&par->w[i].finished,
+			    memory_order_acquire) ||
+			    atomic_load_explicit(&par->w[i].qhead,
+			    memory_order_acquire) != atomic_load_explicit(
+			    &par->w[i].qtail, memory_order_acquire))
+				fin = 0;
+		if (fin)
+			break;
+		par_pause(&spins);
+	}
+	for (i = 0; i < par->n; i++)
+		if (par->w[i].started) {
+			pthread_join(par->w[i].thread, NULL);
+			par->w[i].started = 0;
+		}
+	for (i = 1; i < par->n; i++)
+		pipeline_stats_add(par->w[0].pl, par->w[i].pl, NULL);
+	pipeline_stats_add(par->w[0].pl, NULL, &par->clk);
+}
+
+struct pipeline *
+parallel_totals(struct parallel *par)
+{
+	return par->w[0].pl;
+}
+
+int
+parallel_workers(const struct parallel *par)
+{
+	return par->n;
+}
+
+uint64_t
+parallel_worker_packets(const struct parallel *par, int i)
+{
+	return i >= 0 && i < par->n ? par->w[i].packets : 0;
+}
+
+void
+parallel_free(struct parallel *par)
+{
+	int i;
+
+	if (par == NULL)
+		return;
+	/* Threads still running (a failed start): let them end. */
+	atomic_store_explicit(&par->done, 1, memory_order_release);
+	for (i = 0; par->w != NULL && i < par->n; i++)
+		if (par->w[i].started) {
+			/* Their queues may be full: drain them meanwhile. */
+			while (!atomic_load_explicit(&par->w[i].finished,
+			    memory_order_acquire))
+				atomic_store_explicit(&par->w[i].qhead,
+				    atomic_load_explicit(&par->w[i].qtail,
+				    memory_order_acquire),
+				    memory_order_release);
+			pthread_join(par->w[i].thread, NULL);
+		}
+	for (i = 0; par->w != NULL && i < par->n; i++) {
+		pipeline_free(par->w[i].pl);
+		free(par->w[i].q);
+	}
+	free(par->w);
+	decode_free(par->dec);
+	free(par->arena);
+	free(par->slots);
+	pipeline_clock_free(&par->clk);
+	free(par);
+}
