@@ -1,0 +1,160 @@
+#!/bin/sh
+# workers.sh - `-r --workers N` gives the output of one worker, byte for
+# byte and in the same order: alerts (JSON and text), flow records, the
+# coverage report, the learned draft and the summary's counters.  On a
+# crafted capture made to be split badly (tests/mkworkers.c: scans and
+# devices across pairs, GRE and VXLAN with the same flows natively,
+# fragments, directions on two VLANs, stamps out of order, a stray stamp,
+# expiry mid-capture), the bundled sample, and, when ../shared is there,
+# the synthetic site and every real capture.
+src=${VW_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${VW_BUILDDIR:-$src}
+bin=${VMSWATCH:-$build/vmswatch}
+mk=${MKWORKERS:-$build/tests/mkworkers}
+shared=${VW_SHARED:-$src/../shared}
+for b in "$bin" "$mk"; do
+	if [ ! -x "$b" ]; then
+		echo "FAIL: $b not built"
+		exit 99
+	fi
+done
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+checks=0
+
+if ! "$mk" "$tmp/w.pcap"; then
+	echo "FAIL: mkworkers"
+	exit 1
+fi
+
+# The summary's counters, without what depends on the run (times, rates,
+# peaks, the workers line).
+counters() {
+	grep -Ev '^(elapsed|packets/s|flows_peak|dpi_time|dpi_pool|workers) ' "$1"
+}
+
+# run CONF PCAP TAG N [options]: outputs in $tmp/TAG.N.*
+run() {
+	conf=$1 pcap=$2 tag=$3 n=$4
+	shift 4
+	"$bin" -c "$conf" -r "$pcap" --workers "$n" --format json \
+	    --flows "$tmp/$tag.$n.flows" "$@" >"$tmp/$tag.$n.alerts" \
+	    2>"$tmp/$tag.$n.err"
+	echo $? >"$tmp/$tag.$n.rc"
+	"$bin" -q -c "$conf" -r "$pcap" --workers "$n" --format text \
+	    >"$tmp/$tag.$n.text" 2>/dev/null
+}
+
+# same TAG N: worker count N gave what 1 gave.
+same() {
+	tag=$1 n=$2
+	checks=$((checks + 1))
+	for f in rc alerts flows text; do
+		if ! cmp -s "$tmp/$tag.1.$f" "$tmp/$tag.$n.$f"; then
+			echo "FAIL: $tag: --workers $n: $f differs from 1 worker"
+			diff "$tmp/$tag.1.$f" "$tmp/$tag.$n.$f" | head -n 6
+			fail=1
+			return
+		fi
+	done
+	counters "$tmp/$tag.1.err" >"$tmp/c1"
+	counters "$tmp/$tag.$n.err" >"$tmp/cn"
+	if ! cmp -s "$tmp/c1" "$tmp/cn"; then
+		echo "FAIL: $tag: --workers $n: summary counters differ"
+		diff "$tmp/c1" "$tmp/cn" | head -n 6
+		fail=1
+	fi
+}
+
+# The crafted capture, with the report and the learned draft too.
+for n in 1 2 3 4; do
+	mkdir -p "$tmp/rep$n"
+	run "$src/conf/sample.conf" "$tmp/w.pcap" w "$n" \
+	    --report "$tmp/rep$n" --learn "$tmp/draft$n.conf"
+done
+rc=$(cat "$tmp/w.1.rc")
+if [ "$rc" != 1 ]; then
+	echo "FAIL: crafted capture: exit status $rc, expected 1 (violations)"
+	cat "$tmp/w.1.err"
+	fail=1
+fi
+nal=$(wc -l <"$tmp/w.1.alerts")
+nfl=$(wc -l <"$tmp/w.1.flows")
+# What the capture was made to hold: a scan, tunnels, fragments.
+for want in '"scan"' 'orphan-fragment' 'tiny-fragment' 'cleartext' \
+    'unknown-device'; do
+	if ! grep -q -- "$want" "$tmp/w.1.alerts"; then
+		echo "FAIL: crafted capture: no alert with $want"
+		fail=1
+	fi
+done
+if ! grep -q '"transport":"gre"\|"transport":"47"' "$tmp/w.1.flows"; then
+	echo "FAIL: crafted capture: no GRE flow record"
+	fail=1
+fi
+for n in 2 3 4; do
+	same w "$n"
+	checks=$((checks + 2))
+	if ! cmp -s "$tmp/draft1.conf" "$tmp/draft$n.conf"; then
+		echo "FAIL: crafted capture: --workers $n: learned draft differs"
+		diff "$tmp/draft1.conf" "$tmp/draft$n.conf" | head -n 6
+		fail=1
+	fi
+	for f in "$tmp/rep1"/report.*; do
+		b=$(basename "$f")
+		if ! cmp -s "$f" "$tmp/rep$n/$b"; then
+			echo "FAIL: crafted capture: --workers $n: $b differs"
+			diff "$f" "$tmp/rep$n/$b" | head -n 6
+			fail=1
+		fi
+	done
+done
+# Every one of four workers had a share of the frames.
+line=$(grep '^workers ' "$tmp/w.4.err")
+echo "crafted capture: $nal alerts, $nfl flow records; $line"
+if ! echo "$line" | grep -Eq '^workers +4: [1-9][0-9]*, [1-9][0-9]*, [1-9][0-9]*, [1-9][0-9]* packets$'; then
+	echo "FAIL: crafted capture: not every worker analysed frames: $line"
+	fail=1
+fi
+
+# The bundled sample.
+for n in 1 2 4; do
+	run "$src/conf/sample.conf" "$src/samples/sample.pcap" sample "$n"
+done
+same sample 2
+same sample 4
+
+if [ -d "$shared/pcap" ]; then
+	inv="$shared/pcap/synthetic/scenario-dev.inventory.json"
+	if python3 "$src/tests/synthetic/inventory_from_json.py" "$inv" \
+	    "$tmp/site.conf" 2>/dev/null; then
+		printf 'inventory = "%s";\nrules = [ "%s" ];\npolicy = { enabled = [ "XP-RS-5432", "XP-FO-5432" ]; };\n' \
+		    "$tmp/site.conf" "$src/rules/xprotect.conf" >"$tmp/syn.conf"
+		for n in 1 3; do
+			run "$tmp/syn.conf" \
+			    "$shared/pcap/synthetic/scenario-dev.pcap" syn "$n"
+		done
+		same syn 3
+	fi
+	k=0
+	for f in "$shared"/pcap/real/*.pcap "$shared"/pcap/real/*.pcapng \
+	    "$shared"/pcap/real/*.cap; do
+		[ -f "$f" ] || continue
+		k=$((k + 1))
+		for n in 1 2; do
+			run "$src/conf/sample.conf" "$f" "real$k" "$n"
+		done
+		same "real$k" 2
+	done
+	echo "real captures: $k compared"
+else
+	echo "shared captures not found: synthetic site and real captures skipped"
+fi
+
+echo "$checks comparisons"
+if [ $fail -ne 0 ]; then
+	exit 1
+fi
+echo "PASS: one and several workers gave the same output"
+exit 0
