@@ -5,10 +5,12 @@
  * Beside the policy, fed by the pipeline with every ended flow; nothing
  * of it runs on a sensor.
  *
- * A role is inferred only from flows some rule documents, from the side
- * of the rule the host is on, and weighed by whether the peer's inferred
- * role is the rule's other side; the roles are worked out again until
- * they settle.  A host that does more undocumented than documented things
+ * A role is inferred only from flows some rule documents (on their port,
+ * or, for a protocol the rules give to one service, on another port),
+ * from the side of the rule the host is on, and weighed by whether the
+ * peer's inferred role is the rule's other side; the roles are worked out
+ * again until they settle.  Roles that explain a host as well as the one
+ * chosen are written beside it in the draft.  A host that does more undocumented than documented things
  * gets no role, whatever it resembles: a guess must never make a
  * violation look documented.
  */
@@ -17,6 +19,7 @@
 
 #include <stdio.h>
 
+#include "classify.h"
 #include "flowtab.h"
 #include "rules.h"
 
@@ -28,10 +31,13 @@ void learn_free(struct learn *);
 
 /*
  * Takes note of ended flow f (its ends, MACs, server port, whether the
- * server answered).  Returns 0, or -1 when out of memory (the flow is not
+ * server answered) and of the protocol family DPI saw in it (a service
+ * moved off its documented port is told by its protocol, as the policy
+ * tells it).  Returns 0, or -1 when out of memory (the flow is not
  * counted).  Allocates as new ends and pairs appear: an offline mode.
  */
-int learn_flow(struct learn *, const struct flow *f);
+int learn_flow(struct learn *, const struct flow *f,
+    enum classify_family fam);
 
 /*
  * Works the roles out and writes the draft inventory to out (in the

@@ -14,6 +14,7 @@
 
 #include "hash.h"
 #include "learn.h"
+#include "policy.h"
 #include "role.h"
 
 /* A pair of ends, keyed on its first 36 bytes. */
@@ -24,6 +25,8 @@ struct learn_edge {
 	uint8_t pad;
 	uint32_t flows;
 	uint8_t answered;
+	uint8_t fam;		/* enum classify_family of its first flow
+				   DPI named */
 };
 #define EDGE_KEY	36
 
@@ -50,12 +53,19 @@ struct learn_host {
 	int doc, undoc;		/* its pairs documented or not */
 	unsigned nmacs;		/* its MACs seen, shared ones included */
 	int suspect;		/* roles withheld: undocumented behaviour */
+	uint64_t alt;		/* roles that explain its pairs as well as
+				   its first role does */
 };
 
 struct learn {
 	const struct ruleset *rs;
 	const struct rule **cand;
-	int maxcand;
+	int maxcand;		/* room in cand */
+	/*
+	 * Per role, the distinct services (server roles, ports, transport)
+	 * the rules let it use: how broad a client it is.
+	 */
+	int breadth[ROLE_COUNT];
 	struct learn_set edges, ams;
 	uint64_t flows, internet;
 	/* At the end: the hosts by address, and pair -> host indexes. */
@@ -111,6 +121,47 @@ set_get(struct learn_set *s, const void *rec)
 	return r;
 }
 
+/* 1 when rule r documents nothing on the wire. */
+static int
+rule_local(const struct rule *r)
+{
+	return (r->flags & RULES_F_LOCAL_ONLY) || r->clients == 0;
+}
+
+/*
+ * Fills l->breadth: for each role, the services it may use, counting the
+ * variants of one service (WS and WSS on one port) once.
+ */
+static void
+count_breadth(struct learn *l)
+{
+	size_t i, j, n = rules_count(l->rs);
+	int x;
+
+	for (i = 0; i < n; i++) {
+		const struct rule *r = rules_get(l->rs, i);
+
+		if (rule_local(r))
+			continue;
+		for (x = 0; x < ROLE_COUNT; x++) {
+			if (!(r->clients & ROLE_BIT(x)))
+				continue;
+			for (j = 0; j < i; j++) {
+				const struct rule *q = rules_get(l->rs, j);
+
+				if (!rule_local(q) && (q->clients &
+				    ROLE_BIT(x)) && q->server == r->server &&
+				    q->port_lo == r->port_lo &&
+				    q->port_hi == r->port_hi &&
+				    q->transport == r->transport)
+					break;
+			}
+			if (j == i)
+				l->breadth[x]++;
+		}
+	}
+}
+
 struct learn *
 learn_new(const struct ruleset *rs)
 {
@@ -119,12 +170,14 @@ learn_new(const struct ruleset *rs)
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return NULL;
 	l->rs = rs;
-	l->maxcand = (int)rules_lookup_max(rs);
+	/* A port's rules, or the rules of a protocol moved off its port. */
+	l->maxcand = (int)(rules_lookup_max(rs) + rules_count(rs));
 	if ((l->cand = calloc((size_t)l->maxcand + 1, sizeof(*l->cand))) ==
 	    NULL) {
 		free(l);
 		return NULL;
 	}
+	count_breadth(l);
 	l->edges.rsize = sizeof(struct learn_edge);
 	l->edges.ksize = EDGE_KEY;
 	l->ams.rsize = sizeof(struct learn_am);
@@ -158,7 +211,7 @@ learn_site_addr(const struct addr *a)
 }
 
 int
-learn_flow(struct learn *l, const struct flow *f)
+learn_flow(struct learn *l, const struct flow *f, enum classify_family fam)
 {
 	struct learn_edge e, *pe;
 	struct learn_am am;
@@ -189,6 +242,8 @@ learn_flow(struct learn *l, const struct flow *f)
 	if ((pe = set_get(&l->edges, &e)) == NULL)
 		return -1;
 	pe->flows++;
+	if (pe->fam == CLASSIFY_FAM_NONE)
+		pe->fam = (uint8_t)fam;
 	/*
 	 * A server answers a TCP connection with its SYN-ACK (or, on a
 	 * connection seen mid-stream, with anything but a reset): a refusal
@@ -227,13 +282,78 @@ host_find(const struct learn *l, const struct addr *a)
 }
 
 /*
+ * The most client roles a rule may name and still tell a server or a
+ * device by what it uses (see pair_weight).
+ */
+#define LEARN_NARROW	2
+
+static int
+role_count(uint64_t set)
+{
+	return __builtin_popcountll(set);
+}
+
+/* A rule of every port of its transport (a recorder's to its devices). */
+static int
+rule_any_port(const struct rule *r)
+{
+	return r->port_hi - r->port_lo >= 1000;
+}
+
+/*
+ * The rules that may explain pair e, into l->cand; returns how many.
+ * Those of its server port; and when no rule names that port itself,
+ * those of the protocol DPI saw on it, moved off its documented port (as
+ * the policy reads a moved service), provided the rules give that
+ * protocol to one service only: HTTP on an odd port could be any of a
+ * dozen, RTSP only the one that streams it.
+ */
+static int
+edge_rules(struct learn *l, const struct learn_edge *e)
+{
+	const struct rule *r;
+	size_t i, nr;
+	int n, k, m;
+
+	n = rules_lookup(l->rs, e->transport, e->port, l->cand, l->maxcand);
+	if (n > l->maxcand)
+		n = l->maxcand;
+	for (k = 0; k < n; k++)
+		if (!rule_local(l->cand[k]) && !rule_any_port(l->cand[k]))
+			return n;
+	if (e->fam == CLASSIFY_FAM_NONE)
+		return n;
+	m = n;
+	nr = rules_count(l->rs);
+	for (i = 0; i < nr && m < l->maxcand; i++) {
+		r = rules_get(l->rs, i);
+		if (rule_local(r) || rule_any_port(r) ||
+		    r->transport != e->transport ||
+		    r->protocol == RULES_P_TCP || r->protocol == RULES_P_UDP ||
+		    !policy_proto_compatible(r->protocol,
+		    (enum classify_family)e->fam))
+			continue;
+		/* A second service for the protocol: it tells nothing. */
+		if (m > n && (l->cand[n]->server != r->server ||
+		    l->cand[n]->clients != r->clients))
+			return n;
+		l->cand[m++] = r;
+	}
+	return m;
+}
+
+/*
  * What one pair says of role x for the end on side (0 client, 1 server)
  * whose peer has roles peer (0: not known): 2 when a rule of its port
  * has x on that side and the peer's roles on the other, 1 when the peer
  * is not known yet (a server's port alone), 0 when no rule does.  A
  * client's role is told by a known server only, and a rule of any port
  * (a recorder's connections to its devices) by a known recorder only:
- * that an unknown box talks to cameras does not make it a recorder.
+ * that an unknown box talks to cameras does not make it a recorder.  A
+ * server or a device is told by what it uses only through a rule written
+ * for a few client roles (LEARN_NARROW): that a host uses a port every
+ * server may use says nothing of which server it is, that it uses one
+ * the rules give to the API gateway and the management client does.
  */
 static int
 pair_weight(const struct learn *l, int n, int side, uint64_t peer, int x)
@@ -244,10 +364,13 @@ pair_weight(const struct learn *l, int n, int side, uint64_t peer, int x)
 		const struct rule *r = l->cand[i];
 		uint64_t own = side ? r->server : r->clients;
 		uint64_t other = side ? r->clients : r->server;
-		int any = r->port_hi - r->port_lo >= 1000;
+		int any = rule_any_port(r);
 
 		if ((r->flags & RULES_F_LOCAL_ONLY) ||
 		    !(own & ROLE_BIT(x)))
+			continue;
+		if (!side && (role_flags((enum role)x) & (ROLE_F_SERVER |
+		    ROLE_F_CAMERA)) && role_count(r->clients) > LEARN_NARROW)
 			continue;
 		if (peer != 0)
 			w = (peer & other) ? 2 : 0;
@@ -287,15 +410,23 @@ struct learn_score {
 	int known;		/* of them, with a peer of the rule's roles */
 };
 
-/* 1 when a beats b: more served, then more used, then surer pairs. */
+/*
+ * 1 when role a beats role b: more served, then more used, then surer
+ * pairs; then, for roles told by what they use alone, the narrower
+ * client (the rules let it use fewer services: the flows seen are more
+ * of what it may do).  0 for a tie.
+ */
 static int
-score_beats(const struct learn_score *a, const struct learn_score *b)
+score_beats(const struct learn *l, const struct learn_score *sc, int a,
+    int b)
 {
-	if (a->srv != b->srv)
-		return a->srv > b->srv;
-	if (a->cli != b->cli)
-		return a->cli > b->cli;
-	return a->known > b->known;
+	if (sc[a].srv != sc[b].srv)
+		return sc[a].srv > sc[b].srv;
+	if (sc[a].cli != sc[b].cli)
+		return sc[a].cli > sc[b].cli;
+	if (sc[a].known != sc[b].known)
+		return sc[a].known > sc[b].known;
+	return sc[a].srv == 0 && l->breadth[a] < l->breadth[b];
 }
 
 /*
@@ -303,11 +434,13 @@ score_beats(const struct learn_score *a, const struct learn_score *b)
  * explains the most of its pairs (what it serves first: a port a host
  * listens on says more than one it connects to), then the role that
  * explains most of the pairs left, and so on.  Ties go to the role first
- * in role.h.  A first role needs two pairs, or one with a peer of the
- * rule's other side; a further role, two pairs it serves.
+ * in role.h; *alt gets the roles tied with the first.  A first role
+ * needs two pairs, or one with a peer of the rule's other side; a
+ * further role, two pairs it serves.
  */
 static uint64_t
-infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first)
+infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first,
+    uint64_t *alt)
 {
 	struct learn_score sc[ROLE_COUNT];
 	struct learn_edge *e;
@@ -318,6 +451,7 @@ infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first)
 	long peer;
 
 	*first = 0;
+	*alt = 0;
 	if ((done = calloc(l->edges.n + 1, 1)) == NULL)
 		return 0;
 	for (k = 0; k < LEARN_ROLES; k++) {
@@ -335,13 +469,8 @@ infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first)
 			else
 				continue;
 			peer = host_find(l, side ? &e->c : &e->s);
-			n = rules_lookup(l->rs, e->transport, e->port,
-			    l->cand, l->maxcand);
+			n = edge_rules(l, e);
 			for (x = 0; x < ROLE_COUNT; x++) {
-				/* Servers and devices: by what they serve. */
-				if (!side && (role_flags((enum role)x) &
-				    (ROLE_F_SERVER | ROLE_F_CAMERA)))
-					continue;
 				w = pair_weight(l, n, side, peer >= 0 ?
 				    cur[peer] : 0, x);
 				if (w == 0)
@@ -354,13 +483,17 @@ infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first)
 			}
 		}
 		for (x = 1, best = 0; x < ROLE_COUNT; x++)
-			if (score_beats(&sc[x], &sc[best]))
+			if (score_beats(l, sc, x, best))
 				best = x;
 		if (k == 0 ? sc[best].srv + sc[best].cli < 2 &&
 		    sc[best].known == 0 : sc[best].srv < 2)
 			break;
-		if (k == 0)
+		if (k == 0) {
 			*first = sc[best].known + sc[best].srv + sc[best].cli;
+			for (x = 0; x < ROLE_COUNT; x++)
+				if (x != best && !score_beats(l, sc, best, x))
+					*alt |= ROLE_BIT(x);
+		}
 		roles |= ROLE_BIT(best);
 		/* The pairs the role accounts for say no more. */
 		for (i = 0; i < l->edges.n; i++) {
@@ -372,8 +505,7 @@ infer_host(struct learn *l, size_t h, const uint64_t *cur, int *first)
 			if (!side && addr_cmp(&e->c, &l->hosts[h].a) != 0)
 				continue;
 			peer = host_find(l, side ? &e->c : &e->s);
-			if (pair_weight(l, rules_lookup(l->rs, e->transport,
-			    e->port, l->cand, l->maxcand), side, peer >= 0 ?
+			if (pair_weight(l, edge_rules(l, e), side, peer >= 0 ?
 			    cur[peer] : 0, best) > 0)
 				done[i] = 1;
 		}
@@ -427,7 +559,7 @@ collect_hosts(struct learn *l)
 static int
 infer(struct learn *l)
 {
-	uint64_t *cur, *next;
+	uint64_t *cur, *next, alt;
 	size_t h, i;
 	int round, changed = 1, first;
 
@@ -446,8 +578,9 @@ infer(struct learn *l)
 	for (round = 0; round < LEARN_ROUNDS && changed; round++) {
 		changed = 0;
 		for (h = 0; h < l->nhosts; h++) {
-			next[h] = infer_host(l, h, cur, &first);
+			next[h] = infer_host(l, h, cur, &first, &alt);
 			l->hosts[h].score = first;
+			l->hosts[h].alt = alt;
 			changed |= next[h] != cur[h];
 			cur[h] = next[h];
 		}
@@ -467,8 +600,7 @@ infer(struct learn *l)
 
 		if (addr_is_group(&e->s))
 			continue;
-		n = rules_lookup(l->rs, e->transport, e->port, l->cand,
-		    l->maxcand);
+		n = edge_rules(l, e);
 		/* One-way UDP (a stream, a log) is documented all the same. */
 		ok = (e->answered || e->transport == IPPROTO_UDP) &&
 		    pair_documented(l, n, cr, sr);
@@ -544,8 +676,7 @@ write_evidence(struct learn *l, size_t h, FILE *out)
 
 			if (!e->answered || addr_cmp(me, &l->hosts[h].a) != 0)
 				continue;
-			n = rules_lookup(l->rs, e->transport, e->port,
-			    l->cand, l->maxcand);
+			n = edge_rules(l, e);
 			if (!(side ? pair_documented(l, n, p >= 0 ?
 			    l->hosts[p].roles : 0, l->hosts[h].roles) :
 			    pair_documented(l, n, l->hosts[h].roles, p >= 0 ?
@@ -662,6 +793,10 @@ learn_write(struct learn *l, const char *what, FILE *out, FILE *summary)
 			    hp->score >= 6 ? "high" : hp->score >= 3 ?
 			    "medium" : "low");
 			write_evidence(l, h, out);
+			if (hp->alt != 0)
+				fprintf(out, "\t# as well explained by: %s\n",
+				    role_set_fmt(hp->alt, roles,
+				    sizeof(roles)));
 		} else if (hp->suspect) {
 			nsuspect++;
 			fprintf(out, "\t# role withheld: %d of its pairs are "

@@ -153,7 +153,7 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 		pl->st.flows_logged++;
 	/* Out of memory, the learner misses a flow: its summary counts less. */
 	if (pl->learn != NULL)
-		(void)learn_flow(pl->learn, f);
+		(void)learn_flow(pl->learn, f, classify_family(r));
 	/* An active-timeout cut keeps the flow, and so its result. */
 	if (reason != FLOW_END_ACTIVE) {
 		classify_flow_release(pl->cls, slot);
