@@ -1,7 +1,8 @@
 /*
  * learn.h - drafts a site inventory from traffic (vmswatch --learn): the
- * hosts seen with their addresses and MACs, /24 (or /64) zones, and the
- * roles the documented flows of the rules file say each host plays.
+ * hosts seen with their addresses and MACs, zones (the subnets DHCP
+ * servers told of, else /24s or /64s), and the roles the documented flows
+ * of the rules file say each host plays.
  * Beside the policy, fed by the pipeline with every ended flow; nothing
  * of it runs on a sensor.
  *
@@ -20,6 +21,7 @@
 #include <stdio.h>
 
 #include "classify.h"
+#include "decode.h"
 #include "flowtab.h"
 #include "rules.h"
 
@@ -38,6 +40,14 @@ void learn_free(struct learn *);
  */
 int learn_flow(struct learn *, const struct flow *f,
     enum classify_family fam);
+
+/*
+ * Reads p if it is a DHCP server's offer or acknowledgement (UDP from
+ * port 67, RFC 2131), taking note of the subnet mask (option 1) and
+ * router (option 3) of the address handed out: the first word on a
+ * subnet stands.  Any other packet is ignored; nothing is allocated.
+ */
+void learn_packet(struct learn *, const struct pkt *p);
 
 /*
  * Works the roles out and writes the draft inventory to out (in the

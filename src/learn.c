@@ -6,6 +6,9 @@
  * (address, MAC).  At the end the site's addresses become hosts, and the
  * roles are inferred from the rules file alone: for every answered pair,
  * the rules of its port say which roles serve it and which may use it.
+ * A DHCP server's replies tell the subnets (mask and router) of the
+ * addresses it hands out: those become the zones, a /24 (or /64) where
+ * no DHCP reply was seen.
  */
 #include <netinet/in.h>
 
@@ -57,8 +60,20 @@ struct learn_host {
 				   its first role does */
 };
 
+/* A subnet a DHCP server told a client of (RFC 2132 options 1 and 3). */
+struct learn_subnet {
+	struct addr net;	/* host bits zero */
+	unsigned plen;		/* in the 128-bit form: /24 is 120 */
+	struct addr router;	/* option 3's first router, if has_router */
+	int has_router;
+};
+/* Subnets kept at most: a site's address plan, not a count of packets. */
+#define LEARN_SUBNETS_MAX	256
+
 struct learn {
 	const struct ruleset *rs;
+	struct learn_subnet subnets[LEARN_SUBNETS_MAX];
+	size_t nsubnets;
 	const struct rule **cand;
 	int maxcand;		/* room in cand */
 	/*
@@ -254,6 +269,96 @@ learn_flow(struct learn *l, const struct flow *f, enum classify_family fam)
 	    f->pkts[FLOW_S2C] > 0)
 		pe->answered = 1;
 	return 0;
+}
+
+/* DHCP (RFC 2131 section 2): the fixed BOOTP part, then the cookie. */
+#define DHCP_OPTIONS	240	/* op .. file: 236 bytes, cookie: 4 */
+#define DHCP_BOOTREPLY	2
+#define DHCP_OFFER	2	/* option 53 values (RFC 2132 section 9.6) */
+#define DHCP_ACK	5
+
+/*
+ * The prefix length of a contiguous IPv4 netmask m (network order bytes),
+ * or -1: not contiguous, or outside /8../30 (not a subnet a DHCP server
+ * hands addresses out of).
+ */
+static int
+mask_len(const uint8_t *m)
+{
+	uint32_t v = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
+	    (uint32_t)m[2] << 8 | m[3];
+	int n = __builtin_popcount(v);
+
+	if (n < 8 || n > 30 || (uint32_t)(~v) & ((uint32_t)(~v) + 1))
+		return -1;
+	return n;
+}
+
+void
+learn_packet(struct learn *l, const struct pkt *p)
+{
+	const uint8_t *b = p->payload, *mask = NULL, *router = NULL;
+	const uint8_t *ip;
+	struct learn_subnet sn;
+	uint32_t o, n = p->paylen;
+	int type = 0, plen, i;
+	size_t k;
+
+	if (p->ipver != 4 || p->proto != IPPROTO_UDP || p->sport != 67 ||
+	    (p->flags & PKT_F_FRAG_LATER))
+		return;
+	/* The fixed part and the magic cookie 99.130.83.99 (RFC 2131 3). */
+	if (b == NULL || n < DHCP_OPTIONS || b[0] != DHCP_BOOTREPLY ||
+	    b[236] != 99 || b[237] != 130 || b[238] != 83 || b[239] != 99)
+		return;
+	for (o = DHCP_OPTIONS; o < n && b[o] != 255;) {
+		/* Pad (0) is one byte; every other option has a length. */
+		if (b[o] == 0) {
+			o++;
+			continue;
+		}
+		/* The length byte and the value within the payload. */
+		if (o + 2 > n || o + 2 + b[o + 1] > n)
+			return;
+		if (b[o] == 53 && b[o + 1] == 1)
+			type = b[o + 2];
+		else if (b[o] == 1 && b[o + 1] == 4)
+			mask = b + o + 2;
+		else if (b[o] == 3 && b[o + 1] >= 4 && b[o + 1] % 4 == 0)
+			router = b + o + 2;
+		o += 2u + b[o + 1];
+	}
+	if ((type != DHCP_OFFER && type != DHCP_ACK) || mask == NULL ||
+	    (plen = mask_len(mask)) == -1)
+		return;
+	/* The address handed out; an ACK to an INFORM has it in ciaddr. */
+	ip = b + 16;
+	if (ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] == 0)
+		ip = b + 12;
+	memset(&sn, 0, sizeof(sn));
+	addr_from_v4(&sn.net, ip);
+	if (!learn_site_addr(&sn.net))
+		return;
+	/* Host bits off: the last 32 bits of the 128-bit form are IPv4's. */
+	for (i = plen; i < 32; i++)
+		sn.net.b[12 + i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+	sn.plen = 96 + (unsigned)plen;
+	if (router != NULL) {
+		addr_from_v4(&sn.router, router);
+		sn.has_router = addr_in_prefix(&sn.router, &sn.net, sn.plen);
+	}
+	/*
+	 * The first word on a subnet stands: a second server, or a rogue
+	 * one, that says otherwise is not believed over it.
+	 */
+	for (k = 0; k < l->nsubnets; k++)
+		if (addr_in_prefix(&sn.net, &l->subnets[k].net,
+		    l->subnets[k].plen) || addr_in_prefix(&l->subnets[k].net,
+		    &sn.net, sn.plen))
+			return;
+	if (l->nsubnets == LEARN_SUBNETS_MAX)
+		return;
+	l->subnets[l->nsubnets++] = sn;
 }
 
 static int
@@ -698,50 +803,105 @@ write_evidence(struct learn *l, size_t h, FILE *out)
 	fprintf(out, "\n");
 }
 
-/* Writes the zones: the /24 (IPv4) or /64 (IPv6) of every host. */
+/* A zone of the draft: a DHCP subnet, or the /24 (/64) of a host. */
+struct learn_zone {
+	struct addr net;
+	unsigned plen;		/* 128-bit form */
+	const struct learn_subnet *dhcp;	/* or NULL */
+	size_t nhost;
+	int ncam, nsrv, ncli;
+};
+
+/* The zone of address a: its DHCP subnet (the longest), else its /24. */
 static void
+zone_of(const struct learn *l, const struct addr *a, struct learn_zone *z)
+{
+	int v4 = addr_is_v4(a);
+	size_t k;
+
+	memset(z, 0, sizeof(*z));
+	for (k = 0; k < l->nsubnets; k++)
+		if (addr_in_prefix(a, &l->subnets[k].net, l->subnets[k].plen) &&
+		    (z->dhcp == NULL || l->subnets[k].plen > z->plen)) {
+			z->dhcp = &l->subnets[k];
+			z->net = z->dhcp->net;
+			z->plen = z->dhcp->plen;
+		}
+	if (z->dhcp != NULL)
+		return;
+	z->net = *a;
+	memset(z->net.b + (v4 ? 15 : 8), 0, v4 ? 1 : 8);
+	z->plen = v4 ? 120 : 64;
+}
+
+/*
+ * Writes the zones: the subnet DHCP told for a host's address, else its
+ * /24 (IPv4) or /64 (IPv6).  A /24 may hold a smaller DHCP subnet: the
+ * inventory takes the longest prefix, so both are written.
+ */
+static int
 write_zones(struct learn *l, FILE *out, size_t *nzones)
 {
-	struct addr net;
-	size_t h, j, nhost;
-	int have = 0, ncam, nsrv, ncli, v4;
-	char b[ADDR_STRLEN];
+	struct learn_zone *zs, z;
+	size_t h, k, n = 0;
+	char b[ADDR_STRLEN], r[ADDR_STRLEN], name[ADDR_STRLEN + 8];
+	int v4;
 
 	*nzones = 0;
-	fprintf(out, "zones = (\n");
-	for (h = 0; h < l->nhosts; h = j) {
-		v4 = addr_is_v4(&l->hosts[h].a);
-		net = l->hosts[h].a;
-		memset(net.b + (v4 ? 15 : 8), 0, v4 ? 1 : 8);
-		ncam = nsrv = ncli = 0;
-		for (j = h; j < l->nhosts && addr_in_prefix(&l->hosts[j].a,
-		    &net, v4 ? 120 : 64); j++) {
-			uint64_t r = l->hosts[j].roles;
+	if ((zs = calloc(l->nhosts + 1, sizeof(*zs))) == NULL)
+		return -1;
+	for (h = 0; h < l->nhosts; h++) {
+		uint64_t ro = l->hosts[h].roles;
 
-			if (r & role_set_with(ROLE_F_CAMERA))
-				ncam++;
-			else if (r & role_set_with(ROLE_F_SERVER))
-				nsrv++;
-			else if (r & role_set_with(ROLE_F_VMS))
-				ncli++;
-		}
-		nhost = j - h;
-		if (have)
+		zone_of(l, &l->hosts[h].a, &z);
+		for (k = 0; k < n; k++)
+			if (zs[k].plen == z.plen &&
+			    addr_cmp(&zs[k].net, &z.net) == 0)
+				break;
+		if (k == n)
+			zs[n++] = z;
+		zs[k].nhost++;
+		if (ro & role_set_with(ROLE_F_CAMERA))
+			zs[k].ncam++;
+		else if (ro & role_set_with(ROLE_F_SERVER))
+			zs[k].nsrv++;
+		else if (ro & role_set_with(ROLE_F_VMS))
+			zs[k].ncli++;
+	}
+	fprintf(out, "zones = (\n");
+	for (k = 0; k < n; k++) {
+		struct learn_zone *zp = &zs[k];
+		int any = zp->ncam + zp->nsrv + zp->ncli;
+
+		v4 = addr_is_v4(&zp->net);
+		addr_fmt(&zp->net, b, sizeof(b));
+		/* The /24s keep their old names; a DHCP subnet says its length. */
+		if (zp->dhcp != NULL)
+			snprintf(name, sizeof(name), "%s-%u", b,
+			    zp->plen - (v4 ? 96 : 0));
+		else
+			snprintf(name, sizeof(name), "%s", b);
+		if (k > 0)
 			fprintf(out, ",\n");
-		have = 1;
 		fprintf(out, "\t# %zu hosts: %d cameras, %d servers, "
-		    "%d clients\n"
-		    "\t{ name = \"net-%s\"; networks = [ \"%s/%d\" ];%s%s%s }",
-		    nhost, ncam, nsrv, ncli, addr_fmt(&net, b, sizeof(b)), b,
-		    v4 ? 24 : 64,
-		    ncam + nsrv + ncli == 0 ? "" : " purpose = \"",
-		    ncam + nsrv + ncli == 0 ? "" : (size_t)ncam == nhost ?
-		    "camera" : ncam > nsrv + ncli ? "camera" : nsrv >= ncli ?
-		    "server" : "client", ncam + nsrv + ncli == 0 ? "" :
-		    "\";");
-		(*nzones)++;
+		    "%d clients\n", zp->nhost, zp->ncam, zp->nsrv, zp->ncli);
+		if (zp->dhcp != NULL && zp->dhcp->has_router)
+			fprintf(out, "\t# from DHCP: router %s\n",
+			    addr_fmt(&zp->dhcp->router, r, sizeof(r)));
+		else if (zp->dhcp != NULL)
+			fprintf(out, "\t# from DHCP\n");
+		fprintf(out, "\t{ name = \"net-%s\"; networks = [ \"%s/%u\" ];"
+		    "%s%s%s }", name, b, zp->plen - (v4 ? 96 : 0),
+		    any == 0 ? "" : " purpose = \"",
+		    any == 0 ? "" : (size_t)zp->ncam == zp->nhost ?
+		    "camera" : zp->ncam > zp->nsrv + zp->ncli ? "camera" :
+		    zp->nsrv >= zp->ncli ? "server" : "client",
+		    any == 0 ? "" : "\";");
 	}
 	fprintf(out, "\n);\n\n");
+	*nzones = n;
+	free(zs);
+	return 0;
 }
 
 int
@@ -765,7 +925,10 @@ learn_write(struct learn *l, const char *what, FILE *out, FILE *summary)
 	    "# Roles come from the documented flows of the rules file; check\n"
 	    "# every entry before use, and give the hosts left with\n"
 	    "# roles = [ ] theirs by hand.\n\nsite = \"learned\";\n\n", what);
-	write_zones(l, out, &nzones);
+	if (write_zones(l, out, &nzones) == -1) {
+		free(ams);
+		return -1;
+	}
 	fprintf(out, "hosts = (\n");
 	for (h = 0; h < l->nhosts; h++) {
 		struct learn_host *hp = &l->hosts[h];

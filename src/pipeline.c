@@ -395,6 +395,9 @@ pipeline_ip(struct pipeline *pl, const struct pkt *p)
 		pipeline_fragment(pl, p);
 	if (p->flags & PKT_F_NO_PORTS)
 		return;
+	/* --learn: a DHCP server's reply tells its subnet. */
+	if (pl->learn != NULL)
+		learn_packet(pl->learn, p);
 	if ((f = flowtab_update(pl->ft, p, &dir, &isnew)) == NULL)
 		return;
 	slot = flowtab_slot(pl->ft, f);

@@ -403,6 +403,88 @@ START_TEST(test_learn_server_by_narrow_rule)
 }
 END_TEST
 
+/*
+ * A DHCP reply from server port 67 (RFC 2131): op 2, yiaddr, the cookie,
+ * then type (53), mask (1) and router (3) options.
+ */
+static void
+dhcp_reply(struct learn *l, uint8_t type, const uint8_t *yiaddr,
+    const uint8_t *mask, const uint8_t *router)
+{
+	uint8_t b[300];
+	struct pkt p;
+	size_t o = 240;
+
+	memset(b, 0, sizeof(b));
+	b[0] = 2;
+	memcpy(b + 16, yiaddr, 4);
+	b[236] = 99;
+	b[237] = 130;
+	b[238] = 83;
+	b[239] = 99;
+	b[o++] = 53;
+	b[o++] = 1;
+	b[o++] = type;
+	b[o++] = 0;		/* a pad byte between options */
+	b[o++] = 1;
+	b[o++] = 4;
+	memcpy(b + o, mask, 4);
+	o += 4;
+	b[o++] = 3;
+	b[o++] = 4;
+	memcpy(b + o, router, 4);
+	o += 4;
+	b[o++] = 255;
+	memset(&p, 0, sizeof(p));
+	p.ipver = 4;
+	p.proto = IPPROTO_UDP;
+	p.sport = 67;
+	p.dport = 68;
+	p.payload = b;
+	p.paylen = (uint32_t)o;
+	learn_packet(l, &p);
+}
+
+/* The zones are the subnets DHCP told of; a /24 where it told nothing. */
+START_TEST(test_learn_zones_from_dhcp)
+{
+	static const uint8_t ya[4] = { 10, 0, 9, 7 }, m23[4] = { 255, 255,
+		254, 0 }, m24[4] = { 255, 255, 255, 0 }, gw[4] = { 10, 0, 8, 1 },
+		bad[4] = { 255, 0, 255, 0 };
+	struct ruleset *rs = load_rules("management_server");
+	struct learn *l = learn_new(rs);
+	char *d, path[512], err[2048];
+	struct inventory *inv;
+	struct addr a;
+
+	/* A NAK (6) and a mask with a hole say nothing. */
+	dhcp_reply(l, 6, ya, m24, gw);
+	dhcp_reply(l, 5, ya, bad, gw);
+	dhcp_reply(l, 5, ya, m23, gw);
+	/* A second word on the subnet does not replace the first. */
+	dhcp_reply(l, 2, ya, m24, gw);
+	site_day(l);
+	flow(l, "10.0.8.5", 85, REC, 20, 7563, 1);
+	flow(l, "10.0.9.7", 97, REC, 20, 7563, 1);
+	d = draft_write(l);
+	ck_assert_msg(strstr(d, "\t# from DHCP: router 10.0.8.1\n\t{ name = "
+	    "\"net-10.0.8.0-23\"; networks = [ \"10.0.8.0/23\" ]; purpose = "
+	    "\"client\"; }") != NULL, "%s", d);
+	ck_assert_ptr_null(strstr(d, "\"10.0.9.0/24\""));
+	ck_assert_ptr_nonnull(strstr(d, "networks = [ \"10.0.5.0/24\" ];"));
+	ck_assert_int_eq(tmpdir_write(tmpdir, "dhcp.conf", d, path,
+	    sizeof(path)), 0);
+	inv = inventory_load(path, err, sizeof(err));
+	ck_assert_msg(inv != NULL, "%s", err);
+	ck_assert_int_eq(addr_parse("10.0.8.5", &a), 0);
+	ck_assert_str_eq(inventory_zone(inv, &a)->name, "net-10.0.8.0-23");
+	inventory_free(inv);
+	free(d);
+	learn_free(l);
+	rules_free(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -417,6 +499,7 @@ main(void)
 	tcase_add_test(tc, test_learn_shared_mac_router);
 	tcase_add_test(tc, test_learn_moved_service_by_protocol);
 	tcase_add_test(tc, test_learn_server_by_narrow_rule);
+	tcase_add_test(tc, test_learn_zones_from_dhcp);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
