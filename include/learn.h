@@ -11,9 +11,9 @@
  * from the side of the rule the host is on, and weighed by whether the
  * peer's inferred role is the rule's other side; the roles are worked out
  * again until they settle.  Roles that explain a host as well as the one
- * chosen are written beside it in the draft.  A host that does more undocumented than documented things
- * gets no role, whatever it resembles: a guess must never make a
- * violation look documented.
+ * chosen are written beside it in the draft.  A host that does more
+ * undocumented than documented things gets no role, whatever it
+ * resembles: a guess must never make a violation look documented.
  */
 #ifndef VW_LEARN_H
 #define VW_LEARN_H

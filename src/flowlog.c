@@ -211,7 +211,8 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		STRBUF_LIT(&w, ",\"app_proto\":\"");
 		strbuf_str(&w, classify_proto_name(c, r, pn, sizeof(pn)));
 		STRBUF_LIT(&w, "\",\"dpi\":\"");
-		strbuf_str(&w, classify_state_name((enum classify_state)r->state));
+		strbuf_str(&w, classify_state_name(
+		    (enum classify_state)r->state));
 		STRBUF_LIT(&w, "\",\"dpi_packets\":");
 		strbuf_u64(&w, r->dpi_packets);
 		if (r->host[0] != '\0') {

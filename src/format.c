@@ -65,6 +65,19 @@ transport_name(uint8_t t)
 	return t == 0 ? "" : decode_transport_name(t);
 }
 
+/* An alert's fields are bytes; their names are the policy's. */
+static const char *
+state_name(uint8_t s)
+{
+	return policy_state_name((enum policy_state)s);
+}
+
+static const char *
+direction_name(uint8_t d)
+{
+	return policy_direction_name((enum policy_direction)d);
+}
+
 /* An end in text: "192.0.2.1:443 (ms01 management_server, servers)". */
 static void
 text_end(struct strbuf *w, const struct alert_end *e, int with_port)
@@ -117,7 +130,7 @@ format_text(struct strbuf *w, const struct alert *a, int stamp)
 		put_str(w, 0, a->protocol, sizeof(a->protocol));
 	}
 	if (a->transport)
-		strbuf_printf(w, " %s", policy_state_name((enum policy_state)a->state));
+		strbuf_printf(w, " %s", state_name(a->state));
 	if (a->host_name[0]) {
 		strbuf_str(w, " host=");
 		put_str(w, 0, a->host_name, sizeof(a->host_name));
@@ -291,7 +304,8 @@ json_findings(struct strbuf *w, const struct alert *a)
 	    a->scan_hosts, a->scan_ports, a->scan_refused, a->scan_unanswered);
 	for (k = 0; k < POLICY_KIND_MAX; k++)
 		if (a->scan_kinds & (1u << k))
-			strbuf_json_item(&l, policy_kind_name((enum policy_kind)k));
+			strbuf_json_item(&l,
+			    policy_kind_name((enum policy_kind)k));
 	strbuf_str(w, "]}");
 }
 
@@ -401,7 +415,7 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	if (alert_community_id(a, o, cid, sizeof(cid))[0])
 		strbuf_printf(w, ",\"community_id\":\"%s\"", cid);
 	if (a->direction)
-		strbuf_printf(w, ",\"direction\":\"%s\"", policy_direction_name((enum policy_direction)a->direction));
+		strbuf_printf(w, ",\"direction\":\"%s\"", direction_name(a->direction));
 	if (a->vlan)
 		strbuf_printf(w, ",\"vlan\":{\"id\":\"%u\"}", a->vlan);
 	strbuf_printf(w, "},\"related\":{\"ip\":[\"%s\"", addr_fmt(&a->client.addr, ip,
@@ -412,11 +426,13 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	if (a->client.host[0] || (server && a->server.host[0])) {
 		strbuf_str(w, ",\"hosts\":[");
 		if (a->client.host[0])
-			strbuf_json_str(w, a->client.host, sizeof(a->client.host));
+			strbuf_json_str(w, a->client.host,
+			    sizeof(a->client.host));
 		if (server && a->server.host[0] &&
 		    strcmp(a->server.host, a->client.host) != 0) {
 			strbuf_str(w, a->client.host[0] ? "," : "");
-			strbuf_json_str(w, a->server.host, sizeof(a->server.host));
+			strbuf_json_str(w, a->server.host,
+			    sizeof(a->server.host));
 		}
 		strbuf_str(w, "]");
 	}
@@ -447,9 +463,9 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 		strbuf_json_str(w, a->nist, sizeof(a->nist));
 	}
 	if (a->transport)
-		strbuf_printf(w, ",\"state\":\"%s\"", policy_state_name((enum policy_state)a->state));
+		strbuf_printf(w, ",\"state\":\"%s\"", state_name(a->state));
 	if (a->direction)
-		strbuf_printf(w, ",\"direction\":\"%s\"", policy_direction_name((enum policy_direction)a->direction));
+		strbuf_printf(w, ",\"direction\":\"%s\"", direction_name(a->direction));
 	strbuf_printf(w, ",\"count\":%llu,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
 	    "\"repeat\":%s", (unsigned long long)a->count,
 	    isotime_fmt(a->first_seen, f, sizeof(f)),
@@ -585,14 +601,14 @@ format_sd(struct strbuf *w, const struct alert *a, const struct format_opts *o)
 		sd_param(w, "nist", a->nist, sizeof(a->nist));
 	if (a->transport) {
 		sd_param(w, "transport", transport_name(a->transport), 16);
-		sd_param(w, "state", policy_state_name((enum policy_state)a->state), 16);
+		sd_param(w, "state", state_name(a->state), 16);
 	}
 	if (a->protocol[0])
 		sd_param(w, "protocol", a->protocol, sizeof(a->protocol));
 	if (alert_community_id(a, o, cid, sizeof(cid))[0])
 		sd_param(w, "communityId", cid, sizeof(cid));
 	if (a->direction)
-		sd_param(w, "direction", policy_direction_name((enum policy_direction)a->direction), 16);
+		sd_param(w, "direction", direction_name(a->direction), 16);
 	if (a->vlan)
 		sd_param_u(w, "vlan", a->vlan);
 	if (a->host_name[0])
@@ -741,7 +757,7 @@ format_cef(struct strbuf *w, const struct alert *a, const struct format_opts *o)
 	if (server)
 		cef_kv(w, "dhost", a->server.host, sizeof(a->server.host));
 	if (a->transport)
-		cef_kv(w, "outcome", policy_state_name((enum policy_state)a->state), 16);
+		cef_kv(w, "outcome", state_name(a->state), 16);
 	if (a->direction)
 		strbuf_printf(w, " deviceDirection=%d",
 		    a->direction == POLICY_DIR_OUTBOUND);
@@ -860,8 +876,8 @@ format_leef(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	leef_kv(w, d, "communityId", alert_community_id(a, o, cid,
 	    sizeof(cid)), sizeof(cid));
 	if (a->transport)
-		leef_kv(w, d, "state", policy_state_name((enum policy_state)a->state), 16);
-	leef_kv(w, d, "direction", policy_direction_name((enum policy_direction)a->direction), 16);
+		leef_kv(w, d, "state", state_name(a->state), 16);
+	leef_kv(w, d, "direction", direction_name(a->direction), 16);
 	if (a->vlan)
 		strbuf_printf(w, "%cvlan=%u", d, a->vlan);
 	leef_kv(w, d, "hostName", a->host_name, sizeof(a->host_name));

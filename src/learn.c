@@ -875,7 +875,7 @@ write_zones(struct learn *l, FILE *out, size_t *nzones)
 
 		v4 = addr_is_v4(&zp->net);
 		addr_fmt(&zp->net, b, sizeof(b));
-		/* The /24s keep their old names; a DHCP subnet says its length. */
+		/* A /24 keeps its old name; a DHCP subnet adds its length. */
 		if (zp->dhcp != NULL)
 			snprintf(name, sizeof(name), "%s-%u", b,
 			    zp->plen - (v4 ? 96 : 0));

@@ -466,8 +466,8 @@ end_label(const struct policy_end *e, char *buf, size_t len)
 }
 
 /* Is the protocol the rule names the one nDPI saw (family fam)? */
-int
-policy_proto_compatible(unsigned protocol, enum classify_family fam)
+static int
+proto_compatible(unsigned protocol, enum classify_family fam)
 {
 	switch (protocol) {
 	case RULES_P_HTTP:
@@ -500,6 +500,12 @@ policy_proto_compatible(unsigned protocol, enum classify_family fam)
 		return fam == CLASSIFY_FAM_SYSLOG;
 	}
 	return 1;	/* TCP/UDP: unspecified, anything goes */
+}
+
+int
+policy_proto_compatible(unsigned protocol, enum classify_family fam)
+{
+	return proto_compatible(protocol, fam);
 }
 
 static int
@@ -569,8 +575,8 @@ match_port(const struct policy *pol, uint64_t sroles, uint64_t croles,
 		 */
 		if (m->allowed == NULL)
 			m->allowed = r;
-		if (fam != CLASSIFY_FAM_NONE && policy_proto_compatible(r->protocol,
-		    fam) && !policy_proto_compatible(m->allowed->protocol, fam))
+		if (fam != CLASSIFY_FAM_NONE && proto_compatible(r->protocol,
+		    fam) && !proto_compatible(m->allowed->protocol, fam))
 			m->allowed = r;
 	}
 }
@@ -595,7 +601,7 @@ match_changed(const struct policy *pol, uint64_t sroles, uint64_t croles,
 		    !(r->clients & croles))
 			continue;
 		*maybe = 1;
-		if (fam != CLASSIFY_FAM_NONE && policy_proto_compatible(r->protocol,
+		if (fam != CLASSIFY_FAM_NONE && proto_compatible(r->protocol,
 		    fam))
 			return r;
 	}
@@ -1319,7 +1325,7 @@ check_mismatch(struct policy *pol, struct fctx *x, const struct pmatch *pm)
 	const struct rule *r = pm->r;
 
 	if (!x->final || r == NULL || x->dfam == CLASSIFY_FAM_NONE ||
-	    fam_cleartext(x->dfam) || policy_proto_compatible(r->protocol, x->dfam) ||
+	    fam_cleartext(x->dfam) || proto_compatible(r->protocol, x->dfam) ||
 	    pm->changed)
 		return;
 	vinit(&v, x, POLICY_PROTOCOL_MISMATCH);
@@ -1355,10 +1361,10 @@ check_cleartext(struct policy *pol, struct fctx *x, const struct pmatch *pm)
 	asdoc = pm->port_rule != NULL && !proto_secure(pm->port_rule->protocol) &&
 	    !(pm->port_rule->flags & RULES_F_CLEARTEXT) &&
 	    pm->port_rule->protocol != RULES_P_TCP &&
-	    policy_proto_compatible(pm->port_rule->protocol, x->fam);
+	    proto_compatible(pm->port_rule->protocol, x->fam);
 	if (!((r != NULL && (r->flags & RULES_F_CLEARTEXT) &&
 	    (x->dfam == CLASSIFY_FAM_NONE || clear ||
-	    policy_proto_compatible(r->protocol, x->dfam))) ||
+	    proto_compatible(r->protocol, x->dfam))) ||
 	    (clear && ((r != NULL && proto_secure(r->protocol)) || pm->cam ||
 	    (r == NULL && pm->hosts && !asdoc)))))
 		return;

@@ -338,7 +338,8 @@ report_verdict(const struct policy_verdict *pv, void *arg)
 			    addr_fmt(&pv->client.addr, a, sizeof(a)),
 			    pv->client.port,
 			    addr_fmt(&pv->server.addr, b, sizeof(b)),
-			    pv->server.port, decode_transport_name(pv->transport));
+			    pv->server.port,
+			    decode_transport_name(pv->transport));
 		else
 			snprintf(p->ex[p->nex], TUPLE_MAX, "%s -> %s/%s",
 			    addr_fmt(&pv->client.addr, a, sizeof(a)),

@@ -448,9 +448,11 @@ dhcp_reply(struct learn *l, uint8_t type, const uint8_t *yiaddr,
 /* The zones are the subnets DHCP told of; a /24 where it told nothing. */
 START_TEST(test_learn_zones_from_dhcp)
 {
-	static const uint8_t ya[4] = { 10, 0, 9, 7 }, m23[4] = { 255, 255,
-		254, 0 }, m24[4] = { 255, 255, 255, 0 }, gw[4] = { 10, 0, 8, 1 },
-		bad[4] = { 255, 0, 255, 0 };
+	static const uint8_t ya[4] = { 10, 0, 9, 7 };
+	static const uint8_t m23[4] = { 255, 255, 254, 0 };
+	static const uint8_t m24[4] = { 255, 255, 255, 0 };
+	static const uint8_t gw[4] = { 10, 0, 8, 1 };
+	static const uint8_t bad[4] = { 255, 0, 255, 0 };
 	struct ruleset *rs = load_rules("management_server");
 	struct learn *l = learn_new(rs);
 	char *d, path[512], err[2048];
