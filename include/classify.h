@@ -155,6 +155,11 @@ int classify_media(const struct classify *, uint32_t slot,
 const struct classify_result *classify_get(const struct classify *,
     uint32_t slot);
 /*
+ * How far DPI got: "detected", "guessed", "pending"; "unknown" for
+ * anything else (gave up without a protocol, or a slot not in use).
+ */
+const char *classify_state_name(enum classify_state);
+/*
  * Writes the protocol name of r to buf: "TLS.Google", "HTTP", "Unknown".
  * Returns buf.
  */

@@ -205,6 +205,19 @@ void decode_stats_add(struct decoder *to, const struct decoder *from);
  * one without a name here.
  */
 const char *decode_proto_name(uint8_t proto);
+/*
+ * decode_proto_name(), or "ip" for a protocol without a name here: the
+ * transport of an alert or of a report line.  Never NULL.
+ */
+const char *decode_transport_name(uint8_t proto);
+/* Room for decode_tcpflags_fmt()'s letters with the NUL. */
+#define DECODE_TCPFLAGS_LEN	9
+/*
+ * TCP flags as letters in tcpdump's order ("FSRPAUEC", one per bit from
+ * FIN up), "" when none, into buf of DECODE_TCPFLAGS_LEN bytes.  Returns
+ * buf.
+ */
+char *decode_tcpflags_fmt(uint8_t flags, char *buf);
 /* Short stable name of a reason ("ipv4-short"), for summaries and JSON. */
 const char *decode_reason_name(enum decode_reason);
 

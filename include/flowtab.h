@@ -207,5 +207,7 @@ uint32_t flowtab_slot(const struct flowtab *, const struct flow *);
 uint32_t flowtab_capacity(const struct flowtab *);
 const struct flowtab_stats *flowtab_stats(const struct flowtab *);
 const char *flowtab_end_name(enum flow_end);
+/* How the ends were told apart: "syn", "syn-ack", "port". */
+const char *flowtab_dir_name(enum flow_dir_by);
 
 #endif

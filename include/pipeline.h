@@ -96,18 +96,27 @@ int pipeline_key_cmp(const struct pipeline_key *x,
  * is written (pipeline_set_events()): each call carries its key.
  * Borrowed arguments, valid during the call.  flow gets each ended flow
  * (and active-timeout cut) with the policy's verdict (NULL when it said
- * nothing) and its record (NULL when records are not wanted or it did
- * not fit); alert_expire the alert windows' time to close.
+ * nothing), its protocol family (classify_family()) and its record
+ * (NULL when records are not wanted or it did not fit); alert_expire the
+ * alert windows' time to close.
  */
 struct pipeline_events {
 	void (*violation)(const struct pipeline_key *,
 	    const struct violation *, void *arg);
 	void (*flow)(const struct pipeline_key *, const struct flow *,
-	    enum flow_end, const struct policy_verdict *, const char *rec,
-	    size_t reclen, void *arg);
+	    enum flow_end, const struct policy_verdict *, int fam,
+	    const char *rec, size_t reclen, void *arg);
 	void (*alert_expire)(const struct pipeline_key *, uint64_t now,
 	    void *arg);
+	/* A DHCP server's reply, for the learner (learn_packet()). */
+	void (*packet)(const struct pipeline_key *, const struct pkt *,
+	    void *arg);
 };
+
+/* pipeline_set_events() flags. */
+#define PIPELINE_EV_RECORDS	0x01	/* format flow records */
+#define PIPELINE_EV_EXPIRE	0x02	/* say when alert windows close */
+#define PIPELINE_EV_LEARN	0x04	/* pass DHCP replies on */
 
 struct pipeline_stats {
 	uint64_t packets;	/* frames seen */
@@ -139,12 +148,13 @@ void pipeline_free(struct pipeline *);
 /*
  * Sends the pipeline's outputs to ev instead of its alert stage, flow log
  * and learner (pipeline_new() with NULL for them): violations, flows with
- * their verdicts and records (formatted here when records is 1), and,
- * when expire is 1, the alert windows' closing times.  Before the first
- * frame; ev is borrowed and must outlive the pipeline.
+ * their verdicts and records (formatted here with PIPELINE_EV_RECORDS),
+ * the alert windows' closing times (PIPELINE_EV_EXPIRE) and DHCP replies
+ * (PIPELINE_EV_LEARN).  Before the first frame; ev is borrowed and must
+ * outlive the pipeline.
  */
 void pipeline_set_events(struct pipeline *, const struct pipeline_events *ev,
-    void *arg, int records, int expire);
+    void *arg, int flags);
 /*
  * Only the packets own() says are this pipeline's are analysed (several
  * pipelines that share a frame: a tunnel and what it carries may be

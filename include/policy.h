@@ -253,6 +253,16 @@ void policy_fragment(struct policy *, const struct pkt *p);
 
 /* Stable id of a kind ("camera-non-recorder"). */
 const char *policy_kind_name(enum policy_kind);
+/* A connection's state: "established", "refused", "attempted". */
+const char *policy_state_name(enum policy_state);
+/* "inbound", "outbound"; "" for POLICY_DIR_NONE. */
+const char *policy_direction_name(enum policy_direction);
+/*
+ * 1 when DPI's family fam fits a rule's protocol (enum rules_proto): WSS
+ * over TLS, WS over HTTP (nDPI names an upgrade so), any family for a
+ * rule that says only TCP or UDP.
+ */
+int policy_proto_compatible(unsigned protocol, enum classify_family fam);
 /* Kind by id, or -1. */
 int policy_kind_lookup(const char *name);
 uint64_t policy_violations(const struct policy *);

@@ -36,6 +36,25 @@ void strbuf_printf(struct strbuf *, const char *fmt, ...)
  */
 void strbuf_esc(struct strbuf *, enum escape_syntax syn, char delim,
     const char *s, size_t max);
+/*
+ * A JSON string value, quotes included: at most max bytes of s, escaped
+ * (escape_json's rules), whole or the buffer is full.
+ */
+void strbuf_json_str(struct strbuf *, const char *s, size_t max);
+/* A JSON array of strings being written; the caller writes the brackets. */
+struct strbuf_list {
+	struct strbuf *w;
+	int n;			/* items so far: start at 0 */
+};
+/* The next string of the array: a comma first unless it is the first. */
+void strbuf_json_item(struct strbuf_list *, const char *s);
+/*
+ * The same as a callback of a foreach over names (classify_risk_foreach's
+ * form); arg is the struct strbuf_list, key is not used.
+ */
+void strbuf_json_item_cb(int key, const char *name, void *arg);
+/* Lower-case hex of the bytes of s (at most max): a wire string's raw form. */
+void strbuf_hex(struct strbuf *, const char *s, size_t max);
 
 /* Did a piece not fit? */
 static inline int

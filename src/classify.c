@@ -636,6 +636,23 @@ classify_id_name(const struct classify *c, uint16_t id)
 	return n != NULL ? n : "Unknown";
 }
 
+const char *
+classify_state_name(enum classify_state s)
+{
+	switch (s) {
+	case CLASSIFY_DETECTED:
+		return "detected";
+	case CLASSIFY_GUESSED:
+		return "guessed";
+	case CLASSIFY_PENDING:
+		return "pending";
+	case CLASSIFY_NONE:
+	case CLASSIFY_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
 char *
 classify_proto_name(const struct classify *c,
     const struct classify_result *r, char *buf, size_t len)

@@ -1245,3 +1245,24 @@ decode_proto_name(uint8_t proto)
 	}
 	return NULL;
 }
+
+const char *
+decode_transport_name(uint8_t proto)
+{
+	const char *n = decode_proto_name(proto);
+
+	return n != NULL ? n : "ip";
+}
+
+char *
+decode_tcpflags_fmt(uint8_t flags, char *buf)
+{
+	static const char l[] = "FSRPAUEC";
+	int i, o = 0;
+
+	for (i = 0; i < 8; i++)
+		if (flags & (1 << i))
+			buf[o++] = l[i];
+	buf[o] = '\0';
+	return buf;
+}

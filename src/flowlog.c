@@ -97,70 +97,15 @@ jw_addr(struct strbuf *w, const struct addr *a)
 }
 
 /* The IANA keyword, or the protocol number for one without a name. */
-static const char *
-transport_name(uint8_t proto, char *buf, size_t len)
+static void
+jw_transport(struct strbuf *w, uint8_t proto)
 {
 	const char *n = decode_proto_name(proto);
 
 	if (n != NULL)
-		return n;
-	snprintf(buf, len, "%u", proto);
-	return buf;
-}
-
-static const char *
-dir_by_name(uint8_t d)
-{
-	switch (d) {
-	case FLOW_DIR_SYN:
-		return "syn";
-	case FLOW_DIR_SYNACK:
-		return "syn-ack";
-	}
-	return "port";
-}
-
-static const char *
-state_name(uint8_t s)
-{
-	switch (s) {
-	case CLASSIFY_DETECTED:
-		return "detected";
-	case CLASSIFY_GUESSED:
-		return "guessed";
-	case CLASSIFY_PENDING:
-		return "pending";
-	}
-	return "unknown";
-}
-
-/* TCP flags as letters in tcpdump's order, "" when none. */
-static char *
-tcpflags(uint8_t f, char *buf)
-{
-	static const char l[] = "FSRPAUEC";
-	int i, o = 0;
-
-	for (i = 0; i < 8; i++)
-		if (f & (1 << i))
-			buf[o++] = l[i];
-	buf[o] = '\0';
-	return buf;
-}
-
-static void
-risk_one(int bit, const char *name, void *arg)
-{
-	struct strbuf *w = arg;
-	char esc[256];
-
-	(void)bit;
-	if (w->buf[w->o - 1] != '[')
-		STRBUF_LIT(w, ",");
-	escape_json(esc, sizeof(esc), name, strlen(name));
-	STRBUF_LIT(w, "\"");
-	strbuf_str(w, esc);
-	STRBUF_LIT(w, "\"");
+		strbuf_str(w, n);
+	else
+		strbuf_u64(w, proto);
 }
 
 uint64_t
@@ -195,31 +140,23 @@ flowlog_flow_id(const struct flow *f)
 static void
 jw_end(struct strbuf *w, const char *key, const char *name, uint64_t roles)
 {
-	char esc[INVENTORY_NAME_MAX * 6 + 1];
-	int k, n = 0;
+	struct strbuf_list l = { w, 0 };
+	int k;
 
 	STRBUF_LIT(w, ",\"");
 	strbuf_str(w, key);
 	STRBUF_LIT(w, "_name\":");
-	if (name != NULL) {
-		escape_json(esc, sizeof(esc), name, strlen(name));
-		STRBUF_LIT(w, "\"");
-		strbuf_str(w, esc);
-		STRBUF_LIT(w, "\"");
-	} else
+	if (name != NULL)
+		strbuf_json_str(w, name, strlen(name));
+	else
 		STRBUF_LIT(w, "null");
 	STRBUF_LIT(w, ",\"");
 	strbuf_str(w, key);
 	STRBUF_LIT(w, "_roles\":[");
 	for (k = 0; k < ROLE_COUNT; k++)
-		if (roles & ROLE_BIT(k)) {
-			if (n++ > 0)
-				STRBUF_LIT(w, ",");
-			STRBUF_LIT(w, "\"");
-			strbuf_str(w, role_name((enum role)k));
-			STRBUF_LIT(w, "\"");
-		}
-	if (n == 0)
+		if (roles & ROLE_BIT(k))
+			strbuf_json_item(&l, role_name((enum role)k));
+	if (l.n == 0)
 		STRBUF_LIT(w, "\"unknown\"");
 	STRBUF_LIT(w, "]");
 }
@@ -237,9 +174,10 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r, const struct flowlog_verdict *v)
 {
-	char m[18], pn[64], tb[8], host[CLASSIFY_HOST_MAX * 6 + 1], fl[9];
-	char cid[COMMUNITYID_LEN], rid[256];
+	char m[18], pn[64], fl[DECODE_TCPFLAGS_LEN];
+	char cid[COMMUNITYID_LEN];
 	struct strbuf w = { buf, len, 0 };
+	struct strbuf_list risks = { &w, 0 };
 	int i;
 
 	STRBUF_LIT(&w, "{\"event_type\":\"flow\",\"flow_id\":");
@@ -249,7 +187,7 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 	STRBUF_LIT(&w, "\",\"end\":\"");
 	jw_time(&w, f->last_ts);
 	STRBUF_LIT(&w, "\",\"transport\":\"");
-	strbuf_str(&w, transport_name(f->proto, tb, sizeof(tb)));
+	jw_transport(&w, f->proto);
 	STRBUF_LIT(&w, "\",\"src_ip\":\"");
 	jw_addr(&w, &f->addr[FLOW_C2S]);
 	STRBUF_LIT(&w, "\",\"src_port\":");
@@ -273,15 +211,13 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		STRBUF_LIT(&w, ",\"app_proto\":\"");
 		strbuf_str(&w, classify_proto_name(c, r, pn, sizeof(pn)));
 		STRBUF_LIT(&w, "\",\"dpi\":\"");
-		strbuf_str(&w, state_name(r->state));
+		strbuf_str(&w, classify_state_name(
+		    (enum classify_state)r->state));
 		STRBUF_LIT(&w, "\",\"dpi_packets\":");
 		strbuf_u64(&w, r->dpi_packets);
 		if (r->host[0] != '\0') {
-			escape_json(host, sizeof(host), r->host,
-			    strnlen(r->host, sizeof(r->host)));
-			STRBUF_LIT(&w, ",\"host\":\"");
-			strbuf_str(&w, host);
-			STRBUF_LIT(&w, "\"");
+			STRBUF_LIT(&w, ",\"host\":");
+			strbuf_json_str(&w, r->host, sizeof(r->host));
 			/*
 			 * A byte that is not UTF-8 is U+FFFD in the string:
 			 * the raw bytes follow in hex, as in the alerts.
@@ -289,18 +225,14 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 			if (!escape_utf8_valid(r->host, strnlen(r->host,
 			    sizeof(r->host)))) {
 				STRBUF_LIT(&w, ",\"host_hex\":\"");
-				for (i = 0; i < (int)sizeof(r->host) &&
-				    r->host[i]; i++) {
-					snprintf(tb, sizeof(tb), "%02x",
-					    (unsigned char)r->host[i]);
-					strbuf_str(&w, tb);
-				}
+				strbuf_hex(&w, r->host, sizeof(r->host));
 				STRBUF_LIT(&w, "\"");
 			}
 		}
 		if (r->risk != 0) {
 			STRBUF_LIT(&w, ",\"risks\":[");
-			classify_risk_foreach(r->risk, risk_one, &w);
+			classify_risk_foreach(r->risk, strbuf_json_item_cb,
+			    &risks);
 			STRBUF_LIT(&w, "]");
 		}
 	}
@@ -314,13 +246,13 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 	strbuf_u64(&w, f->bytes[FLOW_S2C]);
 	if (f->proto == IPPROTO_TCP) {
 		STRBUF_LIT(&w, ",\"tcp_flags_c2s\":\"");
-		strbuf_str(&w, tcpflags(f->tcp_flags[FLOW_C2S], fl));
+		strbuf_str(&w, decode_tcpflags_fmt(f->tcp_flags[FLOW_C2S], fl));
 		STRBUF_LIT(&w, "\",\"tcp_flags_s2c\":\"");
-		strbuf_str(&w, tcpflags(f->tcp_flags[FLOW_S2C], fl));
+		strbuf_str(&w, decode_tcpflags_fmt(f->tcp_flags[FLOW_S2C], fl));
 		STRBUF_LIT(&w, "\"");
 	}
 	STRBUF_LIT(&w, ",\"direction_by\":\"");
-	strbuf_str(&w, dir_by_name(f->dir_by));
+	strbuf_str(&w, flowtab_dir_name((enum flow_dir_by)f->dir_by));
 	STRBUF_LIT(&w, "\",\"end_reason\":\"");
 	strbuf_str(&w, flowtab_end_name(reason));
 	STRBUF_LIT(&w, "\"");
@@ -328,13 +260,9 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		jw_end(&w, "src", v->src_name, v->src_roles);
 		jw_end(&w, "dst", v->dst_name, v->dst_roles);
 		STRBUF_LIT(&w, ",\"rule\":");
-		if (v->rule_id != NULL) {
-			escape_json(rid, sizeof(rid), v->rule_id,
-			    strlen(v->rule_id));
-			STRBUF_LIT(&w, "\"");
-			strbuf_str(&w, rid);
-			STRBUF_LIT(&w, "\"");
-		} else
+		if (v->rule_id != NULL)
+			strbuf_json_str(&w, v->rule_id, strlen(v->rule_id));
+		else
 			STRBUF_LIT(&w, "null");
 	}
 	/*

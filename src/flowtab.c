@@ -798,3 +798,17 @@ flowtab_end_name(enum flow_end r)
 		return "unknown";
 	return names[r];
 }
+
+const char *
+flowtab_dir_name(enum flow_dir_by d)
+{
+	switch (d) {
+	case FLOW_DIR_SYN:
+		return "syn";
+	case FLOW_DIR_SYNACK:
+		return "syn-ack";
+	case FLOW_DIR_PORT:
+		break;
+	}
+	return "port";
+}

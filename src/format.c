@@ -41,15 +41,6 @@ put_str(struct strbuf *w, int json, const char *s, size_t max)
 	strbuf_esc(w, json ? ESCAPE_JSON : ESCAPE_TEXT, 0, s, max);
 }
 
-/* A JSON string value, quotes included. */
-static void
-json_str(struct strbuf *w, const char *s, size_t max)
-{
-	strbuf_str(w, "\"");
-	put_str(w, 1, s, max);
-	strbuf_str(w, "\"");
-}
-
 int
 format_lookup(const char *name)
 {
@@ -70,34 +61,21 @@ format_name(enum format_kind f)
 static const char *
 transport_name(uint8_t t)
 {
-	const char *n = decode_proto_name(t);
-
 	/* 0: an ARP finding, no transport at all. */
-	return t == 0 ? "" : n != NULL ? n : "ip";
+	return t == 0 ? "" : decode_transport_name(t);
 }
 
+/* An alert's fields are bytes; their names are the policy's. */
 static const char *
 state_name(uint8_t s)
 {
-	switch (s) {
-	case POLICY_ESTABLISHED:
-		return "established";
-	case POLICY_REFUSED:
-		return "refused";
-	}
-	return "attempted";
+	return policy_state_name((enum policy_state)s);
 }
 
 static const char *
 direction_name(uint8_t d)
 {
-	switch (d) {
-	case POLICY_DIR_INBOUND:
-		return "inbound";
-	case POLICY_DIR_OUTBOUND:
-		return "outbound";
-	}
-	return "";
+	return policy_direction_name((enum policy_direction)d);
 }
 
 /* An end in text: "192.0.2.1:443 (ms01 management_server, servers)". */
@@ -244,13 +222,13 @@ host_kind(const char *proto)
 static void
 json_roles(struct strbuf *w, uint64_t roles)
 {
-	int r, n = 0;
+	struct strbuf_list l = { w, 0 };
+	int r;
 
 	strbuf_str(w, "[");
 	for (r = 0; r < ROLE_COUNT; r++)
 		if (roles & ROLE_BIT(r))
-			strbuf_printf(w, "%s\"%s\"", n++ ? "," : "",
-			    role_name((enum role)r));
+			strbuf_json_item(&l, role_name((enum role)r));
 	strbuf_str(w, "]");
 }
 
@@ -278,7 +256,7 @@ json_end(struct strbuf *w, const char *name, const struct alert_end *e,
 		strbuf_printf(w, ",\"mac\":\"%s\"", ecs_mac(e->mac, mac, sizeof(mac)));
 	if (domain != NULL && domain[0]) {
 		strbuf_str(w, ",\"domain\":");
-		json_str(w, domain, dmax);
+		strbuf_json_str(w, domain, dmax);
 	}
 	strbuf_str(w, "}");
 }
@@ -289,42 +267,17 @@ json_vw_end(struct strbuf *w, const char *name, const struct alert_end *e)
 {
 	strbuf_printf(w, "\"%s\":{\"host\":", name);
 	if (e->host[0])
-		json_str(w, e->host, sizeof(e->host));
+		strbuf_json_str(w, e->host, sizeof(e->host));
 	else
 		strbuf_str(w, "null");
 	strbuf_str(w, ",\"roles\":");
 	json_roles(w, e->roles);
 	strbuf_str(w, ",\"zone\":");
 	if (e->zone[0])
-		json_str(w, e->zone, sizeof(e->zone));
+		strbuf_json_str(w, e->zone, sizeof(e->zone));
 	else
 		strbuf_str(w, "null");
 	strbuf_printf(w, ",\"internet\":%s}", e->internet ? "true" : "false");
-}
-
-struct risk_out {
-	struct strbuf *w;
-	int n;
-};
-
-static void
-json_risk(int bit, const char *name, void *arg)
-{
-	struct risk_out *ro = arg;
-
-	(void)bit;
-	strbuf_str(ro->w, ro->n++ ? "," : "");
-	json_str(ro->w, name, strlen(name));
-}
-
-/* Lower-case hex of the bytes of s: the raw form of a wire string. */
-static void
-put_hex(struct strbuf *w, const char *s, size_t max)
-{
-	size_t i, n = strnlen(s, max);
-
-	for (i = 0; i < n; i++)
-		strbuf_printf(w, "%02x", (unsigned char)s[i]);
 }
 
 /*
@@ -335,7 +288,8 @@ put_hex(struct strbuf *w, const char *s, size_t max)
 static void
 json_findings(struct strbuf *w, const struct alert *a)
 {
-	int k, n = 0;
+	struct strbuf_list l = { w, 0 };
+	int k;
 
 	if (a->dpi_guessed)
 		strbuf_str(w, ",\"dpi\":\"guessed\"");
@@ -350,7 +304,7 @@ json_findings(struct strbuf *w, const struct alert *a)
 	    a->scan_hosts, a->scan_ports, a->scan_refused, a->scan_unanswered);
 	for (k = 0; k < POLICY_KIND_MAX; k++)
 		if (a->scan_kinds & (1u << k))
-			strbuf_printf(w, "%s\"%s\"", n++ ? "," : "",
+			strbuf_json_item(&l,
 			    policy_kind_name((enum policy_kind)k));
 	strbuf_str(w, "]}");
 }
@@ -388,7 +342,7 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	enum host_kind hk = host_kind(a->protocol);
 	const char *dom = hk == HOST_SNI || hk == HOST_HTTP ? a->host_name :
 	    NULL;
-	struct risk_out ro = { w, 0 };
+	struct strbuf_list ro = { w, 0 };
 	size_t i;
 
 	strbuf_printf(w, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\"%s\"},"
@@ -399,7 +353,7 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	if (tw.o >= tw.len)
 		w->o = w->len;
 	else
-		json_str(w, text, tw.o);
+		strbuf_json_str(w, text, tw.o);
 	strbuf_printf(w, ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],"
 	    "\"type\":%s,\"module\":\"vmswatch\",\"dataset\":"
 	    "\"vmswatch.alert\",\"action\":\"%s\",\"id\":\"%s\","
@@ -409,34 +363,34 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	    a->severity, t, isotime_fmt(a->repeat ? a->first_seen :
 	    a->flow_start, f, sizeof(f)), isotime_fmt(a->repeat ?
 	    a->last_seen : a->ts, l, sizeof(l)));
-	json_str(w, a->reason, sizeof(a->reason));
+	strbuf_json_str(w, a->reason, sizeof(a->reason));
 	strbuf_str(w, "},\"observer\":{\"hostname\":");
-	json_str(w, o->observer_hostname, 256);
+	strbuf_json_str(w, o->observer_hostname, 256);
 	strbuf_str(w, ",\"name\":");
-	json_str(w, o->observer_name != NULL && o->observer_name[0] ?
+	strbuf_json_str(w, o->observer_name != NULL && o->observer_name[0] ?
 	    o->observer_name : o->observer_hostname, 256);
 	if (o->observer_ip != NULL && o->observer_ip[0]) {
 		strbuf_str(w, ",\"ip\":[");
-		json_str(w, o->observer_ip, ADDR_STRLEN);
+		strbuf_json_str(w, o->observer_ip, ADDR_STRLEN);
 		strbuf_str(w, "]");
 	}
 	strbuf_str(w, ",\"type\":\"sensor\",\"vendor\":");
-	json_str(w, o->vendor, 256);
+	strbuf_json_str(w, o->vendor, 256);
 	strbuf_str(w, ",\"product\":");
-	json_str(w, o->product, 256);
+	strbuf_json_str(w, o->product, 256);
 	strbuf_str(w, ",\"version\":");
-	json_str(w, o->version, 256);
+	strbuf_json_str(w, o->version, 256);
 	/*
 	 * rule.reference is a URL in ECS; the guide's section is a title,
 	 * so it goes in rule.category and no reference is written.
 	 */
 	strbuf_str(w, "},\"rule\":{\"id\":");
-	json_str(w, a->rule_id, sizeof(a->rule_id));
+	strbuf_json_str(w, a->rule_id, sizeof(a->rule_id));
 	strbuf_str(w, ",\"name\":");
-	json_str(w, a->rule_name, sizeof(a->rule_name));
+	strbuf_json_str(w, a->rule_name, sizeof(a->rule_name));
 	if (a->section[0]) {
 		strbuf_str(w, ",\"category\":");
-		json_str(w, a->section, sizeof(a->section));
+		strbuf_json_str(w, a->section, sizeof(a->section));
 	}
 	strbuf_str(w, ",\"ruleset\":\"xprotect\"}");
 	json_end(w, "source", &a->client, ports, NULL, 0);
@@ -457,7 +411,7 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	if (a->transport == 0 && a->kind == POLICY_UNKNOWN_DEVICE && !proto[0])
 		strbuf_str(w, "\"arp\"");
 	else
-		json_str(w, proto, sizeof(proto));
+		strbuf_json_str(w, proto, sizeof(proto));
 	if (alert_community_id(a, o, cid, sizeof(cid))[0])
 		strbuf_printf(w, ",\"community_id\":\"%s\"", cid);
 	if (a->direction)
@@ -472,26 +426,28 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	if (a->client.host[0] || (server && a->server.host[0])) {
 		strbuf_str(w, ",\"hosts\":[");
 		if (a->client.host[0])
-			json_str(w, a->client.host, sizeof(a->client.host));
+			strbuf_json_str(w, a->client.host,
+			    sizeof(a->client.host));
 		if (server && a->server.host[0] &&
 		    strcmp(a->server.host, a->client.host) != 0) {
 			strbuf_str(w, a->client.host[0] ? "," : "");
-			json_str(w, a->server.host, sizeof(a->server.host));
+			strbuf_json_str(w, a->server.host,
+			    sizeof(a->server.host));
 		}
 		strbuf_str(w, "]");
 	}
 	strbuf_str(w, "}");
 	if (a->host_name[0] && hk == HOST_SNI) {
 		strbuf_str(w, ",\"tls\":{\"client\":{\"server_name\":");
-		json_str(w, a->host_name, sizeof(a->host_name));
+		strbuf_json_str(w, a->host_name, sizeof(a->host_name));
 		strbuf_str(w, "}}");
 	} else if (a->host_name[0] && hk == HOST_HTTP) {
 		strbuf_str(w, ",\"url\":{\"domain\":");
-		json_str(w, a->host_name, sizeof(a->host_name));
+		strbuf_json_str(w, a->host_name, sizeof(a->host_name));
 		strbuf_str(w, "}");
 	} else if (a->host_name[0] && hk == HOST_DNS) {
 		strbuf_str(w, ",\"dns\":{\"question\":{\"name\":");
-		json_str(w, a->host_name, sizeof(a->host_name));
+		strbuf_json_str(w, a->host_name, sizeof(a->host_name));
 		strbuf_str(w, "}}");
 	}
 	strbuf_str(w, ",\"vmswatch\":{");
@@ -500,11 +456,11 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	json_vw_end(w, "server", &a->server);
 	if (a->section[0]) {
 		strbuf_str(w, ",\"section\":");
-		json_str(w, a->section, sizeof(a->section));
+		strbuf_json_str(w, a->section, sizeof(a->section));
 	}
 	if (a->nist[0]) {
 		strbuf_str(w, ",\"nist\":");
-		json_str(w, a->nist, sizeof(a->nist));
+		strbuf_json_str(w, a->nist, sizeof(a->nist));
 	}
 	if (a->transport)
 		strbuf_printf(w, ",\"state\":\"%s\"", state_name(a->state));
@@ -517,13 +473,13 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 	    a->repeat ? "true" : "false");
 	if (a->risk) {
 		strbuf_str(w, ",\"risks\":[");
-		classify_risk_foreach(a->risk, json_risk, &ro);
+		classify_risk_foreach(a->risk, strbuf_json_item_cb, &ro);
 		strbuf_str(w, "]");
 	}
 	json_findings(w, a);
 	if (a->host_name[0]) {
 		strbuf_str(w, ",\"host_name\":");
-		json_str(w, a->host_name, sizeof(a->host_name));
+		strbuf_json_str(w, a->host_name, sizeof(a->host_name));
 		/*
 		 * JSON cannot carry a byte that is not UTF-8: the string
 		 * has U+FFFD for it, and the raw bytes follow in hex.
@@ -531,7 +487,7 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 		if (!escape_utf8_valid(a->host_name, strnlen(a->host_name,
 		    sizeof(a->host_name)))) {
 			strbuf_str(w, ",\"host_name_hex\":\"");
-			put_hex(w, a->host_name, sizeof(a->host_name));
+			strbuf_hex(w, a->host_name, sizeof(a->host_name));
 			strbuf_str(w, "\"");
 		}
 	}

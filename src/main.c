@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "learn.h"
 #include "sink.h"
 #include "log.h"
+#include "output.h"
 #include "parallel.h"
 #include "pipeline.h"
 #include "report.h"
@@ -81,111 +81,6 @@ progress_end(void)
 		fputc('\n', stderr);
 		progress_open = 0;
 	}
-}
-
-/*
- * Alerts on standard output, one line each: the offline run's output, and
- * the daemon's until sinks are configured (flushed per line there, since
- * a reader waits for them).
- */
-struct out {
-	enum format_kind fmt;
-	int flush;
-	int quiet;		/* the sensor with sinks: nothing on stdout */
-	/* Atomic: the daemon's stats line reads them from another thread. */
-	_Atomic uint64_t lines, errors;
-	struct sinks *sinks;	/* the configured sinks too, if any */
-	struct report *rep;	/* --report: counts the alerts, or NULL */
-	int tag;		/* JSON tagged "event_type":"alert" (one
-				   stream with flow records) */
-	char buf[FORMAT_LINE_MAX];
-};
-
-static void
-out_alert(const struct alert *a, void *arg)
-{
-	struct out *o = arg;
-	int n;
-
-	if (o->sinks != NULL)
-		sinks_alert(o->sinks, a);
-	if (o->rep != NULL)
-		report_alert(o->rep, a);
-	if (o->quiet)
-		return;
-	/* The alert must not land on the end of the progress line. */
-	progress_end();
-	/*
-	 * Sharing standard output with flow records: the record's tag goes
-	 * first, where the JSON object's brace was.
-	 */
-	if ((n = format_alert(o->buf, sizeof(o->buf), o->fmt, a)) < 0 ||
-	    (o->tag && (n < 1 || o->buf[0] != '{' ||
-	    fputs("{\"event_type\":\"alert\",", stdout) == EOF)) ||
-	    fwrite(o->buf + o->tag, (size_t)n - (size_t)o->tag, 1,
-	    stdout) != 1 ||
-	    (o->flush && fflush(stdout) == EOF))
-		o->errors++;
-	else
-		o->lines++;
-}
-
-/* Milliseconds the sinks get at exit to deliver what they still hold. */
-#define SINKS_FLUSH_MS	5000
-
-/* The sensor's outputs open once privileges are dropped. */
-static int
-out_start(void *arg, const struct conf *conf)
-{
-	struct out *o = arg;
-
-	if (conf->nsinks == 0)
-		return 0;
-	if ((o->sinks = sinks_new(conf->sinks, conf->nsinks)) == NULL)
-		return -1;
-	/* Under a service manager stdout is the journal: sinks suffice. */
-	o->quiet = 1;
-	return 0;
-}
-
-static void
-out_reopen(void *arg)
-{
-	struct out *o = arg;
-
-	if (o->sinks != NULL)
-		sinks_reopen(o->sinks);
-}
-
-static void
-out_flush(void *arg)
-{
-	struct out *o = arg;
-	char line[4096];
-
-	if (fflush(stdout) == EOF)
-		o->errors++;
-	if (o->sinks != NULL) {
-		sinks_flush(o->sinks, SINKS_FLUSH_MS);
-		log_info("sinks: %s", sinks_stats_fmt(o->sinks, line,
-		    sizeof(line)));
-	}
-}
-
-static void
-out_stats(void *arg, uint64_t *delivered, uint64_t *dropped)
-{
-	struct out *o = arg;
-	struct sink_stats st;
-	int i;
-
-	*delivered = o->lines;
-	*dropped = o->errors;
-	for (i = 0; o->sinks != NULL && i < sinks_count(o->sinks); i++)
-		if (sinks_stats(o->sinks, i, &st) == 0) {
-			*delivered += st.delivered;
-			*dropped += st.dropped;
-		}
 }
 
 static void
@@ -479,11 +374,14 @@ main(int argc, char *argv[])
 	struct parallel_out pout;
 	long nworkers = -1;
 	char *end;
-	static struct out out;
+	struct output_opts oo = { FORMAT_TEXT, 0, 0, progress_end };
+	struct output *out;
+	struct report *rep = NULL;
 	int fmt;
 	struct conf *conf;
 	char err[8192];
 	double t0;
+	uint64_t lost;
 	int i;
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
@@ -530,7 +428,7 @@ main(int argc, char *argv[])
 				    "(text, json, rfc5424, cef, leef)\n", optarg);
 				return 2;
 			}
-			out.fmt = (enum format_kind)fmt;
+			oo.fmt = (enum format_kind)fmt;
 			fmt_set = 1;
 			break;
 		case OPT_FIREWALL:
@@ -600,14 +498,14 @@ main(int argc, char *argv[])
 	 * two syntaxes on one stream: refused.
 	 */
 	if (flowpath != NULL && strcmp(flowpath, "-") == 0) {
-		if (fmt_set && out.fmt != FORMAT_JSON) {
+		if (fmt_set && oo.fmt != FORMAT_JSON) {
 			fprintf(stderr, "vmswatch: --flows - writes JSON on "
 			    "standard output: alerts there must be JSON too "
 			    "(--format json, the default with --flows -)\n");
 			return 2;
 		}
-		out.fmt = FORMAT_JSON;
-		out.tag = 1;
+		oo.fmt = FORMAT_JSON;
+		oo.tag = 1;
 	}
 	/* The report is of files read to their end: not of a sensor. */
 	if ((reportdir != NULL && nfiles == 0 && !checkonly) ||
@@ -671,14 +569,20 @@ main(int argc, char *argv[])
 		dopts.flows = flowpath;
 		dopts.ifaces = ifaces;
 		dopts.nifaces = nifaces;
-		out.flush = 1;
-		dout.start = out_start;
-		dout.alert = out_alert;
-		dout.reopen = out_reopen;
-		dout.flush = out_flush;
-		dout.stats = out_stats;
-		dout.arg = &out;
-		return daemon_run(conf, &dopts, &dout);
+		/* A reader waits for each line; no progress line there. */
+		oo.flush = 1;
+		oo.before_stdout = NULL;
+		if ((out = output_new(&oo)) == NULL)
+			fatal("output_new");
+		dout.start = output_start;
+		dout.alert = output_alert;
+		dout.reopen = output_reopen;
+		dout.flush = output_flush;
+		dout.stats = output_stats;
+		dout.arg = out;
+		rc = daemon_run(conf, &dopts, &dout);
+		output_free(out);
+		return rc;
 	}
 	if (nfiles == 0) {
 		usage(stderr);
@@ -693,14 +597,16 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 2;
 	}
-	if (conf->nsinks > 0 &&
-	    (out.sinks = sinks_new(conf->sinks, conf->nsinks)) == NULL) {
+	if ((out = output_new(&oo)) == NULL ||
+	    output_open_sinks(out, conf) == -1) {
+		output_free(out);
 		flowlog_close(fl);
 		conf_free(conf);
 		return 2;
 	}
-	if ((al = alert_new(&conf->alert, out_alert, &out)) == NULL) {
+	if ((al = alert_new(&conf->alert, output_alert, out)) == NULL) {
 		log_warnx("cannot create the alert stage");
+		output_free(out);
 		flowlog_close(fl);
 		conf_free(conf);
 		return 2;
@@ -715,10 +621,12 @@ main(int argc, char *argv[])
 			rc = 2;
 		}
 	}
-	if (rc == 0 && reportdir != NULL &&
-	    (out.rep = report_new(conf->inv, conf->rs)) == NULL) {
-		log_warnx("cannot create the report");
-		rc = 2;
+	if (rc == 0 && reportdir != NULL) {
+		if ((rep = report_new(conf->inv, conf->rs)) == NULL) {
+			log_warnx("cannot create the report");
+			rc = 2;
+		} else
+			output_set_report(out, rep);
 	}
 	/*
 	 * Threads: --workers, else the configuration's, else one per core.
@@ -738,9 +646,9 @@ main(int argc, char *argv[])
 		pout.al = al;
 		pout.fl = fl;
 		pout.learn = lr;
-		if (out.rep != NULL) {
+		if (rep != NULL) {
 			pout.vcb = report_verdict;
-			pout.varg = out.rep;
+			pout.varg = rep;
 		}
 		if ((par = parallel_new(conf, (int)nworkers, &pout)) == NULL)
 			rc = 2;
@@ -750,23 +658,24 @@ main(int argc, char *argv[])
 		else {
 			if (lr != NULL)
 				pipeline_learn(pl, lr);
-			if (out.rep != NULL)
+			if (rep != NULL)
 				pipeline_set_verdict(pl, report_verdict,
-				    out.rep);
+				    rep);
 		}
 	}
 	if (rc != 0) {
-		report_free(out.rep);
+		report_free(rep);
 		learn_free(lr);
 		alert_free(al);
+		output_free(out);
 		flowlog_close(fl);
 		conf_free(conf);
 		return rc;
 	}
 	t0 = now_secs();
 	for (i = 0; i < nfiles && !read_stop; i++) {
-		if (out.rep != NULL)
-			report_file(out.rep, files[i]);
+		if (rep != NULL)
+			report_file(rep, files[i]);
 		if (read_file(par != NULL ? parallel_frame : pipeline_frame,
 		    par != NULL ? (void *)par : (void *)pl, files[i],
 		    isatty(STDERR_FILENO), conf->progress_secs) == -1)
@@ -786,20 +695,10 @@ main(int argc, char *argv[])
 		log_warn("%s", flowpath);
 		rc = 2;
 	}
-	if (fflush(stdout) == EOF || atomic_load(&out.errors) > 0) {
+	if (output_finish(out, quiet ? NULL : stderr, &lost) == -1) {
 		log_warnx("standard output: %llu alerts not written",
-		    (unsigned long long)atomic_load(&out.errors));
+		    (unsigned long long)lost);
 		rc = 2;
-	}
-	if (out.sinks != NULL) {
-		char line[4096];
-
-		/* What could not be delivered is counted in the line. */
-		sinks_flush(out.sinks, SINKS_FLUSH_MS);
-		if (!quiet)
-			fprintf(stderr, "%-16s %s\n", "sinks",
-			    sinks_stats_fmt(out.sinks, line, sizeof(line)));
-		sinks_free(out.sinks);
 	}
 	if (!quiet) {
 		summary_print(stderr, pl, al, now_secs() - t0);
@@ -817,14 +716,14 @@ main(int argc, char *argv[])
 			fprintf(stderr, "%-16s none: every host was unknown, "
 			    "only nDPI's risks could be found\n", "inventory");
 	}
-	if (out.rep != NULL) {
-		if (report_write(out.rep, reportdir,
+	if (rep != NULL) {
+		if (report_write(rep, reportdir,
 		    (enum report_format)reportfmt, pl, err,
 		    sizeof(err)) == -1) {
 			log_warnx("report: %s", err);
 			rc = 2;
 		}
-		report_free(out.rep);
+		report_free(rep);
 	}
 	/* 1: the capture breaks the documented flows; 2 wins over 1. */
 	if (rc == 0 && alert_stats(al)->violations > 0)
@@ -840,6 +739,7 @@ main(int argc, char *argv[])
 	else
 		pipeline_free(pl);
 	alert_free(al);
+	output_free(out);
 	conf_free(conf);
 	return rc;
 }

@@ -33,6 +33,7 @@ enum rec_kind {
 	REC_VIOLATION,
 	REC_FLOW,
 	REC_EXPIRE,
+	REC_PACKET,
 };
 
 struct rec_hdr {
@@ -53,7 +54,11 @@ struct rec_flow {
 	uint32_t reason;	/* enum flow_end */
 	uint32_t has_pv;
 	uint32_t reclen;	/* record bytes that follow, 0: none */
-	uint32_t pad;
+	int32_t fam;		/* classify_family() */
+};
+
+struct rec_packet {
+	struct pkt p;		/* payload: the bytes that follow */
 };
 
 #define ALIGN8(n)	(((n) + 7u) & ~(size_t)7u)
@@ -182,8 +187,8 @@ ev_violation(const struct pipeline_key *key, const struct violation *v,
 
 static void
 ev_flow(const struct pipeline_key *key, const struct flow *f,
-    enum flow_end reason, const struct policy_verdict *pv, const char *rec,
-    size_t reclen, void *arg)
+    enum flow_end reason, const struct policy_verdict *pv, int fam,
+    const char *rec, size_t reclen, void *arg)
 {
 	struct worker *w = arg;
 	size_t len = ALIGN8(sizeof(struct rec_hdr) + sizeof(struct rec_flow) +
@@ -197,6 +202,7 @@ ev_flow(const struct pipeline_key *key, const struct flow *f,
 	h->key = *key;
 	rf->f = *f;
 	rf->reason = (uint32_t)reason;
+	rf->fam = fam;
 	rf->has_pv = pv != NULL;
 	if (pv != NULL)
 		rf->pv = *pv;
@@ -221,6 +227,32 @@ ev_expire(const struct pipeline_key *key, uint64_t now, void *arg)
 	queue_commit(w, len);
 }
 
+static void
+ev_packet(const struct pipeline_key *key, const struct pkt *p, void *arg)
+{
+	struct worker *w = arg;
+	size_t pl = p->payload != NULL ? p->paylen : 0;
+	size_t len = ALIGN8(sizeof(struct rec_hdr) +
+	    sizeof(struct rec_packet) + pl);
+	uint8_t *q = queue_reserve(w, len);
+	struct rec_hdr *h = (struct rec_hdr *)(void *)q;
+	struct rec_packet *rp = (struct rec_packet *)(void *)(h + 1);
+
+	h->len = (uint32_t)len;
+	h->kind = REC_PACKET;
+	h->key = *key;
+	rp->p = *p;
+	/* Only the payload is read: the rest of the frame is not kept. */
+	rp->p.paylen = (uint32_t)pl;
+	rp->p.l3 = NULL;
+	rp->p.l3len = 0;
+	rp->p.nouter = 0;
+	rp->p.outer = NULL;
+	if (pl > 0)
+		memcpy(rp + 1, p->payload, pl);
+	queue_commit(w, len);
+}
+
 /* One merged record into the outputs, as one pipeline would have. */
 static void
 rec_apply(struct parallel *par, const struct rec_hdr *h)
@@ -228,6 +260,7 @@ rec_apply(struct parallel *par, const struct rec_hdr *h)
 	const struct parallel_out *o = &par->out;
 	struct rec_violation rv;
 	struct rec_flow rf;
+	struct rec_packet rp;
 	uint64_t now;
 
 	switch (h->kind) {
@@ -248,7 +281,15 @@ rec_apply(struct parallel *par, const struct rec_hdr *h)
 			(void)flowlog_write_line(o->fl,
 			    (const char *)(h + 1) + sizeof(rf), rf.reclen);
 		if (o->learn != NULL)
-			(void)learn_flow(o->learn, &rf.f);
+			(void)learn_flow(o->learn, &rf.f,
+			    (enum classify_family)rf.fam);
+		break;
+	case REC_PACKET:
+		memcpy(&rp, h + 1, sizeof(rp));
+		rp.p.payload = rp.p.paylen > 0 ?
+		    (const uint8_t *)(h + 1) + sizeof(rp) : NULL;
+		if (o->learn != NULL)
+			learn_packet(o->learn, &rp.p);
 		break;
 	case REC_EXPIRE:
 		memcpy(&now, h + 1, sizeof(now));
@@ -397,6 +438,7 @@ parallel_new(const struct conf *conf, int nworkers,
 	par->ev.violation = ev_violation;
 	par->ev.flow = ev_flow;
 	par->ev.alert_expire = ev_expire;
+	par->ev.packet = ev_packet;
 	par->seed = (uint32_t)arc4random();
 	if (pipeline_clock_init(&par->clk) == -1 ||
 	    (par->slots = calloc(PARALLEL_SLOTS, sizeof(*par->slots))) ==
@@ -421,8 +463,10 @@ parallel_new(const struct conf *conf, int nworkers,
 		if ((w->pl = pipeline_new(conf, NULL, NULL)) == NULL)
 			goto fail;
 		/* Worker 0 says when the alert windows close: all agree. */
-		pipeline_set_events(w->pl, &par->ev, w, out->fl != NULL,
-		    i == 0);
+		pipeline_set_events(w->pl, &par->ev, w,
+		    (out->fl != NULL ? PIPELINE_EV_RECORDS : 0) |
+		    (i == 0 ? PIPELINE_EV_EXPIRE : 0) |
+		    (out->learn != NULL ? PIPELINE_EV_LEARN : 0));
 		if (nworkers > 1)
 			pipeline_set_owner(w->pl, pkt_mine, w);
 	}

@@ -20,6 +20,7 @@
  * a capture; backwards, the clock cannot follow (every queue is ordered by
  * it), so packet times are shifted to go on from where it is.
  */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ struct pipeline {
 	/* Outputs merged with other pipelines' (pipeline_set_events()). */
 	const struct pipeline_events *ev;
 	void *evarg;
-	int ev_records, ev_expire;
+	int ev_flags;			/* PIPELINE_EV_* */
 	struct pipeline_key key;	/* of the work being done */
 	struct policy_verdict pv;	/* the ending flow's, copied */
 	int pv_valid;
@@ -180,12 +181,13 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 	if (id < sizeof(pl->st.proto_flows) / sizeof(pl->st.proto_flows[0]))
 		pl->st.proto_flows[id]++;
 	if (pl->ev != NULL) {
-		if (pl->ev_records && (n = flowlog_format_verdict(pl->rec,
+		if ((pl->ev_flags & PIPELINE_EV_RECORDS) &&
+		    (n = flowlog_format_verdict(pl->rec,
 		    FLOWLOG_RECORD_MAX, f, reason, pl->cls, r, &pl->fv)) >= 0)
 			pl->st.flows_logged++;
 		pl->ev->flow(&pl->key, f, reason, pl->pv_valid ? &pl->pv : NULL,
-		    n >= 0 ? pl->rec : NULL, n >= 0 ? (size_t)n : 0,
-		    pl->evarg);
+		    classify_family(r), n >= 0 ? pl->rec : NULL,
+		    n >= 0 ? (size_t)n : 0, pl->evarg);
 		pl->key.seq++;
 	} else {
 		if (pl->fl != NULL && flowlog_write_verdict(pl->fl, f, reason,
@@ -196,7 +198,8 @@ pipeline_flow_end(struct flow *f, uint32_t slot, enum flow_end reason,
 		 * counts less.
 		 */
 		if (pl->learn != NULL)
-			(void)learn_flow(pl->learn, f);
+			(void)learn_flow(pl->learn, f,
+			    classify_family(r));
 	}
 	/* An active-timeout cut keeps the flow, and so its result. */
 	if (reason != FLOW_END_ACTIVE) {
@@ -258,15 +261,15 @@ pipeline_learn(struct pipeline *pl, struct learn *l)
 
 void
 pipeline_set_events(struct pipeline *pl, const struct pipeline_events *ev,
-    void *arg, int records, int expire)
+    void *arg, int flags)
 {
 	pl->ev = ev;
 	pl->evarg = arg;
-	pl->ev_expire = expire;
-	pl->ev_records = records;
-	if (records && pl->rec == NULL &&
+	pl->ev_flags = flags;
+	/* Without its buffer no record is written: they count as lost. */
+	if ((flags & PIPELINE_EV_RECORDS) && pl->rec == NULL &&
 	    (pl->rec = malloc(FLOWLOG_RECORD_MAX)) == NULL)
-		pl->ev_records = 0;	/* counted: no record written */
+		pl->ev_flags &= ~PIPELINE_EV_RECORDS;
 }
 
 void
@@ -325,7 +328,7 @@ pipeline_advance(struct pipeline *pl, uint64_t ts)
 	if (expire) {
 		pl->key.phase = PIPELINE_ALERTS;
 		pl->key.a = pl->key.b = 0;
-		if (pl->ev != NULL && pl->ev_expire) {
+		if (pl->ev != NULL && (pl->ev_flags & PIPELINE_EV_EXPIRE)) {
 			pl->ev->alert_expire(&pl->key, pl->now, pl->evarg);
 			pl->key.seq++;
 		} else if (pl->ev == NULL && pl->al != NULL)
@@ -550,6 +553,17 @@ pipeline_ip(struct pipeline *pl, const struct pkt *p)
 		pipeline_fragment(pl, p);
 	if (p->flags & PKT_F_NO_PORTS)
 		return;
+	/*
+	 * --learn: a DHCP server's reply tells its subnet (merged with other
+	 * pipelines' work: it goes to the learner with its key).
+	 */
+	if (pl->learn != NULL)
+		learn_packet(pl->learn, p);
+	else if (pl->ev != NULL && (pl->ev_flags & PIPELINE_EV_LEARN) &&
+	    p->proto == IPPROTO_UDP && p->sport == 67) {
+		pl->ev->packet(&pl->key, p, pl->evarg);
+		pl->key.seq++;
+	}
 	if ((f = flowtab_update(pl->ft, p, &dir, &isnew)) == NULL)
 		return;
 	slot = flowtab_slot(pl->ft, f);

@@ -186,6 +186,34 @@ policy_kind_name(enum policy_kind k)
 	return kind_names[k];
 }
 
+const char *
+policy_state_name(enum policy_state s)
+{
+	switch (s) {
+	case POLICY_ESTABLISHED:
+		return "established";
+	case POLICY_REFUSED:
+		return "refused";
+	case POLICY_ATTEMPTED:
+		break;
+	}
+	return "attempted";
+}
+
+const char *
+policy_direction_name(enum policy_direction d)
+{
+	switch (d) {
+	case POLICY_DIR_INBOUND:
+		return "inbound";
+	case POLICY_DIR_OUTBOUND:
+		return "outbound";
+	case POLICY_DIR_NONE:
+		break;
+	}
+	return "";
+}
+
 int
 policy_kind_lookup(const char *name)
 {
@@ -500,6 +528,12 @@ proto_compatible(unsigned protocol, enum classify_family fam)
 		return fam == CLASSIFY_FAM_SYSLOG;
 	}
 	return 1;	/* TCP/UDP: unspecified, anything goes */
+}
+
+int
+policy_proto_compatible(unsigned protocol, enum classify_family fam)
+{
+	return proto_compatible(protocol, fam);
 }
 
 static int

@@ -254,14 +254,6 @@ pair_get(struct report *rep, uint64_t croles, uint64_t sroles,
 	return p;
 }
 
-const char *
-report_transport_name(uint8_t t)
-{
-	const char *n = decode_proto_name(t);
-
-	return n != NULL ? n : "ip";
-}
-
 void
 report_verdict(const struct policy_verdict *pv, void *arg)
 {
@@ -346,12 +338,13 @@ report_verdict(const struct policy_verdict *pv, void *arg)
 			    addr_fmt(&pv->client.addr, a, sizeof(a)),
 			    pv->client.port,
 			    addr_fmt(&pv->server.addr, b, sizeof(b)),
-			    pv->server.port, report_transport_name(pv->transport));
+			    pv->server.port,
+			    decode_transport_name(pv->transport));
 		else
 			snprintf(p->ex[p->nex], TUPLE_MAX, "%s -> %s/%s",
 			    addr_fmt(&pv->client.addr, a, sizeof(a)),
 			    addr_fmt(&pv->server.addr, b, sizeof(b)),
-			    report_transport_name(pv->transport));
+			    decode_transport_name(pv->transport));
 		p->nex++;
 	}
 }

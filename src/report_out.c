@@ -110,7 +110,7 @@ report_out_json(FILE *f, const struct report *rep, const struct pipeline *pl,
 		fprintf(f, ",\"server_role\":");
 		jstr(f, report_roles_label(q->sroles, rl2, sizeof(rl2)));
 		fprintf(f, ",\"server_port\":%u,\"transport\":", q->port);
-		jstr(f, report_transport_name(q->transport));
+		jstr(f, decode_transport_name(q->transport));
 		fprintf(f, ",\"rule\":");
 		if (q->rule != NULL)
 			jstr(f, q->rule->id);
@@ -521,7 +521,7 @@ report_out_html(FILE *f, const struct report *rep, const struct pipeline *pl,
 		fprintf(f, "</td><td>");
 		hstr(f, report_roles_label(q->sroles, rl2, sizeof(rl2)));
 		fprintf(f, "</td><td>%u/%s</td><td>%s</td><td>", q->port,
-		    report_transport_name(q->transport), q->rule ? "" : "-");
+		    decode_transport_name(q->transport), q->rule ? "" : "-");
 		if (q->rule != NULL)
 			hstr(f, q->rule->id);
 		fprintf(f, "</td><td>");
@@ -710,7 +710,7 @@ report_out_md(FILE *f, const struct report *rep, const struct pipeline *pl,
 		fprintf(f, " | ");
 		mstr(f, report_roles_label(q->sroles, rl, sizeof(rl)));
 		fprintf(f, " | %u/%s | ", q->port,
-		    report_transport_name(q->transport));
+		    decode_transport_name(q->transport));
 		for (k = 0; k < POLICY_KIND_MAX; k++)
 			if (q->kinds & (1u << k))
 				fprintf(f, "%s ",

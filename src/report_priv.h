@@ -137,8 +137,6 @@ int report_pair_reported(const struct rpair *p);
 /* A rule's ports: "443/tcp", "1024-65535/tcp". */
 char *report_rule_port(const struct rule *r, char *buf, size_t len);
 const struct rule *report_rule_at(const struct report *rep, size_t i);
-/* The IANA keyword of a transport, "ip" for one without a name. */
-const char *report_transport_name(uint8_t t);
 
 /* The writers of report_out.c: one file each, to f. */
 void report_out_json(FILE *f, const struct report *rep,

@@ -86,3 +86,40 @@ strbuf_esc(struct strbuf *w, enum escape_syntax syn, char delim,
 	    strnlen(s, max));
 	w->o = n < 0 ? w->len : w->o + (size_t)n;
 }
+
+void
+strbuf_json_str(struct strbuf *w, const char *s, size_t max)
+{
+	STRBUF_LIT(w, "\"");
+	strbuf_esc(w, ESCAPE_JSON, 0, s, max);
+	STRBUF_LIT(w, "\"");
+}
+
+void
+strbuf_json_item(struct strbuf_list *l, const char *s)
+{
+	if (l->n++ > 0)
+		STRBUF_LIT(l->w, ",");
+	strbuf_json_str(l->w, s, strlen(s));
+}
+
+void
+strbuf_json_item_cb(int key, const char *name, void *arg)
+{
+	(void)key;
+	strbuf_json_item(arg, name);
+}
+
+void
+strbuf_hex(struct strbuf *w, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = strnlen(s, max);
+	char b[2];
+
+	for (i = 0; i < n; i++) {
+		b[0] = hex[(unsigned char)s[i] >> 4];
+		b[1] = hex[(unsigned char)s[i] & 0xf];
+		strbuf_raw(w, b, 2);
+	}
+}

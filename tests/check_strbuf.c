@@ -77,6 +77,24 @@ START_TEST(test_strbuf_escapes_whole_or_full)
 }
 END_TEST
 
+START_TEST(test_strbuf_json_array_and_hex)
+{
+	char buf[64];
+	struct strbuf w = { buf, sizeof(buf), 0 };
+	struct strbuf_list l = { &w, 0 };
+
+	STRBUF_LIT(&w, "[");
+	strbuf_json_item(&l, "a\"b");
+	strbuf_json_item_cb(7, "c", &l);
+	STRBUF_LIT(&w, "] ");
+	ck_assert_int_eq(l.n, 2);
+	/* Only max bytes; every byte as two lower-case digits. */
+	strbuf_hex(&w, "\x01\xff\xc3z", 3);
+	ck_assert(!strbuf_full(&w));
+	ck_assert_str_eq(buf, "[\"a\\\"b\",\"c\"] 01ffc3");
+}
+END_TEST
+
 static Suite *
 strbuf_suite(void)
 {
@@ -87,6 +105,7 @@ strbuf_suite(void)
 	tcase_add_test(tc, test_strbuf_full_drops_later_pieces);
 	tcase_add_test(tc, test_strbuf_printf_longer_than_a_chunk);
 	tcase_add_test(tc, test_strbuf_escapes_whole_or_full);
+	tcase_add_test(tc, test_strbuf_json_array_and_hex);
 	suite_add_tcase(s, tc);
 	return s;
 }
