@@ -137,6 +137,9 @@ int cfgkey_strings(const struct cfgkey_ctx *, const config_setting_t *s,
  */
 int cfgkey_unknown(const struct cfgkey_ctx *, const config_setting_t *g,
     const struct cfgkey *keys, size_t n);
+/* Reports setting s as an unknown key (with the nearest of keys). */
+void cfgkey_unknown_one(const struct cfgkey_ctx *, const config_setting_t *s,
+    const struct cfgkey *keys, size_t n);
 /*
  * Reads setting s as key k into the struct at base (k->off).  A STRING
  * or LIST replaces (and frees) what was there.  CUSTOM keys are left to

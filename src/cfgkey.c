@@ -346,30 +346,34 @@ cfgkey_strings(const struct cfgkey_ctx *ctx, const config_setting_t *s,
 	return bad ? -1 : n;
 }
 
+void
+cfgkey_unknown_one(const struct cfgkey_ctx *ctx, const config_setting_t *s,
+    const struct cfgkey *keys, size_t n)
+{
+	const char *name = config_setting_name(s), *near;
+	char nb[CFGKEY_NAME_MAX];
+
+	near = cfgkey_closest(keys, n, name);
+	errlist_add(ctx->e, cfgkey_file(ctx, s), config_setting_source_line(s),
+	    "unknown key %s%s%s%s%s%s", cfgkey_name(ctx, name, nb, sizeof(nb)),
+	    ctx->what != NULL ? " in " : "", ctx->what != NULL ? ctx->what : "",
+	    near != NULL ? " (did you mean " : "", near != NULL ? near : "",
+	    near != NULL ? "?)" : "");
+}
+
 int
 cfgkey_unknown(const struct cfgkey_ctx *ctx, const config_setting_t *g,
     const struct cfgkey *keys, size_t n)
 {
 	const config_setting_t *m;
-	char nb[CFGKEY_NAME_MAX];
-	const char *name, *near;
 	int i, count = 0;
 
 	for (i = 0; (m = config_setting_get_elem(g, (unsigned)i)) != NULL;
-	    i++) {
-		name = config_setting_name(m);
-		if (cfgkey_find(keys, n, name) != NULL)
-			continue;
-		near = cfgkey_closest(keys, n, name);
-		errlist_add(ctx->e, cfgkey_file(ctx, m),
-		    config_setting_source_line(m), "unknown key %s%s%s%s%s%s",
-		    cfgkey_name(ctx, name, nb, sizeof(nb)),
-		    ctx->what != NULL ? " in " : "",
-		    ctx->what != NULL ? ctx->what : "",
-		    near != NULL ? " (did you mean " : "",
-		    near != NULL ? near : "", near != NULL ? "?)" : "");
-		count++;
-	}
+	    i++)
+		if (cfgkey_find(keys, n, config_setting_name(m)) == NULL) {
+			cfgkey_unknown_one(ctx, m, keys, n);
+			count++;
+		}
 	return count;
 }
 
