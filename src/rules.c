@@ -1,22 +1,16 @@
 /*
- * rules.c - the documented flows (rules/xprotect.conf and a site's own
- * files) -> one immutable ruleset.
- * Read before the policy stage runs: the policy asks rules_lookup() which
- * rules cover a flow's server port and compares their roles with the
- * flow's hosts.
+ * rules.c - loads the documented flows (rules/xprotect.conf and a site's
+ * own files) into one immutable ruleset; rules_lookup.c answers the
+ * policy stage's questions about it on the packet path.
  *
- * libconfig parses; everything else is checked here, every problem is
- * reported as "file:line: problem" and loading goes on, so one run shows
- * them all.  The result is built only when nothing was wrong.  Ids are
- * checked for duplicates across files, and references (secure_alternative,
- * a topology statement's rules) are resolved once every file is read, so a
- * site file may refer to a shipped rule.
- *
- * Port index: per transport, the port space is cut at every rule's lo and
- * hi+1 into segments within which the same rules apply; a 65536-entry
- * table maps a port to its segment and each segment owns a slice of one
- * flat array of rule indices.  Lookup is two array reads plus the matches;
- * the table costs 128 KiB per transport, the slices a few entries per rule.
+ * cfgread reads each file and libconfig parses it; every key is read
+ * through cfgkey (rule_keys, topo_keys below) and checked here, every
+ * problem is reported as "file:line: problem" and loading goes on, so one
+ * run shows them all.  The result is built only when nothing was wrong.
+ * Ids are checked for duplicates across files, and references
+ * (secure_alternative, a topology statement's rules) are resolved once
+ * every file is read, so a site file may refer to a shipped rule.
+ * The port index the lookups use is built last (rules_priv.h).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -31,35 +25,9 @@
 #include "role.h"
 #include "errlist.h"
 #include "rules.h"
+#include "rules_priv.h"
 
-#define NPORTS		65536
 #define ID_MAX		64
-
-struct rules_index {
-	uint16_t seg[NPORTS];	/* port -> segment */
-	uint32_t *off;		/* segment s owns list[off[s] .. off[s+1]) */
-	uint16_t *list;		/* rule indices, most specific first */
-	size_t nseg;
-};
-
-/* Strings of a ruleset come from these blocks, freed together. */
-struct strblock {
-	struct strblock *next;
-	size_t used, size;
-	char data[];
-};
-
-struct ruleset {
-	struct rule *rules;
-	size_t nrules;
-	struct rules_topology *topo;
-	size_t ntopo;
-	const struct rule **byid;	/* rules sorted by id, for bsearch */
-	const struct rule **toporules;	/* storage of every topo->rules */
-	struct rules_index idx[2];	/* [0] TCP, [1] UDP */
-	size_t lookup_max;		/* most rules of one segment */
-	struct strblock *strings;
-};
 
 static const struct {
 	const char *name;
@@ -735,28 +703,6 @@ load_file(struct loader *ld, const char *path)
 	cfgread_free(&rd);
 }
 
-static int
-cmp_rule_id(const void *a, const void *b)
-{
-	const struct rule *const *x = a, *const *y = b;
-
-	return strcmp((*x)->id, (*y)->id);
-}
-
-static const struct rule *
-find_id(const struct ruleset *rs, const char *id)
-{
-	struct rule key;
-	const struct rule *kp = &key, **hit;
-
-	if (rs->byid == NULL)
-		return NULL;
-	key.id = id;
-	hit = bsearch(&kp, rs->byid, rs->nrules, sizeof(*rs->byid),
-	    cmp_rule_id);
-	return hit ? *hit : NULL;
-}
-
 /* Sorts the id index and reports every id defined twice. */
 static int
 check_ids(struct loader *ld)
@@ -771,7 +717,8 @@ check_ids(struct loader *ld)
 	for (i = 0; i < rs->nrules; i++)
 		rs->byid[i] = &rs->rules[i];
 	if (rs->nrules > 0)
-		qsort(rs->byid, rs->nrules, sizeof(*rs->byid), cmp_rule_id);
+		qsort(rs->byid, rs->nrules, sizeof(*rs->byid),
+		    rules_lookup_cmp_id);
 	/* Stable report: blame the later definition, cite the first. */
 	for (i = 1; i < rs->nrules; i++) {
 		a = rs->byid[i - 1];
@@ -786,7 +733,7 @@ check_ids(struct loader *ld)
 		    "defined at %s:%d)", b->id, a->file, a->line);
 	}
 	for (i = 0; i < rs->ntopo; i++) {
-		if ((a = find_id(rs, rs->topo[i].id)) != NULL)
+		if ((a = rules_find(rs, rs->topo[i].id)) != NULL)
 			lerr(ld, rs->topo[i].file, rs->topo[i].line,
 			    "duplicate id \"%s\" (rule at %s:%d)",
 			    rs->topo[i].id, a->file, a->line);
@@ -812,7 +759,7 @@ resolve(struct loader *ld)
 	for (i = 0; i < ld->nalts; i++) {
 		ref = &ld->alts[i];
 		r = &rs->rules[ref->owner];
-		if ((t = find_id(rs, ref->id)) == NULL)
+		if ((t = rules_find(rs, ref->id)) == NULL)
 			lerr(ld, ref->file, ref->line, "rule %s: "
 			    "secure_alternative names unknown rule \"%s\"",
 			    r->id, ref->id);
@@ -829,7 +776,7 @@ resolve(struct loader *ld)
 		return -1;
 	for (i = 0, k = 0; i < ld->ntrefs; i++) {
 		ref = &ld->trefs[i];
-		if ((t = find_id(rs, ref->id)) == NULL) {
+		if ((t = rules_find(rs, ref->id)) == NULL) {
 			lerr(ld, ref->file, ref->line, "topology %s: unknown "
 			    "rule \"%s\"", rs->topo[ref->owner].id, ref->id);
 			continue;
@@ -993,73 +940,6 @@ rules_load(const char **paths, int npaths, char *err, size_t errlen)
 		return NULL;
 	}
 	return ld.rs;
-}
-
-int
-rules_lookup(const struct ruleset *rs, uint8_t transport, uint16_t port,
-    const struct rule **out, int max)
-{
-	const struct rules_index *ix;
-	uint32_t s, n, i;
-
-	if (transport == IPPROTO_TCP)
-		ix = &rs->idx[0];
-	else if (transport == IPPROTO_UDP)
-		ix = &rs->idx[1];
-	else
-		return 0;
-	s = ix->seg[port];
-	n = ix->off[s + 1] - ix->off[s];
-	for (i = 0; i < n && (int)i < max; i++)
-		out[i] = &rs->rules[ix->list[ix->off[s] + i]];
-	return (int)n;
-}
-
-size_t
-rules_lookup_max(const struct ruleset *rs)
-{
-	return rs->lookup_max;
-}
-
-const struct rule *
-rules_find(const struct ruleset *rs, const char *id)
-{
-	return find_id(rs, id);
-}
-
-size_t
-rules_count(const struct ruleset *rs)
-{
-	return rs->nrules;
-}
-
-const struct rule *
-rules_get(const struct ruleset *rs, size_t i)
-{
-	return i < rs->nrules ? &rs->rules[i] : NULL;
-}
-
-const struct rules_topology *
-rules_topology_find(const struct ruleset *rs, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < rs->ntopo; i++)
-		if (strcmp(rs->topo[i].id, id) == 0)
-			return &rs->topo[i];
-	return NULL;
-}
-
-size_t
-rules_topology_count(const struct ruleset *rs)
-{
-	return rs->ntopo;
-}
-
-const struct rules_topology *
-rules_topology_get(const struct ruleset *rs, size_t i)
-{
-	return i < rs->ntopo ? &rs->topo[i] : NULL;
 }
 
 const char *
