@@ -21,6 +21,7 @@
 
 #include <libconfig.h>
 
+#include "cfgkey.h"
 #include "cfgread.h"
 #include "role.h"
 #include "errlist.h"
@@ -50,19 +51,42 @@ static const struct {
 	[RULES_P_SYSLOG] = { "SYSLOG", 0 },
 };
 
-static const char *const rule_keys[] = {
-	"id", "server", "ports", "transport", "protocol", "clients",
-	"purpose", "section", "nist", "cleartext", "secure_alternative",
-	"local_only", "disabled_by_default", "deprecated", "optional_feature",
-	"note", NULL
+#define OWN(n, t)	{ n, t, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 }
+
+/*
+ * The keys of a rule, a topology statement and a file (cfgkey.h); the
+ * loader reads their values into the ruleset itself.  A reload reads
+ * every rules file again.
+ */
+static const struct cfgkey rule_keys[] = {
+	OWN("id", CFGKEY_STRING), OWN("server", CFGKEY_LIST),
+	OWN("ports", CFGKEY_CUSTOM), OWN("transport", CFGKEY_ENUM),
+	OWN("protocol", CFGKEY_ENUM), OWN("clients", CFGKEY_LIST),
+	OWN("purpose", CFGKEY_STRING), OWN("section", CFGKEY_STRING),
+	OWN("nist", CFGKEY_LIST), OWN("cleartext", CFGKEY_BOOL),
+	OWN("secure_alternative", CFGKEY_STRING),
+	OWN("local_only", CFGKEY_BOOL),
+	OWN("disabled_by_default", CFGKEY_BOOL),
+	OWN("deprecated", CFGKEY_BOOL),
+	OWN("optional_feature", CFGKEY_STRING), OWN("note", CFGKEY_STRING),
 };
 
-static const char *const topo_keys[] = {
-	"id", "statement", "section", "nist", "roles", "peers", "rules", NULL
+static const struct cfgkey topo_keys[] = {
+	OWN("id", CFGKEY_STRING), OWN("statement", CFGKEY_STRING),
+	OWN("section", CFGKEY_STRING), OWN("nist", CFGKEY_LIST),
+	OWN("roles", CFGKEY_LIST), OWN("peers", CFGKEY_LIST),
+	OWN("rules", CFGKEY_LIST),
 };
 
-static const char *const top_keys[] = { "version", "rules", "topology",
-	NULL };
+static const struct cfgkey top_keys[] = {
+	{ "version", CFGKEY_INT, 1, 1, 1, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	OWN("rules", CFGKEY_CUSTOM), OWN("topology", CFGKEY_CUSTOM),
+};
+
+#undef OWN
+
+#define NELEM(v)	(sizeof(v) / sizeof(v[0]))
 
 /* A name to resolve once every file is read. */
 struct ref {
@@ -156,25 +180,23 @@ valid_id(const char *s)
 	return n > 0;
 }
 
+/* The kit's context for loader ld, a setting of path. */
+static struct cfgkey_ctx
+ctx_of(struct loader *ld, const char *path, const char *what)
+{
+	struct cfgkey_ctx ctx = { &ld->err, path, NULL, what };
+
+	return ctx;
+}
+
 /* Reports every member of group g whose name is not in keys. */
 static void
 check_keys(struct loader *ld, const config_setting_t *g, const char *path,
-    const char *const *keys, const char *what)
+    const struct cfgkey *keys, size_t n, const char *what)
 {
-	const config_setting_t *m;
-	const char *name;
-	int i, k;
+	struct cfgkey_ctx ctx = ctx_of(ld, path, what);
 
-	for (i = 0; (m = config_setting_get_elem(g, i)) != NULL; i++) {
-		name = config_setting_name(m);
-		for (k = 0; keys[k] != NULL; k++)
-			if (name != NULL && strcmp(name, keys[k]) == 0)
-				break;
-		if (keys[k] == NULL)
-			lerr(ld, src_file(m, path), src_line(m),
-			    "unknown key \"%s\" in %s", name ? name : "?",
-			    what);
-	}
+	(void)cfgkey_unknown(&ctx, g, keys, n);
 }
 
 /*
@@ -186,29 +208,16 @@ get_string(struct loader *ld, const config_setting_t *g, const char *path,
     const char *key, int required, const char **out)
 {
 	const config_setting_t *m = config_setting_get_member(g, key);
-	const char *s;
+	struct cfgkey_ctx ctx = ctx_of(ld, path, NULL);
 
 	*out = NULL;
 	if (m == NULL) {
 		if (!required)
 			return 0;
-		lerr(ld, src_file(g, path), src_line(g), "missing \"%s\"",
-		    key);
+		lerr(ld, src_file(g, path), src_line(g), "missing %s", key);
 		return -1;
 	}
-	if (config_setting_type(m) != CONFIG_TYPE_STRING ||
-	    (s = config_setting_get_string(m)) == NULL || *s == '\0') {
-		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" must be a non-empty string", key);
-		return -1;
-	}
-	if (strlen(s) >= RULES_TEXT_MAX) {
-		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" is longer than %d bytes", key, RULES_TEXT_MAX - 1);
-		return -1;
-	}
-	*out = s;
-	return 0;
+	return cfgkey_string(&ctx, m, key, RULES_TEXT_MAX - 1, 0, out);
 }
 
 /* Reads boolean key of g into *flags as bit; absent means false. */
@@ -217,15 +226,14 @@ get_flag(struct loader *ld, const config_setting_t *g, const char *path,
     const char *key, unsigned bit, unsigned *flags)
 {
 	const config_setting_t *m = config_setting_get_member(g, key);
+	struct cfgkey_ctx ctx = ctx_of(ld, path, NULL);
+	int v;
 
 	if (m == NULL)
 		return 0;
-	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
-		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" must be true or false", key);
+	if (cfgkey_bool(&ctx, m, key, &v) == -1)
 		return -1;
-	}
-	if (config_setting_get_bool(m))
+	if (v)
 		*flags |= bit;
 	return 0;
 }
@@ -242,6 +250,7 @@ get_roles(struct loader *ld, const config_setting_t *g, const char *path,
 {
 	const config_setting_t *m = config_setting_get_member(g, key);
 	const config_setting_t *e;
+	struct cfgkey_ctx ctx = ctx_of(ld, path, NULL);
 	uint64_t plus = 0, minus = 0, one;
 	const char *name;
 	int i, n, bad = 0, neg;
@@ -256,20 +265,18 @@ get_roles(struct loader *ld, const config_setting_t *g, const char *path,
 		n = config_setting_length(m);
 	else {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" must be a role name or a list of role names", key);
+		    "%s: a role name or a list of role names is expected",
+		    key);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		e = config_setting_type(m) == CONFIG_TYPE_STRING ? m :
 		    config_setting_get_elem(m, i);
 		/* Elements carry their own line: blame the element. */
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			lerr(ld, src_file(e, path), src_line(e),
-			    "\"%s\": every element must be a string", key);
+		if (cfgkey_string(&ctx, e, key, 0, 0, &name) == -1) {
 			bad = 1;
 			continue;
 		}
-		name = config_setting_get_string(e);
 		neg = name[0] == '!';
 		if (role_set_lookup(name + neg, &one) == -1) {
 			lerr(ld, src_file(e, path), src_line(e),
@@ -286,13 +293,13 @@ get_roles(struct loader *ld, const config_setting_t *g, const char *path,
 		return -1;
 	if (plus == 0 && minus != 0) {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" has only exclusions", key);
+		    "%s: only exclusions", key);
 		return -1;
 	}
 	*set = plus & ~minus;
 	if (plus != 0 && *set == 0) {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" excludes every role it names", key);
+		    "%s: excludes every role it names", key);
 		return -1;
 	}
 	return 0;
@@ -328,7 +335,7 @@ get_ports(struct loader *ld, const config_setting_t *g, const char *path,
 	long long v;
 
 	if (m == NULL) {
-		lerr(ld, src_file(g, path), src_line(g), "missing \"ports\"");
+		lerr(ld, src_file(g, path), src_line(g), "missing ports");
 		return -1;
 	}
 	switch (config_setting_type(m)) {
@@ -365,7 +372,7 @@ get_ports(struct loader *ld, const config_setting_t *g, const char *path,
 		break;
 	}
 	lerr(ld, src_file(m, path), src_line(m),
-	    "\"ports\" must be a port 1-65535, \"lo-hi\" or \"any\"");
+	    "ports: a port 1..65535, \"lo-hi\" or \"any\" is expected");
 	return -1;
 }
 
@@ -385,7 +392,7 @@ get_nist(struct loader *ld, const config_setting_t *g, const char *path,
 		return 0;
 	if (!config_setting_is_array(m) && !config_setting_is_list(m)) {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"nist\" must be a list of control ids like \"SC-7\"");
+		    "nist: a list of control ids like \"SC-7\" is expected");
 		return -1;
 	}
 	buf[0] = '\0';
@@ -409,7 +416,7 @@ get_nist(struct loader *ld, const config_setting_t *g, const char *path,
 		if (s == NULL || p == s || *p != '\0' ||
 		    strlen(s) + 3 > sizeof(buf) - off) {
 			lerr(ld, src_file(e, path), src_line(e),
-			    "\"nist\": \"%s\" is not a control id like "
+			    "nist: \"%s\" is not a control id like "
 			    "\"SC-7\"", s ? s : "?");
 			bad = 1;
 			continue;
@@ -468,7 +475,7 @@ parse_rule(struct loader *ld, const config_setting_t *g, const char *path)
 		lerr(ld, file, line, "a rule must be a group { ... }");
 		return -1;
 	}
-	check_keys(ld, g, path, rule_keys, "rule");
+	check_keys(ld, g, path, rule_keys, NELEM(rule_keys), "rule");
 	if (get_string(ld, g, path, "id", 1, &r.id) == -1)
 		return -1;
 	if (!valid_id(r.id)) {
@@ -605,7 +612,8 @@ parse_topology(struct loader *ld, const config_setting_t *g,
 		lerr(ld, file, line, "a topology statement must be a group");
 		return -1;
 	}
-	check_keys(ld, g, path, topo_keys, "topology statement");
+	check_keys(ld, g, path, topo_keys, NELEM(topo_keys),
+	    "topology statement");
 	if (get_string(ld, g, path, "id", 1, &t.id) == -1)
 		return -1;
 	if (!valid_id(t.id)) {
@@ -692,12 +700,12 @@ load_file(struct loader *ld, const char *path)
 		return;
 	}
 	root = config_root_setting(&rd.cf);
-	check_keys(ld, root, path, top_keys, "rules file");
+	check_keys(ld, root, path, top_keys, NELEM(top_keys), "rules file");
 	if ((v = config_setting_get_member(root, "version")) != NULL &&
 	    (config_setting_type(v) != CONFIG_TYPE_INT ||
 	    config_setting_get_int(v) != 1))
 		lerr(ld, src_file(v, path), src_line(v),
-		    "unsupported \"version\" (this program reads version 1)");
+		    "version: unsupported (this program reads version 1)");
 	parse_list(ld, root, path, "rules", parse_rule);
 	parse_list(ld, root, path, "topology", parse_topology);
 	cfgread_free(&rd);
