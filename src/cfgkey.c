@@ -188,12 +188,13 @@ cfgkey_duration(const struct cfgkey_ctx *ctx, const config_setting_t *s,
 		    "(seconds, or a string such as \"90s\", \"5m\", \"2h\", "
 		    "\"1d\")");
 	str = config_setting_get_string(s);
-	for (p = str; *p >= '0' && *p <= '9'; p++) {
-		/* Past a year in seconds no unit brings it back in range. */
-		if (x > 1000000000000LL)
-			break;
-		x = x * 10 + (*p - '0');
-	}
+	/*
+	 * Held at ten digits and one more: past them no unit brings the
+	 * value back in range, and x * 86400 cannot overflow.
+	 */
+	for (p = str; *p >= '0' && *p <= '9'; p++)
+		if (x < 100000000000LL)
+			x = x * 10 + (*p - '0');
 	switch (p > str && p[0] != '\0' && p[1] == '\0' ? *p : 0) {
 	case 's':
 		unit = 1;
