@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "cfgkey.h"
 #include "classify.h"
 #include "flowtab.h"
 #include "inventory.h"
@@ -24,7 +25,7 @@ struct conf_capture {
 	char *filter;			/* BPF expression, NULL: everything */
 	uint32_t snaplen;		/* bytes kept of each frame */
 	uint32_t buffer_mb;		/* kernel ring per worker and interface */
-	uint32_t promisc;		/* 1: promiscuous mode */
+	int promisc;			/* 1: promiscuous mode */
 	uint32_t workers;		/* capture threads, 0: one per core */
 	uint32_t timeout_ms;		/* ring block timeout (latency bound) */
 };
@@ -36,8 +37,11 @@ struct conf_daemon {
 	uint32_t stats_interval;	/* seconds between stats lines, 0: off */
 };
 
+struct cfgread;
+
 struct conf {
 	char *path;			/* file it was read from, or NULL */
+	struct cfgread *rd;		/* its settings, for a reload's check */
 	struct conf_capture capture;
 	struct conf_daemon daemon;
 	struct flowtab_conf flow;
@@ -73,5 +77,24 @@ struct conf *conf_defaults(void);
  */
 struct conf *conf_load(const char *path, char *err, size_t errlen);
 void conf_free(struct conf *);
+
+/*
+ * Compares a configuration just read for a reload (nc) with the one in
+ * force (old): every key a reload does not change (CFGKEY_RESTART) that
+ * differs is written to err as "file:line: section.key: A -> B: a reload
+ * does not change it ...".  Returns how many differ.
+ */
+int conf_reload_check(const struct conf *old, const struct conf *nc,
+    char *err, size_t errlen);
+
+/* A section of the file and its keys (cfgkey.h), for the tests. */
+struct conf_section {
+	const char *name;
+	const struct cfgkey *keys;
+	size_t nkeys;
+};
+
+/* Section i of the file (NULL past the last). */
+const struct conf_section *conf_section_get(size_t i);
 
 #endif

@@ -18,6 +18,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "cfgkey.h"
 #include "cfgread.h"
 #include "conf.h"
 #include "errlist.h"
@@ -26,236 +27,186 @@
 #define VW_RULESDIR "/usr/local/share/vmswatch/rules"
 #endif
 
-/* A numeric tunable: where it lives in the file and in struct conf. */
-struct conf_key {
-	const char *section;
-	const char *name;
-	size_t off;		/* offset of a uint32_t/unsigned/int */
-	long long min, max;
-};
+static void
+strv_free(char **v, int n)
+{
+	int i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
 
 #define OFF(m) offsetof(struct conf, m)
+#define S	CFGKEY_RESTART
+#define NUM(n, t, lo, hi, def, m, fl) \
+	{ n, t, lo, hi, def, NULL, OFF(m), 0, NULL, fl, 0 }
 
-static const struct conf_key conf_keys[] = {
-	{ "flow", "max_flows", OFF(flow.max_flows), 16, 64 * 1024 * 1024 },
-	{ "flow", "tcp_idle", OFF(flow.tcp_idle), 1, 86400 },
-	{ "flow", "tcp_closed", OFF(flow.tcp_closed), 1, 3600 },
-	{ "flow", "udp_idle", OFF(flow.udp_idle), 1, 86400 },
-	{ "flow", "other_idle", OFF(flow.other_idle), 1, 86400 },
-	{ "flow", "active", OFF(flow.active), 1, 7 * 86400 },
-	{ "flow", "vlan_in_key", OFF(flow.vlan_in_key), 0, 1 },
-	{ "dpi", "max_packets", OFF(dpi.max_packets), 1, 255 },
-	{ "dpi", "max_flows", OFF(dpi.max_flows), 1, 16 * 1024 * 1024 },
-	{ "dpi", "max_rtsp", OFF(dpi.max_rtsp), 0, 1024 * 1024 },
-	{ "decode", "frag_slots", OFF(frag_slots), 16, 1024 * 1024 },
-	{ "output", "progress_secs", OFF(progress_secs), 0, 3600 },
-	{ "output", "flows_queue", OFF(flows_queue), 16, 16 * 1024 * 1024 },
-	{ "alert", "window", OFF(alert.window), 1, 7 * 86400 },
-	{ "alert", "max_keys", OFF(alert.max_keys), 16, 16 * 1024 * 1024 },
-	{ "alert", "rate", OFF(alert.rate), 0, 1000000 },
-	{ "alert", "burst", OFF(alert.burst), 1, 10000000 },
-	{ "capture", "snaplen", OFF(capture.snaplen), 64, 262144 },
-	{ "capture", "buffer_mb", OFF(capture.buffer_mb), 1, 4096 },
-	{ "capture", "promisc", OFF(capture.promisc), 0, 1 },
-	{ "capture", "workers", OFF(capture.workers), 0, 256 },
-	{ "capture", "timeout_ms", OFF(capture.timeout_ms), 1, 10000 },
-	{ "daemon", "stats_interval", OFF(daemon.stats_interval), 0, 86400 },
+/*
+ * Every key of every section: type, range, default and whether a reload
+ * may change it.  Sizes, capture and identity are used at start only
+ * (CFGKEY_RESTART): a SIGHUP that changes one reports it, file:line, and
+ * the value in force stays.  conf_defaults() takes the defaults from here;
+ * the stages' own *_conf_defaults() must agree (tests/check_conf.c).
+ */
+static const struct cfgkey conf_flow_keys[] = {
+	NUM("max_flows", CFGKEY_UINT, 16, 64 * 1024 * 1024, 262144,
+	    flow.max_flows, S),
+	NUM("tcp_idle", CFGKEY_DURATION, 1, 86400, 300, flow.tcp_idle, S),
+	NUM("tcp_closed", CFGKEY_DURATION, 1, 3600, 15, flow.tcp_closed, S),
+	NUM("udp_idle", CFGKEY_DURATION, 1, 86400, 120, flow.udp_idle, S),
+	NUM("other_idle", CFGKEY_DURATION, 1, 86400, 60, flow.other_idle, S),
+	NUM("active", CFGKEY_DURATION, 1, 7 * 86400, 1800, flow.active, S),
+	NUM("vlan_in_key", CFGKEY_BOOL, 0, 1, 0, flow.vlan_in_key, S),
 };
 
-/* A text tunable: one string, or (list) a string or a list of them. */
-struct conf_str {
-	const char *section;
-	const char *name;
-	size_t off;		/* offset of a char * (list: char **) */
-	size_t count_off;	/* list: offset of its int count */
-	int list;
+static const struct cfgkey conf_dpi_keys[] = {
+	NUM("max_packets", CFGKEY_UINT, 1, 255, 17, dpi.max_packets, S),
+	NUM("max_flows", CFGKEY_UINT, 1, 16 * 1024 * 1024, 65536,
+	    dpi.max_flows, S),
+	NUM("max_rtsp", CFGKEY_UINT, 0, 1024 * 1024, 1024, dpi.max_rtsp, S),
 };
 
-static const struct conf_str conf_strs[] = {
-	{ "capture", "interfaces", OFF(capture.interfaces),
-	    OFF(capture.ninterfaces), 1 },
-	{ "capture", "filter", OFF(capture.filter), 0, 0 },
-	{ "output", "flows", OFF(flows_path), 0, 0 },
-	{ "daemon", "user", OFF(daemon.user), 0, 0 },
-	{ "daemon", "group", OFF(daemon.group), 0, 0 },
+static const struct cfgkey conf_decode_keys[] = {
+	NUM("frag_slots", CFGKEY_UINT, 16, 1024 * 1024, 4096, frag_slots, S),
 };
 
-static const char *const conf_sections[] = { "flow", "dpi", "decode",
-	"output", "alert", "capture", "daemon" };
+static const struct cfgkey conf_output_keys[] = {
+	/* The progress line of -r: a reload never meets it. */
+	NUM("progress_secs", CFGKEY_DURATION, 0, 3600, 2, progress_secs, 0),
+	NUM("flows_queue", CFGKEY_UINT, 16, 16 * 1024 * 1024, 65536,
+	    flows_queue, S),
+	{ "flows", CFGKEY_STRING, 0, 0, 0, NULL, OFF(flows_path), 0, NULL,
+	    S, 0 },
+};
+
+static const struct cfgkey conf_alert_keys[] = {
+	NUM("window", CFGKEY_DURATION, 1, 7 * 86400, 300, alert.window, S),
+	NUM("max_keys", CFGKEY_UINT, 16, 16 * 1024 * 1024, 4096,
+	    alert.max_keys, S),
+	NUM("rate", CFGKEY_UINT, 0, 1000000, 100, alert.rate, S),
+	NUM("burst", CFGKEY_UINT, 1, 10000000, 1000, alert.burst, S),
+};
+
+static const struct cfgkey conf_capture_keys[] = {
+	{ "interfaces", CFGKEY_LIST, 1, 0, 0, NULL, OFF(capture.interfaces),
+	    OFF(capture.ninterfaces), NULL, S | CFGKEY_PRINT, 0 },
+	{ "filter", CFGKEY_STRING, 0, 0, 0, NULL, OFF(capture.filter), 0,
+	    NULL, S, 0 },
+	NUM("snaplen", CFGKEY_UINT, 64, 262144, 262144, capture.snaplen, S),
+	NUM("buffer_mb", CFGKEY_UINT, 1, 4096, 32, capture.buffer_mb, S),
+	NUM("promisc", CFGKEY_BOOL, 0, 1, 1, capture.promisc, S),
+	NUM("workers", CFGKEY_UINT, 0, 256, 0, capture.workers, S),
+	NUM("timeout_ms", CFGKEY_UINT, 1, 10000, 100, capture.timeout_ms, S),
+};
+
+static const struct cfgkey conf_daemon_keys[] = {
+	{ "user", CFGKEY_STRING, 0, 0, 0, NULL, OFF(daemon.user), 0, NULL,
+	    S | CFGKEY_PRINT, 0 },
+	{ "group", CFGKEY_STRING, 0, 0, 0, NULL, OFF(daemon.group), 0, NULL,
+	    S | CFGKEY_PRINT, 0 },
+	NUM("stats_interval", CFGKEY_DURATION, 0, 86400, 300,
+	    daemon.stats_interval, S),
+};
+
+#undef NUM
+#undef S
+
+#define KEYS(v) v, sizeof(v) / sizeof(v[0])
+
+static const struct conf_section conf_sections[] = {
+	{ "flow", KEYS(conf_flow_keys) },
+	{ "dpi", KEYS(conf_dpi_keys) },
+	{ "decode", KEYS(conf_decode_keys) },
+	{ "output", KEYS(conf_output_keys) },
+	{ "alert", KEYS(conf_alert_keys) },
+	{ "capture", KEYS(conf_capture_keys) },
+	{ "daemon", KEYS(conf_daemon_keys) },
+};
+
+#define NSECTIONS	(sizeof(conf_sections) / sizeof(conf_sections[0]))
+
+/* The file's top level: the sections above and the site's files. */
+static const struct cfgkey conf_top_keys[] = {
+	{ "flow", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 },
+	{ "dpi", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 },
+	{ "decode", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "output", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "alert", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "capture", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "daemon", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "sinks", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "inventory", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL,
+	    0, 0 },
+	{ "rules", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	{ "policy", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+};
+
+static const struct cfgkey conf_policy_keys[] = {
+	{ "enabled", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+};
+
+const struct conf_section *
+conf_section_get(size_t i)
+{
+	return i < NSECTIONS ? &conf_sections[i] : NULL;
+}
+
+static const struct conf_section *
+conf_section_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSECTIONS; i++)
+		if (strcmp(conf_sections[i].name, name) == 0)
+			return &conf_sections[i];
+	return NULL;
+}
 
 struct conf *
 conf_defaults(void)
 {
 	struct conf *c;
+	size_t i;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	/* What the file has no key for (the flow hash's seed). */
 	flowtab_conf_defaults(&c->flow);
 	classify_conf_defaults(&c->dpi);
 	alert_conf_defaults(&c->alert);
-	c->frag_slots = 4096;
-	c->progress_secs = 2;
-	c->flows_queue = 65536;
-	c->capture.snaplen = 262144;
-	c->capture.buffer_mb = 32;
-	c->capture.promisc = 1;
-	c->capture.workers = 0;
-	c->capture.timeout_ms = 100;
-	c->daemon.stats_interval = 300;
+	for (i = 0; i < NSECTIONS; i++)
+		if (cfgkey_defaults(conf_sections[i].keys,
+		    conf_sections[i].nkeys, c) == -1) {
+			conf_free(c);
+			return NULL;
+		}
 	if ((c->inv = inventory_empty()) == NULL) {
-		free(c);
+		conf_free(c);
 		return NULL;
 	}
 	return c;
 }
 
-static const struct conf_key *
-conf_find(const char *section, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++)
-		if (strcmp(conf_keys[i].section, section) == 0 &&
-		    strcmp(conf_keys[i].name, name) == 0)
-			return &conf_keys[i];
-	return NULL;
-}
-
-static const struct conf_str *
-conf_find_str(const char *section, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(conf_strs) / sizeof(conf_strs[0]); i++)
-		if (strcmp(conf_strs[i].section, section) == 0 &&
-		    strcmp(conf_strs[i].name, name) == 0)
-			return &conf_strs[i];
-	return NULL;
-}
-
-/*
- * Stores a text setting s of key k: a string, or for a list key a string
- * or a list of strings.  Empty strings are refused: they would only hide
- * a mistake.
- */
+/* A section of the file: every key read by its table. */
 static void
-conf_set_str(struct conf *c, const struct conf_str *k, config_setting_t *s,
-    const char *file, struct errlist *e)
+conf_section(struct conf *c, const struct conf_section *sec,
+    const config_setting_t *g, const char *file, struct errlist *e)
 {
-	char **one = (char **)(void *)((char *)c + k->off);
-	char ***vec = (char ***)(void *)((char *)c + k->off);
-	int *count = (int *)(void *)((char *)c + k->count_off);
-	int line = config_setting_source_line(s), i, n;
-	config_setting_t *el;
-	const char *str;
+	char prefix[64];
+	struct cfgkey_ctx ctx = { e, file, prefix, NULL };
 
-	if (!k->list) {
-		if ((str = config_setting_get_string(s)) == NULL ||
-		    *str == '\0') {
-			errlist_add(e, file, line, "%s.%s: a string is expected",
-			    k->section, k->name);
-			return;
-		}
-		free(*one);
-		*one = strdup(str);
-		return;
-	}
-	n = config_setting_is_aggregate(s) ? config_setting_length(s) : 1;
-	if (n == 0) {
-		errlist_add(e, file, line, "%s.%s: the list is empty",
-		    k->section, k->name);
-		return;
-	}
-	if ((*vec = calloc((size_t)n + 1, sizeof(char *))) == NULL) {
-		errlist_add(e, file, line, "%s", strerror(errno));
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		el = config_setting_is_aggregate(s) ?
-		    config_setting_get_elem(s, (unsigned)i) : s;
-		if ((str = config_setting_get_string(el)) == NULL ||
-		    *str == '\0') {
-			errlist_add(e, file, line,
-			    "%s.%s: entry %d is not a non-empty string",
-			    k->section, k->name, i + 1);
-			continue;
-		}
-		(*vec)[(*count)++] = strdup(str);
-	}
-}
-
-/* The file setting s was read from (an @included one), else path. */
-static const char *
-conf_file(const config_setting_t *s, const char *path)
-{
-	const char *f = config_setting_source_file(s);
-
-	return f != NULL ? f : path;
-}
-
-static int
-conf_known_section(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(conf_sections) / sizeof(conf_sections[0]); i++)
-		if (strcmp(conf_sections[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-conf_section(struct conf *c, config_setting_t *sec, const char *file,
-    struct errlist *e)
-{
-	const char *sname = config_setting_name(sec);
-	const struct conf_key *k;
-	config_setting_t *s;
-	long long v;
-	int i;
-
-	for (i = 0; (s = config_setting_get_elem(sec, (unsigned)i)) != NULL;
-	    i++) {
-		const char *name = config_setting_name(s);
-		int line = config_setting_source_line(s);
-		const struct conf_str *ks;
-
-		/* A section may @include some of its keys. */
-		file = conf_file(s, file);
-		if ((ks = conf_find_str(sname, name)) != NULL) {
-			conf_set_str(c, ks, s, file, e);
-			continue;
-		}
-		if ((k = conf_find(sname, name)) == NULL) {
-			errlist_add(e, file, line, "unknown key %s.%s", sname,
-			    name);
-			continue;
-		}
-		switch (config_setting_type(s)) {
-		case CONFIG_TYPE_INT:
-		case CONFIG_TYPE_INT64:
-			v = config_setting_get_int64(s);
-			break;
-		case CONFIG_TYPE_BOOL:
-			v = config_setting_get_bool(s);
-			break;
-		default:
-			errlist_add(e, file, line, "%s.%s: a number is expected",
-			    sname, name);
-			continue;
-		}
-		if (v < k->min || v > k->max) {
-			errlist_add(e, file, line,
-			    "%s.%s: %lld is out of range %lld..%lld", sname,
-			    name, v, k->min, k->max);
-			continue;
-		}
-		if (strcmp(name, "vlan_in_key") == 0)
-			*(int *)(void *)((char *)c + k->off) = (int)v;
-		else
-			*(uint32_t *)(void *)((char *)c + k->off) =
-			    (uint32_t)v;
-	}
+	snprintf(prefix, sizeof(prefix), "%s.", sec->name);
+	(void)cfgkey_read(&ctx, g, sec->keys, sec->nkeys, c);
 }
 
 /*
@@ -289,6 +240,21 @@ conf_resolve(const char *cpath, const char *name, int rules)
 }
 
 /*
+ * The file and line of the setting at path name (the configuration's
+ * path and 0 if it is absent), for a message.
+ */
+static const char *
+conf_where(config_t *cf, const char *name, const char *path, int *line)
+{
+	config_setting_t *s = config_lookup(cf, name);
+	const char *f;
+
+	*line = s != NULL ? config_setting_source_line(s) : 0;
+	f = s != NULL ? config_setting_source_file(s) : NULL;
+	return f != NULL ? f : path;
+}
+
+/*
  * The flow records' file.  Like the site's files (and the sinks' files,
  * sink_conf.c), a relative name is taken from the configuration's folder,
  * whatever the working directory (a service's is "/"); and a name the
@@ -299,23 +265,22 @@ static void
 conf_outputs(struct conf *c, config_t *cf, const char *path,
     struct errlist *e)
 {
-	config_setting_t *s;
 	struct stat sb;
+	const char *file;
 	char *abs;
 	int line;
 
 	if (c->flows_path != NULL && strcmp(c->flows_path, "-") != 0) {
-		s = config_lookup(cf, "output.flows");
-		line = s != NULL ? config_setting_source_line(s) : 0;
+		file = conf_where(cf, "output.flows", path, &line);
 		if ((abs = conf_resolve(path, c->flows_path, 0)) == NULL)
-			errlist_add(e, path, line, "output.flows: %s",
+			errlist_add(e, file, line, "output.flows: %s",
 			    strerror(errno));
 		else if (strlen(abs) >= SINK_PATH_MAX)
-			errlist_add(e, path, line, "output.flows: the file "
+			errlist_add(e, file, line, "output.flows: the file "
 			    "name is longer than %d characters",
 			    SINK_PATH_MAX - 1);
 		else if (lstat(abs, &sb) == 0 && S_ISLNK(sb.st_mode))
-			errlist_add(e, path, line, "output.flows: %s is a "
+			errlist_add(e, file, line, "output.flows: %s is a "
 			    "symbolic link: refused (vmswatch does not write "
 			    "through one; name the file itself)", abs);
 		free(c->flows_path);
@@ -323,38 +288,29 @@ conf_outputs(struct conf *c, config_t *cf, const char *path,
 	}
 }
 
+/* Most files the rules key may name. */
+#define CONF_RULES_MAX	64
+
 /* The inventory, the rules and the policy's enabled rules. */
 static void
 conf_site(struct conf *c, config_t *cf, const char *path, struct errlist *e)
 {
+	struct cfgkey_ctx ctx = { e, path, NULL, NULL };
+	const char *str, *strs[CONF_RULES_MAX];
 	config_setting_t *s, *m;
-	const char *str;
 	char err[8192];
 	int i, n;
 
-	if ((s = config_lookup(cf, "inventory")) != NULL) {
-		if ((str = config_setting_get_string(s)) == NULL)
-			errlist_add(e, path, config_setting_source_line(s),
-			    "inventory: a file name is expected");
-		else
-			c->inventory_path = conf_resolve(path, str, 0);
-	}
-	if ((s = config_lookup(cf, "rules")) != NULL) {
-		n = config_setting_is_aggregate(s) ? config_setting_length(s) :
-		    1;
+	if ((s = config_lookup(cf, "inventory")) != NULL &&
+	    cfgkey_string(&ctx, s, "inventory", 0, 0, &str) == 0)
+		c->inventory_path = conf_resolve(path, str, 0);
+	if ((s = config_lookup(cf, "rules")) != NULL &&
+	    (n = cfgkey_strings(&ctx, s, "rules", 0, 0, strs,
+	    CONF_RULES_MAX)) >= 0) {
 		c->rules_paths = calloc((size_t)n + 1, sizeof(char *));
-		for (i = 0; c->rules_paths != NULL && i < n; i++) {
-			m = config_setting_is_aggregate(s) ?
-			    config_setting_get_elem(s, (unsigned)i) : s;
-			if ((str = config_setting_get_string(m)) == NULL) {
-				errlist_add(e, path,
-				    config_setting_source_line(s),
-				    "rules: file names are expected");
-				continue;
-			}
+		for (i = 0; c->rules_paths != NULL && i < n; i++)
 			c->rules_paths[c->nrules_paths++] =
-			    conf_resolve(path, str, 1);
-		}
+			    conf_resolve(path, strs[i], 1);
 	}
 	if (c->inventory_path != NULL) {
 		struct inventory *inv = inventory_load(c->inventory_path, err,
@@ -375,19 +331,19 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct errlist *e)
 	if ((s = config_lookup(cf, "policy")) == NULL)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		errlist_add(e, path, config_setting_source_line(s),
+		errlist_add(e, cfgkey_file(&ctx, s),
+		    config_setting_source_line(s),
 		    "policy must be a group { ... }");
 		return;
 	}
-	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL;
-	    i++)
-		if (strcmp(config_setting_name(m), "enabled") != 0)
-			errlist_add(e, path, config_setting_source_line(m),
-			    "unknown key policy.%s", config_setting_name(m));
+	ctx.prefix = "policy.";
+	(void)cfgkey_unknown(&ctx, s, conf_policy_keys,
+	    sizeof(conf_policy_keys) / sizeof(conf_policy_keys[0]));
 	if ((m = config_setting_get_member(s, "enabled")) == NULL)
 		return;
 	if (!config_setting_is_aggregate(m)) {
-		errlist_add(e, path, config_setting_source_line(m),
+		errlist_add(e, cfgkey_file(&ctx, m),
+		    config_setting_source_line(m),
 		    "policy.enabled: a list of rule ids is expected");
 		return;
 	}
@@ -396,29 +352,20 @@ conf_site(struct conf *c, config_t *cf, const char *path, struct errlist *e)
 		return;
 	for (i = 0; i < n; i++) {
 		config_setting_t *el = config_setting_get_elem(m, (unsigned)i);
+		char en[32];
 
-		if ((str = config_setting_get_string(el)) == NULL) {
-			errlist_add(e, path, config_setting_source_line(m),
-			    "policy.enabled: entry %d is not a string", i + 1);
+		snprintf(en, sizeof(en), "enabled entry %d", i + 1);
+		if (cfgkey_string(&ctx, el, en, 0, 0, &str) == -1)
 			continue;
-		}
 		if (c->rs == NULL || rules_find(c->rs, str) == NULL) {
-			errlist_add(e, path, config_setting_source_line(m),
+			errlist_add(e, cfgkey_file(&ctx, el),
+			    config_setting_source_line(el),
 			    "policy.enabled: no rule %s", str);
 			continue;
 		}
 		c->enabled[c->pc.nenabled++] = strdup(str);
 	}
 	c->pc.enabled = (const char *const *)c->enabled;
-}
-
-/* The line of the setting at path name (0 if absent), for a message. */
-static int
-conf_line(config_t *cf, const char *name)
-{
-	config_setting_t *s = config_lookup(cf, name);
-
-	return s != NULL ? config_setting_source_line(s) : 0;
 }
 
 /*
@@ -431,59 +378,65 @@ conf_check_daemon(struct conf *c, config_t *cf, const char *path,
     struct errlist *e)
 {
 	struct bpf_program prog;
+	const char *file;
 	pcap_t *dead;
+	int line;
 
 	if (c->capture.filter != NULL) {
+		file = conf_where(cf, "capture.filter", path, &line);
 		/* Ethernet is what a SPAN port gives; the syntax is the same. */
 		if ((dead = pcap_open_dead(DLT_EN10MB,
 		    (int)c->capture.snaplen)) == NULL)
-			errlist_add(e, path, conf_line(cf, "capture.filter"),
+			errlist_add(e, file, line,
 			    "capture.filter: cannot check it");
 		else {
 			if (pcap_compile(dead, &prog, c->capture.filter, 1,
 			    PCAP_NETMASK_UNKNOWN) == -1)
-				errlist_add(e, path,
-				    conf_line(cf, "capture.filter"),
+				errlist_add(e, file, line,
 				    "capture.filter: %s", pcap_geterr(dead));
 			else
 				pcap_freecode(&prog);
 			pcap_close(dead);
 		}
 	}
-	if (c->daemon.user != NULL && getpwnam(c->daemon.user) == NULL)
-		errlist_add(e, path, conf_line(cf, "daemon.user"),
-		    "daemon.user: no user %s", c->daemon.user);
-	if (c->daemon.group != NULL && getgrnam(c->daemon.group) == NULL)
-		errlist_add(e, path, conf_line(cf, "daemon.group"),
-		    "daemon.group: no group %s", c->daemon.group);
+	if (c->daemon.user != NULL && getpwnam(c->daemon.user) == NULL) {
+		file = conf_where(cf, "daemon.user", path, &line);
+		errlist_add(e, file, line, "daemon.user: no user %s",
+		    c->daemon.user);
+	}
+	if (c->daemon.group != NULL && getgrnam(c->daemon.group) == NULL) {
+		file = conf_where(cf, "daemon.group", path, &line);
+		errlist_add(e, file, line, "daemon.group: no group %s",
+		    c->daemon.group);
+	}
 }
 
 struct conf *
 conf_load(const char *path, char *err, size_t errlen)
 {
 	struct errlist e;
+	struct cfgkey_ctx ctx = { &e, path, NULL, NULL };
+	const struct conf_section *sec;
 	config_setting_t *root, *s;
-	struct cfgread rd;
 	struct conf *c;
 	int i;
 
 	errlist_init(&e, err, errlen);
-	if ((c = conf_defaults()) == NULL) {
+	if ((c = conf_defaults()) == NULL ||
+	    (c->rd = calloc(1, sizeof(*c->rd))) == NULL) {
 		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
+		conf_free(c);
 		return NULL;
 	}
-	if (cfgread_load(&rd, path, &e) == -1)
+	if (cfgread_load(c->rd, path, &e) == -1)
 		goto fail;
-	root = config_root_setting(&rd.cf);
+	root = config_root_setting(&c->rd->cf);
+	(void)cfgkey_unknown(&ctx, root, conf_top_keys,
+	    sizeof(conf_top_keys) / sizeof(conf_top_keys[0]));
 	for (i = 0; (s = config_setting_get_elem(root, (unsigned)i)) != NULL;
 	    i++) {
 		const char *name = config_setting_name(s);
-		const char *file = conf_file(s, path);
-		int line = config_setting_source_line(s);
 
-		if (strcmp(name, "inventory") == 0 ||
-		    strcmp(name, "rules") == 0 || strcmp(name, "policy") == 0)
-			continue;	/* below, once the rest is known */
 		if (strcmp(name, "sinks") == 0) {
 			/*
 			 * path: the sinks' relative files are the
@@ -492,20 +445,19 @@ conf_load(const char *path, char *err, size_t errlen)
 			sink_conf_parse(s, path, &c->sinks, &c->nsinks, &e);
 			continue;
 		}
-		if (!conf_known_section(name)) {
-			errlist_add(&e, file, line, "unknown key %s", name);
-			continue;
-		}
+		if ((sec = conf_section_find(name)) == NULL)
+			continue;	/* the site's files below, or unknown */
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-			errlist_add(&e, file, line,
+			errlist_add(&e, cfgkey_file(&ctx, s),
+			    config_setting_source_line(s),
 			    "%s must be a group { ... }", name);
 			continue;
 		}
-		conf_section(c, s, file, &e);
+		conf_section(c, sec, s, path, &e);
 	}
-	conf_site(c, &rd.cf, path, &e);
-	conf_outputs(c, &rd.cf, path, &e);
-	conf_check_daemon(c, &rd.cf, path, &e);
+	conf_site(c, &c->rd->cf, path, &e);
+	conf_outputs(c, &c->rd->cf, path, &e);
+	conf_check_daemon(c, &c->rd->cf, path, &e);
 	if (c->dpi.max_flows > c->flow.max_flows)
 		c->dpi.max_flows = c->flow.max_flows;
 	if (e.n > 0)
@@ -514,35 +466,50 @@ conf_load(const char *path, char *err, size_t errlen)
 		errlist_add(&e, path, 0, "%s", strerror(errno));
 		goto fail;
 	}
-	cfgread_free(&rd);
 	return c;
 fail:
-	cfgread_free(&rd);
 	conf_free(c);
 	return NULL;
 }
 
-static void
-strv_free(char **v, int n)
+int
+conf_reload_check(const struct conf *old, const struct conf *nc,
+    char *err, size_t errlen)
 {
-	int i;
+	struct errlist e;
+	struct cfgkey_ctx ctx = { &e, nc->path, NULL, NULL };
+	const config_setting_t *g;
+	char prefix[64];
+	size_t i;
+	int n = 0;
 
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
+	errlist_init(&e, err, errlen);
+	for (i = 0; i < NSECTIONS; i++) {
+		g = nc->rd != NULL ? config_setting_get_member(
+		    config_root_setting(&nc->rd->cf), conf_sections[i].name) :
+		    NULL;
+		snprintf(prefix, sizeof(prefix), "%s.", conf_sections[i].name);
+		ctx.prefix = prefix;
+		n += cfgkey_changed(&ctx, conf_sections[i].keys,
+		    conf_sections[i].nkeys, old, nc, g);
+	}
+	return n;
 }
 
 void
 conf_free(struct conf *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
+	for (i = 0; i < NSECTIONS; i++)
+		cfgkey_free(conf_sections[i].keys, conf_sections[i].nkeys, c);
+	if (c->rd != NULL) {
+		cfgread_free(c->rd);
+		free(c->rd);
+	}
 	free(c->path);
-	strv_free(c->capture.interfaces, c->capture.ninterfaces);
-	free(c->capture.filter);
-	free(c->flows_path);
-	free(c->daemon.user);
-	free(c->daemon.group);
 	free(c->inventory_path);
 	strv_free(c->rules_paths, c->nrules_paths);
 	strv_free(c->enabled, c->pc.nenabled);

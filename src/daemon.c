@@ -593,15 +593,6 @@ log_lines(const char *text)
 	}
 }
 
-/* A string that may be NULL, for comparisons. */
-static int
-str_differ(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a != b;
-	return strcmp(a, b) != 0;
-}
-
 /*
  * SIGHUP: reads the configuration, inventory and rules again into a new
  * struct conf.  A file with errors changes nothing; a valid one is taken
@@ -614,7 +605,6 @@ daemon_reload(struct daemon *d)
 	struct conf *nc, *old = d->conf, **rv;
 	char err[8192];
 	unsigned g;
-	int i, same;
 
 	if (d->out->reopen != NULL)
 		d->out->reopen(d->out->arg);
@@ -634,29 +624,16 @@ daemon_reload(struct daemon *d)
 		    "running on the previous configuration", old->path);
 		return;
 	}
-	/* Sizes, capture and identity were used at start only. */
-	same = memcmp(&nc->flow, &old->flow, sizeof(nc->flow)) == 0 &&
-	    memcmp(&nc->dpi, &old->dpi, sizeof(nc->dpi)) == 0 &&
-	    memcmp(&nc->alert, &old->alert, sizeof(nc->alert)) == 0 &&
-	    nc->frag_slots == old->frag_slots &&
-	    nc->capture.snaplen == old->capture.snaplen &&
-	    nc->capture.buffer_mb == old->capture.buffer_mb &&
-	    nc->capture.promisc == old->capture.promisc &&
-	    nc->capture.workers == old->capture.workers &&
-	    nc->capture.timeout_ms == old->capture.timeout_ms &&
-	    nc->capture.ninterfaces == old->capture.ninterfaces &&
-	    !str_differ(nc->capture.filter, old->capture.filter) &&
-	    !str_differ(nc->daemon.user, old->daemon.user) &&
-	    !str_differ(nc->daemon.group, old->daemon.group) &&
-	    !str_differ(nc->flows_path, old->flows_path) &&
-	    nc->flows_queue == old->flows_queue;
-	for (i = 0; same && i < nc->capture.ninterfaces; i++)
-		same = !str_differ(nc->capture.interfaces[i],
-		    old->capture.interfaces[i]);
-	if (!same)
+	/*
+	 * Sizes, capture and identity were used at start only: each key of
+	 * them that changed is told at its line (conf_reload_check()).
+	 */
+	if (conf_reload_check(old, nc, err, sizeof(err)) > 0) {
+		log_lines(err);
 		log_warnx("reload: changes to the flow, dpi, decode, alert, "
 		    "capture and daemon sections and to output.flows take "
 		    "effect at the next start");
+	}
 	if (!sinks_same(nc, old))
 		log_warnx("reload: changes to the sinks take effect at the "
 		    "next start; the alerts go where they went");

@@ -13,6 +13,7 @@
 
 #include <libconfig.h>
 
+#include "cfgkey.h"
 #include "cfgread.h"
 #include "errlist.h"
 #include "hash.h"
@@ -78,6 +79,24 @@ inv_at(struct inv_err *e, const config_setting_t *s)
 	e->file = f != NULL ? f : e->top;
 }
 
+/* Room for "file:line" in a message. */
+#define PLACE_MAX	512
+
+/*
+ * Where an earlier entry is, for a message about a later one in e->file:
+ * "line N" in the same file, "file:N" in another (an @included one).
+ */
+static const char *
+inv_place(const struct inv_err *e, const char *file, int line, char *buf,
+    size_t len)
+{
+	if (strcmp(file, e->file) == 0)
+		snprintf(buf, len, "line %d", line);
+	else
+		snprintf(buf, len, "%s:%d", file, line);
+	return buf;
+}
+
 static const char *const purpose_names[] = {
 	[INV_PURPOSE_OTHER] = "other",
 	[INV_PURPOSE_CAMERA] = "camera",
@@ -85,6 +104,7 @@ static const char *const purpose_names[] = {
 	[INV_PURPOSE_CLIENT] = "client",
 	[INV_PURPOSE_DMZ] = "dmz",
 	[INV_PURPOSE_INFRA] = "infrastructure",
+	NULL
 };
 
 #define inv_error(e, line, ...) \
@@ -120,78 +140,103 @@ inv_strdup(struct inventory *inv, const char *s)
 const char *
 inventory_purpose_name(enum inventory_purpose p)
 {
-	if ((size_t)p >= sizeof(purpose_names) / sizeof(purpose_names[0]))
+	if ((size_t)p >= sizeof(purpose_names) / sizeof(purpose_names[0]) - 1)
 		return "other";
 	return purpose_names[p];
 }
 
-static int
-purpose_lookup(const char *s)
+#define INV_LIST_MAX	256	/* addresses, MACs, roles, networks per entry */
+
+#define OWN(n, t)	{ n, t, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 }
+
+/*
+ * The keys of each part of the file (cfgkey.h): the loader reads their
+ * values itself, into the inventory it builds.  The whole inventory is
+ * read again on a reload.
+ */
+static const struct cfgkey inv_top_keys[] = {
+	OWN("site", CFGKEY_CUSTOM),
+	OWN("zones", CFGKEY_CUSTOM),
+	OWN("hosts", CFGKEY_CUSTOM),
+	OWN("groups", CFGKEY_CUSTOM),
+};
+
+static const struct cfgkey inv_zone_keys[] = {
+	OWN("name", CFGKEY_STRING),
+	OWN("networks", CFGKEY_LIST),
+	OWN("vlans", CFGKEY_CUSTOM),
+	{ "purpose", CFGKEY_ENUM, 0, 0, 0, "other", CFGKEY_NOWHERE, 0,
+	    purpose_names, 0, 0 },
+	OWN("description", CFGKEY_STRING),
+};
+
+static const struct cfgkey inv_host_keys[] = {
+	OWN("name", CFGKEY_STRING),
+	OWN("address", CFGKEY_LIST),
+	OWN("addresses", CFGKEY_LIST),
+	OWN("mac", CFGKEY_LIST),
+	OWN("macs", CFGKEY_LIST),
+	OWN("roles", CFGKEY_LIST),
+	OWN("role", CFGKEY_LIST),
+	OWN("router", CFGKEY_BOOL),
+	OWN("description", CFGKEY_STRING),
+};
+
+#undef OWN
+
+#define NELEM(v)	(sizeof(v) / sizeof(v[0]))
+
+/*
+ * The context of e for the entry of setting s: problems in s's file,
+ * keys named after prefix (NULL: none), unknown ones "in what".
+ */
+static struct cfgkey_ctx
+inv_ctx(struct inv_err *e, const char *prefix, const char *what)
 {
-	size_t i;
+	struct cfgkey_ctx ctx = { &e->list, e->top, prefix, what };
 
-	for (i = 0; i < sizeof(purpose_names) / sizeof(purpose_names[0]); i++)
-		if (strcmp(purpose_names[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* Checks that every member of group s is one of the names in keys. */
-static void
-check_keys(config_setting_t *s, const char *const *keys, const char *what,
-    struct inv_err *e)
-{
-	config_setting_t *m;
-	unsigned i;
-	size_t k;
-
-	for (i = 0; (m = config_setting_get_elem(s, i)) != NULL; i++) {
-		const char *name = config_setting_name(m);
-		for (k = 0; keys[k] != NULL; k++)
-			if (name != NULL && strcmp(keys[k], name) == 0)
-				break;
-		if (keys[k] == NULL)
-			inv_error(e, config_setting_source_line(m),
-			    "unknown key %s in %s", name ? name : "?", what);
-	}
+	return ctx;
 }
 
 /*
- * Returns the strings of setting s (a string or an array/list of strings)
- * in *out (at most max); -1 with an error if an element is not a string.
+ * The name of entry s (what: "zone", "host", "group") into *name, or -1
+ * after reporting it missing or bad.  A name is printable UTF-8 that fits
+ * an alert's record.
  */
 static int
-strings_of(config_setting_t *s, const char **out, int max, const char *what,
-    struct inv_err *e)
+entry_name(struct inv_err *e, const config_setting_t *s, const char *what,
+    const char **name)
 {
-	config_setting_t *m;
-	int i, n;
+	const config_setting_t *m = config_setting_get_member(s, "name");
+	char prefix[16];
+	struct cfgkey_ctx ctx = inv_ctx(e, prefix, NULL);
 
-	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		out[0] = config_setting_get_string(s);
-		return 1;
-	}
-	if (!config_setting_is_aggregate(s)) {
-		inv_error(e, config_setting_source_line(s),
-		    "%s: a string or a list of strings is expected", what);
+	snprintf(prefix, sizeof(prefix), "%s ", what);
+	if (m == NULL) {
+		inv_error(e, config_setting_source_line(s), "%s without a name",
+		    what);
 		return -1;
 	}
-	n = config_setting_length(s);
-	if (n > max) {
-		inv_error(e, config_setting_source_line(s),
-		    "%s: more than %d entries", what, max);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		m = config_setting_get_elem(s, (unsigned)i);
-		if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-			inv_error(e, config_setting_source_line(s),
-			    "%s: entry %d is not a string", what, i + 1);
-			return -1;
-		}
-		out[i] = config_setting_get_string(m);
-	}
-	return n;
+	return cfgkey_string(&ctx, m, "name", INVENTORY_NAME_MAX - 1,
+	    CFGKEY_PRINT, name);
+}
+
+/*
+ * The setting of key one or its plural many in s (NULL if neither); both
+ * at once is a mistake the file should hear of.
+ */
+static config_setting_t *
+one_of(struct inv_err *e, config_setting_t *s, const char *entry,
+    const char *one, const char *many)
+{
+	config_setting_t *a = config_setting_get_member(s, one);
+	config_setting_t *b = config_setting_get_member(s, many);
+
+	if (a != NULL && b != NULL)
+		inv_error(e, config_setting_source_line(a), "%s%s and %s both "
+		    "given (one is enough: %s is read)", entry, one, many,
+		    many);
+	return b != NULL ? b : a;
 }
 
 static uint32_t
@@ -210,55 +255,52 @@ table_size(size_t n)
 	return s;
 }
 
-#define INV_LIST_MAX	256	/* addresses, MACs, roles, networks per entry */
-
 static void
 load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 {
-	static const char *const keys[] = { "name", "networks", "vlans",
-		"purpose", "description", NULL };
 	struct inventory_zone *z = &inv->zones[inv->nzones];
-	const char *strs[INV_LIST_MAX], *name = NULL, *purpose = NULL;
+	const char *strs[INV_LIST_MAX], *name = NULL, *str;
 	struct inventory_prefix *nets;
+	struct cfgkey_ctx ctx = inv_ctx(e, NULL, "zone");
 	config_setting_t *m;
 	uint16_t *vlans;
+	char prefix[INVENTORY_NAME_MAX + 16], where[PLACE_MAX];
 	int line = config_setting_source_line(s), n, i, p;
+	long long vid;
 	size_t k;
 
 	inv_at(e, s);
+	ctx.file = e->file;
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
 		inv_error(e, line, "a zone must be a group { ... }");
 		return;
 	}
-	check_keys(s, keys, "zone", e);
-	if (!config_setting_lookup_string(s, "name", &name) || !*name) {
-		inv_error(e, line, "zone without a name");
+	(void)cfgkey_unknown(&ctx, s, inv_zone_keys, NELEM(inv_zone_keys));
+	if (entry_name(e, s, "zone", &name) == -1)
 		return;
-	}
-	if (strlen(name) >= INVENTORY_NAME_MAX)
-		inv_error(e, line, "zone name longer than %d bytes",
-		    INVENTORY_NAME_MAX - 1);
+	snprintf(prefix, sizeof(prefix), "zone %s: ", name);
+	ctx.prefix = prefix;
+	ctx.what = NULL;
 	for (k = 0; k < inv->nzones; k++)
 		if (strcmp(inv->zones[k].name, name) == 0)
 			inv_error(e, line, "zone %s defined twice (also at "
-			    "line %d)", name, inv->zones[k].line);
+			    "%s)", name, inv_place(e, inv->zones[k].file,
+			    inv->zones[k].line, where, sizeof(where)));
 	z->name = inv_strdup(inv, name);
 	z->file = e->file;
 	z->line = line;
 	z->purpose = INV_PURPOSE_OTHER;
-	if (config_setting_lookup_string(s, "purpose", &purpose)) {
-		if ((p = purpose_lookup(purpose)) == -1)
-			inv_error(e, line, "zone %s: unknown purpose %s "
-			    "(camera, server, client, dmz, infrastructure, "
-			    "other)", name, purpose);
-		else
-			z->purpose = (enum inventory_purpose)p;
-	}
+	if ((m = config_setting_get_member(s, "purpose")) != NULL &&
+	    cfgkey_enum(&ctx, m, "purpose", purpose_names, &p) == 0)
+		z->purpose = (enum inventory_purpose)p;
+	if ((m = config_setting_get_member(s, "description")) != NULL)
+		(void)cfgkey_string(&ctx, m, "description", 0, 0, &str);
 	if ((m = config_setting_get_member(s, "networks")) == NULL) {
 		inv_error(e, line, "zone %s: no networks", name);
 		return;
 	}
-	if ((n = strings_of(m, strs, INV_LIST_MAX, "networks", e)) < 0)
+	if ((n = cfgkey_strings(&ctx, m, "networks", 0, 0, strs,
+	    INV_LIST_MAX)) < 0)
 		return;
 	if (n == 0) {
 		inv_error(e, config_setting_source_line(m), "zone %s: the "
@@ -300,17 +342,21 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 	if ((m = config_setting_get_member(s, "vlans")) != NULL) {
 		n = config_setting_is_aggregate(m) ?
 		    config_setting_length(m) : 1;
+		if (n > 4094) {
+			inv_error(e, config_setting_source_line(m), "zone %s: "
+			    "more than 4094 VLANs", name);
+			return;
+		}
 		vlans = inv_keep(inv, calloc((size_t)n + 1, sizeof(*vlans)));
 		if (vlans == NULL)
 			return;
 		for (i = 0; i < n; i++) {
 			config_setting_t *v = config_setting_is_aggregate(m) ?
 			    config_setting_get_elem(m, (unsigned)i) : m;
-			int vid = config_setting_get_int(v);
-			if (config_setting_type(v) != CONFIG_TYPE_INT ||
-			    vid < 1 || vid > 4094)
-				inv_error(e, config_setting_source_line(m),
-				    "zone %s: VLAN ids are 1..4094", name);
+
+			/* IEEE 802.1Q: 0 is no VLAN, 4095 reserved. */
+			if (cfgkey_int(&ctx, v, "vlans", 1, 4094, &vid) == -1)
+				continue;
 			vlans[i] = (uint16_t)vid;
 			for (k = 0; k < inv->nzones; k++) {
 				const struct inventory_zone *o =
@@ -318,11 +364,10 @@ load_zone(struct inventory *inv, config_setting_t *s, struct inv_err *e)
 				size_t j;
 
 				for (j = 0; j < o->nvlans; j++)
-					if (o->vlans[j] == vlans[i] &&
-					    vid >= 1 && vid <= 4094)
+					if (o->vlans[j] == vlans[i])
 						inv_error(e,
 						    config_setting_source_line(
-						    m), "zone %s: VLAN %d is "
+						    m), "zone %s: VLAN %lld is "
 						    "also zone %s's (line %d)",
 						    name, vid, o->name,
 						    o->line);
@@ -524,55 +569,56 @@ static void
 load_host(struct inventory *inv, config_setting_t *s, int group,
     struct inv_err *e)
 {
-	static const char *const keys[] = { "name", "address", "addresses",
-		"mac", "macs", "roles", "role", "router", "description",
-		NULL };
 	const char *what = group ? "group" : "host";
 	struct inventory_host *h = &inv->hosts[inv->nhosts];
-	const char *strs[INV_LIST_MAX], *name = NULL;
+	const char *strs[INV_LIST_MAX], *name = NULL, *str;
+	struct cfgkey_ctx ctx = inv_ctx(e, NULL, what);
 	config_setting_t *m;
 	struct addr *addrs, lo, hi;
 	struct inventory_prefix *nets = NULL;
 	size_t nnets = 0, capnets = 0;
 	uint8_t (*macs)[6], (*ouis)[3];
 	uint64_t set;
+	char prefix[INVENTORY_NAME_MAX + 16], where[PLACE_MAX];
 	int line = config_setting_source_line(s), n, i, r, router = 0, mline;
 	size_t k;
 	size_t nexact = 0, nmac = 0, noui = 0;
 
 	inv_at(e, s);
+	ctx.file = e->file;
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
 		inv_error(e, line, "a %s must be a group { ... }", what);
 		return;
 	}
-	check_keys(s, keys, what, e);
-	if (!config_setting_lookup_string(s, "name", &name) || !*name) {
-		inv_error(e, line, "%s without a name", what);
+	(void)cfgkey_unknown(&ctx, s, inv_host_keys, NELEM(inv_host_keys));
+	if (entry_name(e, s, what, &name) == -1)
 		return;
-	}
-	if (strlen(name) >= INVENTORY_NAME_MAX)
-		inv_error(e, line, "%s name longer than %d bytes", what,
-		    INVENTORY_NAME_MAX - 1);
+	snprintf(prefix, sizeof(prefix), "%s %s: ", what, name);
+	ctx.prefix = prefix;
+	ctx.what = NULL;
 	if ((k = name_find(inv, name)) != 0)
-		inv_error(e, line, "%s %s defined twice (also at line %d)",
-		    what, name, inv->hosts[k - 1].line);
+		inv_error(e, line, "%s %s defined twice (also at %s)", what,
+		    name, inv_place(e, inv->hosts[k - 1].file,
+		    inv->hosts[k - 1].line, where, sizeof(where)));
 	h->name = inv_strdup(inv, name);
 	h->file = e->file;
 	h->line = line;
 	if (h->name != NULL && k == 0)
 		name_add(inv, h->name, (uint32_t)inv->nhosts);
-	if (config_setting_lookup_bool(s, "router", &router))
+	if ((m = config_setting_get_member(s, "router")) != NULL &&
+	    cfgkey_bool(&ctx, m, "router", &router) == 0)
 		h->router = router;
-	if ((m = config_setting_get_member(s, "addresses")) == NULL)
-		m = config_setting_get_member(s, "address");
+	if ((m = config_setting_get_member(s, "description")) != NULL)
+		(void)cfgkey_string(&ctx, m, "description", 0, 0, &str);
+	m = one_of(e, s, prefix, "address", "addresses");
 	if (m == NULL && !h->router) {
 		inv_error(e, line, "%s %s: no address", what, name);
 		return;
 	}
 	/* A router may be known by its MACs alone (the Internet uplink). */
 	n = 0;
-	if (m != NULL && (n = strings_of(m, strs, INV_LIST_MAX, "addresses",
-	    e)) < 0)
+	if (m != NULL && (n = cfgkey_strings(&ctx, m, "addresses", 0, 0, strs,
+	    INV_LIST_MAX)) < 0)
 		return;
 	if (m != NULL && n == 0) {
 		inv_error(e, config_setting_source_line(m), "%s %s: the "
@@ -608,9 +654,9 @@ load_host(struct inventory *inv, config_setting_t *s, int group,
 	if (group && nnets == 0 && nexact > 0)
 		inv_error(e, mline, "group %s: no prefix or range (an exact "
 		    "address belongs in hosts)", name);
-	if ((m = config_setting_get_member(s, "macs")) != NULL ||
-	    (m = config_setting_get_member(s, "mac")) != NULL) {
-		if ((n = strings_of(m, strs, INV_LIST_MAX, "macs", e)) < 0)
+	if ((m = one_of(e, s, prefix, "mac", "macs")) != NULL) {
+		if ((n = cfgkey_strings(&ctx, m, "macs", 0, 0, strs,
+		    INV_LIST_MAX)) < 0)
 			return;
 		/* Vendor prefixes are rare: their array only when one is. */
 		for (i = 0; i < n; i++)
@@ -635,9 +681,9 @@ load_host(struct inventory *inv, config_setting_t *s, int group,
 		h->ouis = (const uint8_t (*)[3])ouis;
 		h->nouis = noui;
 	}
-	if ((m = config_setting_get_member(s, "roles")) != NULL ||
-	    (m = config_setting_get_member(s, "role")) != NULL) {
-		if ((n = strings_of(m, strs, INV_LIST_MAX, "roles", e)) < 0)
+	if ((m = one_of(e, s, prefix, "role", "roles")) != NULL) {
+		if ((n = cfgkey_strings(&ctx, m, "roles", 0, 0, strs,
+		    INV_LIST_MAX)) < 0)
 			return;
 		for (i = 0; i < n; i++) {
 			if (role_set_lookup(strs[i], &set) == -1)
@@ -858,9 +904,34 @@ build_ranges(struct inventory *inv, struct inv_err *e)
 	return 0;
 }
 
+/*
+ * An address or MAC (what, as text v) of h that entry o has already:
+ * reported at h, naming o and where it is.  One entry listing it twice
+ * says so.
+ */
+static void
+dup_report(const struct inventory *inv, struct inv_err *e,
+    const struct inventory_host *h, const struct inventory_host *o,
+    const char *what, const char *v)
+{
+	char where[PLACE_MAX];
+
+	(void)inv;
+	if (o == h) {
+		errlist_add(&e->list, h->file, h->line, "host %s: %s %s "
+		    "listed twice", h->name, what, v);
+		return;
+	}
+	e->file = h->file;
+	errlist_add(&e->list, h->file, h->line, "host %s: %s %s already "
+	    "belongs to %s (%s)", h->name, what, v, o->name, inv_place(e,
+	    o->file, o->line, where, sizeof(where)));
+}
+
 static int
 build_index(struct inventory *inv, struct inv_err *e)
 {
+	char b[ADDR_STRLEN > 24 ? ADDR_STRLEN : 24];
 	size_t i, j, slot, naddrs = 0, nmacs = 0;
 
 	for (i = 0; i < inv->nhosts; i++) {
@@ -883,14 +954,10 @@ build_index(struct inventory *inv, struct inv_err *e)
 			while (inv->avals[slot] != 0) {
 				if (addr_cmp(&inv->akeys[slot],
 				    &h->addrs[j]) == 0) {
-					char b[ADDR_STRLEN];
-					errlist_add(&e->list, h->file, h->line,
-					    "host %s: address "
-					    "%s already belongs to %s", h->name,
-					    addr_fmt(&h->addrs[j], b,
-					    sizeof(b)),
-					    inv->hosts[inv->avals[slot] -
-					    1].name);
+					dup_report(inv, e, h,
+					    &inv->hosts[inv->avals[slot] - 1],
+					    "address", addr_fmt(&h->addrs[j],
+					    b, sizeof(b)));
 					break;
 				}
 				slot = (slot + 1) & inv->amask;
@@ -916,14 +983,9 @@ build_index(struct inventory *inv, struct inv_err *e)
 				continue;
 			}
 			o = &inv->hosts[inv->mvals[slot] - 1];
-			if (o != h && (!h->router || !o->router)) {
-				char b[24];
-
-				errlist_add(&e->list, h->file, h->line,
-				    "host %s: MAC %s already belongs to %s",
-				    h->name, addr_fmt_mac(h->macs[j], b,
-				    sizeof(b)), o->name);
-			}
+			if (o != h && (!h->router || !o->router))
+				dup_report(inv, e, h, o, "MAC", addr_fmt_mac(
+				    h->macs[j], b, sizeof(b)));
 		}
 		h->zone = h->naddrs ? inventory_zone(inv, &h->addrs[0]) : NULL;
 	}
@@ -950,9 +1012,8 @@ inventory_empty(void)
 struct inventory *
 inventory_load(const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "site", "zones", "hosts",
-		"groups", NULL };
 	struct inv_err e;
+	struct cfgkey_ctx ctx;
 	config_setting_t *zones, *hosts, *groups;
 	struct inventory *inv;
 	struct cfgread rd;
@@ -966,7 +1027,9 @@ inventory_load(const char *path, char *err, size_t errlen)
 	}
 	if (cfgread_load(&rd, path, &e.list) == -1)
 		goto fail;
-	check_keys(config_root_setting(&rd.cf), keys, "the inventory", &e);
+	ctx = inv_ctx(&e, NULL, "the inventory");
+	(void)cfgkey_unknown(&ctx, config_root_setting(&rd.cf), inv_top_keys,
+	    NELEM(inv_top_keys));
 	e.file = path;
 	zones = config_lookup(&rd.cf, "zones");
 	hosts = config_lookup(&rd.cf, "hosts");

@@ -1,22 +1,16 @@
 /*
- * rules.c - the documented flows (rules/xprotect.conf and a site's own
- * files) -> one immutable ruleset.
- * Read before the policy stage runs: the policy asks rules_lookup() which
- * rules cover a flow's server port and compares their roles with the
- * flow's hosts.
+ * rules.c - loads the documented flows (rules/xprotect.conf and a site's
+ * own files) into one immutable ruleset; rules_lookup.c answers the
+ * policy stage's questions about it on the packet path.
  *
- * libconfig parses; everything else is checked here, every problem is
- * reported as "file:line: problem" and loading goes on, so one run shows
- * them all.  The result is built only when nothing was wrong.  Ids are
- * checked for duplicates across files, and references (secure_alternative,
- * a topology statement's rules) are resolved once every file is read, so a
- * site file may refer to a shipped rule.
- *
- * Port index: per transport, the port space is cut at every rule's lo and
- * hi+1 into segments within which the same rules apply; a 65536-entry
- * table maps a port to its segment and each segment owns a slice of one
- * flat array of rule indices.  Lookup is two array reads plus the matches;
- * the table costs 128 KiB per transport, the slices a few entries per rule.
+ * cfgread reads each file and libconfig parses it; every key is read
+ * through cfgkey (rule_keys, topo_keys below) and checked here, every
+ * problem is reported as "file:line: problem" and loading goes on, so one
+ * run shows them all.  The result is built only when nothing was wrong.
+ * Ids are checked for duplicates across files, and references
+ * (secure_alternative, a topology statement's rules) are resolved once
+ * every file is read, so a site file may refer to a shipped rule.
+ * The port index the lookups use is built last (rules_priv.h).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,39 +21,14 @@
 
 #include <libconfig.h>
 
+#include "cfgkey.h"
 #include "cfgread.h"
 #include "role.h"
 #include "errlist.h"
 #include "rules.h"
+#include "rules_priv.h"
 
-#define NPORTS		65536
 #define ID_MAX		64
-
-struct rules_index {
-	uint16_t seg[NPORTS];	/* port -> segment */
-	uint32_t *off;		/* segment s owns list[off[s] .. off[s+1]) */
-	uint16_t *list;		/* rule indices, most specific first */
-	size_t nseg;
-};
-
-/* Strings of a ruleset come from these blocks, freed together. */
-struct strblock {
-	struct strblock *next;
-	size_t used, size;
-	char data[];
-};
-
-struct ruleset {
-	struct rule *rules;
-	size_t nrules;
-	struct rules_topology *topo;
-	size_t ntopo;
-	const struct rule **byid;	/* rules sorted by id, for bsearch */
-	const struct rule **toporules;	/* storage of every topo->rules */
-	struct rules_index idx[2];	/* [0] TCP, [1] UDP */
-	size_t lookup_max;		/* most rules of one segment */
-	struct strblock *strings;
-};
 
 static const struct {
 	const char *name;
@@ -82,19 +51,42 @@ static const struct {
 	[RULES_P_SYSLOG] = { "SYSLOG", 0 },
 };
 
-static const char *const rule_keys[] = {
-	"id", "server", "ports", "transport", "protocol", "clients",
-	"purpose", "section", "nist", "cleartext", "secure_alternative",
-	"local_only", "disabled_by_default", "deprecated", "optional_feature",
-	"note", NULL
+#define OWN(n, t)	{ n, t, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 }
+
+/*
+ * The keys of a rule, a topology statement and a file (cfgkey.h); the
+ * loader reads their values into the ruleset itself.  A reload reads
+ * every rules file again.
+ */
+static const struct cfgkey rule_keys[] = {
+	OWN("id", CFGKEY_STRING), OWN("server", CFGKEY_LIST),
+	OWN("ports", CFGKEY_CUSTOM), OWN("transport", CFGKEY_ENUM),
+	OWN("protocol", CFGKEY_ENUM), OWN("clients", CFGKEY_LIST),
+	OWN("purpose", CFGKEY_STRING), OWN("section", CFGKEY_STRING),
+	OWN("nist", CFGKEY_LIST), OWN("cleartext", CFGKEY_BOOL),
+	OWN("secure_alternative", CFGKEY_STRING),
+	OWN("local_only", CFGKEY_BOOL),
+	OWN("disabled_by_default", CFGKEY_BOOL),
+	OWN("deprecated", CFGKEY_BOOL),
+	OWN("optional_feature", CFGKEY_STRING), OWN("note", CFGKEY_STRING),
 };
 
-static const char *const topo_keys[] = {
-	"id", "statement", "section", "nist", "roles", "peers", "rules", NULL
+static const struct cfgkey topo_keys[] = {
+	OWN("id", CFGKEY_STRING), OWN("statement", CFGKEY_STRING),
+	OWN("section", CFGKEY_STRING), OWN("nist", CFGKEY_LIST),
+	OWN("roles", CFGKEY_LIST), OWN("peers", CFGKEY_LIST),
+	OWN("rules", CFGKEY_LIST),
 };
 
-static const char *const top_keys[] = { "version", "rules", "topology",
-	NULL };
+static const struct cfgkey top_keys[] = {
+	{ "version", CFGKEY_INT, 1, 1, 1, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
+	    0 },
+	OWN("rules", CFGKEY_CUSTOM), OWN("topology", CFGKEY_CUSTOM),
+};
+
+#undef OWN
+
+#define NELEM(v)	(sizeof(v) / sizeof(v[0]))
 
 /* A name to resolve once every file is read. */
 struct ref {
@@ -188,25 +180,23 @@ valid_id(const char *s)
 	return n > 0;
 }
 
+/* The kit's context for loader ld, a setting of path. */
+static struct cfgkey_ctx
+ctx_of(struct loader *ld, const char *path, const char *what)
+{
+	struct cfgkey_ctx ctx = { &ld->err, path, NULL, what };
+
+	return ctx;
+}
+
 /* Reports every member of group g whose name is not in keys. */
 static void
 check_keys(struct loader *ld, const config_setting_t *g, const char *path,
-    const char *const *keys, const char *what)
+    const struct cfgkey *keys, size_t n, const char *what)
 {
-	const config_setting_t *m;
-	const char *name;
-	int i, k;
+	struct cfgkey_ctx ctx = ctx_of(ld, path, what);
 
-	for (i = 0; (m = config_setting_get_elem(g, i)) != NULL; i++) {
-		name = config_setting_name(m);
-		for (k = 0; keys[k] != NULL; k++)
-			if (name != NULL && strcmp(name, keys[k]) == 0)
-				break;
-		if (keys[k] == NULL)
-			lerr(ld, src_file(m, path), src_line(m),
-			    "unknown key \"%s\" in %s", name ? name : "?",
-			    what);
-	}
+	(void)cfgkey_unknown(&ctx, g, keys, n);
 }
 
 /*
@@ -218,29 +208,16 @@ get_string(struct loader *ld, const config_setting_t *g, const char *path,
     const char *key, int required, const char **out)
 {
 	const config_setting_t *m = config_setting_get_member(g, key);
-	const char *s;
+	struct cfgkey_ctx ctx = ctx_of(ld, path, NULL);
 
 	*out = NULL;
 	if (m == NULL) {
 		if (!required)
 			return 0;
-		lerr(ld, src_file(g, path), src_line(g), "missing \"%s\"",
-		    key);
+		lerr(ld, src_file(g, path), src_line(g), "missing %s", key);
 		return -1;
 	}
-	if (config_setting_type(m) != CONFIG_TYPE_STRING ||
-	    (s = config_setting_get_string(m)) == NULL || *s == '\0') {
-		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" must be a non-empty string", key);
-		return -1;
-	}
-	if (strlen(s) >= RULES_TEXT_MAX) {
-		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" is longer than %d bytes", key, RULES_TEXT_MAX - 1);
-		return -1;
-	}
-	*out = s;
-	return 0;
+	return cfgkey_string(&ctx, m, key, RULES_TEXT_MAX - 1, 0, out);
 }
 
 /* Reads boolean key of g into *flags as bit; absent means false. */
@@ -249,15 +226,14 @@ get_flag(struct loader *ld, const config_setting_t *g, const char *path,
     const char *key, unsigned bit, unsigned *flags)
 {
 	const config_setting_t *m = config_setting_get_member(g, key);
+	struct cfgkey_ctx ctx = ctx_of(ld, path, NULL);
+	int v;
 
 	if (m == NULL)
 		return 0;
-	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
-		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" must be true or false", key);
+	if (cfgkey_bool(&ctx, m, key, &v) == -1)
 		return -1;
-	}
-	if (config_setting_get_bool(m))
+	if (v)
 		*flags |= bit;
 	return 0;
 }
@@ -274,6 +250,7 @@ get_roles(struct loader *ld, const config_setting_t *g, const char *path,
 {
 	const config_setting_t *m = config_setting_get_member(g, key);
 	const config_setting_t *e;
+	struct cfgkey_ctx ctx = ctx_of(ld, path, NULL);
 	uint64_t plus = 0, minus = 0, one;
 	const char *name;
 	int i, n, bad = 0, neg;
@@ -288,20 +265,18 @@ get_roles(struct loader *ld, const config_setting_t *g, const char *path,
 		n = config_setting_length(m);
 	else {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" must be a role name or a list of role names", key);
+		    "%s: a role name or a list of role names is expected",
+		    key);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		e = config_setting_type(m) == CONFIG_TYPE_STRING ? m :
 		    config_setting_get_elem(m, i);
 		/* Elements carry their own line: blame the element. */
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			lerr(ld, src_file(e, path), src_line(e),
-			    "\"%s\": every element must be a string", key);
+		if (cfgkey_string(&ctx, e, key, 0, 0, &name) == -1) {
 			bad = 1;
 			continue;
 		}
-		name = config_setting_get_string(e);
 		neg = name[0] == '!';
 		if (role_set_lookup(name + neg, &one) == -1) {
 			lerr(ld, src_file(e, path), src_line(e),
@@ -318,13 +293,13 @@ get_roles(struct loader *ld, const config_setting_t *g, const char *path,
 		return -1;
 	if (plus == 0 && minus != 0) {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" has only exclusions", key);
+		    "%s: only exclusions", key);
 		return -1;
 	}
 	*set = plus & ~minus;
 	if (plus != 0 && *set == 0) {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"%s\" excludes every role it names", key);
+		    "%s: excludes every role it names", key);
 		return -1;
 	}
 	return 0;
@@ -360,7 +335,7 @@ get_ports(struct loader *ld, const config_setting_t *g, const char *path,
 	long long v;
 
 	if (m == NULL) {
-		lerr(ld, src_file(g, path), src_line(g), "missing \"ports\"");
+		lerr(ld, src_file(g, path), src_line(g), "missing ports");
 		return -1;
 	}
 	switch (config_setting_type(m)) {
@@ -397,7 +372,7 @@ get_ports(struct loader *ld, const config_setting_t *g, const char *path,
 		break;
 	}
 	lerr(ld, src_file(m, path), src_line(m),
-	    "\"ports\" must be a port 1-65535, \"lo-hi\" or \"any\"");
+	    "ports: a port 1..65535, \"lo-hi\" or \"any\" is expected");
 	return -1;
 }
 
@@ -417,7 +392,7 @@ get_nist(struct loader *ld, const config_setting_t *g, const char *path,
 		return 0;
 	if (!config_setting_is_array(m) && !config_setting_is_list(m)) {
 		lerr(ld, src_file(m, path), src_line(m),
-		    "\"nist\" must be a list of control ids like \"SC-7\"");
+		    "nist: a list of control ids like \"SC-7\" is expected");
 		return -1;
 	}
 	buf[0] = '\0';
@@ -441,7 +416,7 @@ get_nist(struct loader *ld, const config_setting_t *g, const char *path,
 		if (s == NULL || p == s || *p != '\0' ||
 		    strlen(s) + 3 > sizeof(buf) - off) {
 			lerr(ld, src_file(e, path), src_line(e),
-			    "\"nist\": \"%s\" is not a control id like "
+			    "nist: \"%s\" is not a control id like "
 			    "\"SC-7\"", s ? s : "?");
 			bad = 1;
 			continue;
@@ -500,7 +475,7 @@ parse_rule(struct loader *ld, const config_setting_t *g, const char *path)
 		lerr(ld, file, line, "a rule must be a group { ... }");
 		return -1;
 	}
-	check_keys(ld, g, path, rule_keys, "rule");
+	check_keys(ld, g, path, rule_keys, NELEM(rule_keys), "rule");
 	if (get_string(ld, g, path, "id", 1, &r.id) == -1)
 		return -1;
 	if (!valid_id(r.id)) {
@@ -637,7 +612,8 @@ parse_topology(struct loader *ld, const config_setting_t *g,
 		lerr(ld, file, line, "a topology statement must be a group");
 		return -1;
 	}
-	check_keys(ld, g, path, topo_keys, "topology statement");
+	check_keys(ld, g, path, topo_keys, NELEM(topo_keys),
+	    "topology statement");
 	if (get_string(ld, g, path, "id", 1, &t.id) == -1)
 		return -1;
 	if (!valid_id(t.id)) {
@@ -724,37 +700,15 @@ load_file(struct loader *ld, const char *path)
 		return;
 	}
 	root = config_root_setting(&rd.cf);
-	check_keys(ld, root, path, top_keys, "rules file");
+	check_keys(ld, root, path, top_keys, NELEM(top_keys), "rules file");
 	if ((v = config_setting_get_member(root, "version")) != NULL &&
 	    (config_setting_type(v) != CONFIG_TYPE_INT ||
 	    config_setting_get_int(v) != 1))
 		lerr(ld, src_file(v, path), src_line(v),
-		    "unsupported \"version\" (this program reads version 1)");
+		    "version: unsupported (this program reads version 1)");
 	parse_list(ld, root, path, "rules", parse_rule);
 	parse_list(ld, root, path, "topology", parse_topology);
 	cfgread_free(&rd);
-}
-
-static int
-cmp_rule_id(const void *a, const void *b)
-{
-	const struct rule *const *x = a, *const *y = b;
-
-	return strcmp((*x)->id, (*y)->id);
-}
-
-static const struct rule *
-find_id(const struct ruleset *rs, const char *id)
-{
-	struct rule key;
-	const struct rule *kp = &key, **hit;
-
-	if (rs->byid == NULL)
-		return NULL;
-	key.id = id;
-	hit = bsearch(&kp, rs->byid, rs->nrules, sizeof(*rs->byid),
-	    cmp_rule_id);
-	return hit ? *hit : NULL;
 }
 
 /* Sorts the id index and reports every id defined twice. */
@@ -771,7 +725,8 @@ check_ids(struct loader *ld)
 	for (i = 0; i < rs->nrules; i++)
 		rs->byid[i] = &rs->rules[i];
 	if (rs->nrules > 0)
-		qsort(rs->byid, rs->nrules, sizeof(*rs->byid), cmp_rule_id);
+		qsort(rs->byid, rs->nrules, sizeof(*rs->byid),
+		    rules_lookup_cmp_id);
 	/* Stable report: blame the later definition, cite the first. */
 	for (i = 1; i < rs->nrules; i++) {
 		a = rs->byid[i - 1];
@@ -786,7 +741,7 @@ check_ids(struct loader *ld)
 		    "defined at %s:%d)", b->id, a->file, a->line);
 	}
 	for (i = 0; i < rs->ntopo; i++) {
-		if ((a = find_id(rs, rs->topo[i].id)) != NULL)
+		if ((a = rules_find(rs, rs->topo[i].id)) != NULL)
 			lerr(ld, rs->topo[i].file, rs->topo[i].line,
 			    "duplicate id \"%s\" (rule at %s:%d)",
 			    rs->topo[i].id, a->file, a->line);
@@ -812,7 +767,7 @@ resolve(struct loader *ld)
 	for (i = 0; i < ld->nalts; i++) {
 		ref = &ld->alts[i];
 		r = &rs->rules[ref->owner];
-		if ((t = find_id(rs, ref->id)) == NULL)
+		if ((t = rules_find(rs, ref->id)) == NULL)
 			lerr(ld, ref->file, ref->line, "rule %s: "
 			    "secure_alternative names unknown rule \"%s\"",
 			    r->id, ref->id);
@@ -829,7 +784,7 @@ resolve(struct loader *ld)
 		return -1;
 	for (i = 0, k = 0; i < ld->ntrefs; i++) {
 		ref = &ld->trefs[i];
-		if ((t = find_id(rs, ref->id)) == NULL) {
+		if ((t = rules_find(rs, ref->id)) == NULL) {
 			lerr(ld, ref->file, ref->line, "topology %s: unknown "
 			    "rule \"%s\"", rs->topo[ref->owner].id, ref->id);
 			continue;
@@ -993,73 +948,6 @@ rules_load(const char **paths, int npaths, char *err, size_t errlen)
 		return NULL;
 	}
 	return ld.rs;
-}
-
-int
-rules_lookup(const struct ruleset *rs, uint8_t transport, uint16_t port,
-    const struct rule **out, int max)
-{
-	const struct rules_index *ix;
-	uint32_t s, n, i;
-
-	if (transport == IPPROTO_TCP)
-		ix = &rs->idx[0];
-	else if (transport == IPPROTO_UDP)
-		ix = &rs->idx[1];
-	else
-		return 0;
-	s = ix->seg[port];
-	n = ix->off[s + 1] - ix->off[s];
-	for (i = 0; i < n && (int)i < max; i++)
-		out[i] = &rs->rules[ix->list[ix->off[s] + i]];
-	return (int)n;
-}
-
-size_t
-rules_lookup_max(const struct ruleset *rs)
-{
-	return rs->lookup_max;
-}
-
-const struct rule *
-rules_find(const struct ruleset *rs, const char *id)
-{
-	return find_id(rs, id);
-}
-
-size_t
-rules_count(const struct ruleset *rs)
-{
-	return rs->nrules;
-}
-
-const struct rule *
-rules_get(const struct ruleset *rs, size_t i)
-{
-	return i < rs->nrules ? &rs->rules[i] : NULL;
-}
-
-const struct rules_topology *
-rules_topology_find(const struct ruleset *rs, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < rs->ntopo; i++)
-		if (strcmp(rs->topo[i].id, id) == 0)
-			return &rs->topo[i];
-	return NULL;
-}
-
-size_t
-rules_topology_count(const struct ruleset *rs)
-{
-	return rs->ntopo;
-}
-
-const struct rules_topology *
-rules_topology_get(const struct ruleset *rs, size_t i)
-{
-	return i < rs->ntopo ? &rs->topo[i] : NULL;
 }
 
 const char *

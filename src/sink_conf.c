@@ -12,21 +12,27 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cfgkey.h"
 #include "errlist.h"
 #include "sink.h"
 
 /* Facility names of syslog(3), numbered as RFC 5424 table 1. */
-static const char *const sink_conf_facilities[24] = {
+static const char *const sink_conf_facilities[25] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
 	"uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock",
 	"local0", "local1", "local2", "local3", "local4", "local5", "local6",
-	"local7"
+	"local7", NULL
 };
+
+/* As sink_proto_name() names enum sink_proto. */
+static const char *const sink_conf_protocols[] = { "udp", "tcp", "tls",
+	NULL };
 
 /* Which types a key is valid for (bit per enum sink_type). */
 #define T_FILE		(1 << SINK_FILE)
@@ -34,39 +40,61 @@ static const char *const sink_conf_facilities[24] = {
 #define T_REMOTE	(1 << SINK_REMOTE)
 #define T_ALL		(T_FILE | T_SYSLOG | T_REMOTE)
 
-static const struct {
-	const char *name;
-	int types;
-} sink_conf_keys[] = {
-	{ "type", T_ALL },
-	{ "format", T_ALL },
-	{ "queue", T_ALL },
-	{ "facility", T_ALL },	/* a file's rfc5424 lines have the header */
-	{ "severity_map", T_ALL },
-	{ "enterprise", T_ALL },
-	{ "leef_delimiter", T_ALL },
-	{ "hostname", T_FILE | T_REMOTE },
-	{ "app_name", T_FILE | T_REMOTE },
-	{ "name", T_ALL },
-	{ "observer_name", T_ALL },
-	{ "observer_ip", T_ALL },
-	{ "path", T_FILE },
-	{ "ident", T_SYSLOG },
-	{ "protocol", T_REMOTE },
-	{ "host", T_REMOTE },
-	{ "port", T_REMOTE },
-	{ "ca", T_REMOTE },
-	{ "cert", T_REMOTE },
-	{ "key", T_REMOTE },
-	{ "server_name", T_REMOTE },
-	{ "backoff_min_ms", T_REMOTE },
-	{ "backoff_max_ms", T_REMOTE },
+#define OFF(m)		offsetof(struct sink_conf, m)
+#define SZ(m)		sizeof(((struct sink_conf *)0)->m)
+/* A key read by sink_key() itself. */
+#define OWN(n, t)	{ n, CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, \
+	NULL, 0, t }
+#define UINT(n, lo, hi, m, t) \
+	{ n, CFGKEY_UINT, lo, hi, 0, NULL, OFF(m), 0, NULL, 0, t }
+#define TEXT(n, m, fl, t) \
+	{ n, CFGKEY_TEXT, 0, 0, 0, NULL, OFF(m), SZ(m), NULL, fl, t }
+
+/*
+ * The keys of a sink (cfgkey.h); mask: the sink types it is a setting of.
+ * Defaults are sink_conf_defaults()'s: they depend on the type.  A sink is
+ * opened at start only: a reload reports any change of the list as a whole
+ * (daemon.c).
+ */
+static const struct cfgkey sink_conf_keys[] = {
+	OWN("type", T_ALL),
+	OWN("format", T_ALL),
+	UINT("queue", 1, 1000000, queue, T_ALL),
+	/* A file's rfc5424 lines have the header. */
+	{ "facility", CFGKEY_ENUM, 0, 0, 0, NULL, OFF(facility), 0,
+	    sink_conf_facilities, 0, T_ALL },
+	OWN("severity_map", T_ALL),
+	UINT("enterprise", 1, INT_MAX, enterprise, T_ALL),
+	OWN("leef_delimiter", T_ALL),
+	TEXT("hostname", hostname, CFGKEY_PRINT, T_FILE | T_REMOTE),
+	TEXT("app_name", app_name, CFGKEY_PRINT, T_FILE | T_REMOTE),
+	TEXT("name", name, CFGKEY_PRINT, T_ALL),
+	TEXT("observer_name", observer_name, CFGKEY_PRINT, T_ALL),
+	OWN("observer_ip", T_ALL),
+	OWN("path", T_FILE),
+	TEXT("ident", ident, CFGKEY_PRINT, T_SYSLOG),
+	{ "protocol", CFGKEY_ENUM, 0, 0, 0, NULL, OFF(protocol), 0,
+	    sink_conf_protocols, 0, T_REMOTE },
+	TEXT("host", host, CFGKEY_PRINT, T_REMOTE),
+	OWN("port", T_REMOTE),
+	OWN("ca", T_REMOTE),
+	OWN("cert", T_REMOTE),
+	OWN("key", T_REMOTE),
+	TEXT("server_name", server_name, CFGKEY_PRINT, T_REMOTE),
+	UINT("backoff_min_ms", 1, 3600000, backoff_min_ms, T_REMOTE),
+	UINT("backoff_max_ms", 1, 3600000, backoff_max_ms, T_REMOTE),
 };
+
+#undef OWN
+#undef UINT
+#undef TEXT
 
 #define NKEYS	(sizeof(sink_conf_keys) / sizeof(sink_conf_keys[0]))
 
 /* The keys of a sink whose value was bad are bits of a uint32_t. */
 _Static_assert(NKEYS <= 32, "sink_conf_keys: more keys than bits");
+_Static_assert(SINK_UDP == 0 && SINK_TCP == 1 && SINK_TLS == 2,
+    "sink_conf_protocols is in the order of enum sink_proto");
 
 /* Records a problem; -1, so that "return bad(...)" reports and fails. */
 #define bad(e, file, line, ...) \
@@ -76,12 +104,9 @@ _Static_assert(NKEYS <= 32, "sink_conf_keys: more keys than bits");
 static int
 key_index(const char *name)
 {
-	unsigned i;
+	const struct cfgkey *k = cfgkey_find(sink_conf_keys, NKEYS, name);
 
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(sink_conf_keys[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return k != NULL ? (int)(k - sink_conf_keys) : -1;
 }
 
 /* Whether the value of key name was reported bad (bit of badkeys). */
@@ -115,83 +140,33 @@ sink_conf_defaults(struct sink_conf *c, int type)
 }
 
 /*
- * The name of setting s in a message.  An entry of a list (severity_map)
- * has no name of its own (libconfig gives NULL): its list's is used.
- */
-static const char *
-key_name(const config_setting_t *s)
-{
-	const char *name = config_setting_name(s);
-
-	return name != NULL ? name :
-	    config_setting_name(config_setting_parent(s));
-}
-
-/* A string setting into dst; -1 if it is not a string or too long. */
-static int
-get_str(const config_setting_t *s, char *dst, size_t len, const char *file,
-    struct errlist *e)
-{
-	const char *v;
-
-	if ((v = config_setting_get_string(s)) == NULL)
-		return bad(e, file, config_setting_source_line(s),
-		    "%s: a string is expected", key_name(s));
-	if (strlen(v) >= len)
-		return bad(e, file, config_setting_source_line(s),
-		    "%s: longer than %zu characters", key_name(s), len - 1);
-	if (v[0] == '\0')
-		return bad(e, file, config_setting_source_line(s),
-		    "%s: empty", key_name(s));
-	memcpy(dst, v, strlen(v) + 1);
-	return 0;
-}
-
-/*
  * A file name setting (path, ca, cert, key) into dst.  Like every file
  * the configuration names, a relative one is taken from the folder of the
- * configuration (file), not from the working directory, which for a
+ * configuration (conf), not from the working directory, which for a
  * service is "/".
  */
 static int
-get_file(const config_setting_t *s, char *dst, size_t len, const char *file,
-    struct errlist *e)
+get_file(const struct cfgkey_ctx *ctx, const config_setting_t *s,
+    const char *conf, char *dst, size_t len)
 {
-	char v[SINK_PATH_MAX];
-	const char *slash = strrchr(file, '/');
+	const char *slash = strrchr(conf, '/'), *v;
+	const char *name = config_setting_name(s);
 	int dlen = 0, n;
 
-	if (get_str(s, v, sizeof(v), file, e) == -1)
+	if (cfgkey_string(ctx, s, name, SINK_PATH_MAX - 1, 0, &v) == -1)
 		return -1;
 	/* The folder with its slash, before a name that is relative. */
 	if (v[0] != '/' && strcmp(v, "-") != 0 && slash != NULL)
-		dlen = (int)(slash - file) + 1;
-	n = snprintf(dst, len, "%.*s%s", dlen, file, v);
+		dlen = (int)(slash - conf) + 1;
+	n = snprintf(dst, len, "%.*s%s", dlen, conf, v);
 	if (n < 0 || (size_t)n >= len) {
 		dst[0] = '\0';
-		return bad(e, file, config_setting_source_line(s),
+		return bad(ctx->e, cfgkey_file(ctx, s),
+		    config_setting_source_line(s),
 		    "%s: longer than %zu characters once in the "
-		    "configuration's folder %.*s", key_name(s), len - 1,
-		    dlen > 0 ? dlen - 1 : 1, dlen > 0 ? file : ".");
+		    "configuration's folder %.*s", name, len - 1,
+		    dlen > 0 ? dlen - 1 : 1, dlen > 0 ? conf : ".");
 	}
-	return 0;
-}
-
-/* An integer setting within [lo, hi]. */
-static int
-get_int(const config_setting_t *s, long long lo, long long hi,
-    long long *v, const char *file, struct errlist *e)
-{
-	int t = config_setting_type(s);
-
-	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-		return bad(e, file, config_setting_source_line(s),
-		    "%s: an integer is expected", key_name(s));
-	*v = config_setting_get_int64(s);
-	if (*v < lo || *v > hi)
-		return bad(e, file, config_setting_source_line(s),
-		    "%s: %lld is out of range %lld..%lld", key_name(s), *v,
-		    lo, hi);
 	return 0;
 }
 
@@ -205,49 +180,44 @@ readable(const char *path, const config_setting_t *g, const char *key,
 		    config_setting_get_member(g, key)), "%s: cannot read %s",
 		    key, path);
 }
+
 /*
- * One setting of a sink group.  Returns -1 if it was reported bad: the
- * sink keeps its default for it.
+ * One setting of a sink group: the table's keys through the kit, the
+ * others here.  conf: the configuration's path (the folder of relative
+ * files).  Returns -1 if it was reported bad: the sink keeps its default
+ * for it.
  */
 static int
-sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
+sink_key(struct sink_conf *c, const config_setting_t *s, const char *conf,
     struct errlist *e)
 {
-	const char *name = config_setting_name(s);
+	struct cfgkey_ctx ctx = { e, conf, NULL, NULL };
+	const char *name = config_setting_name(s), *v;
+	const char *file = cfgkey_file(&ctx, s);
 	int line = config_setting_source_line(s);
-	char v[64];
+	const struct cfgkey *key;
 	long long n;
-	int i, k, r;
+	int k, r;
 	struct addr ip;
 
-	if ((i = key_index(name)) == -1)
-		return bad(e, file, line, "unknown key %s", name);
-	if (!(sink_conf_keys[i].types & (1 << c->type)))
+	if ((key = cfgkey_find(sink_conf_keys, NKEYS, name)) == NULL) {
+		cfgkey_unknown_one(&ctx, s, sink_conf_keys, NKEYS);
+		return -1;
+	}
+	if (!(key->mask & (1u << c->type)))
 		return bad(e, file, line, "%s: not a setting of a %s sink",
 		    name, sink_type_name(c->type));
+	if (key->type != CFGKEY_CUSTOM)
+		return cfgkey_get(&ctx, key, s, c);
 	if (strcmp(name, "type") == 0)
 		return 0;
 	if (strcmp(name, "format") == 0) {
-		if (get_str(s, v, sizeof(v), file, e) == -1)
+		if (cfgkey_string(&ctx, s, name, 0, 0, &v) == -1)
 			return -1;
 		if ((k = format_lookup(v)) == -1)
 			return bad(e, file, line, "format: unknown format %s "
 			    "(text, json, rfc5424, cef, leef)", v);
 		c->format = k;
-	} else if (strcmp(name, "queue") == 0) {
-		if (get_int(s, 1, 1000000, &n, file, e) == -1)
-			return -1;
-		c->queue = (uint32_t)n;
-	} else if (strcmp(name, "facility") == 0) {
-		if (get_str(s, v, sizeof(v), file, e) == -1)
-			return -1;
-		for (k = 0; k < 24; k++)
-			if (strcmp(sink_conf_facilities[k], v) == 0)
-				break;
-		if (k == 24)
-			return bad(e, file, line,
-			    "facility: unknown facility %s", v);
-		c->facility = k;
 	} else if (strcmp(name, "severity_map") == 0) {
 		if ((config_setting_type(s) != CONFIG_TYPE_ARRAY &&
 		    config_setting_type(s) != CONFIG_TYPE_LIST) ||
@@ -257,19 +227,15 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 			    "alert severities 0..10", FORMAT_SEVERITIES);
 		/* Every bad severity is reported, not only the first. */
 		for (r = 0, k = 0; k < FORMAT_SEVERITIES; k++) {
-			if (get_int(config_setting_get_elem(s, (unsigned)k), 0,
-			    7, &n, file, e) == -1)
+			if (cfgkey_int(&ctx, config_setting_get_elem(s,
+			    (unsigned)k), name, 0, 7, &n) == -1)
 				r = -1;
 			else
 				c->sevmap[k] = (uint8_t)n;
 		}
 		return r;
-	} else if (strcmp(name, "enterprise") == 0) {
-		if (get_int(s, 1, INT_MAX, &n, file, e) == -1)
-			return -1;
-		c->enterprise = (uint32_t)n;
 	} else if (strcmp(name, "leef_delimiter") == 0) {
-		if (get_str(s, v, sizeof(v), file, e) == -1)
+		if (cfgkey_string(&ctx, s, name, 0, 0, &v) == -1)
 			return -1;
 		/*
 		 * One printable character LEEF does not use otherwise, or a
@@ -278,68 +244,34 @@ sink_key(struct sink_conf *c, const config_setting_t *s, const char *file,
 		 */
 		if (strcmp(v, "x09") == 0 || strcmp(v, "0x09") == 0 ||
 		    strcmp(v, "\t") == 0)
-			v[0] = '\t';
+			c->leef_delim = '\t';
 		else if (strlen(v) != 1 || v[0] <= ' ' || v[0] >= 0x7f ||
 		    strchr("=|\\", v[0]) != NULL)
 			return bad(e, file, line, "leef_delimiter: "
 			    "one printable character but = | \\, or a tab "
 			    "(\"\\t\" or \"x09\"), is expected");
-		c->leef_delim = v[0];
-	} else if (strcmp(name, "hostname") == 0) {
-		return get_str(s, c->hostname, sizeof(c->hostname), file, e);
-	} else if (strcmp(name, "app_name") == 0) {
-		return get_str(s, c->app_name, sizeof(c->app_name), file, e);
-	} else if (strcmp(name, "name") == 0) {
-		return get_str(s, c->name, sizeof(c->name), file, e);
-	} else if (strcmp(name, "observer_name") == 0) {
-		return get_str(s, c->observer_name, sizeof(c->observer_name),
-		    file, e);
+		else
+			c->leef_delim = v[0];
 	} else if (strcmp(name, "observer_ip") == 0) {
-		if (get_str(s, c->observer_ip, sizeof(c->observer_ip), file,
-		    e) == -1)
+		if (cfgkey_string(&ctx, s, name, sizeof(c->observer_ip) - 1,
+		    CFGKEY_PRINT, &v) == -1)
 			return -1;
-		if (addr_parse(c->observer_ip, &ip) == -1) {
-			c->observer_ip[0] = '\0';
+		if (addr_parse(v, &ip) == -1)
 			return bad(e, file, line, "observer_ip: not an "
 			    "address");
-		}
+		memcpy(c->observer_ip, v, strlen(v) + 1);
 	} else if (strcmp(name, "path") == 0) {
-		return get_file(s, c->path, sizeof(c->path), file, e);
-	} else if (strcmp(name, "ident") == 0) {
-		return get_str(s, c->ident, sizeof(c->ident), file, e);
-	} else if (strcmp(name, "protocol") == 0) {
-		if (get_str(s, v, sizeof(v), file, e) == -1)
-			return -1;
-		for (k = SINK_UDP; k <= SINK_TLS; k++)
-			if (strcmp(sink_proto_name(k), v) == 0)
-				break;
-		if (k > SINK_TLS)
-			return bad(e, file, line, "protocol: unknown "
-			    "protocol %s (udp, tcp, tls)", v);
-		c->protocol = k;
-	} else if (strcmp(name, "host") == 0) {
-		return get_str(s, c->host, sizeof(c->host), file, e);
+		return get_file(&ctx, s, conf, c->path, sizeof(c->path));
 	} else if (strcmp(name, "port") == 0) {
-		if (get_int(s, 1, 65535, &n, file, e) == -1)
+		if (cfgkey_int(&ctx, s, name, 1, 65535, &n) == -1)
 			return -1;
 		c->port = (uint16_t)n;
 	} else if (strcmp(name, "ca") == 0) {
-		return get_file(s, c->ca, sizeof(c->ca), file, e);
+		return get_file(&ctx, s, conf, c->ca, sizeof(c->ca));
 	} else if (strcmp(name, "cert") == 0) {
-		return get_file(s, c->cert, sizeof(c->cert), file, e);
+		return get_file(&ctx, s, conf, c->cert, sizeof(c->cert));
 	} else if (strcmp(name, "key") == 0) {
-		return get_file(s, c->key, sizeof(c->key), file, e);
-	} else if (strcmp(name, "server_name") == 0) {
-		return get_str(s, c->server_name, sizeof(c->server_name), file,
-		    e);
-	} else if (strcmp(name, "backoff_min_ms") == 0) {
-		if (get_int(s, 1, 3600000, &n, file, e) == -1)
-			return -1;
-		c->backoff_min_ms = (uint32_t)n;
-	} else if (strcmp(name, "backoff_max_ms") == 0) {
-		if (get_int(s, 1, 3600000, &n, file, e) == -1)
-			return -1;
-		c->backoff_max_ms = (uint32_t)n;
+		return get_file(&ctx, s, conf, c->key, sizeof(c->key));
 	}
 	return 0;
 }

@@ -336,7 +336,7 @@ START_TEST(test_inventory_error_name_too_long)
 	    "    address = \"192.168.10.10\";\n"
 	    "    roles = [ \"management_server\" ]; }\n"
 	    ");\n", INVENTORY_NAME_MAX, 0);
-	snprintf(want, sizeof(want), "%%s:2: host name longer than %d bytes\n",
+	snprintf(want, sizeof(want), "%%s:2: host name: longer than %d bytes\n",
 	    INVENTORY_NAME_MAX - 1);
 	expect_error(text, want);
 }
@@ -393,7 +393,7 @@ START_TEST(test_inventory_error_duplicate_address)
 	    " \"192.168.10.10\" ]; roles = [ \"event_server\" ]; }\n"
 	    ");\n",
 	    "%s:4: host es01: address 192.168.10.10 already belongs to "
-	    "ms01\n");
+	    "ms01 (line 2)\n");
 }
 END_TEST
 
@@ -542,7 +542,8 @@ START_TEST(test_inventory_error_duplicate_mac)
 	    " macs = [ \"00:11:22:33:44:02\", \"00:11:22:33:44:01\" ];"
 	    " role = \"camera\"; }\n"
 	    ");\n",
-	    "%s:3: host cam2: MAC 00:11:22:33:44:01 already belongs to cam1\n");
+	    "%s:3: host cam2: MAC 00:11:22:33:44:01 already belongs to cam1 "
+	    "(line 2)\n");
 	tmp_write("routers.conf",
 	    "hosts = (\n"
 	    "  { name = \"fw-a\"; address = \"192.168.10.1\";"

@@ -521,7 +521,7 @@ START_TEST(test_rules_error_text_too_long)
 
 	snprintf(note, sizeof(note), "note = \"%0*d\";", RULES_TEXT_MAX, 0);
 	mkrule(buf, sizeof(buf), ID, SRV, PORTS, TCP, PROTO, CLI, note);
-	expect_error(buf, 11, "\"note\" is longer than 511 bytes");
+	expect_error(buf, 11, "note: longer than 511 bytes");
 }
 END_TEST
 
@@ -545,20 +545,20 @@ START_TEST(test_rules_error_bad_port)
 
 	mkrule(buf, sizeof(buf), ID, SRV, "ports = 70000;", TCP, PROTO, CLI,
 	    "");
-	expect_error(buf, 5, "\"ports\" must be");
+	expect_error(buf, 5, "ports: a port 1..65535");
 	mkrule(buf, sizeof(buf), ID, SRV, "ports = 0;", TCP, PROTO, CLI, "");
-	expect_error(buf, 5, "\"ports\" must be");
+	expect_error(buf, 5, "ports: a port 1..65535");
 	mkrule(buf, sizeof(buf), ID, SRV, "ports = \"9010-9001\";", TCP,
 	    PROTO, CLI, "");
 	expect_error(buf, 5, "runs backwards");
 	mkrule(buf, sizeof(buf), ID, SRV, "ports = \"40001 - 40099\";", TCP,
 	    PROTO, CLI, "");
-	expect_error(buf, 5, "\"ports\" must be");
+	expect_error(buf, 5, "ports: a port 1..65535");
 	mkrule(buf, sizeof(buf), ID, SRV, "ports = \"80x\";", TCP, PROTO,
 	    CLI, "");
-	expect_error(buf, 5, "\"ports\" must be");
+	expect_error(buf, 5, "ports: a port 1..65535");
 	mkrule(buf, sizeof(buf), ID, SRV, "", TCP, PROTO, CLI, "");
-	expect_error(buf, 2, "missing \"ports\"");
+	expect_error(buf, 2, "missing ports");
 }
 END_TEST
 
@@ -584,7 +584,7 @@ START_TEST(test_rules_error_missing_id)
 	char buf[1024];
 
 	mkrule(buf, sizeof(buf), "", SRV, PORTS, TCP, PROTO, CLI, "");
-	expect_error(buf, 2, "missing \"id\"");
+	expect_error(buf, 2, "missing id");
 	mkrule(buf, sizeof(buf), "id = \"has space\";", SRV, PORTS, TCP,
 	    PROTO, CLI, "");
 	expect_error(buf, 2, "rule id \"has space\"");
@@ -597,11 +597,11 @@ START_TEST(test_rules_error_unknown_key)
 
 	mkrule(buf, sizeof(buf), ID, SRV, PORTS, TCP, PROTO, CLI,
 	    "clear_text = true;");
-	expect_error(buf, 11, "unknown key \"clear_text\"");
-	expect_error("rule = ();\n", 1, "unknown key \"rule\"");
+	expect_error(buf, 11, "unknown key clear_text in rule (did you mean cleartext?)");
+	expect_error("rule = ();\n", 1, "unknown key rule in rules file (did you mean rules?)");
 	mkrule(buf, sizeof(buf), ID, SRV, PORTS, TCP, PROTO, CLI,
 	    "cleartext = \"yes\";");
-	expect_error(buf, 11, "\"cleartext\" must be true or false");
+	expect_error(buf, 11, "cleartext: true or false is expected");
 }
 END_TEST
 
@@ -641,7 +641,7 @@ START_TEST(test_rules_error_syntax)
 	mkrule(buf, sizeof(buf), ID, SRV, "ports == 80;", TCP, PROTO, CLI,
 	    "");
 	expect_error(buf, 5, "syntax error");
-	expect_error("version = 2;\n", 1, "unsupported \"version\"");
+	expect_error("version = 2;\n", 1, "version: unsupported");
 }
 END_TEST
 
@@ -706,8 +706,8 @@ START_TEST(test_rules_include_names_its_file)
 	tmp_write("top.conf", "version = 1;\n@include \"one-rule.conf\"\n",
 	    path, sizeof(path));
 	ck_assert_ptr_null(rules_load(paths, 1, err, sizeof(err)));
-	snprintf(want, sizeof(want), "%s/one-rule.conf:5: \"ports\" must be "
-	    "a port", tmpdir);
+	snprintf(want, sizeof(want), "%s/one-rule.conf:5: ports: a port "
+	    "1..65535", tmpdir);
 	ck_assert_msg(strstr(err, want) != NULL, "want \"%s\" in:\n%s", want,
 	    err);
 }
@@ -778,7 +778,7 @@ START_TEST(test_rules_error_all_reported)
 		lines++;
 	ck_assert_msg(lines == 3, "%s", err);
 	ck_assert(strstr(err, ":2: unknown role \"nobody\"") != NULL);
-	ck_assert(strstr(err, ":3: unknown key \"colour\"") != NULL);
+	ck_assert(strstr(err, ":3: unknown key colour in rule") != NULL);
 	ck_assert(strstr(err, ":4: duplicate rule id \"A\"") != NULL);
 
 	/* A tiny buffer still ends in a terminated "...". */

@@ -96,7 +96,7 @@ out=$("$bin" -n -c "$tmp/sinks.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || ko "bad sinks exit $rc"
 echo "$out" | grep -qxF "$tmp/sinks.conf:2: unknown key colour" && ok || ko "first sink: $out"
 echo "$out" | grep -qxF "$tmp/sinks.conf:4: port: 70000 is out of range 1..65535" && ok || ko "second sink: $out"
-echo "$out" | grep -qxF "$tmp/sinks.conf:6: unknown key flow.udp_idel" && ok || ko "after the sinks: $out"
+echo "$out" | grep -qxF "$tmp/sinks.conf:6: unknown key flow.udp_idel (did you mean udp_idle?)" && ok || ko "after the sinks: $out"
 # Files vmswatch writes: a relative name is the configuration folder's;
 # one too long for the writer is refused by -n, at its line, not at the
 # sensor's start.
@@ -121,7 +121,7 @@ printf '@include "conf.d/flow.conf"\nalert = { windw = 5; };\n' > "$tmp/site/inc
 printf '# tunables\n\nflow = {\n\tudp_idle = 0;\n};\n' > "$tmp/site/conf.d/flow.conf"
 out=$(cd "$tmp/elsewhere" && "$bin" -n -c ../site/inc.conf 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -qxF "../site/conf.d/flow.conf:4: flow.udp_idle: 0 is out of range 1..86400" &&
-    echo "$out" | grep -qxF "../site/inc.conf:2: unknown key alert.windw" &&
+    echo "$out" | grep -qxF "../site/inc.conf:2: unknown key alert.windw (did you mean window?)" &&
     ok || ko "errors in an included file: $rc $out"
 # A number libconfig 1.5 would wrap, silently: 4294967396 reads 100.
 printf 'alert = {\n\twindow = 4294967396;\n};\n' > "$tmp/wrap.conf"
