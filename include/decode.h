@@ -193,6 +193,15 @@ enum decode_result decode_packet(struct decoder *, int dlt, uint64_t ts,
 /* Counters since decode_new(). */
 const struct decode_stats *decode_stats(const struct decoder *);
 /*
+ * The addresses of a plain frame's only IP packet, cheaply: 1 and *src,
+ * *dst as decode_packet() would give them, for an Ethernet frame (VLAN
+ * tags allowed) carrying IPv4 that opens no tunnel, or IPv6 carrying TCP,
+ * UDP (not VXLAN) or ICMPv6 directly; 0 for anything else, which only
+ * decode_packet() can tell.  Nothing is counted or remembered.
+ */
+int decode_pair(int dlt, const uint8_t *b, uint32_t n, struct addr *src,
+    struct addr *dst);
+/*
  * on 0: the frames decoded from now are not counted (another worker of
  * the same capture counts them); 1: they are again (the default).
  */

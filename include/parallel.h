@@ -35,8 +35,8 @@
 #include "policy.h"
 
 #define PARALLEL_MAX_WORKERS	64
-#define PARALLEL_SLOTS		65536u		/* frames; a power of two */
-#define PARALLEL_ARENA		(64u << 20)	/* bytes of frame data */
+#define PARALLEL_SLOTS		16384u		/* frames; a power of two */
+#define PARALLEL_ARENA		(8u << 20)	/* bytes of frame data */
 #define PARALLEL_QUEUE		(8u << 20)	/* bytes of output a worker */
 
 struct learn;
@@ -71,6 +71,12 @@ struct pipeline *parallel_totals(struct parallel *);
 int parallel_workers(const struct parallel *);
 /* Frames worker i analysed. */
 uint64_t parallel_worker_packets(const struct parallel *, int i);
+/*
+ * CPU seconds (user and system) worker i's thread used, or with i -1 the
+ * reading thread from parallel_new() to the end of the merge (after
+ * finish): where the time goes, and what more cores could save.
+ */
+double parallel_worker_cpu(const struct parallel *, int i);
 void parallel_free(struct parallel *);
 
 #endif

@@ -1174,6 +1174,63 @@ decode_packet(struct decoder *d, int dlt, uint64_t ts, const uint8_t *data,
 	return DECODE_ERR;
 }
 
+int
+decode_pair(int dlt, const uint8_t *b, uint32_t n, struct addr *src,
+    struct addr *dst)
+{
+	uint32_t hl, i;
+	uint16_t et;
+	uint8_t proto;
+
+	/* Ethernet only: the destination, source and type, 14 bytes. */
+	if (dlt != LT_EN10MB || n < 14)
+		return 0;
+	et = be16(b + 12);
+	b += 14;
+	n -= 14;
+	/* VLAN tags, as many as decode_packet() takes: 4 bytes each. */
+	for (i = 0; et == ET_VLAN || et == ET_QINQ || et == ET_QINQ_OLD;
+	    i++) {
+		if (i == DECODE_MAX_VLANS || n < 4)
+			return 0;
+		et = be16(b + 2);
+		b += 4;
+		n -= 4;
+	}
+	if (et == ET_IPV4) {
+		/* The fixed header, 20 bytes, and its options captured. */
+		if (n < 20 || (b[0] >> 4) != 4)
+			return 0;
+		hl = (uint32_t)(b[0] & 0x0f) * 4;
+		if (hl < 20 || hl > n)
+			return 0;
+		proto = b[9];
+		/* A later fragment carries no header to open a tunnel. */
+		if ((be16(b + 6) & 0x1fff) == 0 &&
+		    (proto == IPP_GRE || proto == IPP_IPIP ||
+		    proto == IPP_IPV6 || (proto == IPP_UDP &&
+		    (n < hl + 4 || be16(b + hl + 2) == VXLAN_PORT))))
+			return 0;
+		addr_from_v4(src, b + 12);
+		addr_from_v4(dst, b + 16);
+		return 1;
+	}
+	if (et == ET_IPV6) {
+		/* The fixed header: 40 bytes; no extension headers here. */
+		if (n < 40 || (b[0] >> 4) != 6)
+			return 0;
+		proto = b[6];
+		if (proto != IPP_TCP && proto != IPP_ICMPV6 &&
+		    (proto != IPP_UDP || n < 44 ||
+		    be16(b + 42) == VXLAN_PORT))
+			return 0;
+		addr_from_v6(src, b + 8);
+		addr_from_v6(dst, b + 24);
+		return 1;
+	}
+	return 0;
+}
+
 void
 decode_count(struct decoder *d, int on)
 {

@@ -709,7 +709,13 @@ main(int argc, char *argv[])
 				fprintf(stderr, "%s %llu", i ? "," : "",
 				    (unsigned long long)
 				    parallel_worker_packets(par, i));
-			fprintf(stderr, " packets\n");
+			fprintf(stderr, " packets\n%-16s reader %.3f s, "
+			    "workers", "workers_cpu",
+			    parallel_worker_cpu(par, -1));
+			for (i = 0; i < parallel_workers(par); i++)
+				fprintf(stderr, "%s %.3f", i ? "," : "",
+				    parallel_worker_cpu(par, i));
+			fprintf(stderr, " s\n");
 		}
 		/* Said once, here: the alerts above are the reason to care. */
 		if (conf->inventory_path == NULL)

@@ -13,8 +13,16 @@
  * takes the record with the lowest key among the queues' heads once no
  * worker can still produce a lower one: a worker whose queue is empty
  * could, unless its mark is past the record's frame or it has finished.
- * Waiting is a short spin, then yielding, then sleeping 50 us at a time.
+ * A thread that waits spins a little, then sleeps on a futex that the
+ * other side wakes when it publishes progress and sees a sleeper: workers
+ * wait for frames (fr_*), the reader for room in the ring or for output to
+ * merge (rd_*).  A worker whose queue is full sleeps 50 us at a time.
  */
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include <linux/futex.h>
+
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "learn.h"
 #include "log.h"
@@ -88,6 +97,7 @@ struct worker {
 	_Atomic uint64_t mark;		/* frames below it are done */
 	_Atomic int finished;		/* flushed: nothing more comes */
 	uint64_t packets;		/* frames it analysed */
+	double cpu;			/* its thread's CPU seconds */
 };
 
 struct parallel {
@@ -96,7 +106,7 @@ struct parallel {
 	struct parallel_out out;
 	struct pipeline_clock clk;
 	struct decoder *dec;		/* the reader's, for the pair */
-	uint32_t seed;
+	uint64_t seed;
 	struct slot *slots;
 	uint8_t *arena;
 	uint64_t widx;			/* slots written (reader) */
@@ -106,10 +116,49 @@ struct parallel {
 	uint64_t rmin;			/* the slowest worker's ridx, and */
 	uint64_t atail;			/* its data's offset, at the last look */
 	uint64_t since_merge;
+	/* Sleeping workers wait on fr_word; the reader on rd_word. */
+	_Atomic uint32_t fr_word, fr_sleepers;
+	_Atomic uint32_t rd_word, rd_sleeping;
 	struct pipeline_events ev;
+	double cpu0;			/* the reader's CPU time at start */
+	double reader_cpu;		/* and what it used, at finish */
 };
 
+/* CPU seconds (user and system) of the calling thread so far. */
+static double
+thread_cpu(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) == -1)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	    ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+}
+
 static int pkt_mine(void *, const struct pkt *);
+
+/* Sleeps while *word is v, at most 2 ms (a wake-up may come late). */
+static void
+futex_wait(_Atomic uint32_t *word, uint32_t v)
+{
+	struct timespec ts = { 0, 2000000 };
+
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, v, &ts,
+	    NULL, 0);
+}
+
+/* Wakes who sleeps on word, after bumping it, if sleepers says any do. */
+static void
+futex_wake(_Atomic uint32_t *word, _Atomic uint32_t *sleepers)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(sleepers, memory_order_relaxed) == 0)
+		return;
+	atomic_fetch_add(word, 1);
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, INT32_MAX,
+	    NULL, NULL, 0);
+}
 
 static void
 par_pause(unsigned *spins)
@@ -141,8 +190,10 @@ queue_reserve(struct worker *w, size_t len)
 	if (off + len > PARALLEL_QUEUE) {
 		end = PARALLEL_QUEUE - off;
 		while (tail + end - atomic_load_explicit(&w->qhead,
-		    memory_order_acquire) > PARALLEL_QUEUE)
+		    memory_order_acquire) > PARALLEL_QUEUE) {
+			futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
 			par_pause(&spins);
+		}
 		pad = (struct rec_hdr *)(void *)(w->q + off);
 		pad->len = (uint32_t)end;
 		pad->kind = REC_PAD;
@@ -151,8 +202,11 @@ queue_reserve(struct worker *w, size_t len)
 		off = 0;
 	}
 	while (tail + len - atomic_load_explicit(&w->qhead,
-	    memory_order_acquire) > PARALLEL_QUEUE)
+	    memory_order_acquire) > PARALLEL_QUEUE) {
+		/* The merge frees the room: the reader must not sleep. */
+		futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
 		par_pause(&spins);
+	}
 	return w->q + off;
 }
 
@@ -384,9 +438,19 @@ worker_main(void *arg)
 		done = atomic_load_explicit(&par->done, memory_order_acquire);
 		pub = atomic_load_explicit(&par->pub, memory_order_acquire);
 		if (r == pub) {
+			uint32_t v;
+
 			if (done)
 				break;
-			par_pause(&spins);
+			if (spins++ < 256)
+				continue;
+			/* Asleep until the reader publishes more. */
+			atomic_fetch_add(&par->fr_sleepers, 1);
+			v = atomic_load(&par->fr_word);
+			if (atomic_load(&par->pub) == r &&
+			    !atomic_load(&par->done))
+				futex_wait(&par->fr_word, v);
+			atomic_fetch_sub(&par->fr_sleepers, 1);
 			continue;
 		}
 		spins = 0;
@@ -406,13 +470,17 @@ worker_main(void *arg)
 				    memory_order_release);
 				atomic_store_explicit(&w->ridx, r + 1,
 				    memory_order_release);
+				futex_wake(&par->rd_word, &par->rd_sleeping);
 			}
 		}
 		atomic_store_explicit(&w->mark, r, memory_order_release);
 		atomic_store_explicit(&w->ridx, r, memory_order_release);
+		futex_wake(&par->rd_word, &par->rd_sleeping);
 	}
 	pipeline_flush(w->pl);
+	w->cpu = thread_cpu();
 	atomic_store_explicit(&w->finished, 1, memory_order_release);
+	futex_wake(&par->rd_word, &par->rd_sleeping);
 	return NULL;
 }
 
@@ -439,7 +507,7 @@ parallel_new(const struct conf *conf, int nworkers,
 	par->ev.flow = ev_flow;
 	par->ev.alert_expire = ev_expire;
 	par->ev.packet = ev_packet;
-	par->seed = (uint32_t)arc4random();
+	par->seed = (uint64_t)arc4random() << 32 | arc4random();
 	if (pipeline_clock_init(&par->clk) == -1 ||
 	    (par->slots = calloc(PARALLEL_SLOTS, sizeof(*par->slots))) ==
 	    NULL || (par->arena = malloc(PARALLEL_ARENA)) == NULL ||
@@ -480,10 +548,13 @@ parallel_new(const struct conf *conf, int nworkers,
 			break;
 		}
 		par->w[i].started = 1;
+		/* ps -L, top -H and perf tell the threads apart. */
+		(void)pthread_setname_np(par->w[i].thread, "vmswatch-work");
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (i < nworkers)
 		goto fail;
+	par->cpu0 = thread_cpu();
 	return par;
 fail:
 	parallel_free(par);
@@ -504,20 +575,38 @@ min_ridx(struct parallel *par)
 	return m;
 }
 
-/* The worker of a packet: a hash of its addresses, the same both ways. */
+/* One address mixed with the seed: two 64-bit words, multiplied. */
+static uint64_t
+addr_mix(const struct addr *a, uint64_t seed)
+{
+	uint64_t w0, w1, x;
+
+	memcpy(&w0, a->b, 8);
+	memcpy(&w1, a->b + 8, 8);
+	x = (w0 ^ seed) * 0x9e3779b97f4a7c15ull + w1;
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ull;
+	x ^= x >> 32;
+	return x;
+}
+
+/*
+ * The worker of a packet: a hash of its addresses, the same both ways
+ * (their mixes added), scaled to the workers by its high bits.
+ */
+static uint32_t
+pair_worker(const struct parallel *par, const struct addr *a,
+    const struct addr *b)
+{
+	uint64_t h = addr_mix(a, par->seed) + addr_mix(b, par->seed);
+
+	return (uint32_t)(((h >> 32) * (uint64_t)par->n) >> 32);
+}
+
 static uint32_t
 pkt_worker(const struct parallel *par, const struct pkt *p)
 {
-	uint32_t h;
-
-	h = addr_hash(&p->src, par->seed) ^ addr_hash(&p->dst, par->seed);
-	/* MurmurHash3's finalizer: the low bits of a sum are poor. */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h % (uint32_t)par->n;
+	return pair_worker(par, &p->src, &p->dst);
 }
 
 /* pipeline_owner_cb of worker w. */
@@ -539,6 +628,7 @@ static void
 frame_workers(struct parallel *par, struct slot *s, const uint8_t *data)
 {
 	enum decode_result r;
+	struct addr a, b;
 	struct pkt p;
 	unsigned i;
 
@@ -546,6 +636,12 @@ frame_workers(struct parallel *par, struct slot *s, const uint8_t *data)
 	s->mask = 1;
 	if (par->n == 1)
 		return;
+	/* Most frames: one IP packet, read without the decoder. */
+	if (decode_pair(s->dlt, data, s->caplen, &a, &b)) {
+		s->primary = pair_worker(par, &a, &b);
+		s->mask = 1ull << s->primary;
+		return;
+	}
 	r = decode_packet(par->dec, s->dlt, s->t, data, s->caplen, s->len,
 	    &p);
 	if (r != DECODE_OK && r != DECODE_ARP)
@@ -564,6 +660,24 @@ par_refresh(struct parallel *par)
 	par->rmin = min_ridx(par);
 	par->atail = par->rmin < par->widx ?
 	    par->slots[par->rmin % PARALLEL_SLOTS].voff : par->ahead;
+}
+
+/*
+ * The reader has nothing to do: asleep until a worker publishes progress
+ * (or 2 ms), unless merging finds work after all.  Returns records merged.
+ */
+static uint64_t
+reader_sleep(struct parallel *par)
+{
+	uint64_t n;
+	uint32_t v;
+
+	atomic_store(&par->rd_sleeping, 1);
+	v = atomic_load(&par->rd_word);
+	if ((n = par_merge(par)) == 0)
+		futex_wait(&par->rd_word, v);
+	atomic_store(&par->rd_sleeping, 0);
+	return n;
 }
 
 /* A frame the clock delivered, into the ring. */
@@ -587,8 +701,10 @@ par_deliver(void *arg, int dlt, uint64_t t, const uint8_t *data,
 		if (par->widx - par->rmin < PARALLEL_SLOTS &&
 		    voff + caplen - par->atail <= PARALLEL_ARENA)
 			break;
-		if (par_merge(par) == 0)
-			par_pause(&spins);
+		if (par_merge(par) > 0 || spins++ < 64)
+			continue;
+		/* Workers publish their read index with their marks. */
+		(void)reader_sleep(par);
 	}
 	s = &par->slots[par->widx % PARALLEL_SLOTS];
 	s->t = t;
@@ -601,6 +717,9 @@ par_deliver(void *arg, int dlt, uint64_t t, const uint8_t *data,
 	par->ahead = voff + caplen;
 	par->widx++;
 	atomic_store_explicit(&par->pub, par->widx, memory_order_release);
+	/* Sleeping workers wake for a batch, not for every frame. */
+	if ((par->widx & 127) == 0)
+		futex_wake(&par->fr_word, &par->fr_sleepers);
 	/* Keep the queues moving. */
 	if (++par->since_merge >= 256) {
 		par->since_merge = 0;
@@ -626,6 +745,7 @@ parallel_finish(struct parallel *par)
 
 	pipeline_clock_flush(&par->clk, par_deliver, par);
 	atomic_store_explicit(&par->done, 1, memory_order_release);
+	futex_wake(&par->fr_word, &par->fr_sleepers);
 	for (;;) {
 		if (par_merge(par) > 0) {
 			spins = 0;
@@ -640,8 +760,10 @@ parallel_finish(struct parallel *par)
 				fin = 0;
 		if (fin)
 			break;
-		par_pause(&spins);
+		if (spins++ >= 64)
+			(void)reader_sleep(par);
 	}
+	par->reader_cpu = thread_cpu() - par->cpu0;
 	for (i = 0; i < par->n; i++)
 		if (par->w[i].started) {
 			pthread_join(par->w[i].thread, NULL);
@@ -668,6 +790,14 @@ uint64_t
 parallel_worker_packets(const struct parallel *par, int i)
 {
 	return i >= 0 && i < par->n ? par->w[i].packets : 0;
+}
+
+double
+parallel_worker_cpu(const struct parallel *par, int i)
+{
+	if (i < 0)
+		return par->reader_cpu;
+	return i < par->n ? par->w[i].cpu : 0;
 }
 
 void

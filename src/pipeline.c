@@ -669,6 +669,12 @@ pipeline_frame_at(struct pipeline *pl, uint64_t frame, int dlt, uint64_t t,
 void
 pipeline_clock_at(struct pipeline *pl, uint64_t frame, uint64_t t)
 {
+	/*
+	 * A time not past the clock changes nothing: what was due at it ran
+	 * when the clock got there, and what was put since is due later.
+	 */
+	if (t <= pl->now)
+		return;
 	pl->key.frame = frame;
 	pl->frames = frame + 1;
 	pipeline_advance(pl, t);

@@ -31,7 +31,7 @@ fi
 # The summary's counters, without what depends on the run (times, rates,
 # peaks, the workers line).
 counters() {
-	grep -Ev '^(elapsed|packets/s|flows_peak|dpi_time|dpi_pool|workers) ' "$1"
+	grep -Ev '^(elapsed|packets/s|flows_peak|dpi_time|dpi_pool|workers|workers_cpu) ' "$1"
 }
 
 # run CONF PCAP TAG N [options]: outputs in $tmp/TAG.N.*
