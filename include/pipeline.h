@@ -166,12 +166,16 @@ void pipeline_set_owner(struct pipeline *, pipeline_owner_cb own,
 /*
  * A frame of a capture read by another thread that decided its time
  * (frame: its number in the capture, from 0; t: its time on that
- * thread's clock, not held again here).  count 1: this pipeline counts
- * the frame (packets, bytes, decoding); 0: another one sharing it does.
+ * thread's clock, not held again here).  flags: PIPELINE_FRAME_COUNT,
+ * this pipeline counts the frame (packets, bytes, decoding; else another
+ * one sharing it does); PIPELINE_FRAME_WHOLE, every packet in it is this
+ * pipeline's (the owner callback is not asked).
  */
+#define PIPELINE_FRAME_COUNT	0x01
+#define PIPELINE_FRAME_WHOLE	0x02
 void pipeline_frame_at(struct pipeline *, uint64_t frame, int dlt,
     uint64_t t, const uint8_t *data, uint32_t caplen, uint32_t len,
-    int count);
+    int flags);
 /*
  * A frame of the same capture that another pipeline handles: only its
  * time, which moves this pipeline's clock as it moves the other's.

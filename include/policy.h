@@ -220,6 +220,12 @@ struct policy_due_key {
 int policy_due(struct policy *, uint64_t now, uint32_t *slot,
     struct policy_due_key *key);
 /*
+ * The earliest deadline among the waits (UINT64_MAX: none): before it,
+ * policy_due() has nothing to give.  (It may be a wait that ended since,
+ * which policy_due() then skips.)
+ */
+uint64_t policy_next_due(const struct policy *);
+/*
  * An ARP packet: sender address and MAC against the inventory, and for
  * a reply from a known host, its target (which must exist to be
  * answered).

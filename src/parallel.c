@@ -460,7 +460,10 @@ worker_main(void *arg)
 				pipeline_frame_at(w->pl, r, s->dlt, s->t,
 				    par->arena + s->voff % PARALLEL_ARENA,
 				    s->caplen, s->len,
-				    s->primary == (uint32_t)w->id);
+				    (s->primary == (uint32_t)w->id ?
+				    PIPELINE_FRAME_COUNT : 0) |
+				    (s->mask == 1ull << w->id ?
+				    PIPELINE_FRAME_WHOLE : 0));
 				if (s->primary == (uint32_t)w->id)
 					w->packets++;
 			} else
@@ -598,7 +601,18 @@ static uint32_t
 pair_worker(const struct parallel *par, const struct addr *a,
     const struct addr *b)
 {
-	uint64_t h = addr_mix(a, par->seed) + addr_mix(b, par->seed);
+	uint64_t h;
+	int pa = addr_is_public(a), pb = addr_is_public(b);
+
+	/*
+	 * A site's host talking to the Internet: by the site's end alone,
+	 * so that nDPI's memory of a host's earlier flows (a Teams client
+	 * named by its TLS, then its STUN) is in one worker.
+	 */
+	if (pa != pb)
+		h = addr_mix(pa ? b : a, par->seed);
+	else
+		h = addr_mix(a, par->seed) + addr_mix(b, par->seed);
 
 	return (uint32_t)(((h >> 32) * (uint64_t)par->n) >> 32);
 }

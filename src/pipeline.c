@@ -654,16 +654,23 @@ pipeline_set_owner(struct pipeline *pl, pipeline_owner_cb own, void *arg)
 
 void
 pipeline_frame_at(struct pipeline *pl, uint64_t frame, int dlt, uint64_t t,
-    const uint8_t *data, uint32_t caplen, uint32_t len, int count)
+    const uint8_t *data, uint32_t caplen, uint32_t len, int flags)
 {
+	pipeline_owner_cb own = pl->own;
+	int count = (flags & PIPELINE_FRAME_COUNT) != 0;
+
 	if (count) {
 		pl->st.packets++;
 		pl->st.bytes += caplen;
 	}
 	decode_count(pl->dec, count);
+	/* Every packet of the frame is this pipeline's: no question asked. */
+	if (flags & PIPELINE_FRAME_WHOLE)
+		pl->own = NULL;
 	pl->key.frame = frame;
 	pl->frames = frame + 1;
 	pipeline_handle(pl, dlt, t, data, caplen, len);
+	pl->own = own;
 }
 
 void
@@ -677,6 +684,16 @@ pipeline_clock_at(struct pipeline *pl, uint64_t frame, uint64_t t)
 		return;
 	pl->key.frame = frame;
 	pl->frames = frame + 1;
+	/*
+	 * Most frames only move the clock: nothing expires and no wait ends
+	 * before the next second or the earliest deadline.  The flow table
+	 * takes the clock with this pipeline's next frame.
+	 */
+	if (t < pl->next_expire && t < policy_next_due(pl->pol)) {
+		pl->now = t;
+		pl->st.last_ts = t;
+		return;
+	}
 	pipeline_advance(pl, t);
 }
 

@@ -413,6 +413,18 @@ policy_due(struct policy *pol, uint64_t now, uint32_t *slot,
 	    now, slot, &key->seq);
 }
 
+uint64_t
+policy_next_due(const struct policy *pol)
+{
+	uint64_t d = UINT64_MAX;
+
+	if (pol->wcount > 0)
+		d = pol->wait[pol->whead].deadline;
+	if (pol->mcount > 0 && pol->mwait[pol->mhead].deadline < d)
+		d = pol->mwait[pol->mhead].deadline;
+	return d;
+}
+
 /* Appends slot to a wait ring; -1 when it is full. */
 static int
 ring_put(struct policy *pol, struct policy_wait *ring, uint32_t head,
