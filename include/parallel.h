@@ -1,12 +1,13 @@
 /*
  * parallel.h - the offline reader on several cores (-r --workers N).  The
  * thread that reads the capture keeps packet time for all (one
- * pipeline_clock) and hands each frame to one of N workers, each with a
- * pipeline of its own (decoder, flow table, classifier, policy), chosen by
- * a symmetric hash of the frame's outermost pair of IP addresses: both
- * directions of a flow, every fragment of a datagram, the media streams
- * of an RTSP session and a tunnel with everything it carries go to the
- * same worker.  Every worker sees every frame's time, so that its clock,
+ * pipeline_clock) and hands each frame to the workers of its packets,
+ * each worker with a pipeline of its own (decoder, flow table, classifier,
+ * policy): a packet is the worker's of its pair of IP addresses (a
+ * symmetric hash), so both directions of a flow, every fragment of a
+ * datagram and the media streams of an RTSP session go to the same
+ * worker; a tunnel and what it carries may be two workers', each
+ * analysing its own packets of the frame.  Every worker sees every frame's time, so that its clock,
  * flow expiry and waits move exactly as one pipeline's would.
  *
  * The workers' outputs (violations, ended flows with their verdicts and
@@ -16,7 +17,12 @@
  * one a single pipeline gives, line for line, in the same order, as long
  * as no bounded table of a worker fills (flow table, fragment and device
  * caches, RTSP media table): those keep the same memory per worker as the
- * single pipeline, so with several workers they fill later.
+ * single pipeline, so with several workers they fill later.  One more
+ * memory is nDPI's own, of a host's earlier flows (a Teams or WhatsApp
+ * client told by another flow): a site's host talking to the Internet
+ * goes to the worker of its own address, so that this memory stays with
+ * it; between two hosts of the site it goes by the pair, and a
+ * sub-protocol nDPI takes from the host's other pairs may differ.
  *
  * Memory: a ring of PARALLEL_SLOTS frames and PARALLEL_ARENA bytes of
  * frame data between the reader and the workers, and a queue of
