@@ -636,23 +636,45 @@ classify_id_name(const struct classify *c, uint16_t id)
 	return n != NULL ? n : "Unknown";
 }
 
+/*
+ * s appended at buf + o, cut to what fits with a NUL in len bytes (as
+ * snprintf cuts); returns the new length.  The caller terminates.
+ */
+static size_t
+classify_cat(char *buf, size_t len, size_t o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > len - 1 - o)
+		n = len - 1 - o;
+	memcpy(buf + o, s, n);
+	return o + n;
+}
+
 char *
 classify_proto_name(const struct classify *c,
     const struct classify_result *r, char *buf, size_t len)
 {
 	uint16_t lo = r->master, hi = r->app;
+	size_t o;
 
 	if (lo == NDPI_PROTOCOL_UNKNOWN) {
 		lo = hi;
 		hi = NDPI_PROTOCOL_UNKNOWN;
 	}
+	/* Copied, not printed: every flow record names its protocol. */
+	if (len == 0)
+		return buf;
 	if (lo == NDPI_PROTOCOL_UNKNOWN)
-		snprintf(buf, len, "Unknown");
-	else if (hi == NDPI_PROTOCOL_UNKNOWN || hi == lo)
-		snprintf(buf, len, "%s", classify_id_name(c, lo));
-	else
-		snprintf(buf, len, "%s.%s", classify_id_name(c, lo),
-		    classify_id_name(c, hi));
+		o = classify_cat(buf, len, 0, "Unknown");
+	else {
+		o = classify_cat(buf, len, 0, classify_id_name(c, lo));
+		if (hi != NDPI_PROTOCOL_UNKNOWN && hi != lo) {
+			o = classify_cat(buf, len, o, ".");
+			o = classify_cat(buf, len, o, classify_id_name(c, hi));
+		}
+	}
+	buf[o] = '\0';
 	return buf;
 }
 

@@ -83,29 +83,24 @@ static void
 jw_addr(struct strbuf *w, const struct addr *a)
 {
 	char buf[ADDR_STRLEN];
-	int i;
 
 	if (!addr_is_v4(a)) {
 		strbuf_str(w, addr_fmt(a, buf, sizeof(buf)));
 		return;
 	}
-	for (i = 12; i < 16; i++) {
-		if (i > 12)
-			STRBUF_LIT(w, ".");
-		strbuf_u64(w, a->b[i]);
-	}
+	strbuf_ipv4(w, a->b + 12);
 }
 
 /* The IANA keyword, or the protocol number for one without a name. */
-static const char *
-transport_name(uint8_t proto, char *buf, size_t len)
+static void
+jw_transport(struct strbuf *w, uint8_t proto)
 {
 	const char *n = decode_proto_name(proto);
 
 	if (n != NULL)
-		return n;
-	snprintf(buf, len, "%u", proto);
-	return buf;
+		strbuf_str(w, n);
+	else
+		strbuf_u64(w, proto);
 }
 
 static const char *
@@ -152,15 +147,14 @@ static void
 risk_one(int bit, const char *name, void *arg)
 {
 	struct strbuf *w = arg;
-	char esc[256];
 
 	(void)bit;
 	if (w->buf[w->o - 1] != '[')
-		STRBUF_LIT(w, ",");
-	escape_json(esc, sizeof(esc), name, strlen(name));
-	STRBUF_LIT(w, "\"");
-	strbuf_str(w, esc);
-	STRBUF_LIT(w, "\"");
+		strbuf_ch(w, ',');
+	/* nDPI's names are short: escaped whole, or the record is dropped. */
+	strbuf_ch(w, '"');
+	strbuf_esc(w, ESCAPE_JSON, 0, name, strlen(name));
+	strbuf_ch(w, '"');
 }
 
 uint64_t
@@ -195,17 +189,19 @@ flowlog_flow_id(const struct flow *f)
 static void
 jw_end(struct strbuf *w, const char *key, const char *name, uint64_t roles)
 {
-	char esc[INVENTORY_NAME_MAX * 6 + 1];
 	int k, n = 0;
 
 	STRBUF_LIT(w, ",\"");
 	strbuf_str(w, key);
 	STRBUF_LIT(w, "_name\":");
 	if (name != NULL) {
-		escape_json(esc, sizeof(esc), name, strlen(name));
-		STRBUF_LIT(w, "\"");
-		strbuf_str(w, esc);
-		STRBUF_LIT(w, "\"");
+		/*
+		 * Escaped in place, whole: a name is at most
+		 * INVENTORY_NAME_MAX bytes, six at most each once escaped.
+		 */
+		strbuf_ch(w, '"');
+		strbuf_esc(w, ESCAPE_JSON, 0, name, strlen(name));
+		strbuf_ch(w, '"');
 	} else
 		STRBUF_LIT(w, "null");
 	STRBUF_LIT(w, ",\"");
@@ -214,14 +210,14 @@ jw_end(struct strbuf *w, const char *key, const char *name, uint64_t roles)
 	for (k = 0; k < ROLE_COUNT; k++)
 		if (roles & ROLE_BIT(k)) {
 			if (n++ > 0)
-				STRBUF_LIT(w, ",");
-			STRBUF_LIT(w, "\"");
+				strbuf_ch(w, ',');
+			strbuf_ch(w, '"');
 			strbuf_str(w, role_name((enum role)k));
-			STRBUF_LIT(w, "\"");
+			strbuf_ch(w, '"');
 		}
 	if (n == 0)
 		STRBUF_LIT(w, "\"unknown\"");
-	STRBUF_LIT(w, "]");
+	strbuf_ch(w, ']');
 }
 
 int
@@ -237,9 +233,9 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
     enum flow_end reason, const struct classify *c,
     const struct classify_result *r, const struct flowlog_verdict *v)
 {
-	char m[18], pn[64], tb[8], host[CLASSIFY_HOST_MAX * 6 + 1], fl[9];
-	char cid[COMMUNITYID_LEN], rid[256];
+	char m[18], pn[64], fl[9], cid[COMMUNITYID_LEN];
 	struct strbuf w = { buf, len, 0 };
+	size_t hl;
 	int i;
 
 	STRBUF_LIT(&w, "{\"event_type\":\"flow\",\"flow_id\":");
@@ -249,7 +245,7 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 	STRBUF_LIT(&w, "\",\"end\":\"");
 	jw_time(&w, f->last_ts);
 	STRBUF_LIT(&w, "\",\"transport\":\"");
-	strbuf_str(&w, transport_name(f->proto, tb, sizeof(tb)));
+	jw_transport(&w, f->proto);
 	STRBUF_LIT(&w, "\",\"src_ip\":\"");
 	jw_addr(&w, &f->addr[FLOW_C2S]);
 	STRBUF_LIT(&w, "\",\"src_port\":");
@@ -266,8 +262,9 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 				STRBUF_LIT(&w, ",\"src_mac\":\"");
 			else
 				STRBUF_LIT(&w, ",\"dst_mac\":\"");
-			strbuf_str(&w, addr_fmt_mac(f->mac[i], m, sizeof(m)));
-			STRBUF_LIT(&w, "\"");
+			strbuf_raw(&w, addr_fmt_mac(f->mac[i], m, sizeof(m)),
+			    sizeof(m) - 1);
+			strbuf_ch(&w, '"');
 		}
 	if (r != NULL) {
 		STRBUF_LIT(&w, ",\"app_proto\":\"");
@@ -277,31 +274,28 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		STRBUF_LIT(&w, "\",\"dpi_packets\":");
 		strbuf_u64(&w, r->dpi_packets);
 		if (r->host[0] != '\0') {
-			escape_json(host, sizeof(host), r->host,
-			    strnlen(r->host, sizeof(r->host)));
+			/*
+			 * Escaped in place, whole: CLASSIFY_HOST_MAX bytes at
+			 * most, six at most each once escaped.
+			 */
+			hl = strnlen(r->host, sizeof(r->host));
 			STRBUF_LIT(&w, ",\"host\":\"");
-			strbuf_str(&w, host);
-			STRBUF_LIT(&w, "\"");
+			strbuf_esc(&w, ESCAPE_JSON, 0, r->host, hl);
+			strbuf_ch(&w, '"');
 			/*
 			 * A byte that is not UTF-8 is U+FFFD in the string:
 			 * the raw bytes follow in hex, as in the alerts.
 			 */
-			if (!escape_utf8_valid(r->host, strnlen(r->host,
-			    sizeof(r->host)))) {
+			if (!escape_utf8_valid(r->host, hl)) {
 				STRBUF_LIT(&w, ",\"host_hex\":\"");
-				for (i = 0; i < (int)sizeof(r->host) &&
-				    r->host[i]; i++) {
-					snprintf(tb, sizeof(tb), "%02x",
-					    (unsigned char)r->host[i]);
-					strbuf_str(&w, tb);
-				}
-				STRBUF_LIT(&w, "\"");
+				strbuf_hex(&w, r->host, hl);
+				strbuf_ch(&w, '"');
 			}
 		}
 		if (r->risk != 0) {
 			STRBUF_LIT(&w, ",\"risks\":[");
 			classify_risk_foreach(r->risk, risk_one, &w);
-			STRBUF_LIT(&w, "]");
+			strbuf_ch(&w, ']');
 		}
 	}
 	STRBUF_LIT(&w, ",\"pkts_c2s\":");
@@ -317,23 +311,23 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		strbuf_str(&w, tcpflags(f->tcp_flags[FLOW_C2S], fl));
 		STRBUF_LIT(&w, "\",\"tcp_flags_s2c\":\"");
 		strbuf_str(&w, tcpflags(f->tcp_flags[FLOW_S2C], fl));
-		STRBUF_LIT(&w, "\"");
+		strbuf_ch(&w, '"');
 	}
 	STRBUF_LIT(&w, ",\"direction_by\":\"");
 	strbuf_str(&w, dir_by_name(f->dir_by));
 	STRBUF_LIT(&w, "\",\"end_reason\":\"");
 	strbuf_str(&w, flowtab_end_name(reason));
-	STRBUF_LIT(&w, "\"");
+	strbuf_ch(&w, '"');
 	if (v != NULL && v->valid) {
 		jw_end(&w, "src", v->src_name, v->src_roles);
 		jw_end(&w, "dst", v->dst_name, v->dst_roles);
 		STRBUF_LIT(&w, ",\"rule\":");
 		if (v->rule_id != NULL) {
-			escape_json(rid, sizeof(rid), v->rule_id,
+			/* rules.c keeps an id short and of safe characters. */
+			strbuf_ch(&w, '"');
+			strbuf_esc(&w, ESCAPE_JSON, 0, v->rule_id,
 			    strlen(v->rule_id));
-			STRBUF_LIT(&w, "\"");
-			strbuf_str(&w, rid);
-			STRBUF_LIT(&w, "\"");
+			strbuf_ch(&w, '"');
 		} else
 			STRBUF_LIT(&w, "null");
 	}
@@ -353,8 +347,8 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		    f->port[FLOW_S2C]);
 	if (i == 0) {
 		STRBUF_LIT(&w, ",\"community_id\":\"");
-		strbuf_str(&w, cid);
-		STRBUF_LIT(&w, "\"");
+		strbuf_raw(&w, cid, COMMUNITYID_LEN - 1);
+		strbuf_ch(&w, '"');
 	}
 	STRBUF_LIT(&w, "}\n");
 	if (strbuf_full(&w))
