@@ -367,6 +367,14 @@ ring_due(struct policy *pol, struct policy_wait *ring, uint32_t *head,
 int
 policy_due(struct policy *pol, uint64_t now, uint32_t *slot)
 {
+	/*
+	 * The pipeline asks at every packet and the answer is nearly always
+	 * no: both heads (each ring's earliest deadline) say so without a
+	 * call.
+	 */
+	if ((pol->wcount == 0 || pol->wait[pol->whead].deadline > now) &&
+	    (pol->mcount == 0 || pol->mwait[pol->mhead].deadline > now))
+		return 0;
 	return ring_due(pol, pol->wait, &pol->whead, &pol->wcount, PF_DEFER,
 	    now, slot) || ring_due(pol, pol->mwait, &pol->mhead, &pol->mcount,
 	    PF_MWAIT, now, slot);
