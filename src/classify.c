@@ -573,8 +573,13 @@ classify_dpi(struct classify *c, uint32_t slot, const struct flow *f,
 	return CLASSIFY_EV_FINAL;
 }
 
-int
-classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
+/*
+ * classify_packet() for a flow still in DPI or with an RTSP tracker.  Not
+ * inlined: the nDPI path needs many registers, and saving them at every
+ * packet of a classified flow costs more than the call.
+ */
+static __attribute__((noinline)) int
+classify_packet_work(struct classify *c, uint32_t slot, const struct flow *f,
     const struct pkt *p, int dir)
 {
 	const struct classify_result *r = &c->res[slot];
@@ -594,6 +599,20 @@ classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
 	if (s->rtsp != CLASSIFY_RTSP_NIL && p->paylen > 0)
 		ev |= classify_rtsp_packet(c->rtsp, s->rtsp, f, p, dir);
 	return ev;
+}
+
+int
+classify_packet(struct classify *c, uint32_t slot, const struct flow *f,
+    const struct pkt *p, int dir)
+{
+	/*
+	 * Most packets belong to a flow nDPI is done with and that has no
+	 * RTSP tracker: nothing to do.
+	 */
+	if (c->res[slot].state != CLASSIFY_PENDING &&
+	    c->slot[slot].rtsp == CLASSIFY_RTSP_NIL)
+		return 0;
+	return classify_packet_work(c, slot, f, p, dir);
 }
 
 int
