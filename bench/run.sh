@@ -1,6 +1,9 @@
 #!/bin/bash
-# bench/run.sh - `make bench`: how fast vmswatch reads a capture, compared
-# with a bare libpcap read of the same file (the floor).
+# bench/run.sh - `make bench`: how fast vmswatch reads a capture, paired in
+# one run with the bare libpcap read of the same file (the floor), the DPI
+# floor (../shared/bench/pcap_ndpi.c: the read, a bare flow table and nDPI
+# 4.2 alone, compiled here when ../shared/bench is present), and vmswatch
+# with one worker and with --workers N (when vmswatch has the option).
 #
 # Environment (set by `make bench`):
 #   VMSWATCH, MKCAMMIX, PCAPREAD   the built programs
@@ -9,11 +12,22 @@
 #   BENCH_PACKETS   packets in the camera mix (default 3000000)
 #   BENCH_KEEP=1    keep the generated captures
 #   BENCH_REAL=1    also run the real-traffic mix of ../shared/bench
+#   BENCH_REAL_PCAP that capture, already built (or a prefix of it: the
+#                   README's checksum is then not checked)
+#   BENCH_WORKERS   N of --workers N (default: the number of CPUs)
+#   BENCH_RUNS      runs per program (default 3)
+#   BENCH_CG=1      also count instructions (valgrind callgrind, one run
+#                   each of the DPI floor and vmswatch, on the first
+#                   BENCH_CG_PACKETS packets, default 200000): the ratio
+#                   that does not depend on the machine's load, and the
+#                   share of vmswatch's instructions inside nDPI
 #
-# Each program runs three times on one core, alternating with the floor;
-# the table shows medians.  Packets/s is packets over wall-clock time of the
-# whole run; "x floor" is how many times longer than the bare read it took.
-# Exits 1 if a target is missed.
+# Each program runs BENCH_RUNS times on one core (--workers N on all),
+# alternating with the others; the table shows medians.  Packets/s is
+# packets over wall-clock time of the whole run; "x read" and "x DPI" are
+# how many times longer than the bare read and the DPI floor it took.
+# "inside nDPI" is the summary's dpi_time (a clock read around each call
+# into nDPI) over the run's time.  Exits 1 if a target is missed.
 set -eu
 
 : "${VMSWATCH:?VMSWATCH must name the vmswatch binary}"
@@ -23,7 +37,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${VW_SRCDIR:-$(cd "$here/.." && pwd)}
 packets=${BENCH_PACKETS:-3000000}
-runs=3
+runs=${BENCH_RUNS:-3}
+workers=${BENCH_WORKERS:-$(nproc 2>/dev/null || echo 2)}
+shared=$srcdir/../shared/bench
 
 if [ -n "${BENCH_DIR:-}" ]; then
 	dir=$BENCH_DIR
@@ -38,7 +54,7 @@ fi
 cleanup() {
 	[ "${BENCH_KEEP:-0}" = 1 ] && return 0
 	rm -f "$dir/cammix.pcap" "$dir/real.pcap" "$dir/mkbench" \
-	    "$dir"/run.*
+	    "$dir/pcap_ndpi" "$dir/cg.pcap" "$dir"/cg.out.* "$dir"/run.*
 	[ "$owndir" = 1 ] && rmdir "$dir" 2>/dev/null
 	return 0
 }
@@ -61,12 +77,14 @@ fi
 run() {
 	local out=$1 rc=0
 	shift
+	local p=("${pin[@]}")
+	[ "${unpinned:-0}" = 1 ] && p=()
 	if [ "$havetime" = 1 ]; then
-		"${pin[@]}" /usr/bin/time -f '%e %M' -o "$out.time" "$@" \
+		"${p[@]}" /usr/bin/time -f '%e %M' -o "$out.time" "$@" \
 		    >/dev/null 2>"$out.err" || rc=$?
 	else
 		local TIMEFORMAT='%R -'
-		{ time "${pin[@]}" "$@" >/dev/null 2>"$out.err" || rc=$?; } \
+		{ time "${p[@]}" "$@" >/dev/null 2>"$out.err" || rc=$?; } \
 		    2>"$out.time"
 	fi
 	# vmswatch exits 1 when it found violations: a result, not a failure.
@@ -91,64 +109,186 @@ field() {
 	echo "${v:--}"
 }
 
-# compare LABEL FILE: alternates floor and vmswatch runs on FILE and sets
-# floor_pps, vw_pps, vw_x, vw_mib for the verdicts; prints the table.
+# The DPI floor, built from ../shared/bench when it is there.
+ndpifloor=
+if [ -f "$shared/pcap_ndpi.c" ]; then
+	if gcc -O2 -o "$dir/pcap_ndpi" "$shared/pcap_ndpi.c" -lndpi -lpcap \
+	    -lm 2>"$dir/run.gcc"; then
+		ndpifloor=$dir/pcap_ndpi
+	else
+		echo "note: cannot build $shared/pcap_ndpi.c: no DPI floor" >&2
+		cat "$dir/run.gcc" >&2
+	fi
+else
+	echo "note: $shared not found: no DPI floor" >&2
+fi
+# --workers N, once vmswatch has it.
+if "$VMSWATCH" --help 2>&1 | grep -q -- --workers; then
+	hasworkers=1
+else
+	hasworkers=0
+fi
+
+# prog NAME: the command line of program NAME on capture $file.
+prog() {
+	case $1 in
+	read)	echo "$PCAPREAD" "$file" ;;
+	dpi)	echo "$ndpifloor" "$file" ;;
+	vw1)	echo "$VMSWATCH" -r "$file" --flows /dev/null ;;
+	vwN)	echo "$VMSWATCH" --workers "$workers" -r "$file" \
+		    --flows /dev/null ;;
+	esac
+}
+
+# sec NAME, mem NAME: median seconds and peak KiB of NAME's runs.
+sec() {
+	cat "$dir"/run."$1".*.time | awk '{ print $1 }' | median
+}
+mem() {
+	cat "$dir"/run."$1".*.time | awk '{ print $2 }' | median
+}
+
+# compare LABEL FILE: alternates the programs on FILE, prints the table and
+# sets read_s, dpi_s, vw_s, vw_mib ("-" when not measured) for the verdicts.
 compare() {
-	local label=$1 file=$2 i npk fsec fmem vsec vmem flows vwpk
-	for i in $(seq 1 $runs); do
-		run "$dir/run.floor.$i" "$PCAPREAD" "$file"
-		run "$dir/run.vw.$i" "$VMSWATCH" -r "$file" --flows /dev/null
+	local label=$1 i p npk names=(read) row flows
+	file=$2
+	[ -n "$ndpifloor" ] && names+=(dpi)
+	names+=(vw1)
+	[ "$hasworkers" = 1 ] && names+=(vwN)
+	for i in $(seq 1 "$runs"); do
+		for p in "${names[@]}"; do
+			# Workers on every core; the rest on one.
+			unpinned=0
+			[ "$p" = vwN ] && unpinned=1
+			# shellcheck disable=SC2046 # prog prints words
+			run "$dir/run.$p.$i" $(prog "$p")
+		done
 	done
-	npk=$(field packets "$dir/run.floor.1.err")
+	npk=$(field packets "$dir/run.read.1.err")
 	if [ "$npk" = - ]; then
 		echo "bench: cannot read the packet count of $file" >&2
 		exit 1
 	fi
-	fsec=$(cat "$dir"/run.floor.*.time | awk '{ print $1 }' | median)
-	vsec=$(cat "$dir"/run.vw.*.time | awk '{ print $1 }' | median)
-	if [ "$havetime" = 1 ]; then
-		fmem=$(cat "$dir"/run.floor.*.time | awk '{ print $2 }' | median)
-		vmem=$(cat "$dir"/run.vw.*.time | awk '{ print $2 }' | median)
-	else
-		fmem=- vmem=-
-	fi
-	flows=$(field flows "$dir/run.vw.1.err")
-	vwpk=$(field packets "$dir/run.vw.1.err")
+	flows=$(field flows "$dir/run.vw1.1.err")
+	vwpk=$(field packets "$dir/run.vw1.1.err")
 	if [ "$vwpk" != - ] && [ "$vwpk" != "$npk" ]; then
-		echo "warning: vmswatch counted $vwpk packets, the floor $npk" >&2
+		echo "warning: vmswatch counted $vwpk packets, the read $npk" >&2
 	fi
-	read -r floor_pps vw_pps vw_x vw_mib <<EOF
-$(awk -v n="$npk" -v f="$fsec" -v v="$vsec" -v m="$vmem" 'BEGIN {
-	if (f < 0.001) f = 0.001; if (v < 0.001) v = 0.001;
-	printf "%.0f %.0f %.2f %s\n", n / f, n / v, v / f,
-	    m == "-" ? "-" : sprintf("%.0f", m / 1024) }')
-EOF
+	read_s=$(sec read)
+	dpi_s=-
+	[ -n "$ndpifloor" ] && dpi_s=$(sec dpi)
+	vw_s=$(sec vw1)
+	vw_mib=-
+	[ "$havetime" = 1 ] &&
+	    vw_mib=$(awk -v m="$(mem vw1)" 'BEGIN { printf "%.0f", m / 1024 }')
 	echo
-	echo "$label: $npk packets, $(stat -c %s "$file") bytes," \
-	    "median of $runs runs${pin[*]:+ (${pin[*]})}"
-	awk -v n="$npk" -v fs="$fsec" -v fm="$fmem" -v vs="$vsec" \
-	    -v vm="$vmem" -v fl="$flows" 'function row(name, s, m, x, fl) {
-		if (s < 0.001) s = 0.001
-		printf "  %-10s %12s %9.2f %9s %8s\n", name,
-		    sprintf("%.0f", n / s), x,
-		    m == "-" ? "-" : sprintf("%.0f", m / 1024), fl
-	} BEGIN {
-		printf "  %-10s %12s %9s %9s %8s\n", "program", "packets/s",
-		    "x floor", "peak MiB", "flows"
-		if (fs < 0.001) fs = 0.001
-		if (vs < 0.001) vs = 0.001
-		row("pcapread", fs, fm, 1, "-")
-		row("vmswatch", vs, vm, vs / fs, fl)
-	}'
+	echo "$label: $npk packets, $(stat -c %s "$file") bytes, $flows flows," \
+	    "median of $runs runs${pin[*]:+ (${pin[*]}; --workers unpinned)}"
+	printf '  %-22s %8s %12s %8s %8s %9s\n' program seconds packets/s \
+	    "x read" "x DPI" "peak MiB"
+	for p in read dpi vw1 vwN; do
+		case $p in
+		read)	row="pcapread (bare read)" ;;
+		dpi)	row="pcap_ndpi (DPI floor)" ;;
+		vw1)	row="vmswatch, 1 worker" ;;
+		vwN)	row="vmswatch, $workers workers" ;;
+		esac
+		if [ "$p" = dpi ] && [ -z "$ndpifloor" ]; then
+			printf '  %-22s %8s %12s %8s %8s %9s\n' "$row" n/a n/a \
+			    n/a n/a n/a
+			continue
+		fi
+		if [ "$p" = vwN ] && [ "$hasworkers" = 0 ]; then
+			printf '  %-22s %8s %12s %8s %8s %9s\n' "$row" n/a n/a \
+			    n/a n/a n/a
+			continue
+		fi
+		awk -v name="$row" -v n="$npk" -v s="$(sec $p)" \
+		    -v m="$([ "$havetime" = 1 ] && mem $p || echo -)" \
+		    -v r="$read_s" -v d="$dpi_s" 'BEGIN {
+			if (s < 0.001) s = 0.001; if (r < 0.001) r = 0.001
+			xd = "n/a"
+			if (d != "-")
+				xd = sprintf("%.2f", s / (d < 0.001 ? 0.001 : d))
+			mm = "-"
+			if (m != "-")
+				mm = sprintf("%.0f", m / 1024)
+			printf "  %-22s %8.2f %12.0f %8.2f %8s %9s\n", name, s,
+			    n / s, s / r, xd, mm }'
+	done
 	# The summary's dpi_time: how much of vmswatch's time nDPI takes.
-	dsec=$(cat "$dir"/run.vw.*.err | awk '$1 == "dpi_time" { print $2 }' |
+	dsec=$(cat "$dir"/run.vw1.*.err | awk '$1 == "dpi_time" { print $2 }' |
 	    median)
 	if [ -n "$dsec" ]; then
-		awk -v d="$dsec" -v v="$vsec" -v f="$fsec" 'BEGIN {
-		if (v < 0.001) v = 0.001; if (f < 0.001) f = 0.001
-		printf "  inside nDPI: %.2f s, %.0f%% of the vmswatch run, " \
-		    "%.2f x the floor\n", d, 100 * d / v, d / f }'
+		awk -v d="$dsec" -v v="$vw_s" -v f="$dpi_s" 'BEGIN {
+		if (v < 0.001) v = 0.001
+		printf "  inside nDPI (1 worker): %.2f s, %.0f%% of the run", d,
+		    100 * d / v
+		if (f != "-")
+			printf "; outside nDPI %.2f s, the whole DPI floor " \
+			    "run %.2f s", v - d, f
+		printf "\n" }'
 	fi
+	if [ "${BENCH_CG:-0}" = 1 ]; then
+		instructions
+	fi
+}
+
+# instructions: callgrind counts on the first BENCH_CG_PACKETS packets of
+# $file for the DPI floor and vmswatch, and nDPI's share of vmswatch's.
+instructions() {
+	local n=${BENCH_CG_PACKETS:-200000} di vi ni ri
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "  instructions: valgrind not found"
+		return 0
+	fi
+	python3 - "$file" "$dir/cg.pcap" "$n" <<'PY'
+import struct, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(src, "rb") as f, open(dst, "wb") as o:
+    gh = f.read(24)
+    o.write(gh)
+    e = "<" if gh[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    for _ in range(n):
+        h = f.read(16)
+        if len(h) < 16:
+            break
+        o.write(h)
+        o.write(f.read(struct.unpack(e + "I", h[8:12])[0]))
+PY
+	total() {
+		awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$1"
+	}
+	vi=- di=- ni=- ri=-
+	valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out.vw" \
+	    "$VMSWATCH" -r "$dir/cg.pcap" --flows /dev/null >/dev/null 2>&1 || true
+	vi=$(total "$dir/cg.out.vw")
+	ni=$(callgrind_annotate --inclusive=yes "$dir/cg.out.vw" 2>/dev/null |
+	    awk '/ndpi_detection_process_packet/ { gsub(",", "", $1); print $1;
+	    exit }')
+	valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out.read" \
+	    "$PCAPREAD" "$dir/cg.pcap" >/dev/null 2>&1 || true
+	ri=$(total "$dir/cg.out.read")
+	if [ -n "$ndpifloor" ]; then
+		valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out.dpi" \
+		    "$ndpifloor" "$dir/cg.pcap" >/dev/null 2>&1 || true
+		di=$(total "$dir/cg.out.dpi")
+	fi
+	awk -v n="$n" -v v="${vi:--}" -v f="${di:--}" -v d="${ni:-0}" \
+	    -v r="${ri:--}" 'BEGIN {
+		if (v == "-" || v == 0) {
+			print "  instructions: callgrind failed"
+			exit
+		}
+		printf "  instructions (callgrind, first %d packets): vmswatch " \
+		    "%.0f M, %.0f%% inside nDPI", n, v / 1e6, 100 * d / v
+		if (r != "-" && r > 0)
+			printf "; bare read %.0f M: %.2f x", r / 1e6, v / r
+		if (f != "-" && f > 0)
+			printf "; DPI floor %.0f M: %.2f x", f / 1e6, v / f
+		printf "\n" }'
+	rm -f "$dir/cg.pcap" "$dir"/cg.out.*
 }
 
 failed=0
@@ -163,17 +303,42 @@ verdict() {
 	fi
 }
 
+# within NAME LIMIT A B: verdict that A is at most LIMIT times B.
+within() {
+	local x
+	if [ "$3" = - ] || [ "$4" = - ]; then
+		echo "  -     $1: not measured"
+		return 0
+	fi
+	x=$(awk -v a="$3" -v b="$4" 'BEGIN { if (b < 0.001) b = 0.001
+	    printf "%.2f", a / b }')
+	verdict "$1: $x x (target <= $2)" \
+	    "$(awk -v x="$x" -v l="$2" 'BEGIN { print (x <= l) ? 1 : 0 }')"
+}
+
+memory() {
+	if [ "$vw_mib" = - ]; then
+		echo "  -     peak memory not measured (no /usr/bin/time)"
+	else
+		verdict "vmswatch, 1 worker: $vw_mib MiB peak (target <= 300)" \
+		    "$(awk -v m="$vw_mib" 'BEGIN { print (m <= 300) ? 1 : 0 }')"
+	fi
+}
+
 echo "generating the camera mix ($packets packets) in $dir"
 "$MKCAMMIX" -n "$packets" -o "$dir/cammix.pcap"
 compare "camera mix" "$dir/cammix.pcap"
-ratio=$(awk -v a="$vw_pps" -v b="$floor_pps" 'BEGIN { printf "%.2f", a / b }')
-verdict "vmswatch reads the camera mix at $ratio of a bare read (target >= 0.40)" \
-    "$(awk -v r="$ratio" 'BEGIN { print (r >= 0.40) ? 1 : 0 }')"
+within "vmswatch, 1 worker, against the bare read" 1.4 "$vw_s" "$read_s"
+memory
 rm -f "$dir"/run.*
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$dir/cammix.pcap"
 
-shared=$srcdir/../shared/bench
-if [ "${BENCH_REAL:-0}" = 1 ]; then
+if [ "${BENCH_REAL:-0}" = 1 ] && [ -n "${BENCH_REAL_PCAP:-}" ]; then
+	echo
+	compare "real-traffic mix ($BENCH_REAL_PCAP)" "$BENCH_REAL_PCAP"
+	within "vmswatch, 1 worker, against the DPI floor" 1.10 "$vw_s" "$dpi_s"
+	memory
+elif [ "${BENCH_REAL:-0}" = 1 ]; then
 	if [ ! -d "$shared" ]; then
 		echo "BENCH_REAL=1 but $shared does not exist: real mix skipped" >&2
 	else
@@ -192,16 +357,9 @@ if [ "${BENCH_REAL:-0}" = 1 ]; then
 			echo "warning: real mix sha256 $got, README says $want" >&2
 		fi
 		compare "real-traffic mix" "$dir/real.pcap"
-		verdict "$vw_pps packets/s (target >= 2500000)" \
-		    "$(awk -v p="$vw_pps" 'BEGIN { print (p >= 2500000) ? 1 : 0 }')"
-		verdict "$vw_x x the floor (target <= 5)" \
-		    "$(awk -v x="$vw_x" 'BEGIN { print (x <= 5) ? 1 : 0 }')"
-		if [ "$vw_mib" = - ]; then
-			echo "  -     peak memory not measured (no /usr/bin/time)"
-		else
-			verdict "$vw_mib MiB peak (target <= 300)" \
-			    "$(awk -v m="$vw_mib" 'BEGIN { print (m <= 300) ? 1 : 0 }')"
-		fi
+		within "vmswatch, 1 worker, against the DPI floor" 1.10 \
+		    "$vw_s" "$dpi_s"
+		memory
 	fi
 fi
 exit $failed

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "escape.h"
 
@@ -20,14 +21,63 @@ struct strbuf {
 	size_t o;		/* length so far; len: full */
 };
 
+/*
+ * The direct writer: the appenders below copy or convert without parsing
+ * a format.  The ones a flow record calls a hundred times are inline, so
+ * that a literal's copy compiles to a few moves.
+ */
+
+/*
+ * Room for n more bytes and the NUL?  If not, marks the buffer full and
+ * returns 0: the caller writes nothing.
+ */
+static inline int
+strbuf_room(struct strbuf *w, size_t n)
+{
+	if (w->o >= w->len || n >= w->len - w->o) {
+		w->o = w->len;
+		return 0;
+	}
+	return 1;
+}
+
 /* n bytes of s. */
-void strbuf_raw(struct strbuf *, const char *s, size_t n);
+static inline void
+strbuf_raw(struct strbuf *w, const char *s, size_t n)
+{
+	if (!strbuf_room(w, n))
+		return;
+	memcpy(w->buf + w->o, s, n);
+	w->o += n;
+	w->buf[w->o] = '\0';
+}
+
 /* A string literal, without strlen. */
 #define STRBUF_LIT(w, s)	strbuf_raw((w), (s), sizeof(s) - 1)
+
+/* One byte. */
+static inline void
+strbuf_ch(struct strbuf *w, char c)
+{
+	if (!strbuf_room(w, 1))
+		return;
+	w->buf[w->o++] = c;
+	w->buf[w->o] = '\0';
+}
+
 /* A string as it is (no format to interpret). */
-void strbuf_str(struct strbuf *, const char *s);
+static inline void
+strbuf_str(struct strbuf *w, const char *s)
+{
+	strbuf_raw(w, s, strlen(s));
+}
+
 /* A number in decimal, without printf. */
 void strbuf_u64(struct strbuf *, uint64_t v);
+/* An IPv4 address (4 bytes, network order) as a dotted quad. */
+void strbuf_ipv4(struct strbuf *, const uint8_t *b);
+/* n bytes as lower-case hex, two digits each (a wire string's raw form). */
+void strbuf_hex(struct strbuf *, const void *p, size_t n);
 void strbuf_printf(struct strbuf *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /*
@@ -53,8 +103,6 @@ void strbuf_json_item(struct strbuf_list *, const char *s);
  * form); arg is the struct strbuf_list, key is not used.
  */
 void strbuf_json_item_cb(int key, const char *name, void *arg);
-/* Lower-case hex of the bytes of s (at most max): a wire string's raw form. */
-void strbuf_hex(struct strbuf *, const char *s, size_t max);
 
 /* Did a piece not fit? */
 static inline int

@@ -83,17 +83,12 @@ static void
 jw_addr(struct strbuf *w, const struct addr *a)
 {
 	char buf[ADDR_STRLEN];
-	int i;
 
 	if (!addr_is_v4(a)) {
 		strbuf_str(w, addr_fmt(a, buf, sizeof(buf)));
 		return;
 	}
-	for (i = 12; i < 16; i++) {
-		if (i > 12)
-			STRBUF_LIT(w, ".");
-		strbuf_u64(w, a->b[i]);
-	}
+	strbuf_ipv4(w, a->b + 12);
 }
 
 /* The IANA keyword, or the protocol number for one without a name. */
@@ -204,7 +199,8 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 				STRBUF_LIT(&w, ",\"src_mac\":\"");
 			else
 				STRBUF_LIT(&w, ",\"dst_mac\":\"");
-			strbuf_str(&w, addr_fmt_mac(f->mac[i], m, sizeof(m)));
+			strbuf_raw(&w, addr_fmt_mac(f->mac[i], m, sizeof(m)),
+			    sizeof(m) - 1);
 			STRBUF_LIT(&w, "\"");
 		}
 	if (r != NULL) {
@@ -225,7 +221,8 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 			if (!escape_utf8_valid(r->host, strnlen(r->host,
 			    sizeof(r->host)))) {
 				STRBUF_LIT(&w, ",\"host_hex\":\"");
-				strbuf_hex(&w, r->host, sizeof(r->host));
+				strbuf_hex(&w, r->host, strnlen(r->host,
+				    sizeof(r->host)));
 				STRBUF_LIT(&w, "\"");
 			}
 		}
@@ -281,7 +278,7 @@ flowlog_format_verdict(char *buf, size_t len, const struct flow *f,
 		    f->port[FLOW_S2C]);
 	if (i == 0) {
 		STRBUF_LIT(&w, ",\"community_id\":\"");
-		strbuf_str(&w, cid);
+		strbuf_raw(&w, cid, COMMUNITYID_LEN - 1);
 		STRBUF_LIT(&w, "\"");
 	}
 	STRBUF_LIT(&w, "}\n");

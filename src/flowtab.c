@@ -712,11 +712,14 @@ flowtab_update(struct flowtab *t, const struct pkt *p, int *dir, int *isnew)
 		 * only what the sender believes, so it fills a gap but does
 		 * not overwrite.
 		 */
-		f->mac_new &= (uint8_t)~(1u << d);
-		if (!f->has_mac[d] || memcmp(f->mac[d], p->smac, 6) != 0)
+		if (f->has_mac[d] && memcmp(f->mac[d], p->smac, 6) == 0)
+			f->mac_new &= (uint8_t)~(1u << d);
+		else {
+			/* Written only when it changes: most packets repeat it. */
 			f->mac_new |= (uint8_t)(1u << d);
-		memcpy(f->mac[d], p->smac, 6);
-		f->has_mac[d] = 1;
+			memcpy(f->mac[d], p->smac, 6);
+			f->has_mac[d] = 1;
+		}
 		if (!f->has_mac[!d]) {
 			memcpy(f->mac[!d], p->dmac, 6);
 			f->has_mac[!d] = 1;

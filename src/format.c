@@ -487,7 +487,8 @@ format_json(struct strbuf *w, const struct alert *a, const struct format_opts *o
 		if (!escape_utf8_valid(a->host_name, strnlen(a->host_name,
 		    sizeof(a->host_name)))) {
 			strbuf_str(w, ",\"host_name_hex\":\"");
-			strbuf_hex(w, a->host_name, sizeof(a->host_name));
+			strbuf_hex(w, a->host_name, strnlen(a->host_name,
+			    sizeof(a->host_name)));
 			strbuf_str(w, "\"");
 		}
 	}

@@ -5,6 +5,7 @@
  * was a tenth of a run's time.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,38 +18,71 @@
  */
 #define PUT_CHUNK	512
 
-void
-strbuf_raw(struct strbuf *w, const char *s, size_t n)
-{
-	if (w->o >= w->len)
-		return;
-	/* Room for the NUL too, or the buffer is full. */
-	if (n >= w->len - w->o) {
-		w->o = w->len;
-		return;
-	}
-	memcpy(w->buf + w->o, s, n);
-	w->o += n;
-	w->buf[w->o] = '\0';
-}
+/* "00" to "99": two digits per division. */
+static const char strbuf_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
 
-void
-strbuf_str(struct strbuf *w, const char *s)
+/* v's decimal digits, ending at end; returns where they start. */
+static char *
+strbuf_digits(char *end, uint64_t v)
 {
-	strbuf_raw(w, s, strlen(s));
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, strbuf_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, strbuf_pairs + 2 * v, 2);
+	} else
+		*--end = (char)('0' + v);
+	return end;
 }
 
 void
 strbuf_u64(struct strbuf *w, uint64_t v)
 {
-	char tmp[24];
-	size_t i = sizeof(tmp);
+	char tmp[20], *p;
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	strbuf_raw(w, tmp + i, sizeof(tmp) - i);
+	p = strbuf_digits(tmp + sizeof(tmp), v);
+	strbuf_raw(w, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+strbuf_ipv4(struct strbuf *w, const uint8_t *b)
+{
+	char tmp[16], *p = tmp + sizeof(tmp);
+	int i;
+
+	/* Back to front: the last byte's digits first. */
+	for (i = 3; i >= 0; i--) {
+		p = strbuf_digits(p, b[i]);
+		if (i > 0)
+			*--p = '.';
+	}
+	strbuf_raw(w, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+strbuf_hex(struct strbuf *w, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *b = p;
+	char *o;
+	size_t i;
+
+	/* Two digits per byte; n is small, so 2n does not overflow. */
+	if (!strbuf_room(w, 2 * n))
+		return;
+	o = w->buf + w->o;
+	for (i = 0; i < n; i++) {
+		*o++ = hex[b[i] >> 4];
+		*o++ = hex[b[i] & 15];
+	}
+	w->o += 2 * n;
+	w->buf[w->o] = '\0';
 }
 
 void
@@ -108,18 +142,4 @@ strbuf_json_item_cb(int key, const char *name, void *arg)
 {
 	(void)key;
 	strbuf_json_item(arg, name);
-}
-
-void
-strbuf_hex(struct strbuf *w, const char *s, size_t max)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, n = strnlen(s, max);
-	char b[2];
-
-	for (i = 0; i < n; i++) {
-		b[0] = hex[(unsigned char)s[i] >> 4];
-		b[1] = hex[(unsigned char)s[i] & 0xf];
-		strbuf_raw(w, b, 2);
-	}
 }

@@ -151,7 +151,7 @@ START_TEST(test_classify_conf_defaults)
 	struct classify_conf conf;
 
 	classify_conf_defaults(&conf);
-	ck_assert_uint_eq(conf.max_packets, 17);
+	ck_assert_uint_eq(conf.max_packets, 32);
 	ck_assert_uint_eq(conf.max_flows, 65536);
 	ck_assert_uint_eq(conf.max_rtsp, 1024);
 }

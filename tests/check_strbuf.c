@@ -3,6 +3,7 @@
  * whole or not at all, the buffer full after the first that did not fit
  * and every later piece dropped, always NUL-terminated.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,10 +89,65 @@ START_TEST(test_strbuf_json_array_and_hex)
 	strbuf_json_item_cb(7, "c", &l);
 	STRBUF_LIT(&w, "] ");
 	ck_assert_int_eq(l.n, 2);
-	/* Only max bytes; every byte as two lower-case digits. */
+	/* The first n bytes only; each as two lower-case digits. */
 	strbuf_hex(&w, "\x01\xff\xc3z", 3);
 	ck_assert(!strbuf_full(&w));
 	ck_assert_str_eq(buf, "[\"a\\\"b\",\"c\"] 01ffc3");
+}
+END_TEST
+
+START_TEST(test_strbuf_writes_numbers_addresses_hex)
+{
+	static const uint64_t v[] = { 0, 9, 10, 99, 100, 999, 1000, 65535,
+	    4294967296ull, 18446744073709551615ull };
+	static const uint8_t a[] = { 192, 0, 10, 255 }, z[] = { 0, 0, 0, 0 };
+	char buf[512], want[32];
+	struct strbuf w = { buf, sizeof(buf), 0 };
+	size_t i;
+
+	/* Every digit count, against printf. */
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		w.o = 0;
+		strbuf_u64(&w, v[i]);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v[i]);
+		ck_assert_str_eq(buf, want);
+	}
+	w.o = 0;
+	strbuf_ipv4(&w, a);
+	strbuf_ch(&w, ' ');
+	strbuf_ipv4(&w, z);
+	strbuf_ch(&w, ' ');
+	strbuf_hex(&w, "\x00\xab\xff", 3);
+	ck_assert(!strbuf_full(&w));
+	ck_assert_str_eq(buf, "192.0.10.255 0.0.0.0 00abff");
+	ck_assert_uint_eq(w.o, strlen(buf));
+}
+END_TEST
+
+START_TEST(test_strbuf_direct_writers_fill_whole)
+{
+	static const uint8_t a[] = { 192, 168, 100, 200 };
+	char buf[16];
+	struct strbuf w = { buf, sizeof(buf), 0 };
+
+	/* 15 bytes and the NUL: fits exactly. */
+	strbuf_ipv4(&w, a);
+	ck_assert(!strbuf_full(&w));
+	ck_assert_str_eq(buf, "192.168.100.200");
+	strbuf_ch(&w, 'x');
+	ck_assert(strbuf_full(&w));
+	ck_assert_str_eq(buf, "192.168.100.200");
+
+	w.o = 0;
+	buf[0] = '\0';
+	/* Seven bytes in hex and the NUL fit in 16; eight do not. */
+	strbuf_hex(&w, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+	ck_assert(strbuf_full(&w));
+	ck_assert_str_eq(buf, "");
+	w.o = 0;
+	strbuf_hex(&w, "\x01\x02\x03\x04\x05\x06\x07", 7);
+	ck_assert(!strbuf_full(&w));
+	ck_assert_str_eq(buf, "01020304050607");
 }
 END_TEST
 
@@ -106,6 +162,8 @@ strbuf_suite(void)
 	tcase_add_test(tc, test_strbuf_printf_longer_than_a_chunk);
 	tcase_add_test(tc, test_strbuf_escapes_whole_or_full);
 	tcase_add_test(tc, test_strbuf_json_array_and_hex);
+	tcase_add_test(tc, test_strbuf_writes_numbers_addresses_hex);
+	tcase_add_test(tc, test_strbuf_direct_writers_fill_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
