@@ -134,7 +134,11 @@ prog() {
 	case $1 in
 	read)	echo "$PCAPREAD" "$file" ;;
 	dpi)	echo "$ndpifloor" "$file" ;;
-	vw1)	echo "$VMSWATCH" -r "$file" --flows /dev/null ;;
+	vw1)	if [ "$hasworkers" = 1 ]; then
+			echo "$VMSWATCH" --workers 1 -r "$file" --flows /dev/null
+		else
+			echo "$VMSWATCH" -r "$file" --flows /dev/null
+		fi ;;
 	vwN)	echo "$VMSWATCH" --workers "$workers" -r "$file" \
 		    --flows /dev/null ;;
 	esac
@@ -230,9 +234,51 @@ compare() {
 			    "run %.2f s", v - d, f
 		printf "\n" }'
 	fi
+	vwn_s=-
+	if [ "$hasworkers" = 1 ]; then
+		vwn_s=$(sec vwN)
+		scaling
+	fi
 	if [ "${BENCH_CG:-0}" = 1 ]; then
 		instructions
 	fi
+}
+
+# scaling: the N workers' run against one worker's, and a model of more
+# cores from the first N-worker run's CPU times (its summary line
+# workers_cpu): the reading thread's own time R and the workers' W, with
+# one worker's wall time T1.  On c cores with c workers the run takes at
+# least max(R, (R + W) / c): the reader is the limit from c = (R + W) / R.
+scaling() {
+	local line
+	line=$(grep '^workers_cpu ' "$dir/run.vwN.1.err" || true)
+	awk -v s="$vwn_s" -v t="$vw_s" -v n="$workers" -v line="$line" '
+	BEGIN {
+		if (t < 0.001) t = 0.001
+		printf "  %d workers: %.2f x the time of 1 worker\n", n, s / t
+		# "workers_cpu reader R s, workers a, b, ... s"
+		k = split(line, f, /[ ,]+/)
+		r = -1; w = 0
+		for (i = 1; i <= k; i++) {
+			if (f[i] == "reader") r = f[i + 1]
+			if (f[i] == "workers") {
+				for (j = i + 1; j <= k && f[j] != "s"; j++)
+					w += f[j]
+			}
+		}
+		if (r <= 0 || w <= 0)
+			exit
+		printf "  CPU of the %d-worker run: reader %.2f s, workers " \
+		    "%.2f s in all (%.2f x one worker'"'"'s run)\n", n, r, w,
+		    (r + w) / t
+		printf "  model, c cores and c workers (time / 1 worker):"
+		for (c = 2; c <= 16; c *= 2) {
+			m = (r + w) / c
+			if (r > m) m = r
+			printf " %d: %.2f", c, m / t
+		}
+		printf "; the reader limits from %.0f cores\n", (r + w) / r
+	}'
 }
 
 # instructions: callgrind counts on the first BENCH_CG_PACKETS packets of
@@ -261,8 +307,10 @@ PY
 		awk '$1 == "summary:" || $1 == "totals:" { print $2; exit }' "$1"
 	}
 	vi=- di=- ni=- ri=-
+	# One worker: the pipeline's own cost, on the thread that reads.
 	valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out.vw" \
-	    "$VMSWATCH" -r "$dir/cg.pcap" --flows /dev/null >/dev/null 2>&1 || true
+	    "$VMSWATCH" $([ "$hasworkers" = 1 ] && echo --workers 1) \
+	    -r "$dir/cg.pcap" --flows /dev/null >/dev/null 2>&1 || true
 	vi=$(total "$dir/cg.out.vw")
 	ni=$(callgrind_annotate --inclusive=yes "$dir/cg.out.vw" 2>/dev/null |
 	    awk '/ndpi_detection_process_packet/ { gsub(",", "", $1); print $1;
@@ -337,6 +385,8 @@ if [ "${BENCH_REAL:-0}" = 1 ] && [ -n "${BENCH_REAL_PCAP:-}" ]; then
 	echo
 	compare "real-traffic mix ($BENCH_REAL_PCAP)" "$BENCH_REAL_PCAP"
 	within "vmswatch, 1 worker, against the DPI floor" 1.10 "$vw_s" "$dpi_s"
+	[ "$workers" = 2 ] && within \
+	    "vmswatch, 2 workers, against 1 worker" 0.58 "$vwn_s" "$vw_s"
 	memory
 elif [ "${BENCH_REAL:-0}" = 1 ]; then
 	if [ ! -d "$shared" ]; then
@@ -359,6 +409,8 @@ elif [ "${BENCH_REAL:-0}" = 1 ]; then
 		compare "real-traffic mix" "$dir/real.pcap"
 		within "vmswatch, 1 worker, against the DPI floor" 1.10 \
 		    "$vw_s" "$dpi_s"
+		[ "$workers" = 2 ] && within \
+		    "vmswatch, 2 workers, against 1 worker" 0.58 "$vwn_s" "$vw_s"
 		memory
 	fi
 fi
