@@ -41,6 +41,7 @@
 #include "policy.h"
 
 #define PARALLEL_MAX_WORKERS	64
+#define PARALLEL_AUTO_WORKERS	8	/* one per CPU, at most this many */
 #define PARALLEL_SLOTS		16384u		/* frames; a power of two */
 #define PARALLEL_ARENA		(8u << 20)	/* bytes of frame data */
 #define PARALLEL_QUEUE		(8u << 20)	/* bytes of output a worker */

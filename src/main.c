@@ -629,13 +629,18 @@ main(int argc, char *argv[])
 			output_set_report(out, rep);
 	}
 	/*
-	 * Threads: --workers, else the configuration's, else one per core.
-	 * One runs the pipeline on this thread, as the sensor's worker does.
+	 * Threads: --workers, else the configuration's, else one per core
+	 * up to PARALLEL_AUTO_WORKERS (each has tables of the configured
+	 * size: memory grows with them).  One runs the pipeline on this
+	 * thread, as the sensor's worker does.
 	 */
 	if (nworkers == -1) {
 		nworkers = conf->capture.workers;
-		if (nworkers == 0)
+		if (nworkers == 0) {
 			nworkers = sysconf(_SC_NPROCESSORS_ONLN);
+			if (nworkers > PARALLEL_AUTO_WORKERS)
+				nworkers = PARALLEL_AUTO_WORKERS;
+		}
 		if (nworkers < 1)
 			nworkers = 1;
 		if (nworkers > PARALLEL_MAX_WORKERS)
