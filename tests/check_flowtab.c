@@ -529,6 +529,43 @@ START_TEST(test_flowtab_idle_timeout_per_class)
 }
 END_TEST
 
+/*
+ * A packet stamped a little before the table's clock (a capture merged
+ * out of order) keeps its flow to the clock: it does not expire before
+ * flows whose packets came before it, and expiry goes by the clock at
+ * each flow's last packet, then by the packets' order (qseq), whatever
+ * the stamps.  Several workers splitting a capture end flows in this
+ * order, each its own.
+ */
+START_TEST(test_flowtab_expire_order_by_table_clock)
+{
+	struct flowtab_conf c = conf(16);
+	struct rec r = { 0 };
+	struct flowtab *t;
+	struct pkt p;
+	int dir, isnew;
+
+	t = flowtab_new(&c, rec_cb, &r);
+	p = udp(T0 + 50, "10.0.0.1", 40000, "10.0.0.2", 53);
+	p.seq = 8;
+	up(t, &p, &dir, &isnew);
+	/* Stamped before the first: its flow is still at the clock's time. */
+	p = udp(T0 + 10, "10.0.0.3", 40000, "10.0.0.4", 53);
+	p.seq = 16;
+	ck_assert_uint_eq(up(t, &p, &dir, &isnew)->qts, T0 + 50);
+	/* Due by its stamp, not by the clock: kept. */
+	flowtab_expire(t, T0 + 10 + (uint64_t)c.udp_idle * USEC);
+	ck_assert_uint_eq(r.n, 0);
+	flowtab_expire(t, T0 + 50 + (uint64_t)c.udp_idle * USEC);
+	ck_assert_uint_eq(r.n, 2);
+	/* The order of the packets, not of the stamps. */
+	ck_assert_uint_eq(r.ev[0].f.qseq, 8);
+	ck_assert_uint_eq(r.ev[1].f.last_ts, T0 + 10);
+	flowtab_free(t);
+	free(r.ev);
+}
+END_TEST
+
 START_TEST(test_flowtab_expire_order_across_queues)
 {
 	struct flowtab_conf c = conf(16);
@@ -1148,6 +1185,7 @@ flowtab_suite(void)
 	tcase_add_test(tc, test_flowtab_counters_per_direction);
 	tcase_add_test(tc, test_flowtab_idle_timeout_per_class);
 	tcase_add_test(tc, test_flowtab_expire_order_across_queues);
+	tcase_add_test(tc, test_flowtab_expire_order_by_table_clock);
 	tcase_add_test(tc, test_flowtab_stale_flow_ends_on_packet);
 	tcase_add_test(tc, test_flowtab_fin_rst_closing_timeout);
 	tcase_add_test(tc, test_flowtab_syn_reuse_after_rst);
