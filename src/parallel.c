@@ -473,7 +473,14 @@ worker_main(void *arg)
 				    memory_order_release);
 				atomic_store_explicit(&w->ridx, r + 1,
 				    memory_order_release);
-				futex_wake(&par->rd_word, &par->rd_sleeping);
+				/*
+				 * A reader waiting for room resumes when
+				 * half the ring is free (this worker is at
+				 * most half behind): not at every step.
+				 */
+				if (pub - r <= PARALLEL_SLOTS / 2)
+					futex_wake(&par->rd_word,
+					    &par->rd_sleeping);
 			}
 		}
 		atomic_store_explicit(&w->mark, r, memory_order_release);
