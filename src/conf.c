@@ -61,7 +61,7 @@ static const struct cfgkey conf_flow_keys[] = {
 };
 
 static const struct cfgkey conf_dpi_keys[] = {
-	NUM("max_packets", CFGKEY_UINT, 1, 255, 17, dpi.max_packets, S),
+	NUM("max_packets", CFGKEY_UINT, 1, 255, 32, dpi.max_packets, S),
 	NUM("max_flows", CFGKEY_UINT, 1, 16 * 1024 * 1024, 65536,
 	    dpi.max_flows, S),
 	NUM("max_rtsp", CFGKEY_UINT, 0, 1024 * 1024, 1024, dpi.max_rtsp, S),
