@@ -217,26 +217,39 @@ queue_commit(struct worker *w, size_t len)
 	    memory_order_relaxed) + len, memory_order_release);
 }
 
+/*
+ * A record of kind with body bytes after its header, reserved in w's
+ * queue with its header filled; the caller writes the body, then
+ * queue_commit(w, h->len).
+ */
+static struct rec_hdr *
+rec_begin(struct worker *w, enum rec_kind kind,
+    const struct pipeline_key *key, size_t body)
+{
+	size_t len = ALIGN8(sizeof(struct rec_hdr) + body);
+	struct rec_hdr *h = (struct rec_hdr *)(void *)queue_reserve(w, len);
+
+	h->len = (uint32_t)len;
+	h->kind = kind;
+	h->key = *key;
+	return h;
+}
+
 static void
 ev_violation(const struct pipeline_key *key, const struct violation *v,
     void *arg)
 {
 	struct worker *w = arg;
 	size_t hl = v->host_name != NULL ? strlen(v->host_name) + 1 : 0;
-	size_t len = ALIGN8(sizeof(struct rec_hdr) +
+	struct rec_hdr *h = rec_begin(w, REC_VIOLATION, key,
 	    sizeof(struct rec_violation) + hl);
-	uint8_t *p = queue_reserve(w, len);
-	struct rec_hdr *h = (struct rec_hdr *)(void *)p;
 	struct rec_violation *rv = (struct rec_violation *)(void *)(h + 1);
 
-	h->len = (uint32_t)len;
-	h->kind = REC_VIOLATION;
-	h->key = *key;
 	rv->v = *v;
 	rv->hostlen = (uint32_t)hl;
 	if (hl > 0)
 		memcpy(rv + 1, v->host_name, hl);
-	queue_commit(w, len);
+	queue_commit(w, h->len);
 }
 
 static void
@@ -245,15 +258,10 @@ ev_flow(const struct pipeline_key *key, const struct flow *f,
     const char *rec, size_t reclen, void *arg)
 {
 	struct worker *w = arg;
-	size_t len = ALIGN8(sizeof(struct rec_hdr) + sizeof(struct rec_flow) +
-	    (rec != NULL ? reclen : 0));
-	uint8_t *p = queue_reserve(w, len);
-	struct rec_hdr *h = (struct rec_hdr *)(void *)p;
+	struct rec_hdr *h = rec_begin(w, REC_FLOW, key,
+	    sizeof(struct rec_flow) + (rec != NULL ? reclen : 0));
 	struct rec_flow *rf = (struct rec_flow *)(void *)(h + 1);
 
-	h->len = (uint32_t)len;
-	h->kind = REC_FLOW;
-	h->key = *key;
 	rf->f = *f;
 	rf->reason = (uint32_t)reason;
 	rf->fam = fam;
@@ -263,22 +271,17 @@ ev_flow(const struct pipeline_key *key, const struct flow *f,
 	rf->reclen = rec != NULL ? (uint32_t)reclen : 0;
 	if (rf->reclen > 0)
 		memcpy(rf + 1, rec, reclen);
-	queue_commit(w, len);
+	queue_commit(w, h->len);
 }
 
 static void
 ev_expire(const struct pipeline_key *key, uint64_t now, void *arg)
 {
 	struct worker *w = arg;
-	size_t len = ALIGN8(sizeof(struct rec_hdr) + sizeof(uint64_t));
-	uint8_t *p = queue_reserve(w, len);
-	struct rec_hdr *h = (struct rec_hdr *)(void *)p;
+	struct rec_hdr *h = rec_begin(w, REC_EXPIRE, key, sizeof(now));
 
-	h->len = (uint32_t)len;
-	h->kind = REC_EXPIRE;
-	h->key = *key;
 	memcpy(h + 1, &now, sizeof(now));
-	queue_commit(w, len);
+	queue_commit(w, h->len);
 }
 
 static void
@@ -286,15 +289,10 @@ ev_packet(const struct pipeline_key *key, const struct pkt *p, void *arg)
 {
 	struct worker *w = arg;
 	size_t pl = p->payload != NULL ? p->paylen : 0;
-	size_t len = ALIGN8(sizeof(struct rec_hdr) +
+	struct rec_hdr *h = rec_begin(w, REC_PACKET, key,
 	    sizeof(struct rec_packet) + pl);
-	uint8_t *q = queue_reserve(w, len);
-	struct rec_hdr *h = (struct rec_hdr *)(void *)q;
 	struct rec_packet *rp = (struct rec_packet *)(void *)(h + 1);
 
-	h->len = (uint32_t)len;
-	h->kind = REC_PACKET;
-	h->key = *key;
 	rp->p = *p;
 	/* Only the payload is read: the rest of the frame is not kept. */
 	rp->p.paylen = (uint32_t)pl;
@@ -304,7 +302,7 @@ ev_packet(const struct pipeline_key *key, const struct pkt *p, void *arg)
 	rp->p.outer = NULL;
 	if (pl > 0)
 		memcpy(rp + 1, p->payload, pl);
-	queue_commit(w, len);
+	queue_commit(w, h->len);
 }
 
 /* One merged record into the outputs, as one pipeline would have. */
