@@ -126,28 +126,16 @@ static const struct conf_section conf_sections[] = {
 
 #define NSECTIONS	(sizeof(conf_sections) / sizeof(conf_sections[0]))
 
-/* The file's top level: the sections above and the site's files. */
+/*
+ * The file's top level: the sections above and the site's files, each
+ * read by its own code (a group, a list).
+ */
+#define TOP(n)	{ n, CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 }
+
 static const struct cfgkey conf_top_keys[] = {
-	{ "flow", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 },
-	{ "dpi", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0, 0 },
-	{ "decode", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "output", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "alert", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "capture", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "daemon", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "sinks", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "inventory", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL,
-	    0, 0 },
-	{ "rules", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
-	{ "policy", CFGKEY_CUSTOM, 0, 0, 0, NULL, CFGKEY_NOWHERE, 0, NULL, 0,
-	    0 },
+	TOP("flow"), TOP("dpi"), TOP("decode"), TOP("output"), TOP("alert"),
+	TOP("capture"), TOP("daemon"), TOP("sinks"), TOP("inventory"),
+	TOP("rules"), TOP("policy")
 };
 
 static const struct cfgkey conf_policy_keys[] = {
