@@ -341,6 +341,51 @@ PY
 
 failed=0
 
+# cores: how much the machine's cores give at once.  A loop of additions
+# on 1 and on N threads, each thread the same work: on N free cores the
+# N threads take as long as one; on a virtual machine whose CPUs share
+# physical cores (or a host), longer.  The N-worker target assumes the
+# first; this says what the machine can give.
+cores() {
+	local src=$dir/cores.c bin=$dir/cores t1 tn
+	cat >"$src" <<'C'
+#include <pthread.h>
+#include <stdlib.h>
+static void *
+loop(void *a)
+{
+	volatile unsigned long x = 0;
+	unsigned long i;
+
+	for (i = 0; i < 400000000UL; i++)
+		x += i;
+	return a;
+}
+int
+main(int argc, char *argv[])
+{
+	pthread_t t[64];
+	int i, n = argc > 1 ? atoi(argv[1]) : 1;
+
+	for (i = 0; i < n && i < 64; i++)
+		pthread_create(&t[i], NULL, loop, NULL);
+	for (i = 0; i < n && i < 64; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+C
+	if ! gcc -O1 -pthread -o "$bin" "$src" 2>/dev/null; then
+		return 0
+	fi
+	t1=$( { /usr/bin/time -f %e "$bin" 1 >/dev/null; } 2>&1 | tail -n 1)
+	tn=$( { /usr/bin/time -f %e "$bin" "$workers" >/dev/null; } 2>&1 |
+	    tail -n 1)
+	awk -v a="$t1" -v b="$tn" -v n="$workers" 'BEGIN {
+		if (a < 0.001) a = 0.001
+		printf "machine: %d threads of a loop take %.2f x the time of one" \
+		    " (%.1f cores of throughput)\n", n, b / a, n * a / (b < 0.001 ? 0.001 : b) }'
+}
+
 # verdict TEXT OK: prints TEXT with PASS or FAIL.
 verdict() {
 	if [ "$2" = 1 ]; then
@@ -373,6 +418,7 @@ memory() {
 	fi
 }
 
+[ "$havetime" = 1 ] && cores
 echo "generating the camera mix ($packets packets) in $dir"
 "$MKCAMMIX" -n "$packets" -o "$dir/cammix.pcap"
 compare "camera mix" "$dir/cammix.pcap"
