@@ -68,8 +68,11 @@ check_n none.conf "$tmp/none.conf\": No such file or directory"
 echo "$out" | grep -q "flex" && ko "libconfig's scanner spoke: $out" || ok
 
 cp "$tmp/base.conf" "$conf"
+# The log exists before the sensor's shell opens it: the first look at it
+# may come first.
+: > "$tmp/log"
 unshare -n sh -c 'ip link set lo up && exec "$0" -f -c "$1"' "$bin" "$conf" \
-    2> "$tmp/log" &
+    2>> "$tmp/log" &
 pid=$!
 # Waits up to 10 s for line $1 to appear $2 times in the log.
 wait_log() {
