@@ -24,10 +24,14 @@ status=0
 for t in decode pipeline loader format; do
 	mkdir -p "$work/$t"
 	log="$work/$t.log"
+	# The loader's dictionary (tools/mkdict.sh): libconfig's tokens and
+	# every key name, so mutations reach past the parser.
+	dict=
+	[ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"
 	echo "== fuzz_$t: ${time}s"
 	if fuzz/fuzz_"$t" -max_total_time="$time" -rss_limit_mb="$rss" \
 	    -timeout=25 -print_final_stats=1 -artifact_prefix="$art/$t-" \
-	    "$work/$t" "fuzz/seeds/$t" "fuzz/regress/$t" >"$log" 2>&1; then
+	    $dict "$work/$t" "fuzz/seeds/$t" "fuzz/regress/$t" >"$log" 2>&1; then
 		grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE)' \
 		    "$log" | tail -n 2
 	else
