@@ -109,6 +109,51 @@ decode_seed(const char *name, uint8_t lt, const uint8_t *frame, size_t n)
 	write_seed("decode", name, buf, n + 2);
 }
 
+/* The tunnel headers of the seeds below (sequence number included). */
+static const uint8_t erspan2[] = { 0, 0, 0, 1,	/* GRE sequence */
+	0x10, 0x96, 0, 0, 0, 0, 0, 0 };	/* version 1, VLAN 150, session */
+static const uint8_t erspan3[] = { 0x20, 0x96, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x01,			/* O: a platform sub-header follows */
+	0, 0, 0, 0, 0, 0, 0, 0 };
+static const uint8_t vxlan[] = { 0x08, 0, 0, 0, 0, 0, 0x64, 0 };
+
+/*
+ * A decode seed of an Ethernet frame in a tunnel between two switches:
+ * GRE (flags, protocol type, then hdr) or, with type 0, VXLAN (UDP port
+ * 4789, then hdr).
+ */
+static void
+tunnel_seed(const char *name, uint16_t flags, uint16_t type,
+    const uint8_t *hdr, size_t hlen, const uint8_t *frame, size_t n)
+{
+	struct craft_spec s;
+	uint8_t in[1700], out[1800];
+	size_t o = 0, m;
+
+	if (type != 0) {
+		in[o++] = flags >> 8;
+		in[o++] = flags & 0xff;
+		in[o++] = type >> 8;
+		in[o++] = type & 0xff;
+	}
+	memcpy(in + o, hdr, hlen);
+	o += hlen;
+	memcpy(in + o, frame, n);
+	o += n;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_rs, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "10.0.0.1";
+	s.dst = "10.0.0.2";
+	s.proto = type != 0 ? 47 : IPPROTO_UDP;
+	s.sport = 40000;
+	s.dport = 4789;
+	s.payload = in;
+	s.plen = o;
+	m = craft_frame(out, sizeof(out), &s);
+	decode_seed(name, 1, out, m);
+}
+
 static void
 decode_seeds(void)
 {
@@ -188,6 +233,29 @@ decode_seeds(void)
 	f[28] = 192; f[29] = 168; f[30] = 10; f[31] = 20;
 	f[38] = 192; f[39] = 168; f[40] = 10; f[41] = 10;
 	decode_seed("eth-arp", 1, f, 42);
+
+	/*
+	 * The tunnels a mirror feed arrives in, around the recorder's SYN:
+	 * GRE with transparent bridging, ERSPAN type II (S bit, 8-byte
+	 * header) and type III (12-byte header with the O bit, then the
+	 * 8-byte platform sub-header), VXLAN with its I flag.
+	 */
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_rs, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "192.168.10.20";
+	s.dst = "192.168.50.101";
+	s.proto = IPPROTO_TCP;
+	s.sport = 50123;
+	s.dport = 554;
+	s.tcp_flags = CRAFT_SYN;
+	n = craft_frame(f, sizeof(f), &s);
+	tunnel_seed("gre-teb", 0x0000, 0x6558, NULL, 0, f, n);
+	tunnel_seed("gre-erspan2", 0x1000, 0x88be, erspan2, sizeof(erspan2),
+	    f, n);
+	tunnel_seed("gre-erspan3", 0x0000, 0x22eb, erspan3, sizeof(erspan3),
+	    f, n);
+	tunnel_seed("udp-vxlan", 0, 0, vxlan, sizeof(vxlan), f, n);
 }
 
 static struct craft_pcap *
