@@ -12,6 +12,7 @@
  *
  * usage: mkseeds SRCDIR DIR
  */
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,34 @@ decode_seeds(void)
 	tunnel_seed("udp-vxlan", 0, 0, vxlan, sizeof(vxlan), f, n);
 }
 
+/* A device the seed site does not list. */
+static const uint8_t mac_odd[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x77 };
+
+/*
+ * An Ethernet ARP frame (RFC 826) into f (42 bytes): op 1 request
+ * (broadcast, tha NULL) or 2 reply.  Returns its length.
+ */
+static size_t
+arp_frame(uint8_t *f, int op, const uint8_t *sha, const char *spa,
+    const uint8_t *tha, const char *tpa)
+{
+	memset(f, 0, 42);
+	if (tha != NULL)
+		memcpy(f, tha, 6);
+	else
+		memset(f, 0xff, 6);
+	memcpy(f + 6, sha, 6);
+	f[12] = 0x08; f[13] = 0x06;
+	f[14] = 0; f[15] = 1; f[16] = 0x08; f[17] = 0; f[18] = 6; f[19] = 4;
+	f[20] = 0; f[21] = (uint8_t)op;
+	memcpy(f + 22, sha, 6);
+	inet_pton(AF_INET, spa, f + 28);
+	if (tha != NULL)
+		memcpy(f + 32, tha, 6);
+	inet_pton(AF_INET, tpa, f + 38);
+	return 42;
+}
+
 static struct craft_pcap *
 pcap_seed(const char *name)
 {
@@ -341,6 +370,22 @@ pipeline_seeds(const char *srcdir)
 		craft_pcap_write(w, T0 + (uint64_t)i * 100000, f, (uint32_t)n,
 		    (uint32_t)n);
 	}
+	craft_pcap_close(w);
+
+	/*
+	 * ARP (policy_arp): a known host asks, a known host answers a host
+	 * the inventory does not know, a stranger asks on the camera
+	 * network, and a strange MAC claims the domain controller.
+	 */
+	w = pcap_seed("arp.pcap");
+	n = arp_frame(f, 1, mac_rs, "192.168.10.20", NULL, "192.168.10.10");
+	craft_pcap_write(w, T0, f, (uint32_t)n, (uint32_t)n);
+	n = arp_frame(f, 2, mac_ms, "192.168.10.10", mac_odd, "192.168.10.77");
+	craft_pcap_write(w, T0 + 1000, f, (uint32_t)n, (uint32_t)n);
+	n = arp_frame(f, 1, mac_odd, "192.168.50.200", NULL, "192.168.50.101");
+	craft_pcap_write(w, T0 + 2000, f, (uint32_t)n, (uint32_t)n);
+	n = arp_frame(f, 2, mac_odd, "192.168.10.2", mac_rs, "192.168.10.20");
+	craft_pcap_write(w, T0 + 3000, f, (uint32_t)n, (uint32_t)n);
 	craft_pcap_close(w);
 
 	/* The shipped sample capture, cut to its first 64 KiB. */
