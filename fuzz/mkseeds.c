@@ -373,6 +373,32 @@ pipeline_seeds(const char *srcdir)
 	craft_pcap_close(w);
 
 	/*
+	 * HTTP between VMS components, judged by the port rules rather than
+	 * the camera topology: a smart client and a recorder on the
+	 * management server's documented port, and a smart client on a
+	 * port the server does not list (a moved service).
+	 */
+	w = pcap_seed("vms-http.pcap");
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50400, mac_ms,
+	    "192.168.10.10", 80, IPPROTO_TCP, 0);
+	craft_conv_handshake(&cv, T0);
+	craft_conv_send(&cv, T0 + 1000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 2000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 3000);
+	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50401, mac_ms,
+	    "192.168.10.10", 80, IPPROTO_TCP, 110);
+	craft_conv_handshake(&cv, T0 + 4000);
+	craft_conv_send(&cv, T0 + 5000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 6000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50402, mac_ms,
+	    "192.168.10.10", 9000, IPPROTO_TCP, 0);
+	craft_conv_handshake(&cv, T0 + 7000);
+	craft_conv_send(&cv, T0 + 8000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 9000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 10000);
+	craft_pcap_close(w);
+
+	/*
 	 * ARP (policy_arp): a known host asks, a known host answers a host
 	 * the inventory does not know, a stranger asks on the camera
 	 * network, and a strange MAC claims the domain controller.
