@@ -84,7 +84,18 @@ branches() {
 	(cd "$src" && llvm-cov show "$1" -instr-profile="$2" \
 	    -show-branches=count -show-line-counts=false "$3") |
 	    python3 -c '
-import re, sys
+import bisect, re, sys
+# The function each line is in: its definition starts a line
+# "name(" (style(9): the type on the line above).
+starts, names = [], []
+for i, l in enumerate(open(sys.argv[1]), 1):
+    m = re.match(r"([a-z_][a-z0-9_]*)\(", l)
+    if m:
+        starts.append(i)
+        names.append(m.group(1))
+def func(ln):
+    k = bisect.bisect_right(starts, ln) - 1
+    return names[k] if k >= 0 else ""
 last = {}
 for line in sys.stdin:
     m = re.match(r"\s*(\d+)\|(\s*[\d.kMGE]*\|)?(.*)", line)
@@ -99,19 +110,19 @@ for line in sys.stdin:
         continue
     side = "never reached" if t == "0" and f == "0" else \
         ("never true" if t == "0" else "never false")
-    print("| %d:%s | %s | `%s` |" % (ln, col, side,
-        last.get(ln, "")[:70].replace("|", "\\|")))
-'
+    print("| %d:%s | %s | %s | `%s` |" % (ln, col, func(ln), side,
+        last.get(ln, "")[:60].replace("|", "\\|")))
+' "$src/$3"
 }
 echo
 echo "## Branches of src/decode.c not taken both ways (decode + pipeline)"
 echo
-echo "| line:col | | code |"
-echo "|---|---|---|"
+echo "| line:col | function | | code |"
+echo "|---|---|---|---|"
 branches tests/replay_pipeline "$work/decode-all.profdata" src/decode.c
 echo
 echo "## Branches of src/policy.c not taken both ways (pipeline)"
 echo
-echo "| line:col | | code |"
-echo "|---|---|---|"
+echo "| line:col | function | | code |"
+echo "|---|---|---|---|"
 branches tests/replay_pipeline "$work/pipeline.profdata" src/policy.c
