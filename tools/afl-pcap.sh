@@ -9,7 +9,12 @@
 # afl-fuzz at the lowest priority with the fuzzing site (fuzz/site).
 #
 # usage: tools/afl-pcap.sh [OUT]	(default /tmp/vw-afl/out)
+#	tools/afl-pcap.sh --replay [OUT]
 #	AFL_TIME=seconds (default 3600), AFL_WORK=folder (default /tmp/vw-afl)
+# --replay: afl-fuzz sees crashes only, as the binary has no sanitizer;
+# this replays every input it kept (queue, crashes, hangs) through a
+# build with AddressSanitizer and UndefinedBehaviorSanitizer and names
+# each one that reports an error or runs over 20 s.
 # Needs afl++ (Debian: apt-get install afl++) and a configured build tree
 # here for tests/mkbroken and fuzz/mkseeds (make check, make fuzz).
 # Resume a stopped run with AFL_RESUME=1 (afl-fuzz -i -).
@@ -18,7 +23,50 @@ set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 work=${AFL_WORK:-/tmp/vw-afl}
+replay=0
+if [ "${1:-}" = --replay ]; then
+	replay=1
+	shift
+fi
 out=${1:-$work/out}
+
+if [ $replay = 1 ]; then
+	asan=$work/asan
+	if [ ! -x "$asan/vmswatch" ]; then
+		rm -rf "$asan"
+		mkdir -p "$asan"
+		git archive HEAD | tar -x -C "$asan"
+		san='-fsanitize=address,undefined -fno-sanitize-recover=all'
+		(cd "$asan" && ./autogen.sh && CC=clang \
+		    CFLAGS="-O1 -g $san -fno-omit-frame-pointer" \
+		    LDFLAGS="$san" ./configure && make -j2 vmswatch) \
+		    >"$work/asan-build.log" 2>&1 || { echo "afl-pcap:" \
+		    "build failed, see $work/asan-build.log" >&2; exit 1; }
+	fi
+	export LSAN_OPTIONS="suppressions=$top/fuzz/lsan.supp"
+	n=0
+	bad=0
+	for f in "$out"/default/queue/id* "$out"/default/crashes/id* \
+	    "$out"/default/hangs/id*; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		rc=0
+		timeout 20 nice -n 19 "$asan/vmswatch" -q --workers 1 \
+		    -c "$top/fuzz/site/vmswatch.conf" -r "$f" >/dev/null \
+		    2>"$work/replay.err" || rc=$?
+		if [ $rc -ge 124 ] || grep -q -E \
+		    'ERROR: [A-Za-z]+Sanitizer|runtime error' "$work/replay.err"
+		then
+			bad=$((bad + 1))
+			echo "$f: exit $rc"
+			grep -m 3 -E 'ERROR|runtime error|SUMMARY' \
+			    "$work/replay.err" || true
+		fi
+	done
+	echo "afl-pcap: $n inputs replayed, $bad with an error"
+	[ $bad = 0 ]
+	exit
+fi
 time=${AFL_TIME:-3600}
 src=$work/src
 mkdir -p "$work"
