@@ -12,6 +12,7 @@
  *
  * usage: mkseeds SRCDIR DIR
  */
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,51 @@ decode_seed(const char *name, uint8_t lt, const uint8_t *frame, size_t n)
 	write_seed("decode", name, buf, n + 2);
 }
 
+/* The tunnel headers of the seeds below (sequence number included). */
+static const uint8_t erspan2[] = { 0, 0, 0, 1,	/* GRE sequence */
+	0x10, 0x96, 0, 0, 0, 0, 0, 0 };	/* version 1, VLAN 150, session */
+static const uint8_t erspan3[] = { 0x20, 0x96, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x01,			/* O: a platform sub-header follows */
+	0, 0, 0, 0, 0, 0, 0, 0 };
+static const uint8_t vxlan[] = { 0x08, 0, 0, 0, 0, 0, 0x64, 0 };
+
+/*
+ * A decode seed of an Ethernet frame in a tunnel between two switches:
+ * GRE (flags, protocol type, then hdr) or, with type 0, VXLAN (UDP port
+ * 4789, then hdr).
+ */
+static void
+tunnel_seed(const char *name, uint16_t flags, uint16_t type,
+    const uint8_t *hdr, size_t hlen, const uint8_t *frame, size_t n)
+{
+	struct craft_spec s;
+	uint8_t in[1700], out[1800];
+	size_t o = 0, m;
+
+	if (type != 0) {
+		in[o++] = flags >> 8;
+		in[o++] = flags & 0xff;
+		in[o++] = type >> 8;
+		in[o++] = type & 0xff;
+	}
+	memcpy(in + o, hdr, hlen);
+	o += hlen;
+	memcpy(in + o, frame, n);
+	o += n;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_rs, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "10.0.0.1";
+	s.dst = "10.0.0.2";
+	s.proto = type != 0 ? 47 : IPPROTO_UDP;
+	s.sport = 40000;
+	s.dport = 4789;
+	s.payload = in;
+	s.plen = o;
+	m = craft_frame(out, sizeof(out), &s);
+	decode_seed(name, 1, out, m);
+}
+
 static void
 decode_seeds(void)
 {
@@ -188,6 +234,57 @@ decode_seeds(void)
 	f[28] = 192; f[29] = 168; f[30] = 10; f[31] = 20;
 	f[38] = 192; f[39] = 168; f[40] = 10; f[41] = 10;
 	decode_seed("eth-arp", 1, f, 42);
+
+	/*
+	 * The tunnels a mirror feed arrives in, around the recorder's SYN:
+	 * GRE with transparent bridging, ERSPAN type II (S bit, 8-byte
+	 * header) and type III (12-byte header with the O bit, then the
+	 * 8-byte platform sub-header), VXLAN with its I flag.
+	 */
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_rs, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "192.168.10.20";
+	s.dst = "192.168.50.101";
+	s.proto = IPPROTO_TCP;
+	s.sport = 50123;
+	s.dport = 554;
+	s.tcp_flags = CRAFT_SYN;
+	n = craft_frame(f, sizeof(f), &s);
+	tunnel_seed("gre-teb", 0x0000, 0x6558, NULL, 0, f, n);
+	tunnel_seed("gre-erspan2", 0x1000, 0x88be, erspan2, sizeof(erspan2),
+	    f, n);
+	tunnel_seed("gre-erspan3", 0x0000, 0x22eb, erspan3, sizeof(erspan3),
+	    f, n);
+	tunnel_seed("udp-vxlan", 0, 0, vxlan, sizeof(vxlan), f, n);
+}
+
+/* A device the seed site does not list. */
+static const uint8_t mac_odd[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x77 };
+
+/*
+ * An Ethernet ARP frame (RFC 826) into f (42 bytes): op 1 request
+ * (broadcast, tha NULL) or 2 reply.  Returns its length.
+ */
+static size_t
+arp_frame(uint8_t *f, int op, const uint8_t *sha, const char *spa,
+    const uint8_t *tha, const char *tpa)
+{
+	memset(f, 0, 42);
+	if (tha != NULL)
+		memcpy(f, tha, 6);
+	else
+		memset(f, 0xff, 6);
+	memcpy(f + 6, sha, 6);
+	f[12] = 0x08; f[13] = 0x06;
+	f[14] = 0; f[15] = 1; f[16] = 0x08; f[17] = 0; f[18] = 6; f[19] = 4;
+	f[20] = 0; f[21] = (uint8_t)op;
+	memcpy(f + 22, sha, 6);
+	inet_pton(AF_INET, spa, f + 28);
+	if (tha != NULL)
+		memcpy(f + 32, tha, 6);
+	inet_pton(AF_INET, tpa, f + 38);
+	return 42;
 }
 
 static struct craft_pcap *
@@ -273,6 +370,48 @@ pipeline_seeds(const char *srcdir)
 		craft_pcap_write(w, T0 + (uint64_t)i * 100000, f, (uint32_t)n,
 		    (uint32_t)n);
 	}
+	craft_pcap_close(w);
+
+	/*
+	 * HTTP between VMS components, judged by the port rules rather than
+	 * the camera topology: a smart client and a recorder on the
+	 * management server's documented port, and a smart client on a
+	 * port the server does not list (a moved service).
+	 */
+	w = pcap_seed("vms-http.pcap");
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50400, mac_ms,
+	    "192.168.10.10", 80, IPPROTO_TCP, 0);
+	craft_conv_handshake(&cv, T0);
+	craft_conv_send(&cv, T0 + 1000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 2000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 3000);
+	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50401, mac_ms,
+	    "192.168.10.10", 80, IPPROTO_TCP, 110);
+	craft_conv_handshake(&cv, T0 + 4000);
+	craft_conv_send(&cv, T0 + 5000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 6000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50402, mac_ms,
+	    "192.168.10.10", 9000, IPPROTO_TCP, 0);
+	craft_conv_handshake(&cv, T0 + 7000);
+	craft_conv_send(&cv, T0 + 8000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 9000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 10000);
+	craft_pcap_close(w);
+
+	/*
+	 * ARP (policy_arp): a known host asks, a known host answers a host
+	 * the inventory does not know, a stranger asks on the camera
+	 * network, and a strange MAC claims the domain controller.
+	 */
+	w = pcap_seed("arp.pcap");
+	n = arp_frame(f, 1, mac_rs, "192.168.10.20", NULL, "192.168.10.10");
+	craft_pcap_write(w, T0, f, (uint32_t)n, (uint32_t)n);
+	n = arp_frame(f, 2, mac_ms, "192.168.10.10", mac_odd, "192.168.10.77");
+	craft_pcap_write(w, T0 + 1000, f, (uint32_t)n, (uint32_t)n);
+	n = arp_frame(f, 1, mac_odd, "192.168.50.200", NULL, "192.168.50.101");
+	craft_pcap_write(w, T0 + 2000, f, (uint32_t)n, (uint32_t)n);
+	n = arp_frame(f, 2, mac_odd, "192.168.10.2", mac_rs, "192.168.10.20");
+	craft_pcap_write(w, T0 + 3000, f, (uint32_t)n, (uint32_t)n);
 	craft_pcap_close(w);
 
 	/* The shipped sample capture, cut to its first 64 KiB. */

@@ -21,13 +21,20 @@ mkdir -p "$art"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for t in decode pipeline loader format; do
+for t in decode pipeline loader loader_struct format; do
 	mkdir -p "$work/$t"
 	log="$work/$t.log"
+	# fuzz_loader_struct takes fuzz_loader's inputs, seeds and kept ones.
+	in=$t
+	[ "$t" = loader_struct ] && in=loader
+	# The loader's dictionary (tools/mkdict.sh): libconfig's tokens and
+	# every key name, so mutations reach past the parser.
+	dict=
+	[ -f "fuzz/$in.dict" ] && dict="-dict=fuzz/$in.dict"
 	echo "== fuzz_$t: ${time}s"
 	if fuzz/fuzz_"$t" -max_total_time="$time" -rss_limit_mb="$rss" \
 	    -timeout=25 -print_final_stats=1 -artifact_prefix="$art/$t-" \
-	    "$work/$t" "fuzz/seeds/$t" "fuzz/regress/$t" >"$log" 2>&1; then
+	    $dict "$work/$t" "fuzz/seeds/$in" "fuzz/regress/$in" >"$log" 2>&1; then
 		grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE)' \
 		    "$log" | tail -n 2
 	else
