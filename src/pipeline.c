@@ -20,7 +20,6 @@
  * a capture; backwards, the clock cannot follow (every queue is ordered by
  * it), so packet times are shifted to go on from where it is.
  */
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,7 +432,7 @@ pipeline_clock_flush(struct pipeline_clock *c, pipeline_deliver_cb cb,
 }
 
 static void pipeline_handle(struct pipeline *, int dlt, uint64_t t,
-    const uint8_t *data, uint32_t caplen, uint32_t len);
+    const uint8_t *data, uint32_t caplen, uint32_t len, int all);
 
 /* The pipeline's own clock delivers a frame. */
 static void
@@ -443,7 +442,7 @@ pipeline_deliver(void *arg, int dlt, uint64_t t, const uint8_t *data,
 	struct pipeline *pl = arg;
 
 	pl->key.frame = pl->frames++;
-	pipeline_handle(pl, dlt, t, data, caplen, len);
+	pipeline_handle(pl, dlt, t, data, caplen, len, 1);
 }
 
 void
@@ -560,7 +559,7 @@ pipeline_ip(struct pipeline *pl, const struct pkt *p)
 	if (pl->learn != NULL)
 		learn_packet(pl->learn, p);
 	else if (pl->ev != NULL && (pl->ev_flags & PIPELINE_EV_LEARN) &&
-	    p->proto == IPPROTO_UDP && p->sport == 67) {
+	    learn_packet_wanted(p)) {
 		pl->ev->packet(&pl->key, p, pl->evarg);
 		pl->key.seq++;
 	}
@@ -592,12 +591,23 @@ pipeline_ip(struct pipeline *pl, const struct pkt *p)
 }
 
 /*
+ * 1 when packet p of the frame is this pipeline's to analyse: all of them
+ * when all is 1 or no owner callback is set.
+ */
+static inline int
+pipeline_mine(const struct pipeline *pl, int all, const struct pkt *p)
+{
+	return all || pl->own == NULL || pl->own(pl->ownarg, p);
+}
+
+/*
  * A frame at time t (shifted, not a jump), number pl->key.frame: decoded
- * and handed down.
+ * and handed down (its packets that are this pipeline's, see
+ * pipeline_mine()).
  */
 static void
 pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
-    const uint8_t *data, uint32_t caplen, uint32_t len)
+    const uint8_t *data, uint32_t caplen, uint32_t len, int all)
 {
 	enum decode_result r;
 	struct pkt p, q;
@@ -616,14 +626,14 @@ pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
 	 * site, not traffic of it.
 	 */
 	for (i = 0; i < p.nouter; i++)
-		if (!(p.outer[i].flags & PKT_F_MIRROR) && (pl->own == NULL ||
-		    pl->own(pl->ownarg, &p.outer[i]))) {
+		if (!(p.outer[i].flags & PKT_F_MIRROR) &&
+		    pipeline_mine(pl, all, &p.outer[i])) {
 			q = p.outer[i];
 			q.seq = seq + i;
 			pipeline_ip(pl, &q);
 		}
 	p.seq = seq + p.nouter;
-	if (pl->own != NULL && !pl->own(pl->ownarg, &p))
+	if (!pipeline_mine(pl, all, &p))
 		return;
 	if (r == DECODE_ARP)
 		policy_arp(pl->pol, &p);
@@ -656,7 +666,6 @@ void
 pipeline_frame_at(struct pipeline *pl, uint64_t frame, int dlt, uint64_t t,
     const uint8_t *data, uint32_t caplen, uint32_t len, int flags)
 {
-	pipeline_owner_cb own = pl->own;
 	int count = (flags & PIPELINE_FRAME_COUNT) != 0;
 
 	if (count) {
@@ -664,13 +673,10 @@ pipeline_frame_at(struct pipeline *pl, uint64_t frame, int dlt, uint64_t t,
 		pl->st.bytes += caplen;
 	}
 	decode_count(pl->dec, count);
-	/* Every packet of the frame is this pipeline's: no question asked. */
-	if (flags & PIPELINE_FRAME_WHOLE)
-		pl->own = NULL;
 	pl->key.frame = frame;
 	pl->frames = frame + 1;
-	pipeline_handle(pl, dlt, t, data, caplen, len);
-	pl->own = own;
+	pipeline_handle(pl, dlt, t, data, caplen, len,
+	    (flags & PIPELINE_FRAME_WHOLE) != 0);
 }
 
 void
