@@ -18,6 +18,7 @@
 #ifndef VW_LEARN_H
 #define VW_LEARN_H
 
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include "classify.h"
@@ -48,6 +49,17 @@ int learn_flow(struct learn *, const struct flow *f,
  * subnet stands.  Any other packet is ignored; nothing is allocated.
  */
 void learn_packet(struct learn *, const struct pkt *p);
+/*
+ * 1 when learn_packet() could take something from p (an IPv4 UDP packet
+ * from port 67 with its header): what a pipeline whose learner is on
+ * another thread passes on.
+ */
+static inline int
+learn_packet_wanted(const struct pkt *p)
+{
+	return p->ipver == 4 && p->proto == IPPROTO_UDP && p->sport == 67 &&
+	    !(p->flags & PKT_F_FRAG_LATER);
+}
 
 /*
  * Works the roles out and writes the draft inventory to out (in the

@@ -304,8 +304,7 @@ learn_packet(struct learn *l, const struct pkt *p)
 	int type = 0, plen, i;
 	size_t k;
 
-	if (p->ipver != 4 || p->proto != IPPROTO_UDP || p->sport != 67 ||
-	    (p->flags & PKT_F_FRAG_LATER))
+	if (!learn_packet_wanted(p))
 		return;
 	/* The fixed part and the magic cookie 99.130.83.99 (RFC 2131 3). */
 	if (b == NULL || n < DHCP_OPTIONS || b[0] != DHCP_BOOTREPLY ||
