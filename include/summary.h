@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "alert.h"
+#include "parallel.h"
 #include "pipeline.h"
 
 /*
@@ -17,5 +18,10 @@
  */
 void summary_print(FILE *out, const struct pipeline *pl,
     const struct alert_ctx *al, double elapsed);
+/*
+ * The lines a run on several workers adds (after parallel_finish()):
+ * each worker's packets, and the reading and worker threads' CPU time.
+ */
+void summary_workers(FILE *out, const struct parallel *par);
 
 #endif

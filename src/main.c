@@ -707,21 +707,8 @@ main(int argc, char *argv[])
 	}
 	if (!quiet) {
 		summary_print(stderr, pl, al, now_secs() - t0);
-		if (par != NULL) {
-			fprintf(stderr, "%-16s %d:", "workers",
-			    parallel_workers(par));
-			for (i = 0; i < parallel_workers(par); i++)
-				fprintf(stderr, "%s %llu", i ? "," : "",
-				    (unsigned long long)
-				    parallel_worker_packets(par, i));
-			fprintf(stderr, " packets\n%-16s reader %.3f s, "
-			    "workers", "workers_cpu",
-			    parallel_worker_cpu(par, -1));
-			for (i = 0; i < parallel_workers(par); i++)
-				fprintf(stderr, "%s %.3f", i ? "," : "",
-				    parallel_worker_cpu(par, i));
-			fprintf(stderr, " s\n");
-		}
+		if (par != NULL)
+			summary_workers(stderr, par);
 		/* Said once, here: the alerts above are the reason to care. */
 		if (conf->inventory_path == NULL)
 			fprintf(stderr, "%-16s none: every host was unknown, "

@@ -183,3 +183,20 @@ summary_print(FILE *out, const struct pipeline *pl,
 	if (al != NULL)
 		summary_alerts(out, al);
 }
+
+void
+summary_workers(FILE *out, const struct parallel *par)
+{
+	int i, n = parallel_workers(par);
+
+	fprintf(out, "%-16s %d:", "workers", n);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %llu", i ? "," : "",
+		    (unsigned long long)parallel_worker_packets(par, i));
+	fprintf(out, " packets\n%-16s reader %.3f s, workers", "workers_cpu",
+	    parallel_worker_cpu(par, -1));
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %.3f", i ? "," : "",
+		    parallel_worker_cpu(par, i));
+	fprintf(out, " s\n");
+}
