@@ -150,9 +150,12 @@ alerts=$(awk '$1 == "alerts" { print $2 }' "$tmp/stdin.err")
 [ "$(wc -l < "$tmp/stdin.out")" = "$alerts" ] && ok || ko "alert lines vs summary alerts $alerts"
 grep -qv '^{.*}$' "$tmp/stdin.out" "$tmp/stdin.json" && ko "non-JSON line on stdout" || ok
 grep -q '^packets' "$tmp/stdin.out" && ko "summary leaked to stdout" || ok
-# The time inside nDPI is part of the run: not more than the elapsed time.
+# The time inside nDPI is part of the run: not more than the elapsed time
+# on each worker's thread (summed over the workers: "workers  N: ...").
 awk '$1 == "elapsed" { e = $2 } $1 == "dpi_time" { d = $2 }
-    END { exit !(d != "" && d + 0 <= e + 0.001) }' "$tmp/stdin.err" &&
+    $1 == "workers" { n = $2 + 0 }
+    END { if (n < 1) n = 1; exit !(d != "" && d + 0 <= n * e + 0.001) }' \
+    "$tmp/stdin.err" &&
 	ok || ko "dpi_time missing or above elapsed"
 # Flows alone on standard output when asked for.
 "$bin" -q -r "$sample" --flows - --format json > "$tmp/flows.out"
