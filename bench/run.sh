@@ -246,9 +246,12 @@ compare() {
 
 # scaling: the N workers' run against one worker's, and a model of more
 # cores from the first N-worker run's CPU times (its summary line
-# workers_cpu): the reading thread's own time R and the workers' W, with
-# one worker's wall time T1.  On c cores with c workers the run takes at
-# least max(R, (R + W) / c): the reader is the limit from c = (R + W) / R.
+# workers_cpu): the merging thread's M and the workers' W in all, with one
+# worker's wall time T1.  Every worker reads every frame, so each one
+# costs a fixed part F (reading, keeping time, its own set-up) besides its
+# share of the analysis: W = N F + (T1 - F), so F = (W - T1) / (N - 1).
+# On c cores with c workers the run takes about F + (T1 - F + M) / c, and
+# the speed-up tends to T1 / F.
 scaling() {
 	local line
 	line=$(grep '^workers_cpu ' "$dir/run.vwN.1.err" || true)
@@ -256,28 +259,30 @@ scaling() {
 	BEGIN {
 		if (t < 0.001) t = 0.001
 		printf "  %d workers: %.2f x the time of 1 worker\n", n, s / t
-		# "workers_cpu reader R s, workers a, b, ... s"
+		# "workers_cpu merge M s, workers a, b, ... s"
 		k = split(line, f, /[ ,]+/)
-		r = -1; w = 0
+		m = -1; w = 0
 		for (i = 1; i <= k; i++) {
-			if (f[i] == "reader") r = f[i + 1]
+			if (f[i] == "merge") m = f[i + 1]
 			if (f[i] == "workers") {
 				for (j = i + 1; j <= k && f[j] != "s"; j++)
 					w += f[j]
 			}
 		}
-		if (r <= 0 || w <= 0)
+		if (m < 0 || w <= 0 || n < 2)
 			exit
-		printf "  CPU of the %d-worker run: reader %.2f s, workers " \
-		    "%.2f s in all (%.2f x one worker'"'"'s run)\n", n, r, w,
-		    (r + w) / t
+		fx = (w - t) / (n - 1)
+		if (fx < 0) fx = 0
+		printf "  CPU of the %d-worker run: merge %.2f s, workers " \
+		    "%.2f s in all (%.2f x one worker'"'"'s run); each " \
+		    "worker'"'"'s fixed part %.2f s\n", n, m, w, (m + w) / t, fx
 		printf "  model, c cores and c workers (time / 1 worker):"
-		for (c = 2; c <= 16; c *= 2) {
-			m = (r + w) / c
-			if (r > m) m = r
-			printf " %d: %.2f", c, m / t
-		}
-		printf "; the reader limits from %.0f cores\n", (r + w) / r
+		for (c = 2; c <= 16; c *= 2)
+			printf " %d: %.2f", c, (fx + (t - fx + m) / c) / t
+		if (fx > 0)
+			printf "; at most %.1f x faster\n", t / fx
+		else
+			printf "\n"
 	}'
 }
 

@@ -24,7 +24,7 @@ struct pipeline;
  * from the clock is held until the next frame says whether it was a stray
  * stamp or the start of a new epoch; frames are then delivered in order,
  * each with its time on the clock (shifted past backward epochs).  Every
- * pipeline has one; the parallel reader runs one for all its workers.
+ * pipeline has one; each worker of the parallel reader runs its own.
  */
 struct pipeline_clock {
 	uint64_t now;		/* latest time delivered (or ticked) */

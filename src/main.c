@@ -3,10 +3,13 @@
  * With -i (or capture.interfaces) it runs the sensor: daemon.c; with
  * --firewall it prints the site's firewall: firewall.c.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +55,7 @@
  * open flows are then ended and everything written as at the end of the
  * input, and the exit status says which signal (128 + its number).
  */
-static volatile sig_atomic_t read_stop;
+static _Atomic int read_stop;
 /*
  * The capture being read: the signal also breaks its loop, so that a
  * signal that comes between two reads of a pipe (not during one, which
@@ -70,17 +73,99 @@ read_signal(int sig)
 
 /*
  * The progress line (on a terminal) is open: it ends with a newline
- * before anything else is written there.
+ * before anything else is written there.  The line is the first worker's,
+ * the alerts the merging thread's.
  */
-static int progress_open;
+static _Atomic int progress_open;
 
 static void
 progress_end(void)
 {
-	if (progress_open) {
+	if (atomic_exchange(&progress_open, 0))
 		fputc('\n', stderr);
-		progress_open = 0;
+}
+
+static double
+now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Where the reading of a file is, published by its reader (with workers,
+ * the first one) after each chunk, and drawn as the progress line by the
+ * thread that writes the alerts (the reader itself, or the merging one),
+ * so that progress_end() and the alert it comes before are one thread's.
+ */
+static struct {
+	_Atomic(const char *) path;	/* NULL: no file being read */
+	_Atomic uint64_t frames;
+	_Atomic long long off, size;
+	_Atomic uint64_t start_us;	/* when the file's read began */
+	/* The drawing thread's. */
+	uint64_t drawn_start;
+	double next;
+	unsigned secs;
+} progress;
+
+static void
+progress_publish(const char *path, uint64_t frames, long long off,
+    long long size, double start)
+{
+	atomic_store(&progress.frames, frames);
+	atomic_store(&progress.off, off);
+	atomic_store(&progress.size, size);
+	atomic_store(&progress.start_us, (uint64_t)(start * 1e6));
+	atomic_store(&progress.path, path);
+}
+
+/*
+ * The progress line, every progress.secs while a file is read; cleared
+ * when its file is done and nothing came after it.
+ */
+static void
+progress_draw(void *arg)
+{
+	const char *path = atomic_load(&progress.path);
+	uint64_t frames, start_us;
+	long long off, size;
+	double now, el;
+
+	(void)arg;
+	if (path == NULL) {
+		if (atomic_exchange(&progress_open, 0))
+			fprintf(stderr, "\r%*s\r", 79, "");
+		return;
 	}
+	start_us = atomic_load(&progress.start_us);
+	now = now_secs();
+	if (start_us != progress.drawn_start) {
+		progress.drawn_start = start_us;
+		progress.next = (double)start_us / 1e6 + progress.secs;
+	}
+	if (progress.secs == 0 || now < progress.next)
+		return;
+	frames = atomic_load(&progress.frames);
+	off = atomic_load(&progress.off);
+	size = atomic_load(&progress.size);
+	el = now - (double)start_us / 1e6;
+	if (off > 0 && size > 0)
+		fprintf(stderr, "\r%s: %3.0f%% ", path,
+		    100.0 * (double)off / (double)size);
+	else
+		fprintf(stderr, "\r%s: ", path);
+	fprintf(stderr, "%llu packets, %.0f packets/s",
+	    (unsigned long long)frames, el > 0 ? (double)frames / el : 0.0);
+	/* The rest of a file of known size at the rate so far. */
+	if (off > 0 && size > off)
+		fprintf(stderr, ", ETA %.1f s",
+		    el * (double)(size - off) / (double)off);
+	fprintf(stderr, "   ");
+	atomic_store(&progress_open, 1);
+	progress.next = now + progress.secs;
 }
 
 static void
@@ -137,33 +222,29 @@ usage(FILE *out)
 	    "  -V, --version       print the version\n");
 }
 
-static double
-now_secs(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /*
  * Reads one file through the pipeline.  Returns 0, or -1 if the file could
  * not be opened or was cut short (what was read before still counts).
  */
 static int
-read_file(capture_cb frame, void *arg, const char *path, int progress,
-    unsigned progress_secs)
+read_file(capture_cb frame, void *arg, const char *path, int voice,
+    _Atomic int *stop, void *unused)
 {
+	/* The one reader draws its progress; a worker publishes it. */
+	int draw = stop == &read_stop;
 	char err[512];
 	struct capture *cap;
-	double t0 = now_secs(), next = t0 + progress_secs;
+	double t0 = now_secs();
 	long n;
-	int rc = 0, shown = 0;
+	int rc = 0;
 	uint64_t bad, first;
 	uint64_t frames = 0;
 
+	(void)unused;
 	if ((cap = capture_open_file(path, err, sizeof(err))) == NULL) {
-		log_warnx("%s: %s", path, err);
+		if (voice)
+			log_warnx("%s: %s", path, err);
 		return -1;
 	}
 	log_debug("%s: link type %d", path, capture_datalink(cap));
@@ -173,17 +254,21 @@ read_file(capture_cb frame, void *arg, const char *path, int progress,
 	 * cannot vouch for this file.
 	 */
 	if (!decode_datalink_supported(capture_datalink(cap))) {
-		log_warnx("%s: link type %d not supported: frames counted, "
-		    "not analysed", path, capture_datalink(cap));
+		if (voice)
+			log_warnx("%s: link type %d not supported: frames "
+			    "counted, not analysed", path,
+			    capture_datalink(cap));
 		rc = -1;
 	}
-	read_cap = cap;
+	/* The signal breaks the read of the one reader it stops. */
+	if (draw)
+		read_cap = cap;
 	for (;;) {
-		if (read_stop)
+		if (atomic_load(stop))
 			break;
 		n = capture_read(cap, READ_CHUNK, frame, arg);
 		/* A read the signal cut short is the stop, not an error. */
-		if (n < 0 && read_stop)
+		if (n < 0 && atomic_load(stop))
 			break;
 		if (n < 0) {
 			/*
@@ -191,49 +276,38 @@ read_file(capture_cb frame, void *arg, const char *path, int progress,
 			 * capture: frames of this chunk before the damaged
 			 * record were delivered and count.
 			 */
-			log_warnx("%s: read error at frame %llu (byte offset "
-			    "%lld; %llu frames read before it): %s", path,
-			    (unsigned long long)capture_frames(cap) + 1,
-			    capture_record_offset(cap),
-			    (unsigned long long)capture_frames(cap),
-			    capture_error(cap));
+			if (voice)
+				log_warnx("%s: read error at frame %llu "
+				    "(byte offset %lld; %llu frames read "
+				    "before it): %s", path,
+				    (unsigned long long)capture_frames(cap) + 1,
+				    capture_record_offset(cap),
+				    (unsigned long long)capture_frames(cap),
+				    capture_error(cap));
 			rc = -1;
 			break;
 		}
 		frames += (uint64_t)n;
 		if (capture_eof(cap))
 			break;
-		if (progress && progress_secs > 0 && now_secs() >= next) {
-			long long off = capture_offset(cap);
-			long long size = capture_size(cap);
-			double el = now_secs() - t0;
-
-			if (off > 0 && size > 0)
-				fprintf(stderr, "\r%s: %3.0f%% ", path,
-				    100.0 * (double)off / (double)size);
-			else
-				fprintf(stderr, "\r%s: ", path);
-			fprintf(stderr, "%llu packets, %.0f packets/s",
-			    (unsigned long long)frames, (double)frames / el);
-			/* The rest of a file of known size at the rate so far. */
-			if (off > 0 && size > off)
-				fprintf(stderr, ", ETA %.1f s",
-				    el * (double)(size - off) / (double)off);
-			fprintf(stderr, "   ");
-			shown = 1;
-			progress_open = 1;
-			next = now_secs() + progress_secs;
+		if (voice) {
+			progress_publish(path, frames, capture_offset(cap),
+			    capture_size(cap), t0);
+			if (draw)
+				progress_draw(NULL);
 		}
 	}
-	/* Cleared if nothing came after it; else it ended with a newline. */
-	if (shown && progress_open)
-		fprintf(stderr, "\r%*s\r", 79, "");
-	progress_open = 0;
-	if ((bad = capture_bad_lengths(cap, &first)) > 0)
+	if (voice) {
+		atomic_store(&progress.path, NULL);
+		if (draw)
+			progress_draw(NULL);
+	}
+	if (voice && (bad = capture_bad_lengths(cap, &first)) > 0)
 		log_warnx("%s: %llu records captured longer than they were on "
 		    "the wire (first: frame %llu); read as captured", path,
 		    (unsigned long long)bad, (unsigned long long)first);
-	read_cap = NULL;
+	if (draw)
+		read_cap = NULL;
 	capture_close(cap);
 	return rc;
 }
@@ -646,11 +720,23 @@ main(int argc, char *argv[])
 		if (nworkers > PARALLEL_MAX_WORKERS)
 			nworkers = PARALLEL_MAX_WORKERS;
 	}
+	/* Each worker reads the files again: a pipe can be read once. */
+	for (i = 0; i < nfiles && nworkers > 1; i++) {
+		struct stat sb;
+
+		if (strcmp(files[i], "-") == 0 || stat(files[i], &sb) == -1 ||
+		    !S_ISREG(sb.st_mode)) {
+			log_debug("%s: not a regular file: one worker reads",
+			    files[i]);
+			nworkers = 1;
+		}
+	}
 	if (rc == 0 && nworkers > 1) {
 		memset(&pout, 0, sizeof(pout));
 		pout.al = al;
 		pout.fl = fl;
 		pout.learn = lr;
+		pout.tick = progress_draw;
 		if (rep != NULL) {
 			pout.vcb = report_verdict;
 			pout.varg = rep;
@@ -677,20 +763,25 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return rc;
 	}
+	progress.secs = isatty(STDERR_FILENO) ? conf->progress_secs : 0;
 	t0 = now_secs();
-	for (i = 0; i < nfiles && !read_stop; i++) {
-		if (rep != NULL)
-			report_file(rep, files[i]);
-		if (read_file(par != NULL ? parallel_frame : pipeline_frame,
-		    par != NULL ? (void *)par : (void *)pl, files[i],
-		    isatty(STDERR_FILENO), conf->progress_secs) == -1)
-			rc = 2;
-	}
 	if (par != NULL) {
-		parallel_finish(par);
+		for (i = 0; i < nfiles && rep != NULL; i++)
+			report_file(rep, files[i]);
+		if (parallel_read(par, files, nfiles, read_file, NULL,
+		    &read_stop) != 0)
+			rc = 2;
 		pl = parallel_totals(par);
-	} else
+	} else {
+		for (i = 0; i < nfiles && !read_stop; i++) {
+			if (rep != NULL)
+				report_file(rep, files[i]);
+			if (read_file(pipeline_frame, pl, files[i], 1,
+			    &read_stop, NULL) == -1)
+				rc = 2;
+		}
 		pipeline_flush(pl);
+	}
 	alert_flush(al);
 	if (lr != NULL && write_draft(lr, learnpath, files, nfiles,
 	    quiet ? NULL : stderr) == -1)

@@ -1,22 +1,22 @@
 /*
  * parallel.c - the offline reader on several cores (see parallel.h).
  *
- * Three kinds of shared state, each with one writer:
- *   - the frame ring (slots and the arena of frame data), written by the
- *     reading thread; each worker publishes how far it has read (ridx),
- *     and the reader reuses what the slowest worker is past;
+ * Every worker reads the files itself; the shared state is, each with
+ * one writer:
  *   - each worker's output queue, a byte ring of records (a key, a kind,
  *     a payload) written by the worker and read by the merge;
  *   - each worker's mark: every frame below it is done, and its outputs
- *     are in its queue (published after them).
- * The merge (on the reading thread, between frames and while it waits)
- * takes the record with the lowest key among the queues' heads once no
- * worker can still produce a lower one: a worker whose queue is empty
- * could, unless its mark is past the record's frame or it has finished.
- * A thread that waits spins a little, then sleeps on a futex that the
- * other side wakes when it publishes progress and sees a sleeper: workers
- * wait for frames (fr_*), the reader for room in the ring or for output to
- * merge (rd_*).  A worker whose queue is full sleeps 50 us at a time.
+ *     are in its queue (published after them);
+ *   - the stop: the merging thread asks the workers to halt, each one
+ *     says where it paused, and the merging thread sets the frame all
+ *     stop at (the furthest one's).
+ * The merge (on the calling thread) takes the record with the lowest key
+ * among the queues' heads once no worker can still produce a lower one: a
+ * worker whose queue is empty could, unless its mark is past the record's
+ * frame or it has finished.  The merging thread sleeps on a futex that a
+ * worker wakes when it publishes progress and sees it asleep; a worker
+ * whose queue is full, or that waits for the stop's frame, sleeps 50 us
+ * at a time.
  */
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -72,24 +72,22 @@ struct rec_packet {
 
 #define ALIGN8(n)	(((n) + 7u) & ~(size_t)7u)
 
-/* One frame in the ring. */
-struct slot {
-	uint64_t t;		/* time on the reader's clock */
-	uint64_t voff;		/* data's offset in the arena, unwrapped */
-	uint32_t caplen, len;
-	int32_t dlt;
-	uint32_t primary;	/* the worker that counts it */
-	uint64_t mask;		/* 1 << worker: those that analyse it */
-};
-
 struct worker {
 	struct parallel *par;
 	int id;
 	pthread_t thread;
 	int started;
 	struct pipeline *pl;
-	/* Read by the reader. */
-	_Atomic uint64_t ridx;		/* slots read */
+	struct pipeline_clock clk;	/* its own packet time */
+	struct decoder *dec;		/* for the workers of a frame */
+	uint64_t r;			/* frames delivered by its clock */
+	int halted;			/* it has paused for the stop */
+	int rc;				/* its reads: 0, or -1 */
+	_Atomic int stop;		/* ends its reads: past the stop */
+	/* The stop: where it paused, or ended its reads. */
+	_Atomic uint64_t pos;
+	_Atomic int paused;
+	_Atomic int eof;
 	/* The output queue. */
 	uint8_t *q;
 	_Atomic uint64_t qhead;		/* consumed (merge), unwrapped */
@@ -104,24 +102,19 @@ struct parallel {
 	int n;
 	struct worker *w;
 	struct parallel_out out;
-	struct pipeline_clock clk;
-	struct decoder *dec;		/* the reader's, for the pair */
 	uint64_t seed;
-	struct slot *slots;
-	uint8_t *arena;
-	uint64_t widx;			/* slots written (reader) */
-	_Atomic uint64_t pub;		/* slots published */
-	_Atomic int done;		/* no more slots */
-	uint64_t ahead;			/* arena bytes written, unwrapped */
-	uint64_t rmin;			/* the slowest worker's ridx, and */
-	uint64_t atail;			/* its data's offset, at the last look */
-	uint64_t since_merge;
-	/* Sleeping workers wait on fr_word; the reader on rd_word. */
-	_Atomic uint32_t fr_word, fr_sleepers;
+	/* What the workers read, and how. */
+	const char *const *files;
+	int nfiles;
+	parallel_read_cb read;
+	void *read_arg;
+	/* The stop: asked, then the frame every worker stops at. */
+	_Atomic int halt;
+	_Atomic uint64_t limit;
+	/* The merging thread sleeps on rd_word. */
 	_Atomic uint32_t rd_word, rd_sleeping;
 	struct pipeline_events ev;
-	double cpu0;			/* the reader's CPU time at start */
-	double reader_cpu;		/* and what it used, at finish */
+	double merge_cpu;		/* the merging thread's, in the read */
 };
 
 /* CPU seconds (user and system) of the calling thread so far. */
@@ -174,6 +167,25 @@ par_pause(unsigned *spins)
 		nanosleep(&ts, NULL);
 }
 
+static void stop_register(struct worker *, uint64_t);
+
+/*
+ * Worker w's queue is full: the merge frees room, so the merging thread
+ * must not sleep.  A stop asked meanwhile counts this worker as paused
+ * after the frame it is in (its records wait for the others' progress,
+ * which waits for the stop's frame).
+ */
+static void
+queue_wait(struct worker *w, unsigned *spins)
+{
+	if (atomic_load_explicit(&w->par->halt, memory_order_relaxed) &&
+	    !w->halted && !atomic_load_explicit(&w->eof,
+	    memory_order_relaxed))
+		stop_register(w, w->r + 1);
+	futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
+	par_pause(spins);
+}
+
 /*
  * Room for a record of len bytes in worker w's queue, contiguous: waits
  * for the merge while there is none.  Returns where it goes.
@@ -190,10 +202,8 @@ queue_reserve(struct worker *w, size_t len)
 	if (off + len > PARALLEL_QUEUE) {
 		end = PARALLEL_QUEUE - off;
 		while (tail + end - atomic_load_explicit(&w->qhead,
-		    memory_order_acquire) > PARALLEL_QUEUE) {
-			futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
-			par_pause(&spins);
-		}
+		    memory_order_acquire) > PARALLEL_QUEUE)
+			queue_wait(w, &spins);
 		pad = (struct rec_hdr *)(void *)(w->q + off);
 		pad->len = (uint32_t)end;
 		pad->kind = REC_PAD;
@@ -203,9 +213,7 @@ queue_reserve(struct worker *w, size_t len)
 	}
 	while (tail + len - atomic_load_explicit(&w->qhead,
 	    memory_order_acquire) > PARALLEL_QUEUE) {
-		/* The merge frees the room: the reader must not sleep. */
-		futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
-		par_pause(&spins);
+		queue_wait(w, &spins);
 	}
 	return w->q + off;
 }
@@ -422,165 +430,33 @@ par_merge(struct parallel *par)
 	}
 }
 
-static void *
-worker_main(void *arg)
+/*
+ * Publishes that every frame below r is done (its outputs queued).  The
+ * merging thread looks every 2 ms: it is woken only when this worker's
+ * queue is half full (and when it pauses or ends), not for every mark.
+ */
+static void
+worker_publish(struct worker *w, uint64_t r)
 {
-	struct worker *w = arg;
-	struct parallel *par = w->par;
-	const struct slot *s;
-	uint64_t r = 0, pub;
-	unsigned spins = 0;
-	int done;
-
-	for (;;) {
-		done = atomic_load_explicit(&par->done, memory_order_acquire);
-		pub = atomic_load_explicit(&par->pub, memory_order_acquire);
-		if (r == pub) {
-			uint32_t v;
-
-			if (done)
-				break;
-			if (spins++ < 256)
-				continue;
-			/* Asleep until the reader publishes more. */
-			atomic_fetch_add(&par->fr_sleepers, 1);
-			v = atomic_load(&par->fr_word);
-			if (atomic_load(&par->pub) == r &&
-			    !atomic_load(&par->done))
-				futex_wait(&par->fr_word, v);
-			atomic_fetch_sub(&par->fr_sleepers, 1);
-			continue;
-		}
-		spins = 0;
-		for (; r < pub; r++) {
-			s = &par->slots[r % PARALLEL_SLOTS];
-			if (s->mask & (1ull << w->id)) {
-				pipeline_frame_at(w->pl, r, s->dlt, s->t,
-				    par->arena + s->voff % PARALLEL_ARENA,
-				    s->caplen, s->len,
-				    (s->primary == (uint32_t)w->id ?
-				    PIPELINE_FRAME_COUNT : 0) |
-				    (s->mask == 1ull << w->id ?
-				    PIPELINE_FRAME_WHOLE : 0));
-				if (s->primary == (uint32_t)w->id)
-					w->packets++;
-			} else
-				pipeline_clock_at(w->pl, r, s->t);
-			if ((r & 255) == 255) {
-				atomic_store_explicit(&w->mark, r + 1,
-				    memory_order_release);
-				atomic_store_explicit(&w->ridx, r + 1,
-				    memory_order_release);
-				/*
-				 * A reader waiting for room resumes when
-				 * half the ring is free (this worker is at
-				 * most half behind): not at every step.
-				 */
-				if (pub - r <= PARALLEL_SLOTS / 2)
-					futex_wake(&par->rd_word,
-					    &par->rd_sleeping);
-			}
-		}
-		atomic_store_explicit(&w->mark, r, memory_order_release);
-		atomic_store_explicit(&w->ridx, r, memory_order_release);
-		futex_wake(&par->rd_word, &par->rd_sleeping);
-	}
-	pipeline_flush(w->pl);
-	w->cpu = thread_cpu();
-	atomic_store_explicit(&w->finished, 1, memory_order_release);
-	futex_wake(&par->rd_word, &par->rd_sleeping);
-	return NULL;
+	atomic_store_explicit(&w->mark, r, memory_order_release);
+	if (atomic_load_explicit(&w->qtail, memory_order_relaxed) -
+	    atomic_load_explicit(&w->qhead, memory_order_relaxed) >
+	    PARALLEL_QUEUE / 2)
+		futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
 }
 
-struct parallel *
-parallel_new(const struct conf *conf, int nworkers,
-    const struct parallel_out *out)
+/*
+ * The stop was asked: says that this worker will have done every frame
+ * below pos before it reads another (it waits for the stop's frame
+ * before it does, in worker_frame()).
+ */
+static void
+stop_register(struct worker *w, uint64_t pos)
 {
-	struct parallel *par;
-	sigset_t all, old;
-	int i;
-
-	if (nworkers < 1 || nworkers > PARALLEL_MAX_WORKERS) {
-		log_warnx("workers: %d is not within 1..%d", nworkers,
-		    PARALLEL_MAX_WORKERS);
-		return NULL;
-	}
-	if ((par = calloc(1, sizeof(*par))) == NULL) {
-		log_warn("workers");
-		return NULL;
-	}
-	par->n = nworkers;
-	par->out = *out;
-	par->ev.violation = ev_violation;
-	par->ev.flow = ev_flow;
-	par->ev.alert_expire = ev_expire;
-	par->ev.packet = ev_packet;
-	par->seed = (uint64_t)arc4random() << 32 | arc4random();
-	if (pipeline_clock_init(&par->clk) == -1 ||
-	    (par->slots = calloc(PARALLEL_SLOTS, sizeof(*par->slots))) ==
-	    NULL || (par->arena = malloc(PARALLEL_ARENA)) == NULL ||
-	    (par->w = calloc((size_t)nworkers, sizeof(*par->w))) == NULL) {
-		log_warn("workers");
-		goto fail;
-	}
-	if ((par->dec = decode_new(conf->frag_slots)) == NULL) {
-		log_warnx("cannot create the decoder");
-		goto fail;
-	}
-	for (i = 0; i < nworkers; i++) {
-		struct worker *w = &par->w[i];
-
-		w->par = par;
-		w->id = i;
-		if ((w->q = malloc(PARALLEL_QUEUE)) == NULL) {
-			log_warn("workers");
-			goto fail;
-		}
-		if ((w->pl = pipeline_new(conf, NULL, NULL)) == NULL)
-			goto fail;
-		/* Worker 0 says when the alert windows close: all agree. */
-		pipeline_set_events(w->pl, &par->ev, w,
-		    (out->fl != NULL ? PIPELINE_EV_RECORDS : 0) |
-		    (i == 0 ? PIPELINE_EV_EXPIRE : 0) |
-		    (out->learn != NULL ? PIPELINE_EV_LEARN : 0));
-		if (nworkers > 1)
-			pipeline_set_owner(w->pl, pkt_mine, w);
-	}
-	/* Signals stop the reading: they are the reading thread's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (i = 0; i < nworkers; i++) {
-		if (pthread_create(&par->w[i].thread, NULL, worker_main,
-		    &par->w[i]) != 0) {
-			log_warnx("cannot start worker %d", i);
-			break;
-		}
-		par->w[i].started = 1;
-		/* ps -L, top -H and perf tell the threads apart. */
-		(void)pthread_setname_np(par->w[i].thread, "vmswatch-work");
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (i < nworkers)
-		goto fail;
-	par->cpu0 = thread_cpu();
-	return par;
-fail:
-	parallel_free(par);
-	return NULL;
-}
-
-/* The slowest worker's read index. */
-static uint64_t
-min_ridx(struct parallel *par)
-{
-	uint64_t m = UINT64_MAX, r;
-	int i;
-
-	for (i = 0; i < par->n; i++)
-		if ((r = atomic_load_explicit(&par->w[i].ridx,
-		    memory_order_acquire)) < m)
-			m = r;
-	return m;
+	w->halted = 1;
+	atomic_store_explicit(&w->pos, pos, memory_order_relaxed);
+	atomic_store_explicit(&w->paused, 1, memory_order_release);
+	futex_wake(&w->par->rd_word, &w->par->rd_sleeping);
 }
 
 /* One address mixed with the seed: two 64-bit words, multiplied. */
@@ -638,55 +514,214 @@ pkt_mine(void *arg, const struct pkt *p)
 }
 
 /*
- * The workers of a frame: each packet in it (the tunnels it came through,
- * but a mirror feed's, and the innermost one) is the worker's of its pair
- * of addresses; the innermost one's counts the frame.  What does not
- * decode is only counted, by worker 0.
+ * The workers of a frame (1 << worker), and in *primary the one that
+ * counts it: each packet in it (the tunnels it came through, but a mirror
+ * feed's, and the innermost one) is the worker's of its pair of
+ * addresses; the innermost one's counts the frame.  What does not decode
+ * is only counted, by worker 0.  Every worker works it out the same way,
+ * its decoder having seen the same frames (fragments).
  */
-static void
-frame_workers(struct parallel *par, struct slot *s, const uint8_t *data)
+static uint64_t
+frame_workers(struct worker *w, int dlt, uint64_t t, const uint8_t *data,
+    uint32_t caplen, uint32_t len, uint32_t *primary)
 {
+	const struct parallel *par = w->par;
 	enum decode_result r;
 	struct addr a, b;
 	struct pkt p;
+	uint64_t mask;
 	unsigned i;
 
-	s->primary = 0;
-	s->mask = 1;
-	if (par->n == 1)
-		return;
 	/* Most frames: one IP packet, read without the decoder. */
-	if (decode_pair(s->dlt, data, s->caplen, &a, &b)) {
-		s->primary = pair_worker(par, &a, &b);
-		s->mask = 1ull << s->primary;
-		return;
+	if (decode_pair(dlt, data, caplen, &a, &b)) {
+		*primary = pair_worker(par, &a, &b);
+		return 1ull << *primary;
 	}
-	r = decode_packet(par->dec, s->dlt, s->t, data, s->caplen, s->len,
-	    &p);
+	*primary = 0;
+	r = decode_packet(w->dec, dlt, t, data, caplen, len, &p);
 	if (r != DECODE_OK && r != DECODE_ARP)
-		return;
-	s->primary = pkt_worker(par, &p);
-	s->mask = 1ull << s->primary;
+		return 1;
+	*primary = pkt_worker(par, &p);
+	mask = 1ull << *primary;
 	for (i = 0; i < p.nouter; i++)
 		if (!(p.outer[i].flags & PKT_F_MIRROR))
-			s->mask |= 1ull << pkt_worker(par, &p.outer[i]);
-}
-
-/* Looks again how far the slowest worker is: the ring's free part. */
-static void
-par_refresh(struct parallel *par)
-{
-	par->rmin = min_ridx(par);
-	par->atail = par->rmin < par->widx ?
-	    par->slots[par->rmin % PARALLEL_SLOTS].voff : par->ahead;
+			mask |= 1ull << pkt_worker(par, &p.outer[i]);
+	return mask;
 }
 
 /*
- * The reader has nothing to do: asleep until a worker publishes progress
- * (or 2 ms), unless merging finds work after all.  Returns records merged.
+ * A worker with little of the traffic reads ahead of the others: at most
+ * PARALLEL_LEAD frames ahead of the slowest, so that a stop, which ends
+ * all at the furthest one's frame, ends soon.
+ */
+static void
+worker_lead(struct worker *w, uint64_t r)
+{
+	struct parallel *par = w->par;
+	struct timespec ts = { 0, 100000 };
+	uint64_t m;
+	int i;
+
+	for (;;) {
+		for (i = 0; i < par->n; i++) {
+			if (i == w->id || atomic_load_explicit(&par->w[i].eof,
+			    memory_order_relaxed))
+				continue;
+			m = atomic_load_explicit(&par->w[i].mark,
+			    memory_order_relaxed);
+			if (m + PARALLEL_LEAD < r)
+				break;
+		}
+		if (i == par->n ||
+		    atomic_load_explicit(&par->halt, memory_order_relaxed))
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* A frame the worker's clock delivered (a pipeline_deliver_cb). */
+static void
+worker_frame(void *arg, int dlt, uint64_t t, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct worker *w = arg;
+	struct parallel *par = w->par;
+	uint64_t r = w->r, mask;
+	uint32_t primary;
+
+	if (atomic_load_explicit(&par->halt, memory_order_relaxed)) {
+		struct timespec ts = { 0, 50000 };
+
+		if (!w->halted) {
+			worker_publish(w, r);
+			stop_register(w, r);
+		}
+		while (atomic_load_explicit(&par->limit,
+		    memory_order_acquire) == UINT64_MAX)
+			nanosleep(&ts, NULL);
+	}
+	/* Past the stop: the rest of the read is skipped. */
+	if (r >= atomic_load_explicit(&par->limit, memory_order_relaxed)) {
+		atomic_store_explicit(&w->stop, 1, memory_order_relaxed);
+		return;
+	}
+	mask = frame_workers(w, dlt, t, data, caplen, len, &primary);
+	if (mask & (1ull << w->id)) {
+		pipeline_frame_at(w->pl, r, dlt, t, data, caplen, len,
+		    (primary == (uint32_t)w->id ? PIPELINE_FRAME_COUNT : 0) |
+		    (mask == 1ull << w->id ? PIPELINE_FRAME_WHOLE : 0));
+		if (primary == (uint32_t)w->id)
+			w->packets++;
+	} else
+		pipeline_clock_at(w->pl, r, t);
+	w->r = ++r;
+	if ((r & 255) == 0) {
+		worker_publish(w, r);
+		if ((r & (PARALLEL_LEAD - 1)) == 0)
+			worker_lead(w, r);
+	}
+}
+
+/* A frame of the capture (a capture_cb), onto the worker's clock. */
+static void
+worker_capture(void *arg, int dlt, uint64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	struct worker *w = arg;
+
+	pipeline_clock_frame(&w->clk, dlt, ts, data, caplen, len,
+	    worker_frame, w);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct parallel *par = w->par;
+	int i;
+
+	for (i = 0; i < par->nfiles &&
+	    !atomic_load_explicit(&w->stop, memory_order_relaxed); i++)
+		if (par->read(worker_capture, w, par->files[i], w->id == 0,
+		    &w->stop, par->read_arg) == -1)
+			w->rc = -1;
+	pipeline_clock_flush(&w->clk, worker_frame, w);
+	/* Read to the end: the stop's frame is no further than here. */
+	atomic_store_explicit(&w->pos, w->r, memory_order_relaxed);
+	atomic_store_explicit(&w->eof, 1, memory_order_release);
+	worker_publish(w, w->r);
+	pipeline_flush(w->pl);
+	w->cpu = thread_cpu();
+	atomic_store_explicit(&w->finished, 1, memory_order_release);
+	futex_wake(&par->rd_word, &par->rd_sleeping);
+	return NULL;
+}
+
+struct parallel *
+parallel_new(const struct conf *conf, int nworkers,
+    const struct parallel_out *out)
+{
+	struct parallel *par;
+	int i;
+
+	if (nworkers < 1 || nworkers > PARALLEL_MAX_WORKERS) {
+		log_warnx("workers: %d is not within 1..%d", nworkers,
+		    PARALLEL_MAX_WORKERS);
+		return NULL;
+	}
+	if ((par = calloc(1, sizeof(*par))) == NULL) {
+		log_warn("workers");
+		return NULL;
+	}
+	par->n = nworkers;
+	par->out = *out;
+	par->ev.violation = ev_violation;
+	par->ev.flow = ev_flow;
+	par->ev.alert_expire = ev_expire;
+	par->ev.packet = ev_packet;
+	par->seed = (uint64_t)arc4random() << 32 | arc4random();
+	atomic_init(&par->limit, UINT64_MAX);
+	if ((par->w = calloc((size_t)nworkers, sizeof(*par->w))) == NULL) {
+		log_warn("workers");
+		goto fail;
+	}
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &par->w[i];
+
+		w->par = par;
+		w->id = i;
+		if ((w->q = malloc(PARALLEL_QUEUE)) == NULL ||
+		    pipeline_clock_init(&w->clk) == -1) {
+			log_warn("workers");
+			goto fail;
+		}
+		if ((w->dec = decode_new(conf->frag_slots)) == NULL) {
+			log_warnx("cannot create the decoder");
+			goto fail;
+		}
+		if ((w->pl = pipeline_new(conf, NULL, NULL)) == NULL)
+			goto fail;
+		/* Worker 0 says when the alert windows close: all agree. */
+		pipeline_set_events(w->pl, &par->ev, w,
+		    (out->fl != NULL ? PIPELINE_EV_RECORDS : 0) |
+		    (i == 0 ? PIPELINE_EV_EXPIRE : 0) |
+		    (out->learn != NULL ? PIPELINE_EV_LEARN : 0));
+		if (nworkers > 1)
+			pipeline_set_owner(w->pl, pkt_mine, w);
+	}
+	return par;
+fail:
+	parallel_free(par);
+	return NULL;
+}
+
+/*
+ * The merging thread has nothing to do: asleep until a worker publishes
+ * progress (or 2 ms), unless merging finds work after all.  Returns
+ * records merged.
  */
 static uint64_t
-reader_sleep(struct parallel *par)
+merge_sleep(struct parallel *par)
 {
 	uint64_t n;
 	uint32_t v;
@@ -699,98 +734,110 @@ reader_sleep(struct parallel *par)
 	return n;
 }
 
-/* A frame the clock delivered, into the ring. */
+/*
+ * The stop was asked and has no frame yet: once every worker has paused
+ * or read to the end, the furthest one's position is where all stop.
+ */
 static void
-par_deliver(void *arg, int dlt, uint64_t t, const uint8_t *data,
-    uint32_t caplen, uint32_t len)
+stop_settle(struct parallel *par)
 {
-	struct parallel *par = arg;
-	struct slot *s;
-	uint64_t voff;
-	unsigned spins = 0;
+	uint64_t lim = 0, pos;
+	int i;
 
-	voff = par->ahead;
-	/* Frame data stays contiguous: skip to the start if it would wrap. */
-	if (voff % PARALLEL_ARENA + caplen > PARALLEL_ARENA)
-		voff += PARALLEL_ARENA - voff % PARALLEL_ARENA;
-	/* A slot, and the arena's bytes up to voff + caplen, free. */
-	while (par->widx - par->rmin >= PARALLEL_SLOTS ||
-	    voff + caplen - par->atail > PARALLEL_ARENA) {
-		par_refresh(par);
-		if (par->widx - par->rmin < PARALLEL_SLOTS &&
-		    voff + caplen - par->atail <= PARALLEL_ARENA)
+	for (i = 0; i < par->n; i++) {
+		if (!atomic_load_explicit(&par->w[i].paused,
+		    memory_order_acquire) &&
+		    !atomic_load_explicit(&par->w[i].eof,
+		    memory_order_acquire))
+			return;
+		pos = atomic_load_explicit(&par->w[i].pos,
+		    memory_order_relaxed);
+		if (pos > lim)
+			lim = pos;
+	}
+	atomic_store_explicit(&par->limit, lim, memory_order_release);
+}
+
+int
+parallel_read(struct parallel *par, const char *const files[], int nfiles,
+    parallel_read_cb read, void *arg, _Atomic int *stop)
+{
+	sigset_t all, old;
+	double cpu0 = thread_cpu();
+	uint64_t merged, ticks = 0;
+	unsigned spins = 0;
+	int i, fin, rc = 0;
+
+	par->files = files;
+	par->nfiles = nfiles;
+	par->read = read;
+	par->read_arg = arg;
+	/* Signals stop the reading: they are the calling thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < par->n; i++) {
+		if (pthread_create(&par->w[i].thread, NULL, worker_main,
+		    &par->w[i]) != 0) {
+			log_warnx("cannot start worker %d", i);
 			break;
-		if (par_merge(par) > 0 || spins++ < 64)
-			continue;
-		/* Workers publish their read index with their marks. */
-		(void)reader_sleep(par);
+		}
+		par->w[i].started = 1;
+		/* ps -L, top -H and perf tell the threads apart. */
+		(void)pthread_setname_np(par->w[i].thread, "vmswatch-work");
 	}
-	s = &par->slots[par->widx % PARALLEL_SLOTS];
-	s->t = t;
-	s->voff = voff;
-	s->caplen = caplen;
-	s->len = len;
-	s->dlt = dlt;
-	frame_workers(par, s, data);
-	memcpy(par->arena + voff % PARALLEL_ARENA, data, caplen);
-	par->ahead = voff + caplen;
-	par->widx++;
-	atomic_store_explicit(&par->pub, par->widx, memory_order_release);
-	/* Sleeping workers wake for a batch, not for every frame. */
-	if ((par->widx & 127) == 0)
-		futex_wake(&par->fr_word, &par->fr_sleepers);
-	/* Keep the queues moving. */
-	if (++par->since_merge >= 256) {
-		par->since_merge = 0;
-		par_merge(par);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (i < par->n) {
+		/* Those started stop at once, where they are. */
+		atomic_store(&par->halt, 1);
+		atomic_store(&par->limit, 0);
+		for (; i < par->n; i++) {
+			atomic_store(&par->w[i].eof, 1);
+			atomic_store(&par->w[i].finished, 1);
+		}
+		rc = -2;
 	}
-}
-
-void
-parallel_frame(void *arg, int dlt, uint64_t ts, const uint8_t *data,
-    uint32_t caplen, uint32_t len)
-{
-	struct parallel *par = arg;
-
-	pipeline_clock_frame(&par->clk, dlt, ts, data, caplen, len,
-	    par_deliver, par);
-}
-
-void
-parallel_finish(struct parallel *par)
-{
-	unsigned spins = 0;
-	int i, fin;
-
-	pipeline_clock_flush(&par->clk, par_deliver, par);
-	atomic_store_explicit(&par->done, 1, memory_order_release);
-	futex_wake(&par->fr_word, &par->fr_sleepers);
 	for (;;) {
-		if (par_merge(par) > 0) {
+		if (atomic_load_explicit(stop, memory_order_relaxed) &&
+		    !atomic_load_explicit(&par->halt, memory_order_relaxed))
+			atomic_store_explicit(&par->halt, 1,
+			    memory_order_release);
+		if (atomic_load_explicit(&par->halt, memory_order_relaxed) &&
+		    atomic_load_explicit(&par->limit, memory_order_relaxed) ==
+		    UINT64_MAX)
+			stop_settle(par);
+		if ((merged = par_merge(par)) > 0 && (ticks += merged) < 4096) {
 			spins = 0;
 			continue;
 		}
+		ticks = 0;
+		if (par->out.tick != NULL)
+			par->out.tick(par->out.tick_arg);
+		if (merged > 0)
+			continue;
 		for (i = 0, fin = 1; i < par->n; i++)
-			if (!atomic_load_explicit(&par->w[i].finished,
-			    memory_order_acquire) ||
+			if ((!atomic_load_explicit(
+			    &par->w[i].finished, memory_order_acquire) ||
 			    atomic_load_explicit(&par->w[i].qhead,
 			    memory_order_acquire) != atomic_load_explicit(
-			    &par->w[i].qtail, memory_order_acquire))
+			    &par->w[i].qtail, memory_order_acquire)))
 				fin = 0;
 		if (fin)
 			break;
 		if (spins++ >= 64)
-			(void)reader_sleep(par);
+			(void)merge_sleep(par);
 	}
-	par->reader_cpu = thread_cpu() - par->cpu0;
+	par->merge_cpu = thread_cpu() - cpu0;
 	for (i = 0; i < par->n; i++)
 		if (par->w[i].started) {
 			pthread_join(par->w[i].thread, NULL);
 			par->w[i].started = 0;
 		}
+	if (rc == 0)
+		rc = par->w[0].rc;
 	for (i = 1; i < par->n; i++)
 		pipeline_stats_add(par->w[0].pl, par->w[i].pl, NULL);
-	pipeline_stats_add(par->w[0].pl, NULL, &par->clk);
+	pipeline_stats_add(par->w[0].pl, NULL, &par->w[0].clk);
+	return rc;
 }
 
 struct pipeline *
@@ -815,7 +862,7 @@ double
 parallel_worker_cpu(const struct parallel *par, int i)
 {
 	if (i < 0)
-		return par->reader_cpu;
+		return par->merge_cpu;
 	return i < par->n ? par->w[i].cpu : 0;
 }
 
@@ -826,27 +873,12 @@ parallel_free(struct parallel *par)
 
 	if (par == NULL)
 		return;
-	/* Threads still running (a failed start): let them end. */
-	atomic_store_explicit(&par->done, 1, memory_order_release);
-	for (i = 0; par->w != NULL && i < par->n; i++)
-		if (par->w[i].started) {
-			/* Their queues may be full: drain them meanwhile. */
-			while (!atomic_load_explicit(&par->w[i].finished,
-			    memory_order_acquire))
-				atomic_store_explicit(&par->w[i].qhead,
-				    atomic_load_explicit(&par->w[i].qtail,
-				    memory_order_acquire),
-				    memory_order_release);
-			pthread_join(par->w[i].thread, NULL);
-		}
 	for (i = 0; par->w != NULL && i < par->n; i++) {
 		pipeline_free(par->w[i].pl);
+		decode_free(par->w[i].dec);
+		pipeline_clock_free(&par->w[i].clk);
 		free(par->w[i].q);
 	}
 	free(par->w);
-	decode_free(par->dec);
-	free(par->arena);
-	free(par->slots);
-	pipeline_clock_free(&par->clk);
 	free(par);
 }

@@ -193,7 +193,7 @@ summary_workers(FILE *out, const struct parallel *par)
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s %llu", i ? "," : "",
 		    (unsigned long long)parallel_worker_packets(par, i));
-	fprintf(out, " packets\n%-16s reader %.3f s, workers", "workers_cpu",
+	fprintf(out, " packets\n%-16s merge %.3f s, workers", "workers_cpu",
 	    parallel_worker_cpu(par, -1));
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s %.3f", i ? "," : "",
