@@ -62,6 +62,7 @@ struct alert_ctx {
 	uint32_t *bucket;
 	uint32_t mask;
 	uint32_t freelist;	/* through hnext */
+	uint32_t fresh;		/* entries from here on never used yet */
 	uint32_t qhead, qtail;
 	double tokens;
 	uint64_t tokens_ts;
@@ -110,9 +111,12 @@ alert_new(const struct alert_conf *c, alert_out_cb out, void *arg)
 	al->mask = nb - 1;
 	for (i = 0; i < nb; i++)
 		al->bucket[i] = NIL;
-	for (i = 0; i < n; i++)
-		al->e[i].hnext = i + 1 < n ? i + 1 : NIL;
-	al->freelist = 0;
+	/*
+	 * Entries are taken in order the first time (al->fresh), so that
+	 * the table's pages are touched as windows open, not all at start.
+	 */
+	al->freelist = NIL;
+	al->fresh = 0;
 	al->qhead = al->qtail = NIL;
 	al->tokens = c->burst;
 	return al;
@@ -404,6 +408,10 @@ dedup(struct alert_ctx *al, struct alert *a)
 		/* The window is over: report its repeats, open a new one. */
 		close_window(al, i, a->ts);
 		drop_entry(al, i);
+	}
+	if (al->freelist == NIL && al->fresh < al->conf.max_keys) {
+		al->e[al->fresh].hnext = NIL;
+		al->freelist = al->fresh++;
 	}
 	if (al->freelist == NIL) {
 		/* Full: the oldest window closes early to make room. */

@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +348,8 @@ classify_state_get(struct classify *c, uint32_t slot)
 	return classify_nflow(c, s->state);
 }
 
+static pthread_mutex_t ndpi_setup_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct classify *
 classify_new(const struct classify_conf *conf, uint32_t nslots)
 {
@@ -391,11 +394,20 @@ classify_new(const struct classify_conf *conf, uint32_t nslots)
 		c->freelist[i] = c->npool - 1 - i;
 	c->nfree = c->npool;
 
-	if ((c->mod = ndpi_init_detection_module(ndpi_no_prefs)) == NULL)
+	/*
+	 * nDPI 4.2 sets process globals up in its first module's set-up
+	 * (libgcrypt's initialisation, its n-gram tables, a memory count):
+	 * one module at a time, for workers that create theirs at once.
+	 */
+	pthread_mutex_lock(&ndpi_setup_lock);
+	if ((c->mod = ndpi_init_detection_module(ndpi_no_prefs)) != NULL) {
+		NDPI_BITMASK_SET_ALL(all);
+		ndpi_set_protocol_detection_bitmask2(c->mod, &all);
+		ndpi_finalize_initialization(c->mod);
+	}
+	pthread_mutex_unlock(&ndpi_setup_lock);
+	if (c->mod == NULL)
 		goto fail;
-	NDPI_BITMASK_SET_ALL(all);
-	ndpi_set_protocol_detection_bitmask2(c->mod, &all);
-	ndpi_finalize_initialization(c->mod);
 	return c;
 
 fail:
@@ -412,8 +424,11 @@ classify_free(struct classify *c)
 	if (c->slot != NULL && c->freelist != NULL)
 		while (c->lru_head != CLASSIFY_NIL)
 			classify_state_put(c, c->lru_head);
-	if (c->mod != NULL)
+	if (c->mod != NULL) {
+		pthread_mutex_lock(&ndpi_setup_lock);
 		ndpi_exit_detection_module(c->mod);
+		pthread_mutex_unlock(&ndpi_setup_lock);
+	}
 	classify_rtsp_free(c->rtsp);
 	free(c->freelist);
 	free(c->pool);

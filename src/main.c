@@ -438,7 +438,7 @@ main(int argc, char *argv[])
 	struct daemon_opts dopts = { NULL, 0, NULL, NULL, NULL };
 	struct daemon_output dout;
 	int nfiles = 0, ch, checkonly = 0, quiet = 0, verbose = 0, rc = 0;
-	int nifaces = 0, foreground = 0, live;
+	int nifaces = 0, foreground = 0, live, n;
 	struct flowlog *fl = NULL;
 	struct learn *lr = NULL;
 	const char *learnpath = NULL;
@@ -768,8 +768,21 @@ main(int argc, char *argv[])
 	if (par != NULL) {
 		for (i = 0; i < nfiles && rep != NULL; i++)
 			report_file(rep, files[i]);
-		if (parallel_read(par, files, nfiles, read_file, NULL,
-		    &read_stop) != 0)
+		if ((n = parallel_read(par, files, nfiles, read_file, NULL,
+		    &read_stop)) == -2) {
+			/* A worker could not start: no whole run to report. */
+			log_warnx("the workers could not start: nothing "
+			    "analysed");
+			parallel_free(par);
+			report_free(rep);
+			learn_free(lr);
+			alert_free(al);
+			output_free(out);
+			flowlog_close(fl);
+			conf_free(conf);
+			return 2;
+		}
+		if (n != 0)
 			rc = 2;
 		pl = parallel_totals(par);
 	} else {

@@ -101,6 +101,7 @@ struct worker {
 struct parallel {
 	int n;
 	struct worker *w;
+	const struct conf *conf;
 	struct parallel_out out;
 	uint64_t seed;
 	/* What the workers read, and how. */
@@ -110,6 +111,7 @@ struct parallel {
 	void *read_arg;
 	/* The stop: asked, then the frame every worker stops at. */
 	_Atomic int halt;
+	_Atomic int failed;		/* a worker has no pipeline */
 	_Atomic uint64_t limit;
 	/* The merging thread sleeps on rd_word. */
 	_Atomic uint32_t rd_word, rd_sleeping;
@@ -633,6 +635,33 @@ worker_capture(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 	    worker_frame, w);
 }
 
+/*
+ * The worker's pipeline, made on its own thread (the workers' tables are
+ * set up at once, nDPI's one after another): 0, or -1 after stopping the
+ * others.
+ */
+static int
+worker_pipeline(struct worker *w)
+{
+	struct parallel *par = w->par;
+
+	if ((w->pl = pipeline_new(par->conf, NULL, NULL)) == NULL) {
+		log_warnx("worker %d: cannot create its pipeline", w->id);
+		atomic_store(&par->failed, 1);
+		atomic_store(&par->halt, 1);
+		atomic_store(&par->limit, 0);
+		return -1;
+	}
+	/* Worker 0 says when the alert windows close: all agree. */
+	pipeline_set_events(w->pl, &par->ev, w,
+	    (par->out.fl != NULL ? PIPELINE_EV_RECORDS : 0) |
+	    (w->id == 0 ? PIPELINE_EV_EXPIRE : 0) |
+	    (par->out.learn != NULL ? PIPELINE_EV_LEARN : 0));
+	if (par->n > 1)
+		pipeline_set_owner(w->pl, pkt_mine, w);
+	return 0;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -640,6 +669,12 @@ worker_main(void *arg)
 	struct parallel *par = w->par;
 	int i;
 
+	if (worker_pipeline(w) == -1) {
+		atomic_store_explicit(&w->eof, 1, memory_order_release);
+		atomic_store_explicit(&w->finished, 1, memory_order_release);
+		futex_wake(&par->rd_word, &par->rd_sleeping);
+		return NULL;
+	}
 	for (i = 0; i < par->nfiles &&
 	    !atomic_load_explicit(&w->stop, memory_order_relaxed); i++)
 		if (par->read(worker_capture, w, par->files[i], w->id == 0,
@@ -674,6 +709,7 @@ parallel_new(const struct conf *conf, int nworkers,
 		return NULL;
 	}
 	par->n = nworkers;
+	par->conf = conf;
 	par->out = *out;
 	par->ev.violation = ev_violation;
 	par->ev.flow = ev_flow;
@@ -699,15 +735,6 @@ parallel_new(const struct conf *conf, int nworkers,
 			log_warnx("cannot create the decoder");
 			goto fail;
 		}
-		if ((w->pl = pipeline_new(conf, NULL, NULL)) == NULL)
-			goto fail;
-		/* Worker 0 says when the alert windows close: all agree. */
-		pipeline_set_events(w->pl, &par->ev, w,
-		    (out->fl != NULL ? PIPELINE_EV_RECORDS : 0) |
-		    (i == 0 ? PIPELINE_EV_EXPIRE : 0) |
-		    (out->learn != NULL ? PIPELINE_EV_LEARN : 0));
-		if (nworkers > 1)
-			pipeline_set_owner(w->pl, pkt_mine, w);
 	}
 	return par;
 fail:
@@ -832,6 +859,8 @@ parallel_read(struct parallel *par, const char *const files[], int nfiles,
 			pthread_join(par->w[i].thread, NULL);
 			par->w[i].started = 0;
 		}
+	if (atomic_load(&par->failed))
+		return -2;
 	if (rc == 0)
 		rc = par->w[0].rc;
 	for (i = 1; i < par->n; i++)
