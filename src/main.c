@@ -764,6 +764,14 @@ main(int argc, char *argv[])
 		return rc;
 	}
 	progress.secs = isatty(STDERR_FILENO) ? conf->progress_secs : 0;
+#ifdef __AFL_HAVE_MANUAL_CONTROL
+	/*
+	 * Built by afl-clang-fast (tools/afl-pcap.sh): AFL++'s fork server
+	 * starts here, so that each input is read by a copy of a process
+	 * that has loaded the configuration and set nDPI up once.
+	 */
+	__AFL_INIT();
+#endif
 	t0 = now_secs();
 	if (par != NULL) {
 		for (i = 0; i < nfiles && rep != NULL; i++)

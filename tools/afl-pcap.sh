@@ -100,7 +100,9 @@ fi
 in=$seeds
 [ "${AFL_RESUME:-0}" = 1 ] && in=-
 # One worker: afl-fuzz follows one process, and -r would otherwise start
-# a thread per core.  -t: nDPI's start-up alone takes tens of ms.
+# a thread per core.  The fork server starts after the set-up (main.c's
+# __AFL_INIT), so nDPI's start-up is paid once; -t still leaves room for
+# a slow input.
 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 exec nice -n 19 afl-fuzz -i "$in" -o "$out" -m none -t 2000 -V "$time" \
