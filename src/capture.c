@@ -25,7 +25,7 @@
 struct capture {
 	pcap_t *pcap;
 	FILE *fp;		/* the file libpcap reads, for progress */
-	char *iobuf;		/* its buffer: CAPTURE_IOBUF bytes */
+	char *iobuf;		/* its buffer: at most CAPTURE_IOBUF bytes */
 	int dlt;
 	int eof;
 	long long size;
@@ -57,6 +57,7 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	char perr[PCAP_ERRBUF_SIZE];
 	struct capture *c;
 	struct stat sb;
+	size_t iobuf;
 	FILE *fp;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -72,9 +73,18 @@ capture_open_file(const char *path, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
-	/* Before the first read; without the memory, stdio's own. */
-	if ((c->iobuf = malloc(CAPTURE_IOBUF)) != NULL &&
-	    setvbuf(fp, c->iobuf, _IOFBF, CAPTURE_IOBUF) != 0) {
+	/*
+	 * Before the first read; without the memory, stdio's own.  A small
+	 * file gets a buffer its size (rounded up to 64 KiB): a megabyte
+	 * mapped and unmapped for each of many small files costs more than
+	 * reading them.
+	 */
+	iobuf = CAPTURE_IOBUF;
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size < (off_t)CAPTURE_IOBUF)
+		iobuf = ((size_t)sb.st_size + 65536) & ~(size_t)65535;
+	if ((c->iobuf = malloc(iobuf)) != NULL &&
+	    setvbuf(fp, c->iobuf, _IOFBF, iobuf) != 0) {
 		free(c->iobuf);
 		c->iobuf = NULL;
 	}
