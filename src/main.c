@@ -724,8 +724,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < nfiles && nworkers > 1; i++) {
 		struct stat sb;
 
-		if (strcmp(files[i], "-") == 0 || stat(files[i], &sb) == -1 ||
-		    !S_ISREG(sb.st_mode)) {
+		/* One that cannot be opened fails the same in every worker. */
+		if (strcmp(files[i], "-") == 0 ||
+		    (stat(files[i], &sb) == 0 && !S_ISREG(sb.st_mode))) {
 			log_debug("%s: not a regular file: one worker reads",
 			    files[i]);
 			nworkers = 1;

@@ -125,6 +125,56 @@ done
 same sample 2
 same sample 4
 
+# Files that fail among good ones (one missing, one cut short, one of a
+# link type not analysed): every worker meets each failure at the same
+# frame, and the first worker alone says so.
+mkbroken=${MKBROKEN:-$build/tests/mkbroken}
+if [ -x "$mkbroken" ]; then
+	"$mkbroken" record-cut "$tmp/cut.cap" >/dev/null
+	"$mkbroken" linktype-unknown "$tmp/lt.cap" >/dev/null
+	for n in 1 3; do
+		"$bin" -c "$src/conf/sample.conf" --workers $n \
+		    -r "$src/samples/sample.pcap" -r "$tmp/missing.pcap" \
+		    -r "$tmp/cut.cap" -r "$tmp/lt.cap" -r "$tmp/w.pcap" \
+		    --flows - >"$tmp/bad.$n.out" 2>"$tmp/bad.$n.err"
+		echo $? >"$tmp/bad.$n.rc"
+		grep '^vmswatch: ' "$tmp/bad.$n.err" >"$tmp/bad.$n.msg"
+	done
+	checks=$((checks + 1))
+	for f in rc out msg; do
+		if ! cmp -s "$tmp/bad.1.$f" "$tmp/bad.3.$f"; then
+			echo "FAIL: failing files: --workers 3: $f differs"
+			diff "$tmp/bad.1.$f" "$tmp/bad.3.$f" | head -n 6
+			fail=1
+		fi
+	done
+	if [ "$(cat "$tmp/bad.3.rc")" != 2 ] ||
+	    [ "$(wc -l <"$tmp/bad.3.msg")" -ne 3 ]; then
+		echo "FAIL: failing files: want exit 2 and 3 messages, got" \
+		    "$(cat "$tmp/bad.3.rc"):"
+		cat "$tmp/bad.3.msg"
+		fail=1
+	fi
+	if ! grep -q '^workers  *3: ' "$tmp/bad.3.err"; then
+		echo "FAIL: failing files: not read by 3 workers"
+		fail=1
+	fi
+else
+	echo "note: $mkbroken not built: failing files not tested"
+fi
+
+# Standard input can be read once: one worker reads it, whatever --workers.
+checks=$((checks + 1))
+"$bin" -c "$src/conf/sample.conf" --workers 3 -r - --format json \
+    --flows "$tmp/stdin.flows" <"$src/samples/sample.pcap" \
+    >"$tmp/stdin.alerts" 2>"$tmp/stdin.err"
+if ! cmp -s "$tmp/sample.1.alerts" "$tmp/stdin.alerts" ||
+    ! cmp -s "$tmp/sample.1.flows" "$tmp/stdin.flows" ||
+    grep -q '^workers ' "$tmp/stdin.err"; then
+	echo "FAIL: -r - with --workers 3: not one worker's output"
+	fail=1
+fi
+
 if [ -d "$shared/pcap" ]; then
 	inv="$shared/pcap/synthetic/scenario-dev.inventory.json"
 	if python3 "$src/tests/synthetic/inventory_from_json.py" "$inv" \
