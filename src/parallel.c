@@ -619,7 +619,7 @@ worker_frame(void *arg, int dlt, uint64_t t, const uint8_t *data,
 	w->r = ++r;
 	if ((r & 255) == 0) {
 		worker_publish(w, r);
-		if ((r & (PARALLEL_LEAD - 1)) == 0)
+		if ((r & 4095) == 0)
 			worker_lead(w, r);
 	}
 }
