@@ -755,15 +755,8 @@ main(int argc, char *argv[])
 				    rep);
 		}
 	}
-	if (rc != 0) {
-		report_free(rep);
-		learn_free(lr);
-		alert_free(al);
-		output_free(out);
-		flowlog_close(fl);
-		conf_free(conf);
-		return rc;
-	}
+	if (rc != 0)
+		goto unwind;
 	progress.secs = isatty(STDERR_FILENO) ? conf->progress_secs : 0;
 #ifdef __AFL_HAVE_MANUAL_CONTROL
 	/*
@@ -782,14 +775,8 @@ main(int argc, char *argv[])
 			/* A worker could not start: no whole run to report. */
 			log_warnx("the workers could not start: nothing "
 			    "analysed");
-			parallel_free(par);
-			report_free(rep);
-			learn_free(lr);
-			alert_free(al);
-			output_free(out);
-			flowlog_close(fl);
-			conf_free(conf);
-			return 2;
+			rc = 2;
+			goto unwind;
 		}
 		if (n != 0)
 			rc = 2;
@@ -851,6 +838,17 @@ main(int argc, char *argv[])
 		pipeline_free(pl);
 	alert_free(al);
 	output_free(out);
+	conf_free(conf);
+	return rc;
+
+unwind:
+	/* Nothing was read (or no whole run): no summary, no report. */
+	parallel_free(par);
+	report_free(rep);
+	learn_free(lr);
+	alert_free(al);
+	output_free(out);
+	flowlog_close(fl);
 	conf_free(conf);
 	return rc;
 }
