@@ -5,9 +5,10 @@
  *	DIR/decode/	one frame per file, first byte the link type index
  *			of fuzz_decode.c, second the bytes cut by the snap
  *	DIR/pipeline/	small captures: a recorder polling a camera (HTTP,
- *			RTSP), DNS, an undocumented flow, fragments, ARP
- *	DIR/loader/	the fuzzing site's configuration, inventory and a
- *			small rules file, joined by "#%%" lines
+ *			RTSP), DNS, an undocumented flow, ARP
+ *	DIR/loader/	configurations (the fuzzing site's, and lists of
+ *			sinks, valid and not) with the site's inventory and
+ *			a small rules file, joined by "#%%" lines
  *	DIR/format/	alert encodings as fuzz_format.c reads them
  *
  * usage: mkseeds SRCDIR DIR
@@ -427,6 +428,36 @@ pipeline_seeds(const char *srcdir)
 	}
 }
 
+/*
+ * A loader seed: the configuration conf, then the fuzz site's inventory
+ * and rules files (fuzz_loader's "#%%" format).
+ */
+static void
+loader_seed(const char *srcdir, const char *name, const char *conf,
+    const char *rules)
+{
+	char path[4096], *inv, *all;
+	size_t ninv, nconf = strlen(conf), nrules = strlen(rules), o = 0;
+
+	snprintf(path, sizeof(path), "%s/fuzz/site/inventory.conf", srcdir);
+	inv = slurp(path, &ninv);
+	if ((all = malloc(nconf + ninv + nrules + 16)) == NULL)
+		exit(1);
+	memcpy(all + o, conf, nconf);
+	o += nconf;
+	memcpy(all + o, "#%%\n", 4);
+	o += 4;
+	memcpy(all + o, inv, ninv);
+	o += ninv;
+	memcpy(all + o, "#%%\n", 4);
+	o += 4;
+	memcpy(all + o, rules, nrules);
+	o += nrules;
+	write_seed("loader", name, all, o);
+	free(all);
+	free(inv);
+}
+
 static void
 loader_seeds(const char *srcdir)
 {
@@ -450,26 +481,105 @@ loader_seeds(const char *srcdir)
 	    "inventory = \"inventory.conf\";\n"
 	    "rules = [ \"rules.conf\" ];\n"
 	    "policy = { enabled = [ \"SITE-NTP-0123\" ]; };\n";
-	char path[4096], *inv, *all;
-	size_t ninv, o = 0;
+	/*
+	 * Every sink type, protocol, format and key of conf/vmswatch.conf,
+	 * valid together.  The TLS files are the target's own files, named
+	 * relative to the configuration's folder, so that they can be read
+	 * wherever the target writes them.
+	 */
+	static const char sinks[] =
+	    "inventory = \"inventory.conf\";\n"
+	    "rules = [ \"rules.conf\" ];\n"
+	    "sinks = (\n"
+	    "\t{ type = \"file\"; path = \"-\"; format = \"json\";\n"
+	    "\t  queue = 100; name = \"stdout\";"
+	    " observer_name = \"sensor-a\";\n"
+	    "\t  observer_ip = \"192.168.10.99\"; },\n"
+	    "\t{ type = \"file\"; path = \"alerts.log\";"
+	    " format = \"rfc5424\";\n"
+	    "\t  facility = \"local3\"; hostname = \"sensor-a\";\n"
+	    "\t  app_name = \"vmswatch\"; enterprise = 32473;\n"
+	    "\t  severity_map = [ 7, 6, 6, 5, 5, 4, 4, 3, 2, 1, 0 ]; },\n"
+	    "\t{ type = \"file\"; path = \"/tmp/vw-alerts.txt\";"
+	    " format = \"text\"; },\n"
+	    "\t{ type = \"syslog\"; ident = \"vmswatch\";"
+	    " facility = \"local5\";\n"
+	    "\t  format = \"cef\"; observer_ip = \"2001:db8::99\"; },\n"
+	    "\t{ type = \"remote\"; protocol = \"udp\";"
+	    " host = \"siem.example.org\";\n"
+	    "\t  port = 514; format = \"leef\"; leef_delimiter = \"^\"; },\n"
+	    "\t{ type = \"remote\"; protocol = \"tcp\";"
+	    " host = \"qradar.example.org\";\n"
+	    "\t  format = \"leef\"; leef_delimiter = \"x09\";\n"
+	    "\t  backoff_min_ms = 100; backoff_max_ms = 1000; },\n"
+	    "\t{ type = \"remote\"; protocol = \"tcp\"; host = \"10.0.0.9\";\n"
+	    "\t  format = \"leef\"; leef_delimiter = \"\\t\"; },\n"
+	    "\t{ type = \"remote\"; protocol = \"tls\";"
+	    " host = \"siem.example.org\";\n"
+	    "\t  port = 6514; ca = \"inventory.conf\";\n"
+	    "\t  server_name = \"siem.example.org\";\n"
+	    "\t  cert = \"rules.conf\"; key = \"vmswatch.conf\";\n"
+	    "\t  format = \"rfc5424\"; queue = 10000; facility = \"local5\";\n"
+	    "\t  enterprise = 32473; app_name = \"vmswatch\";\n"
+	    "\t  observer_name = \"vms-sensor-a\"; name = \"siem\";\n"
+	    "\t  hostname = \"sensor-a.plant.example\";\n"
+	    "\t  backoff_min_ms = 500; backoff_max_ms = 30000;\n"
+	    "\t  severity_map = [ 6, 6, 6, 5, 5, 4, 4, 3, 2, 2, 2 ]; }\n"
+	    ");\n";
+	/*
+	 * Settings a sink refuses, one of each kind sink_conf.c reports:
+	 * the list and its groups, types, keys of another type, values out
+	 * of range, files that cannot be read or are a symbolic link, keys
+	 * the format does not use, the checks across keys.
+	 */
+	static const char sinks_bad[] =
+	    "sinks = (\n"
+	    "\t\"file\",\n"
+	    "\t{ path = \"-\"; },\n"
+	    "\t{ type = \"pipe\"; },\n"
+	    "\t{ type = 5; },\n"
+	    "\t{ type = \"file\"; ident = \"x\"; colour = \"red\";"
+	    " format = \"xml\"; queue = 0; },\n"
+	    "\t{ type = \"file\"; format = \"json\"; facility = \"local9\";\n"
+	    "\t  hostname = \"h\"; enterprise = 7; leef_delimiter = \"^\"; },\n"
+	    "\t{ type = \"file\"; path = \"/proc/self\"; format = \"text\";\n"
+	    "\t  observer_name = \"s\"; observer_ip = \"192.168.10.99\"; },\n"
+	    "\t{ type = \"file\"; path = \"\"; observer_ip = \"sensor\";\n"
+	    "\t  severity_map = [ 1, 2, 3 ]; },\n"
+	    "\t{ type = \"file\"; path = \"-\";"
+	    " severity_map = ( 0, 1, 2, 3, 4, 5, 6, 7, 8, -1, \"x\" ); },\n"
+	    "\t{ type = \"syslog\"; leef_delimiter = \"||\";"
+	    " format = \"leef\"; },\n"
+	    "\t{ type = \"syslog\"; leef_delimiter = \"=\";"
+	    " format = \"leef\"; },\n"
+	    "\t{ type = \"remote\"; protocol = \"udp\";"
+	    " ca = \"inventory.conf\";\n"
+	    "\t  server_name = \"siem\"; port = 0; },\n"
+	    "\t{ type = \"remote\"; protocol = \"sctp\"; host = \"siem\";"
+	    " cert = \"x.pem\"; },\n"
+	    "\t{ type = \"remote\"; protocol = \"tls\"; host = \"siem\";\n"
+	    "\t  ca = \"/nonexistent/ca.pem\"; cert = \"rules.conf\";\n"
+	    "\t  backoff_min_ms = 5000; backoff_max_ms = 100;"
+	    " port = 70000; },\n"
+	    "\t{ type = \"remote\"; protocol = \"tls\"; host = \"siem\";"
+	    " key = \"missing.key\";\n"
+	    "\t  backoff_min_ms = 0; }\n"
+	    ");\n";
+	char name[1020], longpath[1100];
 
-	snprintf(path, sizeof(path), "%s/fuzz/site/inventory.conf", srcdir);
-	inv = slurp(path, &ninv);
-	if ((all = malloc(sizeof(conf) + ninv + sizeof(rules) + 16)) == NULL)
-		exit(1);
-	memcpy(all + o, conf, sizeof(conf) - 1);
-	o += sizeof(conf) - 1;
-	memcpy(all + o, "#%%\n", 4);
-	o += 4;
-	memcpy(all + o, inv, ninv);
-	o += ninv;
-	memcpy(all + o, "#%%\n", 4);
-	o += 4;
-	memcpy(all + o, rules, sizeof(rules) - 1);
-	o += sizeof(rules) - 1;
-	write_seed("loader", "site", all, o);
-	free(all);
-	free(inv);
+	loader_seed(srcdir, "site", conf, rules);
+	loader_seed(srcdir, "sinks", sinks, rules);
+	loader_seed(srcdir, "sinks-bad", sinks_bad, rules);
+	/* An empty list is valid; a group where a list is due is not. */
+	loader_seed(srcdir, "sinks-empty", "sinks = [ ];\n", rules);
+	loader_seed(srcdir, "sinks-group", "sinks = { type = \"file\"; };\n",
+	    rules);
+	/* A relative path that the configuration's folder makes too long. */
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(longpath, sizeof(longpath), "sinks = ( { type = \"file\"; "
+	    "path = \"%s\"; } );\n", name);
+	loader_seed(srcdir, "sinks-long-path", longpath, rules);
 }
 
 /* fuzz_format.c's encoding: a few hand-made alerts. */
