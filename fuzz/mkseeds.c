@@ -5,7 +5,10 @@
  *	DIR/decode/	one frame per file, first byte the link type index
  *			of fuzz_decode.c, second the bytes cut by the snap
  *	DIR/pipeline/	small captures: a recorder polling a camera (HTTP,
- *			RTSP), DNS, an undocumented flow, ARP
+ *			RTSP), DNS, an undocumented flow, ARP; the fuzz
+ *			site's services on their documented ports (WS, TLS,
+ *			SMTP, RTSP and RTP, DNS, DHCP, NTP, SNMP, syslog),
+ *			the DMZ, Telnet and FTP
  *	DIR/loader/	configurations (the fuzzing site's, and lists of
  *			sinks, valid and not) with the site's inventory and
  *			a small rules file, joined by "#%%" lines
@@ -109,6 +112,219 @@ decode_seed(const char *name, uint8_t lt, const uint8_t *frame, size_t n)
 	buf[1] = 0;
 	memcpy(buf + 2, frame, n);
 	write_seed("decode", name, buf, n + 2);
+}
+
+/* The hosts of the fuzz site that serve the protocols of its rules. */
+static const uint8_t mac_infra[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x03 };
+static const uint8_t mac_es[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x1e };
+static const uint8_t mac_api[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x28 };
+static const uint8_t mac_onb[6] = { 0x00, 0x15, 0x5d, 0x6e, 0x00, 0x32 };
+static const uint8_t mac_onvif[6] = { 0x00, 0x15, 0x5d, 0x78, 0x00, 0x3c };
+static const uint8_t mac_mob[6] = { 0x00, 0x15, 0x5d, 0x8c, 0x00, 0x0a };
+static const uint8_t mac_gw[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x10 };
+
+static const char smtp_banner[] = "220 rs01.plant.example ESMTP ready\r\n";
+static const char smtp_ehlo[] = "EHLO cam001.plant.example\r\n";
+static const char smtp_ehlo_resp[] = "250-rs01.plant.example\r\n"
+    "250-AUTH LOGIN PLAIN\r\n250 8BITMIME\r\n";
+static const char smtp_mail[] = "MAIL FROM:<cam001@plant.example>\r\n";
+static const char smtp_ok[] = "250 2.1.0 Ok\r\n";
+/* RFC 6455 section 1.2's handshake, then one text frame from the server. */
+static const char ws_upgrade[] =
+    "GET /api/events HTTP/1.1\r\nHost: es01.plant.example:22332\r\n"
+    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n\r\n";
+static const char ws_accept[] =
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\n"
+    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+static const char ws_frame[] = "\x81\x05hello";
+static const char rtsp_describe[] =
+    "DESCRIBE rtsp://192.168.10.50:554/cam001 RTSP/1.0\r\nCSeq: 2\r\n"
+    "Accept: application/sdp\r\n\r\n";
+static const char rtsp_describe_resp[] =
+    "RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Type: application/sdp\r\n"
+    "Content-Length: 32\r\n\r\nv=0\r\nm=video 0 RTP/AVP 96\r\nc=IN\r\n";
+static const char onb_setup[] =
+    "SETUP rtsp://192.168.10.50:554/cam001/trackID=0 RTSP/1.0\r\n"
+    "CSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=50000-50001\r\n\r\n";
+static const char onb_setup_resp[] =
+    "RTSP/1.0 200 OK\r\nCSeq: 3\r\nSession: 77\r\nTransport: RTP/AVP;"
+    "unicast;client_port=50000-50001;server_port=6970-6971\r\n\r\n";
+static const char onb_play[] =
+    "PLAY rtsp://192.168.10.50:554/cam001 RTSP/1.0\r\nCSeq: 4\r\n"
+    "Session: 77\r\n\r\n";
+static const char onb_play_resp[] =
+    "RTSP/1.0 200 OK\r\nCSeq: 4\r\nSession: 77\r\n\r\n";
+static const char syslog_msg[] =
+    "<134>May 14 09:00:11 rs01 RecordingServer: storage 81% full";
+/* NTP v4 (RFC 5905): a client's request (mode 3), the answer (mode 4). */
+static const uint8_t ntp_req[48] = { 0x23, 0, 6, 0xec };
+static const uint8_t ntp_resp[48] = { 0x24, 2, 6, 0xec, 0, 0, 0, 0x10,
+	0, 0, 0, 0x20, 192, 168, 10, 1 };
+/* SNMP v2c (RFC 3416) get-request of sysDescr.0, community "public". */
+static const uint8_t snmp_get[] = {
+	0x30, 0x29, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i',
+	'c', 0xa0, 0x1c, 0x02, 0x04, 0x00, 0x00, 0x00, 0x01, 0x02, 0x01,
+	0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b,
+	0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00
+};
+/* Telnet (RFC 854) option negotiation, then a login in clear. */
+static const uint8_t telnet_do[] = { 0xff, 0xfd, 0x18, 0xff, 0xfd, 0x20,
+	0xff, 0xfd, 0x23, 0xff, 0xfd, 0x27 };
+static const uint8_t telnet_will[] = { 0xff, 0xfb, 0x18, 0xff, 0xfb, 0x20,
+	0xff, 0xfb, 0x23, 0xff, 0xfb, 0x27 };
+static const uint8_t telnet_sb[] = { 0xff, 0xfa, 0x20, 0x01, 0xff, 0xf0,
+	0xff, 0xfa, 0x18, 0x01, 0xff, 0xf0 };
+static const uint8_t telnet_sb_resp[] = { 0xff, 0xfa, 0x18, 0x00, 'x',
+	't', 'e', 'r', 'm', 0xff, 0xf0 };
+static const char telnet_login[] = "cam001 login: ";
+static const char telnet_user[] = "root\r\n";
+static const char telnet_pass_prompt[] = "Password: ";
+static const char telnet_pass[] = "admin\r\n";
+static const char ftp_banner[] = "220 cam001 FTP server ready\r\n";
+static const char ftp_user[] = "USER admin\r\n";
+static const char ftp_331[] = "331 Password required for admin\r\n";
+static const char ftp_pass[] = "PASS admin\r\n";
+static const char ftp_230[] = "230 User admin logged in\r\n";
+
+static void
+put16(uint8_t *b, size_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+/*
+ * A TLS ClientHello (RFC 8446 section 4.1.2) naming sni, in one record,
+ * into b (at least 128 bytes more than sni).  Returns its length.
+ */
+static size_t
+tls_hello(uint8_t *b, const char *sni)
+{
+	size_t o = 0, hs, ext, n = strlen(sni);
+
+	b[o++] = 0x16;			/* handshake record, TLS 1.0 */
+	b[o++] = 3;
+	b[o++] = 1;
+	o += 2;
+	hs = o;
+	b[o++] = 1;			/* ClientHello */
+	o += 3;
+	b[o++] = 3;			/* legacy_version TLS 1.2 */
+	b[o++] = 3;
+	memset(b + o, 0x5a, 32);	/* random */
+	o += 32;
+	b[o++] = 0;			/* no session id */
+	put16(b + o, 4);
+	o += 2;
+	put16(b + o, 0xc02f);		/* ECDHE-RSA-AES128-GCM-SHA256 */
+	o += 2;
+	put16(b + o, 0x1301);		/* TLS_AES_128_GCM_SHA256 */
+	o += 2;
+	b[o++] = 1;			/* compression: null only */
+	b[o++] = 0;
+	ext = o;
+	o += 2;
+	/* server_name (RFC 6066 section 3): one host_name. */
+	put16(b + o, 0);
+	put16(b + o + 2, n + 5);
+	put16(b + o + 4, n + 3);
+	b[o + 6] = 0;
+	put16(b + o + 7, n);
+	memcpy(b + o + 9, sni, n);
+	o += 9 + n;
+	put16(b + ext, o - ext - 2);
+	b[hs + 1] = 0;
+	put16(b + hs + 2, o - hs - 4);
+	put16(b + 3, o - 5);
+	return o;
+}
+
+/*
+ * A DHCP message (RFC 2131, options RFC 2132) of a camera renewing its
+ * address into b (300 bytes): op 1 a DHCPREQUEST, op 2 the server's ACK.
+ */
+static size_t
+dhcp_msg(uint8_t *b, int op)
+{
+	static const uint8_t cam[4] = { 192, 168, 50, 101 };
+	static const uint8_t srv[4] = { 192, 168, 10, 3 };
+	size_t o = 240;
+
+	memset(b, 0, 300);
+	b[0] = (uint8_t)op;
+	b[1] = 1;			/* Ethernet */
+	b[2] = 6;
+	b[4] = 0x3c; b[5] = 0xef; b[6] = 0x00; b[7] = 0x65;	/* xid */
+	memcpy(b + 12, cam, 4);		/* ciaddr */
+	if (op == 2)
+		memcpy(b + 16, cam, 4);	/* yiaddr */
+	memcpy(b + 28, mac_cam, 6);	/* chaddr */
+	b[236] = 0x63; b[237] = 0x82; b[238] = 0x53; b[239] = 0x63;
+	b[o++] = 53;			/* message type */
+	b[o++] = 1;
+	b[o++] = op == 1 ? 3 : 5;	/* DHCPREQUEST, DHCPACK */
+	if (op == 2) {
+		b[o++] = 54;		/* server identifier */
+		b[o++] = 4;
+		memcpy(b + o, srv, 4);
+		o += 4;
+		b[o++] = 51;		/* lease time: one day */
+		b[o++] = 4;
+		b[o++] = 0; b[o++] = 1; b[o++] = 0x51; b[o++] = 0x80;
+	} else {
+		b[o++] = 12;		/* host name */
+		b[o++] = 6;
+		memcpy(b + o, "cam001", 6);
+		o += 6;
+	}
+	b[o] = 255;
+	return 300;
+}
+
+/* An RTP packet (RFC 3550 section 5.1), payload type 96, into b. */
+static size_t
+rtp_pkt(uint8_t *b, uint16_t seq, uint32_t ssrc)
+{
+	uint32_t ts = (uint32_t)seq * 3000;
+
+	memset(b, 0, 172);
+	b[0] = 0x80;
+	b[1] = 96;
+	put16(b + 2, seq);
+	b[4] = (uint8_t)(ts >> 24); b[5] = (uint8_t)(ts >> 16);
+	b[6] = (uint8_t)(ts >> 8); b[7] = (uint8_t)ts;
+	b[8] = (uint8_t)(ssrc >> 24); b[9] = (uint8_t)(ssrc >> 16);
+	b[10] = (uint8_t)(ssrc >> 8); b[11] = (uint8_t)ssrc;
+	memset(b + 12, 0x47, 160);
+	return 172;
+}
+
+/* A TCP conversation: handshake at ts, then the client sends data. */
+static void
+tcp_open(struct craft_conv *cv, struct craft_pcap *w, const uint8_t *cmac,
+    const char *caddr, uint16_t cport, const uint8_t *smac,
+    const char *saddr, uint16_t sport, uint64_t ts)
+{
+	craft_conv_init(cv, w, cmac, caddr, cport, smac, saddr, sport,
+	    IPPROTO_TCP, 0);
+	craft_conv_handshake(cv, ts);
+}
+
+/* A UDP exchange: the client's datagram, the server's answer. */
+static void
+udp_pair(struct craft_pcap *w, const uint8_t *cmac, const char *caddr,
+    uint16_t cport, const uint8_t *smac, const char *saddr, uint16_t sport,
+    uint64_t ts, const void *req, size_t rn, const void *resp, size_t sn)
+{
+	struct craft_conv cv;
+
+	craft_conv_init(&cv, w, cmac, caddr, cport, smac, saddr, sport,
+	    IPPROTO_UDP, 0);
+	craft_conv_send(&cv, ts, 0, req, rn);
+	craft_conv_send(&cv, ts + 1000, 1, resp, sn);
 }
 
 /* The tunnel headers of the seeds below (sequence number included). */
@@ -303,6 +519,212 @@ pcap_seed(const char *name)
 	return w;
 }
 
+/*
+ * Flows to the services the fuzz site's rules name a protocol for, each
+ * on its documented port with that protocol, so that the policy compares
+ * what nDPI found with each kind of rule: WebSocket and TLS to the event
+ * server (WS, WSS), SMTP from a camera (disabled by default, deprecated),
+ * the two rules the site enables, a local-only port on the wire, TLS
+ * syslog, RTSP on 8554.
+ */
+static void
+service_seeds(void)
+{
+	struct craft_pcap *w;
+	struct craft_conv cv;
+	uint8_t b[512];
+	size_t n;
+
+	w = pcap_seed("vms-services.pcap");
+	tcp_open(&cv, w, mac_api, "192.168.10.40", 51000, mac_es,
+	    "192.168.10.30", 22332, T0);
+	craft_conv_send(&cv, T0 + 3000, 0, ws_upgrade, sizeof(ws_upgrade) - 1);
+	craft_conv_send(&cv, T0 + 4000, 1, ws_accept, sizeof(ws_accept) - 1);
+	craft_conv_send(&cv, T0 + 5000, 1, ws_frame, sizeof(ws_frame) - 1);
+	craft_conv_close(&cv, T0 + 6000);
+	n = tls_hello(b, "es01.plant.example");
+	tcp_open(&cv, w, mac_api, "192.168.10.40", 51001, mac_es,
+	    "192.168.10.30", 22332, T0 + 10000);
+	craft_conv_send(&cv, T0 + 13000, 0, b, n);
+	craft_conv_close(&cv, T0 + 16000);
+	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51002, mac_rs,
+	    "192.168.10.20", 25, T0 + 20000);
+	craft_conv_send(&cv, T0 + 23000, 1, smtp_banner,
+	    sizeof(smtp_banner) - 1);
+	craft_conv_send(&cv, T0 + 24000, 0, smtp_ehlo, sizeof(smtp_ehlo) - 1);
+	craft_conv_send(&cv, T0 + 25000, 1, smtp_ehlo_resp,
+	    sizeof(smtp_ehlo_resp) - 1);
+	craft_conv_send(&cv, T0 + 26000, 0, smtp_mail, sizeof(smtp_mail) - 1);
+	craft_conv_send(&cv, T0 + 27000, 1, smtp_ok, sizeof(smtp_ok) - 1);
+	craft_conv_close(&cv, T0 + 28000);
+	/* Enabled by the site: camera events on 5432, Video Push. */
+	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51003, mac_rs,
+	    "192.168.10.20", 5432, T0 + 30000);
+	craft_conv_send(&cv, T0 + 33000, 0, "EVENT motion\n", 13);
+	craft_conv_close(&cv, T0 + 34000);
+	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51004, mac_mob,
+	    "192.168.60.10", 40001, T0 + 40000);
+	craft_conv_send(&cv, T0 + 43000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 44000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 45000);
+	/* A local-only port of the management server, from another host. */
+	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51005, mac_ms,
+	    "192.168.10.10", 6473, T0 + 50000);
+	craft_conv_send(&cv, T0 + 53000, 0, "status\n", 7);
+	craft_conv_send(&cv, T0 + 54000, 1, "ok\n", 3);
+	/* Syslog over TLS (the site's TLS rule). */
+	n = tls_hello(b, "infra01.plant.example");
+	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51006, mac_infra,
+	    "192.168.10.3", 6514, T0 + 60000);
+	craft_conv_send(&cv, T0 + 63000, 0, b, n);
+	/* RTSP on its other well-known port. */
+	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51007, mac_cam,
+	    "192.168.50.101", 8554, T0 + 70000);
+	craft_conv_send(&cv, T0 + 73000, 0, rtsp_req, sizeof(rtsp_req) - 1);
+	craft_conv_send(&cv, T0 + 74000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	craft_pcap_close(w);
+
+	/*
+	 * The infrastructure services of the site's rules: DNS from a
+	 * recorder and a camera, the camera's DHCP renewal and NTP, SNMP
+	 * polls of a server and a camera, syslog from two servers.
+	 */
+	w = pcap_seed("infra.pcap");
+	memcpy(b, dns_query, sizeof(dns_query));
+	b[2] = 0x81;			/* a response, recursion available */
+	b[3] = 0x80;
+	udp_pair(w, mac_rs, "192.168.10.20", 53100, mac_dc, "192.168.10.2",
+	    53, T0, dns_query, sizeof(dns_query), b, sizeof(dns_query));
+	udp_pair(w, mac_cam, "192.168.50.101", 53101, mac_dc, "192.168.10.2",
+	    53, T0 + 10000, dns_query, sizeof(dns_query), b,
+	    sizeof(dns_query));
+	{
+		uint8_t req[300], ack[300];
+
+		dhcp_msg(req, 1);
+		dhcp_msg(ack, 2);
+		udp_pair(w, mac_cam, "192.168.50.101", 68, mac_infra,
+		    "192.168.10.3", 67, T0 + 20000, req, sizeof(req), ack,
+		    sizeof(ack));
+	}
+	udp_pair(w, mac_cam, "192.168.50.101", 123, mac_infra,
+	    "192.168.10.3", 123, T0 + 30000, ntp_req, sizeof(ntp_req),
+	    ntp_resp, sizeof(ntp_resp));
+	memcpy(b, snmp_get, sizeof(snmp_get));
+	b[13] = 0xa2;			/* the GetResponse-PDU */
+	udp_pair(w, mac_infra, "192.168.10.3", 40161, mac_rs,
+	    "192.168.10.20", 161, T0 + 40000, snmp_get, sizeof(snmp_get), b,
+	    sizeof(snmp_get));
+	udp_pair(w, mac_infra, "192.168.10.3", 40162, mac_cam,
+	    "192.168.50.101", 161, T0 + 50000, snmp_get, sizeof(snmp_get), b,
+	    sizeof(snmp_get));
+	{
+		struct craft_conv sv;
+		int i;
+
+		craft_conv_init(&sv, w, mac_rs, "192.168.10.20", 40514,
+		    mac_infra, "192.168.10.3", 514, IPPROTO_UDP, 0);
+		for (i = 0; i < 3; i++)
+			craft_conv_send(&sv, T0 + 60000 + (uint64_t)i * 1000,
+			    0, syslog_msg, sizeof(syslog_msg) - 1);
+		craft_conv_init(&sv, w, mac_ms, "192.168.10.10", 40515,
+		    mac_infra, "192.168.10.3", 514, IPPROTO_UDP, 0);
+		for (i = 0; i < 3; i++)
+			craft_conv_send(&sv, T0 + 70000 + (uint64_t)i * 1000,
+			    0, syslog_msg, sizeof(syslog_msg) - 1);
+	}
+	craft_pcap_close(w);
+
+	/*
+	 * An ONVIF client plays a stream of the Open Network Bridge: RTSP
+	 * on 554, the announced RTP stream (covered by the session) and one
+	 * on a port the SETUP did not announce (judged by the RTP rule).
+	 */
+	w = pcap_seed("onb-rtsp-rtp.pcap");
+	tcp_open(&cv, w, mac_onvif, "192.168.20.60", 50500, mac_onb,
+	    "192.168.10.50", 554, T0);
+	craft_conv_send(&cv, T0 + 3000, 0, rtsp_req, sizeof(rtsp_req) - 1);
+	craft_conv_send(&cv, T0 + 4000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	craft_conv_send(&cv, T0 + 5000, 0, rtsp_describe,
+	    sizeof(rtsp_describe) - 1);
+	craft_conv_send(&cv, T0 + 6000, 1, rtsp_describe_resp,
+	    sizeof(rtsp_describe_resp) - 1);
+	craft_conv_send(&cv, T0 + 7000, 0, onb_setup, sizeof(onb_setup) - 1);
+	craft_conv_send(&cv, T0 + 8000, 1, onb_setup_resp,
+	    sizeof(onb_setup_resp) - 1);
+	craft_conv_send(&cv, T0 + 9000, 0, onb_play, sizeof(onb_play) - 1);
+	craft_conv_send(&cv, T0 + 10000, 1, onb_play_resp,
+	    sizeof(onb_play_resp) - 1);
+	{
+		struct craft_conv rv, xv;
+		uint16_t i;
+
+		craft_conv_init(&rv, w, mac_onvif, "192.168.20.60", 50000,
+		    mac_onb, "192.168.10.50", 6970, IPPROTO_UDP, 0);
+		craft_conv_init(&xv, w, mac_onvif, "192.168.20.60", 50010,
+		    mac_onb, "192.168.10.50", 6972, IPPROTO_UDP, 0);
+		for (i = 0; i < 6; i++) {
+			n = rtp_pkt(b, (uint16_t)(100 + i), 0x11223344);
+			craft_conv_send(&rv, T0 + 20000 + i * 20000u, 1, b, n);
+			n = rtp_pkt(b, (uint16_t)(900 + i), 0x55667788);
+			craft_conv_send(&xv, T0 + 21000 + i * 20000u, 1, b, n);
+		}
+	}
+	craft_conv_flags(&cv, T0 + 200000, 0, CRAFT_FIN | CRAFT_ACK);
+	craft_pcap_close(w);
+
+	/*
+	 * The DMZ: an Internet client of the mobile server on its HTTPS
+	 * port (the documented exception) and on its HTTP port, and the
+	 * mobile server reaching out.  Internet frames come through the
+	 * site's router.
+	 */
+	w = pcap_seed("dmz-internet.pcap");
+	n = tls_hello(b, "mobile.plant.example");
+	tcp_open(&cv, w, mac_gw, "203.0.113.7", 52000, mac_mob,
+	    "192.168.60.10", 8082, T0);
+	craft_conv_send(&cv, T0 + 3000, 0, b, n);
+	craft_conv_close(&cv, T0 + 6000);
+	tcp_open(&cv, w, mac_gw, "203.0.113.7", 52001, mac_mob,
+	    "192.168.60.10", 8081, T0 + 10000);
+	craft_conv_send(&cv, T0 + 13000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 14000, 1, http_resp, sizeof(http_resp) - 1);
+	craft_conv_close(&cv, T0 + 15000);
+	n = tls_hello(b, "updates.example.com");
+	tcp_open(&cv, w, mac_mob, "192.168.60.10", 52002, mac_gw,
+	    "198.51.100.20", 443, T0 + 20000);
+	craft_conv_send(&cv, T0 + 23000, 0, b, n);
+	craft_pcap_close(w);
+
+	/* Cleartext logins: Telnet and FTP to the camera. */
+	w = pcap_seed("telnet-ftp.pcap");
+	tcp_open(&cv, w, mac_sc, "192.168.20.50", 52100, mac_cam,
+	    "192.168.50.101", 23, T0);
+	craft_conv_send(&cv, T0 + 3000, 1, telnet_do, sizeof(telnet_do));
+	craft_conv_send(&cv, T0 + 4000, 0, telnet_will, sizeof(telnet_will));
+	craft_conv_send(&cv, T0 + 5000, 1, telnet_sb, sizeof(telnet_sb));
+	craft_conv_send(&cv, T0 + 6000, 0, telnet_sb_resp,
+	    sizeof(telnet_sb_resp));
+	craft_conv_send(&cv, T0 + 7000, 1, telnet_login,
+	    sizeof(telnet_login) - 1);
+	craft_conv_send(&cv, T0 + 8000, 0, telnet_user,
+	    sizeof(telnet_user) - 1);
+	craft_conv_send(&cv, T0 + 9000, 1, telnet_pass_prompt,
+	    sizeof(telnet_pass_prompt) - 1);
+	craft_conv_send(&cv, T0 + 10000, 0, telnet_pass,
+	    sizeof(telnet_pass) - 1);
+	craft_conv_close(&cv, T0 + 11000);
+	tcp_open(&cv, w, mac_rs, "192.168.10.20", 52101, mac_cam,
+	    "192.168.50.101", 21, T0 + 20000);
+	craft_conv_send(&cv, T0 + 23000, 1, ftp_banner, sizeof(ftp_banner) - 1);
+	craft_conv_send(&cv, T0 + 24000, 0, ftp_user, sizeof(ftp_user) - 1);
+	craft_conv_send(&cv, T0 + 25000, 1, ftp_331, sizeof(ftp_331) - 1);
+	craft_conv_send(&cv, T0 + 26000, 0, ftp_pass, sizeof(ftp_pass) - 1);
+	craft_conv_send(&cv, T0 + 27000, 1, ftp_230, sizeof(ftp_230) - 1);
+	craft_conv_close(&cv, T0 + 28000);
+	craft_pcap_close(w);
+}
+
 static void
 pipeline_seeds(const char *srcdir)
 {
@@ -414,6 +836,8 @@ pipeline_seeds(const char *srcdir)
 	n = arp_frame(f, 2, mac_odd, "192.168.10.2", mac_rs, "192.168.10.20");
 	craft_pcap_write(w, T0 + 3000, f, (uint32_t)n, (uint32_t)n);
 	craft_pcap_close(w);
+
+	service_seeds();
 
 	/* The shipped sample capture, cut to its first 64 KiB. */
 	{
