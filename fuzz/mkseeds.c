@@ -3,12 +3,13 @@
  * project's own crafted traffic (tests/craft.c):
  *
  *	DIR/decode/	one frame per file, first byte the link type index
- *			of fuzz_decode.c, second the bytes cut by the snap
+ *			of fuzz_decode.c, second the bytes cut by the snap;
+ *			tunnels, tiny and IPv6 fragments
  *	DIR/pipeline/	small captures: a recorder polling a camera (HTTP,
  *			RTSP), DNS, an undocumented flow, ARP; the fuzz
  *			site's services on their documented ports (WS, TLS,
  *			SMTP, RTSP and RTP, DNS, DHCP, NTP, SNMP, syslog),
- *			the DMZ, Telnet and FTP
+ *			the DMZ, Telnet and FTP; fragment sequences
  *	DIR/loader/	configurations (the fuzzing site's, and lists of
  *			sinks, valid and not) with the site's inventory and
  *			a small rules file, joined by "#%%" lines
@@ -102,16 +103,29 @@ slurp(const char *path, size_t *n)
 	return buf;
 }
 
-/* A decode seed: link type index, snap cut, frame. */
+/*
+ * A decode seed: link type index, snap cut, frame.  The snap length cut
+ * the last cut bytes of the frame's n.
+ */
 static void
-decode_seed(const char *name, uint8_t lt, const uint8_t *frame, size_t n)
+decode_seed_cut(const char *name, uint8_t lt, uint8_t cut,
+    const uint8_t *frame, size_t n)
 {
 	uint8_t buf[2048];
 
+	if (cut > n)
+		cut = (uint8_t)n;
 	buf[0] = lt;
-	buf[1] = 0;
-	memcpy(buf + 2, frame, n);
-	write_seed("decode", name, buf, n + 2);
+	buf[1] = cut;
+	memcpy(buf + 2, frame, n - cut);
+	write_seed("decode", name, buf, n - cut + 2);
+}
+
+/* A decode seed of a whole frame. */
+static void
+decode_seed(const char *name, uint8_t lt, const uint8_t *frame, size_t n)
+{
+	decode_seed_cut(name, lt, 0, frame, n);
 }
 
 /* The hosts of the fuzz site that serve the protocols of its rules. */
@@ -327,6 +341,60 @@ udp_pair(struct craft_pcap *w, const uint8_t *cmac, const char *caddr,
 	craft_conv_send(&cv, ts + 1000, 1, resp, sn);
 }
 
+/*
+ * An IPv4 fragment (RFC 791 section 3.2) into f of the datagram in d, an
+ * untagged Ethernet frame of n bytes with a 20-byte IP header: len bytes
+ * of its IP payload from off, more the MF flag, id the identification.
+ * off need not be a multiple of 8 (overlaps); the offset field is off / 8.
+ * Returns the fragment's length.
+ */
+static size_t
+ip4_frag(uint8_t *f, const uint8_t *d, size_t n, uint16_t id, size_t off,
+    size_t len, int more)
+{
+	const size_t hl = 14 + 20;
+
+	if (off > n - hl)
+		off = n - hl;
+	if (len > n - hl - off)
+		len = n - hl - off;
+	memcpy(f, d, hl);
+	memcpy(f + hl, d + hl + off, len);
+	put16(f + 16, 20 + len);
+	put16(f + 18, id);
+	put16(f + 20, (more ? 0x2000 : 0) | off / 8);
+	put16(f + 24, 0);
+	put16(f + 24, craft_cksum(f + 14, 20, 0));
+	return hl + len;
+}
+
+/*
+ * An IPv6 fragment (RFC 8200 section 4.5) into f of the datagram in d, an
+ * untagged Ethernet frame of n bytes without extension headers: as
+ * ip4_frag(), with a fragment header of identification id.
+ */
+static size_t
+ip6_frag(uint8_t *f, const uint8_t *d, size_t n, uint32_t id, size_t off,
+    size_t len, int more)
+{
+	const size_t hl = 14 + 40;
+
+	if (off > n - hl)
+		off = n - hl;
+	if (len > n - hl - off)
+		len = n - hl - off;
+	memcpy(f, d, hl);
+	put16(f + 14 + 4, 8 + len);
+	f[14 + 6] = 44;			/* Fragment */
+	f[hl] = d[14 + 6];
+	f[hl + 1] = 0;
+	put16(f + hl + 2, (off & 0xfff8) | (more ? 1 : 0));
+	put16(f + hl + 4, id >> 16);
+	put16(f + hl + 6, id & 0xffff);
+	memcpy(f + hl + 8, d + hl + off, len);
+	return hl + 8 + len;
+}
+
 /* The tunnel headers of the seeds below (sequence number included). */
 static const uint8_t erspan2[] = { 0, 0, 0, 1,	/* GRE sequence */
 	0x10, 0x96, 0, 0, 0, 0, 0, 0 };	/* version 1, VLAN 150, session */
@@ -474,6 +542,38 @@ decode_seeds(void)
 	tunnel_seed("gre-erspan3", 0x0000, 0x22eb, erspan3, sizeof(erspan3),
 	    f, n);
 	tunnel_seed("udp-vxlan", 0, 0, vxlan, sizeof(vxlan), f, n);
+
+	/*
+	 * First fragments too short for their transport header (RFC 1858
+	 * section 3.1): 8 bytes of TCP (the ports, not the flags), 4 bytes
+	 * of TCP and of UDP (not even the ports), and 12 bytes of TCP of
+	 * which the snap length kept 4.
+	 */
+	s.tcp_flags = CRAFT_PSH | CRAFT_ACK;
+	s.payload = http_get;
+	s.plen = sizeof(http_get) - 1;
+	n = craft_frame(f, sizeof(f), &s);
+	m = ip4_frag(g, f, n, 0x3333, 0, 8, 1);
+	decode_seed("frag-tiny-tcp8", 1, g, m);
+	m = ip4_frag(g, f, n, 0x4444, 0, 4, 1);
+	decode_seed("frag-tiny-tcp4", 1, g, m);
+	m = ip4_frag(g, f, n, 0x4545, 0, 12, 1);
+	decode_seed_cut("frag-tiny-tcp12-cut", 1, 8, g, m);
+	s.proto = IPPROTO_UDP;
+	s.dport = 53;
+	s.payload = dns_query;
+	s.plen = sizeof(dns_query);
+	n = craft_frame(f, sizeof(f), &s);
+	m = ip4_frag(g, f, n, 0x5555, 0, 4, 1);
+	decode_seed("frag-tiny-udp4", 1, g, m);
+	/* An IPv6 first fragment and a later one of another datagram. */
+	s.src = "2001:db8:50::20";
+	s.dst = "2001:db8:50::101";
+	n = craft_frame(f, sizeof(f), &s);
+	m = ip6_frag(g, f, n, 0x77777, 0, 16, 1);
+	decode_seed("ipv6-frag-first", 1, g, m);
+	m = ip6_frag(g, f, n, 0x88888, 16, 64, 0);
+	decode_seed("ipv6-frag-later", 1, g, m);
 }
 
 /* A device the seed site does not list. */
@@ -725,6 +825,108 @@ service_seeds(void)
 	craft_pcap_close(w);
 }
 
+/*
+ * Fragment sequences (RFC 791; RFC 1858 attacks), smart client to camera:
+ * a second first fragment with other ports (a rewritten header), a later
+ * fragment overlapping the TCP header, first fragments of 8 and 4 bytes
+ * (tiny), and a later fragment of another protocol between the same
+ * addresses (an orphan the address pair must not adopt); over IPv6, the
+ * same with another protocol.
+ */
+static void
+frag_seeds(void)
+{
+	struct craft_pcap *w;
+	struct craft_spec s;
+	uint8_t d[256], f[256];
+	size_t dn, n;
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.smac, mac_sc, 6);
+	memcpy(s.dmac, mac_cam, 6);
+	s.src = "192.168.20.50";
+	s.dst = "192.168.50.101";
+	s.proto = IPPROTO_TCP;
+	s.sport = 50600;
+	s.dport = 80;
+	s.tcp_flags = CRAFT_PSH | CRAFT_ACK;
+	s.payload = http_get;
+	s.plen = sizeof(http_get) - 1;
+
+	w = pcap_seed("fragments.pcap");
+	/* Rewritten: the same id with port 80, then port 23. */
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip4_frag(f, d, dn, 0x1111, 0, 24, 1);
+	craft_pcap_write(w, T0, f, (uint32_t)n, (uint32_t)n);
+	s.dport = 23;
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip4_frag(f, d, dn, 0x1111, 0, 24, 1);
+	craft_pcap_write(w, T0 + 1000, f, (uint32_t)n, (uint32_t)n);
+	n = ip4_frag(f, d, dn, 0x1111, 24, 200, 0);
+	craft_pcap_write(w, T0 + 2000, f, (uint32_t)n, (uint32_t)n);
+	/* Overlap: the second fragment starts inside the TCP header. */
+	s.dport = 80;
+	s.sport = 50601;
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip4_frag(f, d, dn, 0x2222, 0, 32, 1);
+	craft_pcap_write(w, T0 + 3000, f, (uint32_t)n, (uint32_t)n);
+	n = ip4_frag(f, d, dn, 0x2222, 8, 200, 0);
+	craft_pcap_write(w, T0 + 4000, f, (uint32_t)n, (uint32_t)n);
+	/* Tiny: 8 bytes (the ports, no flags), then 4 bytes of TCP. */
+	s.sport = 50602;
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip4_frag(f, d, dn, 0x3333, 0, 8, 1);
+	craft_pcap_write(w, T0 + 5000, f, (uint32_t)n, (uint32_t)n);
+	n = ip4_frag(f, d, dn, 0x3333, 8, 200, 0);
+	craft_pcap_write(w, T0 + 6000, f, (uint32_t)n, (uint32_t)n);
+	n = ip4_frag(f, d, dn, 0x4444, 0, 4, 1);
+	craft_pcap_write(w, T0 + 7000, f, (uint32_t)n, (uint32_t)n);
+	/* 4 bytes of UDP, then a UDP fragment of an unknown datagram. */
+	s.proto = IPPROTO_UDP;
+	s.sport = 50603;
+	s.dport = 53;
+	s.payload = dns_query;
+	s.plen = sizeof(dns_query);
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip4_frag(f, d, dn, 0x5555, 0, 4, 1);
+	craft_pcap_write(w, T0 + 8000, f, (uint32_t)n, (uint32_t)n);
+	n = ip4_frag(f, d, dn, 0x6666, 16, 200, 0);
+	craft_pcap_write(w, T0 + 9000, f, (uint32_t)n, (uint32_t)n);
+	/*
+	 * IPv6 keys the address pair without the protocol: a later UDP
+	 * fragment of an unknown datagram after a TCP one between the same
+	 * addresses.
+	 */
+	s.src = "2001:db8:50::20";
+	s.dst = "2001:db8:50::101";
+	s.proto = IPPROTO_TCP;
+	s.sport = 50604;
+	s.dport = 80;
+	s.payload = http_get;
+	s.plen = sizeof(http_get) - 1;
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip6_frag(f, d, dn, 0x77777, 0, 32, 1);
+	craft_pcap_write(w, T0 + 10000, f, (uint32_t)n, (uint32_t)n);
+	n = ip6_frag(f, d, dn, 0x77777, 32, 200, 0);
+	craft_pcap_write(w, T0 + 11000, f, (uint32_t)n, (uint32_t)n);
+	s.proto = IPPROTO_UDP;
+	s.sport = 50605;
+	s.dport = 53;
+	s.payload = dns_query;
+	s.plen = sizeof(dns_query);
+	dn = craft_frame(d, sizeof(d), &s);
+	n = ip6_frag(f, d, dn, 0x88888, 16, 200, 0);
+	craft_pcap_write(w, T0 + 12000, f, (uint32_t)n, (uint32_t)n);
+	/*
+	 * Nor its id key: a UDP first fragment with the id of the TCP
+	 * datagram above rewrites its protocol (IPv4 keys the id with the
+	 * protocol, so there it would be another datagram).
+	 */
+	n = ip6_frag(f, d, dn, 0x77777, 0, 16, 1);
+	craft_pcap_write(w, T0 + 13000, f, (uint32_t)n, (uint32_t)n);
+	craft_pcap_close(w);
+}
+
 static void
 pipeline_seeds(const char *srcdir)
 {
@@ -838,6 +1040,7 @@ pipeline_seeds(const char *srcdir)
 	craft_pcap_close(w);
 
 	service_seeds();
+	frag_seeds();
 
 	/* The shipped sample capture, cut to its first 64 KiB. */
 	{
