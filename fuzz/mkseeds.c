@@ -160,17 +160,23 @@ static const char rtsp_describe[] =
 static const char rtsp_describe_resp[] =
     "RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Type: application/sdp\r\n"
     "Content-Length: 32\r\n\r\nv=0\r\nm=video 0 RTP/AVP 96\r\nc=IN\r\n";
+/* Two tracks: a session with more than one stream. */
 static const char onb_setup[] =
     "SETUP rtsp://192.168.10.50:554/cam001/trackID=0 RTSP/1.0\r\n"
-    "CSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=50000-50001\r\n\r\n";
+    "CSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=50000-50001\r\n\r\n"
+    "SETUP rtsp://192.168.10.50:554/cam001/trackID=1 RTSP/1.0\r\n"
+    "CSeq: 4\r\nSession: 77\r\n"
+    "Transport: RTP/AVP;unicast;client_port=50002-50003\r\n\r\n";
 static const char onb_setup_resp[] =
     "RTSP/1.0 200 OK\r\nCSeq: 3\r\nSession: 77\r\nTransport: RTP/AVP;"
-    "unicast;client_port=50000-50001;server_port=6970-6971\r\n\r\n";
+    "unicast;client_port=50000-50001;server_port=6970-6971\r\n\r\n"
+    "RTSP/1.0 200 OK\r\nCSeq: 4\r\nSession: 77\r\nTransport: RTP/AVP;"
+    "unicast;client_port=50002-50003;server_port=6972-6973\r\n\r\n";
 static const char onb_play[] =
-    "PLAY rtsp://192.168.10.50:554/cam001 RTSP/1.0\r\nCSeq: 4\r\n"
+    "PLAY rtsp://192.168.10.50:554/cam001 RTSP/1.0\r\nCSeq: 5\r\n"
     "Session: 77\r\n\r\n";
 static const char onb_play_resp[] =
-    "RTSP/1.0 200 OK\r\nCSeq: 4\r\nSession: 77\r\n\r\n";
+    "RTSP/1.0 200 OK\r\nCSeq: 5\r\nSession: 77\r\n\r\n";
 static const char syslog_msg[] =
     "<134>May 14 09:00:11 rs01 RecordingServer: storage 81% full";
 /* NTP v4 (RFC 5905): a client's request (mode 3), the answer (mode 4). */
@@ -623,9 +629,10 @@ pcap_seed(const char *name)
  * Flows to the services the fuzz site's rules name a protocol for, each
  * on its documented port with that protocol, so that the policy compares
  * what nDPI found with each kind of rule: WebSocket and TLS to the event
- * server (WS, WSS), SMTP from a camera (disabled by default, deprecated),
- * the two rules the site enables, a local-only port on the wire, TLS
- * syslog, RTSP on 8554.
+ * server (WS, WSS), SMTP from a camera (disabled by default, deprecated)
+ * and TLS on 25, the rule the site enables and one that stays disabled,
+ * a local-only port on the wire, TLS syslog, RTSP on 8554, cleartext HTTP
+ * with a password on the HTTPS port.
  */
 static void
 service_seeds(void)
@@ -657,7 +664,11 @@ service_seeds(void)
 	craft_conv_send(&cv, T0 + 26000, 0, smtp_mail, sizeof(smtp_mail) - 1);
 	craft_conv_send(&cv, T0 + 27000, 1, smtp_ok, sizeof(smtp_ok) - 1);
 	craft_conv_close(&cv, T0 + 28000);
-	/* Enabled by the site: camera events on 5432, Video Push. */
+	n = tls_hello(b, "rs01.plant.example");
+	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51008, mac_rs,
+	    "192.168.10.20", 25, T0 + 29000);
+	craft_conv_send(&cv, T0 + 29500, 0, b, n);
+	/* Enabled by the site: camera events on 5432; Video Push is not. */
 	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51003, mac_rs,
 	    "192.168.10.20", 5432, T0 + 30000);
 	craft_conv_send(&cv, T0 + 33000, 0, "EVENT motion\n", 13);
@@ -682,6 +693,11 @@ service_seeds(void)
 	    "192.168.50.101", 8554, T0 + 70000);
 	craft_conv_send(&cv, T0 + 73000, 0, rtsp_req, sizeof(rtsp_req) - 1);
 	craft_conv_send(&cv, T0 + 74000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	/* HTTP (a Basic password) on the management server's HTTPS port. */
+	tcp_open(&cv, w, mac_sc, "192.168.20.50", 51009, mac_ms,
+	    "192.168.10.10", 443, T0 + 80000);
+	craft_conv_send(&cv, T0 + 83000, 0, http_get, sizeof(http_get) - 1);
+	craft_conv_send(&cv, T0 + 84000, 1, http_resp, sizeof(http_resp) - 1);
 	craft_pcap_close(w);
 
 	/*
@@ -738,7 +754,8 @@ service_seeds(void)
 	/*
 	 * An ONVIF client plays a stream of the Open Network Bridge: RTSP
 	 * on 554, the announced RTP stream (covered by the session) and one
-	 * on a port the SETUP did not announce (judged by the RTP rule).
+	 * on a port the SETUP did not announce, and one from a server port
+	 * outside the announced ones (both judged by the RTP rule).
 	 */
 	w = pcap_seed("onb-rtsp-rtp.pcap");
 	tcp_open(&cv, w, mac_onvif, "192.168.20.60", 50500, mac_onb,
@@ -756,18 +773,22 @@ service_seeds(void)
 	craft_conv_send(&cv, T0 + 10000, 1, onb_play_resp,
 	    sizeof(onb_play_resp) - 1);
 	{
-		struct craft_conv rv, xv;
+		struct craft_conv rv, xv, ov;
 		uint16_t i;
 
 		craft_conv_init(&rv, w, mac_onvif, "192.168.20.60", 50000,
 		    mac_onb, "192.168.10.50", 6970, IPPROTO_UDP, 0);
 		craft_conv_init(&xv, w, mac_onvif, "192.168.20.60", 50010,
 		    mac_onb, "192.168.10.50", 6972, IPPROTO_UDP, 0);
+		craft_conv_init(&ov, w, mac_onvif, "192.168.20.60", 50000,
+		    mac_onb, "192.168.10.50", 6990, IPPROTO_UDP, 0);
 		for (i = 0; i < 6; i++) {
 			n = rtp_pkt(b, (uint16_t)(100 + i), 0x11223344);
 			craft_conv_send(&rv, T0 + 20000 + i * 20000u, 1, b, n);
 			n = rtp_pkt(b, (uint16_t)(900 + i), 0x55667788);
 			craft_conv_send(&xv, T0 + 21000 + i * 20000u, 1, b, n);
+			n = rtp_pkt(b, (uint16_t)(500 + i), 0x99aabbcc);
+			craft_conv_send(&ov, T0 + 22000 + i * 20000u, 1, b, n);
 		}
 	}
 	craft_conv_flags(&cv, T0 + 200000, 0, CRAFT_FIN | CRAFT_ACK);
@@ -775,9 +796,9 @@ service_seeds(void)
 
 	/*
 	 * The DMZ: an Internet client of the mobile server on its HTTPS
-	 * port (the documented exception) and on its HTTP port, and the
-	 * mobile server reaching out.  Internet frames come through the
-	 * site's router.
+	 * port (the documented exception), on its HTTP port and on a port
+	 * no rule names, and the mobile server reaching out.  Internet
+	 * frames come through the site's router.
 	 */
 	w = pcap_seed("dmz-internet.pcap");
 	n = tls_hello(b, "mobile.plant.example");
@@ -790,6 +811,9 @@ service_seeds(void)
 	craft_conv_send(&cv, T0 + 13000, 0, http_get, sizeof(http_get) - 1);
 	craft_conv_send(&cv, T0 + 14000, 1, http_resp, sizeof(http_resp) - 1);
 	craft_conv_close(&cv, T0 + 15000);
+	tcp_open(&cv, w, mac_gw, "203.0.113.7", 52003, mac_mob,
+	    "192.168.60.10", 3389, T0 + 16000);
+	craft_conv_send(&cv, T0 + 17000, 1, "RFB 003.008\n", 12);
 	n = tls_hello(b, "updates.example.com");
 	tcp_open(&cv, w, mac_mob, "192.168.60.10", 52002, mac_gw,
 	    "198.51.100.20", 443, T0 + 20000);
