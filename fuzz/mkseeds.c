@@ -850,6 +850,37 @@ service_seeds(void)
 }
 
 /*
+ * The datagram of a fragment sequence into d: TCP carries an HTTP request,
+ * UDP a DNS query, from sport to dport of s's addresses.  Returns its
+ * length.
+ */
+static size_t
+frag_dgram(uint8_t *d, size_t cap, struct craft_spec *s, uint8_t proto,
+    uint16_t sport, uint16_t dport)
+{
+	s->proto = proto;
+	s->sport = sport;
+	s->dport = dport;
+	s->payload = proto == IPPROTO_TCP ? (const void *)http_get : dns_query;
+	s->plen = proto == IPPROTO_TCP ? sizeof(http_get) - 1 :
+	    sizeof(dns_query);
+	return craft_frame(d, cap, s);
+}
+
+/* Writes one fragment of the datagram d (IPv4, or IPv6 when v6) at ts. */
+static void
+frag_write(struct craft_pcap *w, uint64_t ts, const uint8_t *d, size_t dn,
+    int v6, uint32_t id, size_t off, size_t len, int more)
+{
+	uint8_t f[256];
+	size_t n;
+
+	n = v6 ? ip6_frag(f, d, dn, id, off, len, more) :
+	    ip4_frag(f, d, dn, (uint16_t)id, off, len, more);
+	craft_pcap_write(w, ts, f, (uint32_t)n, (uint32_t)n);
+}
+
+/*
  * Fragment sequences (RFC 791; RFC 1858 attacks), smart client to camera:
  * a second first fragment with other ports (a rewritten header), a later
  * fragment overlapping the TCP header, first fragments of 8 and 4 bytes
@@ -862,60 +893,36 @@ frag_seeds(void)
 {
 	struct craft_pcap *w;
 	struct craft_spec s;
-	uint8_t d[256], f[256];
-	size_t dn, n;
+	uint8_t d[256];
+	size_t dn;
 
 	memset(&s, 0, sizeof(s));
 	memcpy(s.smac, mac_sc, 6);
 	memcpy(s.dmac, mac_cam, 6);
 	s.src = "192.168.20.50";
 	s.dst = "192.168.50.101";
-	s.proto = IPPROTO_TCP;
-	s.sport = 50600;
-	s.dport = 80;
 	s.tcp_flags = CRAFT_PSH | CRAFT_ACK;
-	s.payload = http_get;
-	s.plen = sizeof(http_get) - 1;
 
 	w = pcap_seed("fragments.pcap");
 	/* Rewritten: the same id with port 80, then port 23. */
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip4_frag(f, d, dn, 0x1111, 0, 24, 1);
-	craft_pcap_write(w, T0, f, (uint32_t)n, (uint32_t)n);
-	s.dport = 23;
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip4_frag(f, d, dn, 0x1111, 0, 24, 1);
-	craft_pcap_write(w, T0 + 1000, f, (uint32_t)n, (uint32_t)n);
-	n = ip4_frag(f, d, dn, 0x1111, 24, 200, 0);
-	craft_pcap_write(w, T0 + 2000, f, (uint32_t)n, (uint32_t)n);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_TCP, 50600, 80);
+	frag_write(w, T0, d, dn, 0, 0x1111, 0, 24, 1);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_TCP, 50600, 23);
+	frag_write(w, T0 + 1000, d, dn, 0, 0x1111, 0, 24, 1);
+	frag_write(w, T0 + 2000, d, dn, 0, 0x1111, 24, 200, 0);
 	/* Overlap: the second fragment starts inside the TCP header. */
-	s.dport = 80;
-	s.sport = 50601;
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip4_frag(f, d, dn, 0x2222, 0, 32, 1);
-	craft_pcap_write(w, T0 + 3000, f, (uint32_t)n, (uint32_t)n);
-	n = ip4_frag(f, d, dn, 0x2222, 8, 200, 0);
-	craft_pcap_write(w, T0 + 4000, f, (uint32_t)n, (uint32_t)n);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_TCP, 50601, 80);
+	frag_write(w, T0 + 3000, d, dn, 0, 0x2222, 0, 32, 1);
+	frag_write(w, T0 + 4000, d, dn, 0, 0x2222, 8, 200, 0);
 	/* Tiny: 8 bytes (the ports, no flags), then 4 bytes of TCP. */
-	s.sport = 50602;
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip4_frag(f, d, dn, 0x3333, 0, 8, 1);
-	craft_pcap_write(w, T0 + 5000, f, (uint32_t)n, (uint32_t)n);
-	n = ip4_frag(f, d, dn, 0x3333, 8, 200, 0);
-	craft_pcap_write(w, T0 + 6000, f, (uint32_t)n, (uint32_t)n);
-	n = ip4_frag(f, d, dn, 0x4444, 0, 4, 1);
-	craft_pcap_write(w, T0 + 7000, f, (uint32_t)n, (uint32_t)n);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_TCP, 50602, 80);
+	frag_write(w, T0 + 5000, d, dn, 0, 0x3333, 0, 8, 1);
+	frag_write(w, T0 + 6000, d, dn, 0, 0x3333, 8, 200, 0);
+	frag_write(w, T0 + 7000, d, dn, 0, 0x4444, 0, 4, 1);
 	/* 4 bytes of UDP, then a UDP fragment of an unknown datagram. */
-	s.proto = IPPROTO_UDP;
-	s.sport = 50603;
-	s.dport = 53;
-	s.payload = dns_query;
-	s.plen = sizeof(dns_query);
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip4_frag(f, d, dn, 0x5555, 0, 4, 1);
-	craft_pcap_write(w, T0 + 8000, f, (uint32_t)n, (uint32_t)n);
-	n = ip4_frag(f, d, dn, 0x6666, 16, 200, 0);
-	craft_pcap_write(w, T0 + 9000, f, (uint32_t)n, (uint32_t)n);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_UDP, 50603, 53);
+	frag_write(w, T0 + 8000, d, dn, 0, 0x5555, 0, 4, 1);
+	frag_write(w, T0 + 9000, d, dn, 0, 0x6666, 16, 200, 0);
 	/*
 	 * IPv6 keys the address pair without the protocol: a later UDP
 	 * fragment of an unknown datagram after a TCP one between the same
@@ -923,31 +930,17 @@ frag_seeds(void)
 	 */
 	s.src = "2001:db8:50::20";
 	s.dst = "2001:db8:50::101";
-	s.proto = IPPROTO_TCP;
-	s.sport = 50604;
-	s.dport = 80;
-	s.payload = http_get;
-	s.plen = sizeof(http_get) - 1;
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip6_frag(f, d, dn, 0x77777, 0, 32, 1);
-	craft_pcap_write(w, T0 + 10000, f, (uint32_t)n, (uint32_t)n);
-	n = ip6_frag(f, d, dn, 0x77777, 32, 200, 0);
-	craft_pcap_write(w, T0 + 11000, f, (uint32_t)n, (uint32_t)n);
-	s.proto = IPPROTO_UDP;
-	s.sport = 50605;
-	s.dport = 53;
-	s.payload = dns_query;
-	s.plen = sizeof(dns_query);
-	dn = craft_frame(d, sizeof(d), &s);
-	n = ip6_frag(f, d, dn, 0x88888, 16, 200, 0);
-	craft_pcap_write(w, T0 + 12000, f, (uint32_t)n, (uint32_t)n);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_TCP, 50604, 80);
+	frag_write(w, T0 + 10000, d, dn, 1, 0x77777, 0, 32, 1);
+	frag_write(w, T0 + 11000, d, dn, 1, 0x77777, 32, 200, 0);
+	dn = frag_dgram(d, sizeof(d), &s, IPPROTO_UDP, 50605, 53);
+	frag_write(w, T0 + 12000, d, dn, 1, 0x88888, 16, 200, 0);
 	/*
 	 * Nor its id key: a UDP first fragment with the id of the TCP
 	 * datagram above rewrites its protocol (IPv4 keys the id with the
 	 * protocol, so there it would be another datagram).
 	 */
-	n = ip6_frag(f, d, dn, 0x77777, 0, 16, 1);
-	craft_pcap_write(w, T0 + 13000, f, (uint32_t)n, (uint32_t)n);
+	frag_write(w, T0 + 13000, d, dn, 1, 0x77777, 0, 16, 1);
 	craft_pcap_close(w);
 }
 
