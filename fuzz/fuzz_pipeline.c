@@ -2,15 +2,16 @@
  * fuzz_pipeline.c - libFuzzer target for the whole per-packet path: the
  * input is a capture file (pcap or pcapng) read through capture.c into a
  * pipeline (decode -> flow table -> nDPI -> policy -> alerts) with the
- * shipped XProtect rules and a small inventory (fuzz/site/).  The tables
- * are tiny, so eviction, pool exhaustion and the alert table's limits are
- * reached by small inputs.  Creating a pipeline costs tens of
- * milliseconds (nDPI's module), so one pipeline and alert stage serve
- * every input of a process, flushed after each: flows and alert windows
- * do not outlive an input, the decoder's fragment table and the alert
- * rate limit's tokens do.  A crash that needs them replays with the
- * inputs before it (libFuzzer -runs over the corpus).  Checked beyond "no
- * crash": the flow table and alert counters add up after each flush.
+ * shipped XProtect rules, the site's own and a small inventory
+ * (fuzz/site/).  The tables are tiny, so eviction, pool exhaustion and
+ * the alert table's limits are reached by small inputs.  Creating a
+ * pipeline costs tens of milliseconds (nDPI's module), so one pipeline
+ * and alert stage serve every input of a process, flushed after each:
+ * flows and alert windows do not outlive an input, the decoder's
+ * fragment table and the alert rate limit's tokens do.  A crash that
+ * needs them replays with the inputs before it (libFuzzer -runs over the
+ * corpus).  Checked beyond "no crash": the flow table and alert counters
+ * add up after each flush.
  */
 #include <stdint.h>
 #include <stdlib.h>
