@@ -859,10 +859,10 @@ parallel_read(struct parallel *par, const char *const files[], int nfiles,
 			pthread_join(par->w[i].thread, NULL);
 			par->w[i].started = 0;
 		}
-	if (atomic_load(&par->failed))
+	/* A worker without a thread or a pipeline: no totals to make. */
+	if (rc == -2 || atomic_load(&par->failed))
 		return -2;
-	if (rc == 0)
-		rc = par->w[0].rc;
+	rc = par->w[0].rc;
 	for (i = 1; i < par->n; i++)
 		pipeline_stats_add(par->w[0].pl, par->w[i].pl, NULL);
 	pipeline_stats_add(par->w[0].pl, NULL, &par->w[0].clk);
