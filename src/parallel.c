@@ -15,8 +15,8 @@
  * worker whose queue is empty could, unless its mark is past the record's
  * frame or it has finished.  The merging thread sleeps on a futex that a
  * worker wakes when it publishes progress and sees it asleep; a worker
- * whose queue is full, or that waits for the stop's frame, sleeps 50 us
- * at a time.
+ * whose queue is full, that waits for the stop's frame or that is too far
+ * ahead of the slowest (PARALLEL_LEAD) sleeps 50 or 100 us at a time.
  */
 #include <sys/resource.h>
 #include <sys/syscall.h>
