@@ -81,6 +81,8 @@ struct worker {
 	struct pipeline_clock clk;	/* its own packet time */
 	struct decoder *dec;		/* for the workers of a frame */
 	uint64_t r;			/* frames delivered by its clock */
+	uint64_t *nread;		/* frames read of each file */
+	int file;			/* the file being read */
 	int halted;			/* it has paused for the stop */
 	int rc;				/* its reads: 0, or -1 */
 	_Atomic int stop;		/* ends its reads: past the stop */
@@ -631,6 +633,7 @@ worker_capture(void *arg, int dlt, uint64_t ts, const uint8_t *data,
 {
 	struct worker *w = arg;
 
+	w->nread[w->file]++;
 	pipeline_clock_frame(&w->clk, dlt, ts, data, caplen, len,
 	    worker_frame, w);
 }
@@ -676,10 +679,12 @@ worker_main(void *arg)
 		return NULL;
 	}
 	for (i = 0; i < par->nfiles &&
-	    !atomic_load_explicit(&w->stop, memory_order_relaxed); i++)
+	    !atomic_load_explicit(&w->stop, memory_order_relaxed); i++) {
+		w->file = i;
 		if (par->read(worker_capture, w, par->files[i], w->id == 0,
 		    &w->stop, par->read_arg) == -1)
 			w->rc = -1;
+	}
 	pipeline_clock_flush(&w->clk, worker_frame, w);
 	/* Read to the end: the stop's frame is no further than here. */
 	atomic_store_explicit(&w->pos, w->r, memory_order_relaxed);
@@ -785,6 +790,31 @@ stop_settle(struct parallel *par)
 	atomic_store_explicit(&par->limit, lim, memory_order_release);
 }
 
+/*
+ * Read to the end, every worker must have read the same frames of each
+ * file: a file that grew while it was read (still being written) did not
+ * give them all the same.  Says so; returns -1 then, else 0.
+ */
+static int
+read_differs(const struct parallel *par)
+{
+	int i, k;
+
+	for (k = 0; k < par->nfiles; k++)
+		for (i = 1; i < par->n; i++)
+			if (par->w[i].nread[k] != par->w[0].nread[k]) {
+				log_warnx("%s: changed while it was read (a "
+				    "capture still being written?): the "
+				    "workers read %llu and %llu frames of it, "
+				    "and the output may not be one worker's; "
+				    "read it with --workers 1", par->files[k],
+				    (unsigned long long)par->w[0].nread[k],
+				    (unsigned long long)par->w[i].nread[k]);
+				return -1;
+			}
+	return 0;
+}
+
 int
 parallel_read(struct parallel *par, const char *const files[], int nfiles,
     parallel_read_cb read, void *arg, _Atomic int *stop)
@@ -799,6 +829,12 @@ parallel_read(struct parallel *par, const char *const files[], int nfiles,
 	par->nfiles = nfiles;
 	par->read = read;
 	par->read_arg = arg;
+	for (i = 0; i < par->n; i++)
+		if ((par->w[i].nread = calloc(nfiles > 0 ? (size_t)nfiles : 1,
+		    sizeof(uint64_t))) == NULL) {
+			log_warn("workers");
+			return -2;
+		}
 	/* Signals stop the reading: they are the calling thread's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -863,6 +899,8 @@ parallel_read(struct parallel *par, const char *const files[], int nfiles,
 	if (rc == -2 || atomic_load(&par->failed))
 		return -2;
 	rc = par->w[0].rc;
+	if (!atomic_load(&par->halt) && read_differs(par) == -1)
+		rc = -1;
 	for (i = 1; i < par->n; i++)
 		pipeline_stats_add(par->w[0].pl, par->w[i].pl, NULL);
 	pipeline_stats_add(par->w[0].pl, NULL, &par->w[0].clk);
@@ -906,6 +944,7 @@ parallel_free(struct parallel *par)
 		pipeline_free(par->w[i].pl);
 		decode_free(par->w[i].dec);
 		pipeline_clock_free(&par->w[i].clk);
+		free(par->w[i].nread);
 		free(par->w[i].q);
 	}
 	free(par->w);
