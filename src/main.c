@@ -222,7 +222,6 @@ usage(FILE *out)
 	    "  -V, --version       print the version\n");
 }
 
-
 /*
  * Reads one file through the pipeline.  Returns 0, or -1 if the file could
  * not be opened or was cut short (what was read before still counts).
