@@ -333,6 +333,38 @@ tcp_open(struct craft_conv *cv, struct craft_pcap *w, const uint8_t *cmac,
 	craft_conv_handshake(cv, ts);
 }
 
+/* One message of a dialogue: from the client (dir 0) or the server (1). */
+struct line {
+	int dir;
+	const void *p;
+	size_t n;
+};
+
+/* A message from a string literal, without its NUL; from a byte array. */
+#define SAY(dir, lit)	{ (dir), (lit), sizeof(lit) - 1 }
+#define BIN(dir, a)	{ (dir), (a), sizeof(a) }
+
+/*
+ * The messages on cv, the first at t and then one a millisecond; with
+ * close, the close a millisecond after the last.
+ */
+static void
+dialogue(struct craft_conv *cv, uint64_t t, const struct line *l, size_t n,
+    int close)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		craft_conv_send(cv, t + i * 1000, l[i].dir, l[i].p, l[i].n);
+	if (close)
+		craft_conv_close(cv, t + n * 1000);
+}
+
+#define DIALOGUE(cv, t, close, ...)					\
+	dialogue((cv), (t), (const struct line[]){ __VA_ARGS__ },	\
+	    sizeof((const struct line[]){ __VA_ARGS__ }) /		\
+	    sizeof(struct line), (close))
+
 /* A UDP exchange: the client's datagram, the server's answer. */
 static void
 udp_pair(struct craft_pcap *w, const uint8_t *cmac, const char *caddr,
@@ -645,10 +677,8 @@ service_seeds(void)
 	w = pcap_seed("vms-services.pcap");
 	tcp_open(&cv, w, mac_api, "192.168.10.40", 51000, mac_es,
 	    "192.168.10.30", 22332, T0);
-	craft_conv_send(&cv, T0 + 3000, 0, ws_upgrade, sizeof(ws_upgrade) - 1);
-	craft_conv_send(&cv, T0 + 4000, 1, ws_accept, sizeof(ws_accept) - 1);
-	craft_conv_send(&cv, T0 + 5000, 1, ws_frame, sizeof(ws_frame) - 1);
-	craft_conv_close(&cv, T0 + 6000);
+	DIALOGUE(&cv, T0 + 3000, 1, SAY(0, ws_upgrade), SAY(1, ws_accept),
+	    SAY(1, ws_frame));
 	n = tls_hello(b, "es01.plant.example");
 	tcp_open(&cv, w, mac_api, "192.168.10.40", 51001, mac_es,
 	    "192.168.10.30", 22332, T0 + 10000);
@@ -656,14 +686,8 @@ service_seeds(void)
 	craft_conv_close(&cv, T0 + 16000);
 	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51002, mac_rs,
 	    "192.168.10.20", 25, T0 + 20000);
-	craft_conv_send(&cv, T0 + 23000, 1, smtp_banner,
-	    sizeof(smtp_banner) - 1);
-	craft_conv_send(&cv, T0 + 24000, 0, smtp_ehlo, sizeof(smtp_ehlo) - 1);
-	craft_conv_send(&cv, T0 + 25000, 1, smtp_ehlo_resp,
-	    sizeof(smtp_ehlo_resp) - 1);
-	craft_conv_send(&cv, T0 + 26000, 0, smtp_mail, sizeof(smtp_mail) - 1);
-	craft_conv_send(&cv, T0 + 27000, 1, smtp_ok, sizeof(smtp_ok) - 1);
-	craft_conv_close(&cv, T0 + 28000);
+	DIALOGUE(&cv, T0 + 23000, 1, SAY(1, smtp_banner), SAY(0, smtp_ehlo),
+	    SAY(1, smtp_ehlo_resp), SAY(0, smtp_mail), SAY(1, smtp_ok));
 	n = tls_hello(b, "rs01.plant.example");
 	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51008, mac_rs,
 	    "192.168.10.20", 25, T0 + 29000);
@@ -671,18 +695,14 @@ service_seeds(void)
 	/* Enabled by the site: camera events on 5432; Video Push is not. */
 	tcp_open(&cv, w, mac_cam, "192.168.50.101", 51003, mac_rs,
 	    "192.168.10.20", 5432, T0 + 30000);
-	craft_conv_send(&cv, T0 + 33000, 0, "EVENT motion\n", 13);
-	craft_conv_close(&cv, T0 + 34000);
+	DIALOGUE(&cv, T0 + 33000, 1, SAY(0, "EVENT motion\n"));
 	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51004, mac_mob,
 	    "192.168.60.10", 40001, T0 + 40000);
-	craft_conv_send(&cv, T0 + 43000, 0, http_get, sizeof(http_get) - 1);
-	craft_conv_send(&cv, T0 + 44000, 1, http_resp, sizeof(http_resp) - 1);
-	craft_conv_close(&cv, T0 + 45000);
+	DIALOGUE(&cv, T0 + 43000, 1, SAY(0, http_get), SAY(1, http_resp));
 	/* A local-only port of the management server, from another host. */
 	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51005, mac_ms,
 	    "192.168.10.10", 6473, T0 + 50000);
-	craft_conv_send(&cv, T0 + 53000, 0, "status\n", 7);
-	craft_conv_send(&cv, T0 + 54000, 1, "ok\n", 3);
+	DIALOGUE(&cv, T0 + 53000, 0, SAY(0, "status\n"), SAY(1, "ok\n"));
 	/* Syslog over TLS (the site's TLS rule). */
 	n = tls_hello(b, "infra01.plant.example");
 	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51006, mac_infra,
@@ -691,13 +711,11 @@ service_seeds(void)
 	/* RTSP on its other well-known port. */
 	tcp_open(&cv, w, mac_rs, "192.168.10.20", 51007, mac_cam,
 	    "192.168.50.101", 8554, T0 + 70000);
-	craft_conv_send(&cv, T0 + 73000, 0, rtsp_req, sizeof(rtsp_req) - 1);
-	craft_conv_send(&cv, T0 + 74000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
+	DIALOGUE(&cv, T0 + 73000, 0, SAY(0, rtsp_req), SAY(1, rtsp_resp));
 	/* HTTP (a Basic password) on the management server's HTTPS port. */
 	tcp_open(&cv, w, mac_sc, "192.168.20.50", 51009, mac_ms,
 	    "192.168.10.10", 443, T0 + 80000);
-	craft_conv_send(&cv, T0 + 83000, 0, http_get, sizeof(http_get) - 1);
-	craft_conv_send(&cv, T0 + 84000, 1, http_resp, sizeof(http_resp) - 1);
+	DIALOGUE(&cv, T0 + 83000, 0, SAY(0, http_get), SAY(1, http_resp));
 	craft_pcap_close(w);
 
 	/*
@@ -760,18 +778,10 @@ service_seeds(void)
 	w = pcap_seed("onb-rtsp-rtp.pcap");
 	tcp_open(&cv, w, mac_onvif, "192.168.20.60", 50500, mac_onb,
 	    "192.168.10.50", 554, T0);
-	craft_conv_send(&cv, T0 + 3000, 0, rtsp_req, sizeof(rtsp_req) - 1);
-	craft_conv_send(&cv, T0 + 4000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
-	craft_conv_send(&cv, T0 + 5000, 0, rtsp_describe,
-	    sizeof(rtsp_describe) - 1);
-	craft_conv_send(&cv, T0 + 6000, 1, rtsp_describe_resp,
-	    sizeof(rtsp_describe_resp) - 1);
-	craft_conv_send(&cv, T0 + 7000, 0, onb_setup, sizeof(onb_setup) - 1);
-	craft_conv_send(&cv, T0 + 8000, 1, onb_setup_resp,
-	    sizeof(onb_setup_resp) - 1);
-	craft_conv_send(&cv, T0 + 9000, 0, onb_play, sizeof(onb_play) - 1);
-	craft_conv_send(&cv, T0 + 10000, 1, onb_play_resp,
-	    sizeof(onb_play_resp) - 1);
+	DIALOGUE(&cv, T0 + 3000, 0, SAY(0, rtsp_req), SAY(1, rtsp_resp),
+	    SAY(0, rtsp_describe), SAY(1, rtsp_describe_resp),
+	    SAY(0, onb_setup), SAY(1, onb_setup_resp), SAY(0, onb_play),
+	    SAY(1, onb_play_resp));
 	{
 		struct craft_conv rv, xv, ov;
 		uint16_t i;
@@ -808,9 +818,7 @@ service_seeds(void)
 	craft_conv_close(&cv, T0 + 6000);
 	tcp_open(&cv, w, mac_gw, "203.0.113.7", 52001, mac_mob,
 	    "192.168.60.10", 8081, T0 + 10000);
-	craft_conv_send(&cv, T0 + 13000, 0, http_get, sizeof(http_get) - 1);
-	craft_conv_send(&cv, T0 + 14000, 1, http_resp, sizeof(http_resp) - 1);
-	craft_conv_close(&cv, T0 + 15000);
+	DIALOGUE(&cv, T0 + 13000, 1, SAY(0, http_get), SAY(1, http_resp));
 	tcp_open(&cv, w, mac_gw, "203.0.113.7", 52003, mac_mob,
 	    "192.168.60.10", 3389, T0 + 16000);
 	craft_conv_send(&cv, T0 + 17000, 1, "RFB 003.008\n", 12);
@@ -824,28 +832,14 @@ service_seeds(void)
 	w = pcap_seed("telnet-ftp.pcap");
 	tcp_open(&cv, w, mac_sc, "192.168.20.50", 52100, mac_cam,
 	    "192.168.50.101", 23, T0);
-	craft_conv_send(&cv, T0 + 3000, 1, telnet_do, sizeof(telnet_do));
-	craft_conv_send(&cv, T0 + 4000, 0, telnet_will, sizeof(telnet_will));
-	craft_conv_send(&cv, T0 + 5000, 1, telnet_sb, sizeof(telnet_sb));
-	craft_conv_send(&cv, T0 + 6000, 0, telnet_sb_resp,
-	    sizeof(telnet_sb_resp));
-	craft_conv_send(&cv, T0 + 7000, 1, telnet_login,
-	    sizeof(telnet_login) - 1);
-	craft_conv_send(&cv, T0 + 8000, 0, telnet_user,
-	    sizeof(telnet_user) - 1);
-	craft_conv_send(&cv, T0 + 9000, 1, telnet_pass_prompt,
-	    sizeof(telnet_pass_prompt) - 1);
-	craft_conv_send(&cv, T0 + 10000, 0, telnet_pass,
-	    sizeof(telnet_pass) - 1);
-	craft_conv_close(&cv, T0 + 11000);
+	DIALOGUE(&cv, T0 + 3000, 1, BIN(1, telnet_do), BIN(0, telnet_will),
+	    BIN(1, telnet_sb), BIN(0, telnet_sb_resp),
+	    SAY(1, telnet_login), SAY(0, telnet_user),
+	    SAY(1, telnet_pass_prompt), SAY(0, telnet_pass));
 	tcp_open(&cv, w, mac_rs, "192.168.10.20", 52101, mac_cam,
 	    "192.168.50.101", 21, T0 + 20000);
-	craft_conv_send(&cv, T0 + 23000, 1, ftp_banner, sizeof(ftp_banner) - 1);
-	craft_conv_send(&cv, T0 + 24000, 0, ftp_user, sizeof(ftp_user) - 1);
-	craft_conv_send(&cv, T0 + 25000, 1, ftp_331, sizeof(ftp_331) - 1);
-	craft_conv_send(&cv, T0 + 26000, 0, ftp_pass, sizeof(ftp_pass) - 1);
-	craft_conv_send(&cv, T0 + 27000, 1, ftp_230, sizeof(ftp_230) - 1);
-	craft_conv_close(&cv, T0 + 28000);
+	DIALOGUE(&cv, T0 + 23000, 1, SAY(1, ftp_banner), SAY(0, ftp_user),
+	    SAY(1, ftp_331), SAY(0, ftp_pass), SAY(1, ftp_230));
 	craft_pcap_close(w);
 }
 
@@ -974,14 +968,9 @@ pipeline_seeds(const char *srcdir)
 	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50210, mac_cam,
 	    "192.168.50.101", 554, IPPROTO_TCP, 150);
 	craft_conv_handshake(&cv, T0);
-	craft_conv_send(&cv, T0 + 3000, 0, rtsp_req, sizeof(rtsp_req) - 1);
-	craft_conv_send(&cv, T0 + 4000, 1, rtsp_resp, sizeof(rtsp_resp) - 1);
-	craft_conv_send(&cv, T0 + 5000, 0, rtsp_setup, sizeof(rtsp_setup) - 1);
-	craft_conv_send(&cv, T0 + 6000, 1, rtsp_setup_resp,
-	    sizeof(rtsp_setup_resp) - 1);
-	craft_conv_send(&cv, T0 + 7000, 0, rtsp_play, sizeof(rtsp_play) - 1);
-	craft_conv_send(&cv, T0 + 8000, 1, rtsp_play_resp,
-	    sizeof(rtsp_play_resp) - 1);
+	DIALOGUE(&cv, T0 + 3000, 0, SAY(0, rtsp_req), SAY(1, rtsp_resp),
+	    SAY(0, rtsp_setup), SAY(1, rtsp_setup_resp), SAY(0, rtsp_play),
+	    SAY(1, rtsp_play_resp));
 	craft_pcap_close(w);
 
 	/* DNS, then a smart client reaching a camera directly. */
@@ -1024,20 +1013,15 @@ pipeline_seeds(const char *srcdir)
 	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50400, mac_ms,
 	    "192.168.10.10", 80, IPPROTO_TCP, 0);
 	craft_conv_handshake(&cv, T0);
-	craft_conv_send(&cv, T0 + 1000, 0, http_get, sizeof(http_get) - 1);
-	craft_conv_send(&cv, T0 + 2000, 1, http_resp, sizeof(http_resp) - 1);
-	craft_conv_close(&cv, T0 + 3000);
+	DIALOGUE(&cv, T0 + 1000, 1, SAY(0, http_get), SAY(1, http_resp));
 	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50401, mac_ms,
 	    "192.168.10.10", 80, IPPROTO_TCP, 110);
 	craft_conv_handshake(&cv, T0 + 4000);
-	craft_conv_send(&cv, T0 + 5000, 0, http_get, sizeof(http_get) - 1);
-	craft_conv_send(&cv, T0 + 6000, 1, http_resp, sizeof(http_resp) - 1);
+	DIALOGUE(&cv, T0 + 5000, 0, SAY(0, http_get), SAY(1, http_resp));
 	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50402, mac_ms,
 	    "192.168.10.10", 9000, IPPROTO_TCP, 0);
 	craft_conv_handshake(&cv, T0 + 7000);
-	craft_conv_send(&cv, T0 + 8000, 0, http_get, sizeof(http_get) - 1);
-	craft_conv_send(&cv, T0 + 9000, 1, http_resp, sizeof(http_resp) - 1);
-	craft_conv_close(&cv, T0 + 10000);
+	DIALOGUE(&cv, T0 + 8000, 1, SAY(0, http_get), SAY(1, http_resp));
 	craft_pcap_close(w);
 
 	/*
