@@ -1,11 +1,13 @@
 /*
  * replay_regress.c - replays the kept inputs of one fuzz target without
  * libFuzzer: every file of fuzz/regress/<target>/ (inputs that once
- * crashed the target, kept after the fix) goes through the target's
- * LLVMFuzzerTestOneInput(), built with the ordinary compiler and linked
- * to libvmswatch.a.  A crash or an abort() of the target's own checks
- * fails the test.  FUZZ_TARGET names the folder; the program is built
- * once per target (tests/replay_<target>).
+ * crashed the target, kept after the fix) and of fuzz/corpus/<target>/
+ * (the campaign's minimised corpus: each input reaches code the others do
+ * not) goes through the target's LLVMFuzzerTestOneInput(), built with the
+ * ordinary compiler and linked to libvmswatch.a.  A crash, an abort() of
+ * the target's own checks or a sanitizer's report (make distcheck's
+ * build) fails the test.  FUZZ_TARGET names the folders; the program is
+ * built once per target (tests/replay_<target>).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -56,30 +58,23 @@ replay(const char *path)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * Replays every file of src/fuzz/<kind>/<target>/ in name order: the
+ * number replayed, or -1 (*fail set when an input could not be read).
+ */
+static long
+replay_dir(const char *src, const char *kind, int *fail)
 {
-	const char *src = getenv("VW_SRCDIR");
 	char dir[4096], path[8192];
 	char **names = NULL;
 	struct dirent *de;
 	size_t n = 0, cap = 0, i;
 	DIR *d;
-	int fail = 0;
 
-	/* Files named on the command line replay alone (debugging). */
-	if (argc > 1) {
-		for (i = 1; i < (size_t)argc; i++)
-			if (replay(argv[i]) == -1)
-				fail = 1;
-		return fail;
-	}
-	if (src == NULL || *src == '\0')
-		src = VW_SRCDIR;
-	snprintf(dir, sizeof(dir), "%s/fuzz/regress/%s", src, FUZZ_TARGET);
+	snprintf(dir, sizeof(dir), "%s/fuzz/%s/%s", src, kind, FUZZ_TARGET);
 	if ((d = opendir(dir)) == NULL) {
 		perror(dir);
-		return 99;
+		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "README") == 0)
@@ -87,24 +82,49 @@ main(int argc, char *argv[])
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((names = realloc(names, cap * sizeof(*names))) ==
-			    NULL)
-				return 99;
+			    NULL) {
+				closedir(d);
+				return -1;
+			}
 		}
-		if ((names[n++] = strdup(de->d_name)) == NULL)
-			return 99;
+		if ((names[n++] = strdup(de->d_name)) == NULL) {
+			closedir(d);
+			return -1;
+		}
 	}
 	closedir(d);
 	if (n > 0)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		printf("replay %s/%s\n", FUZZ_TARGET, names[i]);
+		printf("replay %s/%s/%s\n", kind, FUZZ_TARGET, names[i]);
 		fflush(stdout);
 		if (replay(path) == -1)
-			fail = 1;
+			*fail = 1;
 		free(names[i]);
 	}
 	free(names);
-	printf("%s: %zu inputs replayed\n", FUZZ_TARGET, n);
+	printf("%s/%s: %zu inputs replayed\n", kind, FUZZ_TARGET, n);
+	return (long)n;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *src = getenv("VW_SRCDIR");
+	int fail = 0, i;
+
+	/* Files named on the command line replay alone (debugging). */
+	if (argc > 1) {
+		for (i = 1; i < argc; i++)
+			if (replay(argv[i]) == -1)
+				fail = 1;
+		return fail;
+	}
+	if (src == NULL || *src == '\0')
+		src = VW_SRCDIR;
+	if (replay_dir(src, "regress", &fail) == -1 ||
+	    replay_dir(src, "corpus", &fail) == -1)
+		return 99;
 	return fail;
 }
