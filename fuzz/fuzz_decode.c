@@ -7,7 +7,11 @@
  * catches any read past the captured length.  Beyond "no crash", the
  * target checks the contract of decode_packet(): every pointer it hands
  * out (the tunnels' packets' too) lies inside the frame, and every
- * rejected frame is counted under exactly one reason.
+ * rejected frame is counted under exactly one reason.  It also holds
+ * decode_pair(), the shortcut by which -r --workers decides whose a frame
+ * is, to its word: a frame it gives addresses for is, if decode_packet()
+ * takes it, one IP packet between those addresses and no tunnel (else
+ * the workers would split a flow or a tunnel's inner flows).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,11 +51,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct decoder *d;
+	struct addr ps, pd;
 	struct pkt p;
 	enum decode_result r;
 	uint8_t *frame;
 	uint32_t caplen, len;
-	int dlt, pass, i;
+	int dlt, pass, i, pair;
 
 	if (size < 2 || size > 65535 + 2)
 		return 0;
@@ -66,6 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(frame);
 		return 0;
 	}
+	pair = decode_pair(dlt, frame, caplen, &ps, &pd);
 	/* Twice: the second pass meets the fragment table the first filled. */
 	for (pass = 0; pass < 2; pass++) {
 		r = decode_packet(d, dlt, 1000000u * (pass + 1), frame, caplen,
@@ -90,6 +96,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    p.outer[i].nouter != 0)
 					abort();
 		}
+		if (pair && r == DECODE_OK && (p.nouter != 0 ||
+		    addr_cmp(&p.src, &ps) != 0 || addr_cmp(&p.dst, &pd) != 0))
+			abort();
+		if (pair && r == DECODE_ARP)
+			abort();
 		check_counts(d);
 	}
 	decode_free(d);
