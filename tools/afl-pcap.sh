@@ -10,11 +10,17 @@
 #
 # usage: tools/afl-pcap.sh [OUT]	(default /tmp/vw-afl/out)
 #	tools/afl-pcap.sh --replay [OUT]
+#	tools/afl-pcap.sh --workers [OUT]
 #	AFL_TIME=seconds (default 3600), AFL_WORK=folder (default /tmp/vw-afl)
 # --replay: afl-fuzz sees crashes only, as the binary has no sanitizer;
 # this replays every input it kept (queue, crashes, hangs) through a
 # build with AddressSanitizer and UndefinedBehaviorSanitizer and names
 # each one that reports an error or runs over 20 s.
+# --workers: every input it kept through this tree's vmswatch with one
+# worker and with three, and names each one whose alerts, flow records or
+# exit status differ: the inputs are files no test writes (damaged
+# headers, frames cut anywhere), and -r --workers must give one worker's
+# output for them too.
 # Needs afl++ (Debian: apt-get install afl++) and a configured build tree
 # here for tests/mkbroken and fuzz/mkseeds (make check, make fuzz).
 # Resume a stopped run with AFL_RESUME=1 (afl-fuzz -i -).
@@ -27,8 +33,43 @@ replay=0
 if [ "${1:-}" = --replay ]; then
 	replay=1
 	shift
+elif [ "${1:-}" = --workers ]; then
+	replay=2
+	shift
 fi
 out=${1:-$work/out}
+
+if [ $replay = 2 ]; then
+	[ -x ./vmswatch ] || { echo "afl-pcap: build vmswatch here first" >&2
+	    exit 1; }
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	n=0
+	bad=0
+	for f in "$out"/default/queue/id* "$out"/default/crashes/id* \
+	    "$out"/default/hangs/id*; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		for w in 1 3; do
+			rc=0
+			timeout 20 nice -n 19 ./vmswatch -q --workers $w \
+			    -c "$top/fuzz/site/vmswatch.conf" -r "$f" \
+			    --flows "$tmp/flows.$w" >"$tmp/alerts.$w" \
+			    2>/dev/null || rc=$?
+			echo $rc >"$tmp/rc.$w"
+		done
+		if ! cmp -s "$tmp/rc.1" "$tmp/rc.3" ||
+		    ! cmp -s "$tmp/alerts.1" "$tmp/alerts.3" ||
+		    ! cmp -s "$tmp/flows.1" "$tmp/flows.3"; then
+			bad=$((bad + 1))
+			echo "$f: 1 and 3 workers differ (exit $(cat \
+			    "$tmp/rc.1") and $(cat "$tmp/rc.3"))"
+		fi
+	done
+	echo "afl-pcap: $n inputs read with 1 and 3 workers, $bad differ"
+	[ $bad = 0 ]
+	exit
+fi
 
 if [ $replay = 1 ]; then
 	asan=$work/asan
