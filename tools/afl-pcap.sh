@@ -39,33 +39,59 @@ elif [ "${1:-}" = --workers ]; then
 fi
 out=${1:-$work/out}
 
+# each_input FUNC: FUNC FILE for every input afl-fuzz kept (queue,
+# crashes, hangs), counted in n.
+n=0
+bad=0
+each_input() {
+	for f in "$out"/default/queue/id* "$out"/default/crashes/id* \
+	    "$out"/default/hangs/id*; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		"$1" "$f"
+	done
+}
+
+# same_output FILE: 1 and 3 workers give the same output for FILE.
+same_output() {
+	for w in 1 3; do
+		rc=0
+		timeout 20 nice -n 19 ./vmswatch -q --workers $w \
+		    -c "$top/fuzz/site/vmswatch.conf" -r "$1" \
+		    --flows "$tmp/flows.$w" >"$tmp/alerts.$w" \
+		    2>/dev/null || rc=$?
+		echo $rc >"$tmp/rc.$w"
+	done
+	if ! cmp -s "$tmp/rc.1" "$tmp/rc.3" ||
+	    ! cmp -s "$tmp/alerts.1" "$tmp/alerts.3" ||
+	    ! cmp -s "$tmp/flows.1" "$tmp/flows.3"; then
+		bad=$((bad + 1))
+		echo "$1: 1 and 3 workers differ (exit $(cat "$tmp/rc.1")" \
+		    "and $(cat "$tmp/rc.3"))"
+	fi
+}
+
+# sanitized FILE: the ASan + UBSan build reads FILE without an error.
+sanitized() {
+	rc=0
+	timeout 20 nice -n 19 "$asan/vmswatch" -q --workers 1 \
+	    -c "$top/fuzz/site/vmswatch.conf" -r "$1" >/dev/null \
+	    2>"$work/replay.err" || rc=$?
+	if [ $rc -ge 124 ] || grep -q -E \
+	    'ERROR: [A-Za-z]+Sanitizer|runtime error' "$work/replay.err"; then
+		bad=$((bad + 1))
+		echo "$1: exit $rc"
+		grep -m 3 -E 'ERROR|runtime error|SUMMARY' "$work/replay.err" ||
+		    true
+	fi
+}
+
 if [ $replay = 2 ]; then
 	[ -x ./vmswatch ] || { echo "afl-pcap: build vmswatch here first" >&2
 	    exit 1; }
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	n=0
-	bad=0
-	for f in "$out"/default/queue/id* "$out"/default/crashes/id* \
-	    "$out"/default/hangs/id*; do
-		[ -f "$f" ] || continue
-		n=$((n + 1))
-		for w in 1 3; do
-			rc=0
-			timeout 20 nice -n 19 ./vmswatch -q --workers $w \
-			    -c "$top/fuzz/site/vmswatch.conf" -r "$f" \
-			    --flows "$tmp/flows.$w" >"$tmp/alerts.$w" \
-			    2>/dev/null || rc=$?
-			echo $rc >"$tmp/rc.$w"
-		done
-		if ! cmp -s "$tmp/rc.1" "$tmp/rc.3" ||
-		    ! cmp -s "$tmp/alerts.1" "$tmp/alerts.3" ||
-		    ! cmp -s "$tmp/flows.1" "$tmp/flows.3"; then
-			bad=$((bad + 1))
-			echo "$f: 1 and 3 workers differ (exit $(cat \
-			    "$tmp/rc.1") and $(cat "$tmp/rc.3"))"
-		fi
-	done
+	each_input same_output
 	echo "afl-pcap: $n inputs read with 1 and 3 workers, $bad differ"
 	[ $bad = 0 ]
 	exit
@@ -85,25 +111,7 @@ if [ $replay = 1 ]; then
 		    "build failed, see $work/asan-build.log" >&2; exit 1; }
 	fi
 	export LSAN_OPTIONS="suppressions=$top/fuzz/lsan.supp"
-	n=0
-	bad=0
-	for f in "$out"/default/queue/id* "$out"/default/crashes/id* \
-	    "$out"/default/hangs/id*; do
-		[ -f "$f" ] || continue
-		n=$((n + 1))
-		rc=0
-		timeout 20 nice -n 19 "$asan/vmswatch" -q --workers 1 \
-		    -c "$top/fuzz/site/vmswatch.conf" -r "$f" >/dev/null \
-		    2>"$work/replay.err" || rc=$?
-		if [ $rc -ge 124 ] || grep -q -E \
-		    'ERROR: [A-Za-z]+Sanitizer|runtime error' "$work/replay.err"
-		then
-			bad=$((bad + 1))
-			echo "$f: exit $rc"
-			grep -m 3 -E 'ERROR|runtime error|SUMMARY' \
-			    "$work/replay.err" || true
-		fi
-	done
+	each_input sanitized
 	echo "afl-pcap: $n inputs replayed, $bad with an error"
 	[ $bad = 0 ]
 	exit
