@@ -29,14 +29,12 @@ set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 work=${AFL_WORK:-/tmp/vw-afl}
-replay=0
-if [ "${1:-}" = --replay ]; then
-	replay=1
-	shift
-elif [ "${1:-}" = --workers ]; then
-	replay=2
-	shift
-fi
+mode=fuzz
+case ${1:-} in
+--replay|--workers)
+	mode=${1#--}
+	shift ;;
+esac
 out=${1:-$work/out}
 
 # each_input FUNC: FUNC FILE for every input afl-fuzz kept (queue,
@@ -86,7 +84,7 @@ sanitized() {
 	fi
 }
 
-if [ $replay = 2 ]; then
+if [ $mode = workers ]; then
 	[ -x ./vmswatch ] || { echo "afl-pcap: build vmswatch here first" >&2
 	    exit 1; }
 	tmp=$(mktemp -d)
@@ -97,7 +95,7 @@ if [ $replay = 2 ]; then
 	exit
 fi
 
-if [ $replay = 1 ]; then
+if [ $mode = replay ]; then
 	asan=$work/asan
 	if [ ! -x "$asan/vmswatch" ]; then
 		rm -rf "$asan"
