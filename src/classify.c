@@ -35,6 +35,7 @@
 
 #include "classify.h"
 #include "classify_priv.h"
+#include "mem.h"
 
 #define CLASSIFY_NIL UINT32_MAX	/* no pool state / end of a list */
 
@@ -379,6 +380,9 @@ classify_new(const struct classify_conf *conf, uint32_t nslots)
 	if (c->res == NULL || c->slot == NULL || c->pool == NULL ||
 	    c->freelist == NULL)
 		goto fail;
+	mem_hugepages(c->res, nslots * sizeof(*c->res));
+	mem_hugepages(c->slot, nslots * sizeof(*c->slot));
+	mem_hugepages(c->pool, c->npool * c->fsize);
 	for (i = 0; i < nslots; i++) {
 		c->slot[i].state = c->slot[i].prev = c->slot[i].next =
 		    CLASSIFY_NIL;

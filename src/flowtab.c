@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 
 #include "flowtab.h"
+#include "mem.h"
 
 #define NIL UINT32_MAX	/* end of a chain or queue */
 
@@ -164,8 +165,10 @@ flowtab_new(const struct flowtab_conf *c, flowtab_end_cb cb, void *arg)
 	sz = (sz + 63) & ~(size_t)63;
 	if ((t->flows = aligned_alloc(64, sz)) == NULL)
 		goto fail;
+	mem_hugepages(t->flows, sz);
 	if ((t->buckets = malloc((size_t)nb * sizeof(uint32_t))) == NULL)
 		goto fail;
+	mem_hugepages(t->buckets, (size_t)nb * sizeof(uint32_t));
 	memset(t->buckets, 0xff, (size_t)nb * sizeof(uint32_t));
 	return t;
 fail:
