@@ -1,10 +1,12 @@
 /*
- * mem.h - the large tables' memory.  The flow table, the classifier's
- * pool of nDPI states and the policy's per-flow arrays are reached at
- * random, one cache line per packet: with 4 KiB pages nearly every such
- * access also misses the TLB.  mem_hugepages() asks the kernel to back a
- * table with 2 MiB pages where it can (transparent huge pages in their
- * default "madvise" mode).  A shared leaf, like log and hash.
+ * mem.h - the large tables' memory.  The flow table (flows, buckets) and the
+ * classifier's results, slots and pool of nDPI states are reached at
+ * random, a cache line or two per packet: with 4 KiB pages nearly every
+ * such access also misses the TLB.  mem_hugepages() asks the kernel to
+ * back a table with 2 MiB pages where it can (transparent huge pages in
+ * their default "madvise" mode).  The policy's per-flow arrays are a few
+ * bytes a flow, under MEM_HUGE_MIN at the default sizes.  A shared leaf,
+ * like log and hash.
  */
 #ifndef VW_MEM_H
 #define VW_MEM_H
