@@ -40,6 +40,15 @@ struct pipeline_clock {
 	} held;
 };
 
+/*
+ * Packet time never goes past this (some 146,000 years of microseconds):
+ * a stamp beyond it, or one shifted beyond it by backward epochs, is taken
+ * at it, so that the clock plus any timeout or period cannot wrap around.
+ * (A wrapped deadline would expire at once, and with several workers at
+ * other frames than with one.)
+ */
+#define PIPELINE_CLOCK_MAX	(UINT64_C(1) << 62)
+
 /* Bytes kept of a held frame: libpcap's largest snap length. */
 #define PIPELINE_HOLD_MAX	262144u
 

@@ -128,7 +128,19 @@ capture_frame(u_char *u, const struct pcap_pkthdr *h, const u_char *data)
 	struct capture *c = (struct capture *)u;
 	uint64_t ts;
 
-	ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	/*
+	 * A stamp before 1970 (libpcap reads a classic record's seconds as
+	 * signed) is taken as 0, one past what microseconds hold as the
+	 * most they hold: neither wraps around (the clock caps times, see
+	 * pipeline.c).
+	 */
+	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
+		ts = 0;
+	else if ((uint64_t)h->ts.tv_sec > (UINT64_MAX - UINT32_MAX) / 1000000u)
+		ts = UINT64_MAX;
+	else
+		ts = (uint64_t)h->ts.tv_sec * 1000000u +
+		    ((uint64_t)h->ts.tv_usec & UINT32_MAX);
 	/*
 	 * A read error is reported at its record, by number and offset;
 	 * capture_locate() finds the offset then, not on every frame.

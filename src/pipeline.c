@@ -38,6 +38,18 @@
  */
 #define CLOCK_JUMP	(60ull * 1000000u)
 
+/* ts on the clock: shifted past the backward epochs, capped. */
+static inline uint64_t
+clock_time(const struct pipeline_clock *c, uint64_t ts)
+{
+	if (ts > PIPELINE_CLOCK_MAX)
+		ts = PIPELINE_CLOCK_MAX;
+	/* The shift is capped too: the sum cannot wrap. */
+	if (ts + c->shift > PIPELINE_CLOCK_MAX)
+		return PIPELINE_CLOCK_MAX;
+	return ts + c->shift;
+}
+
 /*
  * Fragment findings have no flow to be raised once for: the last ones are
  * remembered by (sender, receiver, protocol, port) in a small four-way
@@ -390,8 +402,11 @@ clock_unhold(struct pipeline_clock *c, uint64_t t, pipeline_deliver_cb cb,
 		c->epochs++;
 		if (c->held.t > c->now)
 			at = c->held.t;
-		else
+		else {
 			c->shift += c->now - c->held.t;
+			if (c->shift > PIPELINE_CLOCK_MAX)
+				c->shift = PIPELINE_CLOCK_MAX;
+		}
 	}
 	clock_deliver(c, c->held.dlt, at, c->held.data, c->held.caplen,
 	    c->held.len, cb, arg);
@@ -402,12 +417,16 @@ pipeline_clock_frame(struct pipeline_clock *c, int dlt, uint64_t ts,
     const uint8_t *data, uint32_t caplen, uint32_t len,
     pipeline_deliver_cb cb, void *arg)
 {
+	uint64_t t;
+
 	/* This frame's time says what the one held before it was. */
-	clock_unhold(c, ts + c->shift, cb, arg);
-	if (c->now != 0 && !clock_near(ts + c->shift, c->now)) {
+	clock_unhold(c, clock_time(c, ts), cb, arg);
+	/* That may have started an epoch: the shift is the new one. */
+	t = clock_time(c, ts);
+	if (c->now != 0 && !clock_near(t, c->now)) {
 		c->jumps++;
 		c->held.on = 1;
-		c->held.t = ts + c->shift;
+		c->held.t = t;
 		c->held.dlt = dlt;
 		c->held.caplen = caplen < PIPELINE_HOLD_MAX ? caplen :
 		    PIPELINE_HOLD_MAX;
@@ -415,7 +434,7 @@ pipeline_clock_frame(struct pipeline_clock *c, int dlt, uint64_t ts,
 		memcpy(c->held.data, data, c->held.caplen);
 		return;
 	}
-	clock_deliver(c, dlt, ts + c->shift, data, caplen, len, cb, arg);
+	clock_deliver(c, dlt, t, data, caplen, len, cb, arg);
 }
 
 void
@@ -454,9 +473,10 @@ pipeline_tick(struct pipeline *pl, uint64_t now)
 	if (pl->now == 0)
 		return;
 	/* The clock of a silent link tells what a held frame was. */
-	clock_unhold(&pl->clk, now + pl->clk.shift, pipeline_deliver, pl);
+	clock_unhold(&pl->clk, clock_time(&pl->clk, now), pipeline_deliver,
+	    pl);
 	pl->st.time_epochs = pl->clk.epochs;
-	t = now + pl->clk.shift;
+	t = clock_time(&pl->clk, now);
 	if (t > pl->now && clock_near(t, pl->now)) {
 		if (t > pl->clk.now)
 			pl->clk.now = t;

@@ -827,6 +827,55 @@ START_TEST(test_pipeline_clock_epochs)
 }
 END_TEST
 
+/*
+ * Stamps at the end of time (a record's seconds read as negative once
+ * made one) and backward epochs without end: packet time stops at
+ * PIPELINE_CLOCK_MAX, and nothing computed from it wraps around, which
+ * would end every flow at once.
+ */
+START_TEST(test_pipeline_clock_ceiling)
+{
+	uint8_t ip[128], f[256];
+	const struct pipeline_stats *st;
+	const struct flowtab_stats *fs;
+	size_t n;
+	struct ev e;
+	int i;
+
+	n = ev_ip(ip, sizeof(ip), REC, CAM, IPPROTO_TCP, 50000, 554,
+	    CRAFT_SYN, NULL, 0);
+	n = ev_eth(f, mac_rec01, mac_cam001, 0x0800, ip, n);
+	ev_start(&e, "");
+	st = pipeline_stats(e.pl);
+	fs = flowtab_stats(pipeline_flowtab(e.pl));
+	ev_frame(&e, UINT64_MAX - 1000000, f, n);
+	ck_assert_uint_eq(st->last_ts, PIPELINE_CLOCK_MAX);
+	ev_frame(&e, UINT64_MAX, f, n);
+	ev_frame(&e, PIPELINE_CLOCK_MAX - 1, f, n);
+	ck_assert_uint_eq(st->last_ts, PIPELINE_CLOCK_MAX);
+	/* The flow lives on: no deadline wrapped to the past. */
+	ck_assert_uint_eq(fs->ended[FLOW_END_IDLE], 0);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->active, 1);
+	/*
+	 * Back to 1970 and to the ceiling again, over and over: the first
+	 * return to 1970 is an epoch that shifts later stamps up by all of
+	 * packet time, to the ceiling, where the shift stops too.
+	 */
+	for (i = 0; i < 100; i++) {
+		ev_frame(&e, 1000000, f, n);
+		ev_frame(&e, 2000000, f, n);
+		ev_frame(&e, UINT64_MAX, f, n);
+		ev_frame(&e, UINT64_MAX, f, n);
+	}
+	ck_assert_uint_ge(st->time_epochs, 1);
+	ck_assert_uint_eq(st->last_ts, PIPELINE_CLOCK_MAX);
+	ck_assert_uint_eq(fs->ended[FLOW_END_IDLE], 0);
+	ck_assert_uint_eq(flowtab_stats(pipeline_flowtab(e.pl))->active, 1);
+	ev_end(&e);
+	ev_free(&e);
+}
+END_TEST
+
 /* --- a site described by ranges, against the same site host by host --- */
 
 #define RG_CAMS		200
@@ -1064,6 +1113,7 @@ main(void)
 	tcase_add_test(tc, test_pipeline_fragment_findings_bounded);
 	tcase_add_test(tc, test_pipeline_clock_stray_frames);
 	tcase_add_test(tc, test_pipeline_clock_epochs);
+	tcase_add_test(tc, test_pipeline_clock_ceiling);
 	tcase_add_test(tc, test_pipeline_ranges_same_alerts_as_hosts);
 	suite_add_tcase(s, tc);
 	return check_run(s);
