@@ -129,10 +129,10 @@ capture_frame(u_char *u, const struct pcap_pkthdr *h, const u_char *data)
 	uint64_t ts;
 
 	/*
-	 * A stamp before 1970 (libpcap reads a classic record's seconds as
-	 * signed) is taken as 0, one past what microseconds hold as the
-	 * most they hold: neither wraps around (the clock caps times, see
-	 * pipeline.c).
+	 * A stamp before 1970 (libpcap reads a classic record's 32-bit
+	 * seconds as signed) is taken as 0; seconds too many for 64 bits of
+	 * microseconds as the most they hold.  Neither wraps around; the
+	 * pipeline's clock then caps packet time (PIPELINE_CLOCK_MAX).
 	 */
 	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
 		ts = 0;

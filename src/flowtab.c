@@ -129,7 +129,7 @@ flowtab_new(const struct flowtab_conf *c, flowtab_end_cb cb, void *arg)
 {
 	struct flowtab *t;
 	uint32_t nb;
-	size_t sz;
+	size_t sz, bsz;
 
 	/* Indexes are uint32_t with UINT32_MAX as the end marker. */
 	if (c->max_flows == 0 || c->max_flows > (UINT32_C(1) << 31))
@@ -166,10 +166,11 @@ flowtab_new(const struct flowtab_conf *c, flowtab_end_cb cb, void *arg)
 	if ((t->flows = aligned_alloc(64, sz)) == NULL)
 		goto fail;
 	mem_hugepages(t->flows, sz);
-	if ((t->buckets = malloc((size_t)nb * sizeof(uint32_t))) == NULL)
+	bsz = (size_t)nb * sizeof(uint32_t);
+	if ((t->buckets = malloc(bsz)) == NULL)
 		goto fail;
-	mem_hugepages(t->buckets, (size_t)nb * sizeof(uint32_t));
-	memset(t->buckets, 0xff, (size_t)nb * sizeof(uint32_t));
+	mem_hugepages(t->buckets, bsz);
+	memset(t->buckets, 0xff, bsz);
 	return t;
 fail:
 	flowtab_free(t);

@@ -135,9 +135,10 @@ for f in "$src"/fuzz/regress/workers/*; do
 	for n in 1 2 3 4; do
 		run "$src/fuzz/site/vmswatch.conf" "$f" "$tag" "$n"
 	done
-	same "$tag" 2
-	same "$tag" 3
-	same "$tag" 4
+	# After the runs: same() sets f, n and tag of its own.
+	for n in 2 3 4; do
+		same "$tag" "$n"
+	done
 done
 
 # Files that fail among good ones (one missing, one cut short, one of a
