@@ -48,6 +48,7 @@
 
 #define PARALLEL_MAX_WORKERS	64
 #define PARALLEL_AUTO_WORKERS	8	/* one per CPU, at most this many */
+#define PARALLEL_AUTO_BYTES	(128ull << 20)	/* and one per this much input */
 #define PARALLEL_QUEUE		(8u << 20)	/* bytes of output a worker */
 #define PARALLEL_LEAD		(1u << 18)	/* frames ahead of the slowest */
 

@@ -223,6 +223,33 @@ usage(FILE *out)
 }
 
 /*
+ * The automatic number of workers for the files: at most max, one per
+ * PARALLEL_AUTO_BYTES of them (regular files; what cannot be sized
+ * counts nothing), at least one.
+ */
+static long
+auto_workers(const char *const *paths, int npaths, long max)
+{
+	unsigned long long total = 0;
+	struct stat sb;
+	long n;
+	int i;
+
+	for (i = 0; i < npaths; i++)
+		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
+			total += (unsigned long long)sb.st_size;
+	n = (long)(total / PARALLEL_AUTO_BYTES);
+	if (n > max)
+		n = max;
+	if (n < 1)
+		n = 1;
+	log_debug("%llu bytes to read: %ld worker%s", total, n,
+	    n == 1 ? "" : "s");
+	return n;
+}
+
+/*
  * Reads one file through the pipeline.  Returns 0, or -1 if the file could
  * not be opened or was cut short (what was read before still counts).
  */
@@ -704,7 +731,9 @@ main(int argc, char *argv[])
 	/*
 	 * Threads: --workers, else the configuration's, else one per core
 	 * up to PARALLEL_AUTO_WORKERS (each has tables of the configured
-	 * size: memory grows with them).  One runs the pipeline on this
+	 * size: memory grows with them), and one per PARALLEL_AUTO_BYTES of
+	 * input: each worker reads all of it and costs its set-up, which a
+	 * small capture does not earn back.  One runs the pipeline on this
 	 * thread, as the sensor's worker does.
 	 */
 	if (nworkers == -1) {
@@ -713,6 +742,7 @@ main(int argc, char *argv[])
 			nworkers = sysconf(_SC_NPROCESSORS_ONLN);
 			if (nworkers > PARALLEL_AUTO_WORKERS)
 				nworkers = PARALLEL_AUTO_WORKERS;
+			nworkers = auto_workers(files, nfiles, nworkers);
 		}
 		if (nworkers < 1)
 			nworkers = 1;

@@ -61,7 +61,7 @@ for kind in header-cut record-cut record-header-cut caplen-huge \
 	fi
 	# The next file is read all the same.
 	before=$(packets)
-	"$bin" -r "$f" -r "$tmp/good.pcap" >/dev/null 2>"$tmp/err"
+	"$bin" --workers 2 -r "$f" -r "$tmp/good.pcap" >/dev/null 2>"$tmp/err"
 	rc=$?
 	after=$(packets)
 	[ $rc -eq 2 ] || { bad "$kind then good: exit status $rc"; continue; }

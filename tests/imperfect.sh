@@ -23,7 +23,7 @@ fi
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 "$mk" "$tmp/imperfect.pcap" || exit 99
-"$bin" -q -c "$src/conf/sample.conf" -r "$tmp/imperfect.pcap" \
+"$bin" -q --workers 2 -c "$src/conf/sample.conf" -r "$tmp/imperfect.pcap" \
     --format json >"$tmp/alerts.jsonl" 2>"$tmp/err"
 rc=$?
 if [ $rc -ne 1 ]; then

@@ -25,8 +25,8 @@ fail=0
 # learn NAME PCAP SITE.conf MIN_VMS_SHARE
 learn() {
 	printf 'rules = [ "%s/rules/xprotect.conf" ];\n' "$src" >"$tmp/$1.conf"
-	"$bin" -q -c "$tmp/$1.conf" -r "$2" --learn "$tmp/$1.draft" \
-	    >/dev/null 2>"$tmp/$1.err"
+	"$bin" -q --workers 2 -c "$tmp/$1.conf" -r "$2" \
+	    --learn "$tmp/$1.draft" >/dev/null 2>"$tmp/$1.err"
 	rc=$?
 	# 0: no violation, 1: violations (no inventory: nDPI's risks only).
 	if [ $rc -gt 1 ]; then
@@ -51,7 +51,7 @@ learn() {
 
 learn sample "$src/samples/sample.pcap" "$src/conf/sample-site.conf" 0.9
 # The summary on standard error, once.
-"$bin" -c "$tmp/sample.conf" -r "$src/samples/sample.pcap" --learn \
+"$bin" --workers 2 -c "$tmp/sample.conf" -r "$src/samples/sample.pcap" --learn \
     "$tmp/again.draft" >/dev/null 2>"$tmp/err"
 [ "$(grep -c '^learn ' "$tmp/err")" = 1 ] || {
 	echo "FAIL: no learn summary:"; cat "$tmp/err"; fail=1; }

@@ -9,11 +9,16 @@
  * flows expire in the middle of the capture.
  *
  * usage: mkworkers OUT.pcap
+ *	 mkworkers -s MIB OUT.pcap
+ * -s: instead, a capture of as many frames of 256 KiB of zeros (which
+ * decode as no IP) as MIB MiB hold, the frames holes in the file: for the
+ * automatic number of workers, which goes by the size of the input.
  */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "craft.h"
 
@@ -262,6 +267,37 @@ fragments(uint64_t ts, struct craft_spec *s, size_t step, int first)
 	}
 }
 
+/* A sparse capture of mib MiB (-s): 0, or 1 on a write error. */
+static int
+sparse(const char *path, long mib)
+{
+	/* Classic pcap, microseconds, snap length 262144, Ethernet. */
+	const uint32_t fh[6] = { 0xa1b2c3d4u, 2 | (4u << 16), 0, 0, 262144,
+	    1 };
+	uint32_t rh[4] = { 0, 0, 262144, 262144 };
+	long long end = (long long)mib << 20, pos = sizeof(fh);
+	FILE *fp;
+
+	if ((fp = fopen(path, "wb")) == NULL)
+		return 1;
+	if (fwrite(fh, sizeof(fh), 1, fp) != 1)
+		goto fail;
+	while (pos + (long long)sizeof(rh) + 262144 <= end) {
+		rh[0]++;
+		if (fwrite(rh, sizeof(rh), 1, fp) != 1 ||
+		    fseek(fp, 262144, SEEK_CUR) != 0)
+			goto fail;
+		pos += (long long)sizeof(rh) + 262144;
+	}
+	/* The last record's data: a hole up to the end. */
+	if (fflush(fp) != 0 || ftruncate(fileno(fp), (off_t)pos) != 0)
+		goto fail;
+	return fclose(fp) != 0;
+fail:
+	fclose(fp);
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -277,8 +313,16 @@ main(int argc, char *argv[])
 	uint64_t t = T0;
 	int i, j;
 
+	if (argc == 4 && strcmp(argv[1], "-s") == 0) {
+		if (sparse(argv[3], atol(argv[2])) != 0) {
+			perror(argv[3]);
+			return 1;
+		}
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: mkworkers out.pcap\n");
+		fprintf(stderr, "usage: mkworkers out.pcap\n"
+		    "       mkworkers -s MIB out.pcap\n");
 		return 2;
 	}
 	if ((out = craft_pcap_open(argv[1], 1)) == NULL) {

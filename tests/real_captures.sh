@@ -20,7 +20,7 @@ pass=0 fail=0 checked=0
 
 for f in "$real"/*; do
 	name=$(basename "$f")
-	"$bin" -q -r "$f" --flows "$tmp/flows" 2>"$tmp/err"
+	"$bin" -q --workers 2 -r "$f" --flows "$tmp/flows" 2>"$tmp/err"
 	rc=$?
 	# 0: read whole; 1: the same, with findings (no inventory: nDPI
 	# risks such as cleartext credentials); 2: file cut short (reported,

@@ -18,7 +18,7 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
-"$bin" -q -c "$src/conf/sample.conf" -r "$src/samples/sample.pcap" \
+"$bin" -q --workers 2 -c "$src/conf/sample.conf" -r "$src/samples/sample.pcap" \
     --format json --flows "$tmp/flows.jsonl" --report "$tmp/rep" \
     >"$tmp/alerts.jsonl" 2>"$tmp/err"
 rc=$?

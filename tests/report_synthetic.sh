@@ -43,7 +43,7 @@ rules = [ $(cfgstr "$src/rules/xprotect.conf") ];
 policy = { enabled = [ \"XP-RS-5432\", \"XP-FO-5432\" ]; };" \
     >"$tmp/vmswatch.conf"
 
-"$bin" -q -c "$tmp/vmswatch.conf" -r "$pcap" --format json \
+"$bin" -q --workers 2 -c "$tmp/vmswatch.conf" -r "$pcap" --format json \
     --flows "$tmp/flows.jsonl" --report "$tmp/rep" \
     >"$tmp/alerts.jsonl" 2>"$tmp/err"
 rc=$?

@@ -21,9 +21,9 @@ ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 conf="$src/conf/sample.conf"
 pcap="$src/samples/sample.pcap"
 
-"$bin" -q -c "$conf" -r "$pcap" --flows - >"$tmp/mixed" 2>"$tmp/err"
+"$bin" -q --workers 2 -c "$conf" -r "$pcap" --flows - >"$tmp/mixed" 2>"$tmp/err"
 [ $? -eq 1 ] && ok || ko "exit status: $(cat "$tmp/err")"
-"$bin" -q -c "$conf" -r "$pcap" --format json --flows "$tmp/flows" \
+"$bin" -q --workers 2 -c "$conf" -r "$pcap" --format json --flows "$tmp/flows" \
     --report "$tmp/rep" >"$tmp/alerts" 2>/dev/null
 if python3 - "$tmp/mixed" "$tmp/alerts" "$tmp/flows" \
     "$src/conf/sample-site.conf" "$tmp/rep/report.json" <<'PY'

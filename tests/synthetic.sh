@@ -50,7 +50,7 @@ rules = [ $(cfgstr "$src/rules/xprotect.conf") ];
 policy = { enabled = [ \"XP-RS-5432\", \"XP-FO-5432\" ]; };"
 printf '%s\n' "$conf" >"$tmp/vmswatch.conf"
 
-"$bin" -q -c "$tmp/vmswatch.conf" -r "$pcap" --format json \
+"$bin" -q --workers 2 -c "$tmp/vmswatch.conf" -r "$pcap" --format json \
     >"$tmp/alerts.jsonl" 2>"$tmp/err"
 rc=$?
 # 0: nothing found, 1: violations found; 2 (or anything else): an error.

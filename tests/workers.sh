@@ -125,6 +125,47 @@ done
 same sample 2
 same sample 4
 
+# The automatic number of workers (no --workers, capture.workers 0): one
+# per CPU, at most 8, and one per 128 MiB of input.  The sample (1 MB)
+# is read by one, and so is a capture of 130 MiB (its frames holes in the
+# file); two of them together by two, if there are two CPUs: the sizes
+# add up.  --workers asks for a number whatever the size.
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+want=2
+[ "$ncpu" -ge 2 ] 2>/dev/null || want=1
+# auto TAG WANT FILE...: the run read FILE... with WANT workers.
+auto() {
+	atag=$1 awant=$2
+	shift 2
+	checks=$((checks + 1))
+	for a in "$@"; do
+		set -- "$@" -r "$a"
+		shift
+	done
+	"$bin" -c "$src/conf/sample.conf" --flows /dev/null "$@" \
+	    >/dev/null 2>"$tmp/$atag.err"
+	agot=$(sed -n 's/^workers  *\([0-9][0-9]*\):.*/\1/p' \
+	    "$tmp/$atag.err")
+	if [ "${agot:-1}" != "$awant" ]; then
+		echo "FAIL: $atag: read by ${agot:-1} workers, not $awant"
+		fail=1
+	fi
+}
+auto auto-sample 1 "$src/samples/sample.pcap"
+if "$mk" -s 130 "$tmp/half1.pcap" && "$mk" -s 130 "$tmp/half2.pcap"; then
+	auto auto-half 1 "$tmp/half1.pcap"
+	auto auto-halves "$want" "$tmp/half1.pcap" "$tmp/half2.pcap"
+	rm -f "$tmp/half1.pcap" "$tmp/half2.pcap"
+else
+	echo "FAIL: mkworkers -s"
+	fail=1
+fi
+checks=$((checks + 1))
+if ! grep -Eq '^workers +4: ' "$tmp/sample.4.err"; then
+	echo "FAIL: --workers 4 on the sample: not read by 4 workers"
+	fail=1
+fi
+
 # Inputs that once made several workers differ from one (found by
 # tools/afl-pcap.sh --workers; fuzz/regress/workers/): negative-stamp.pcap
 # has a record stamped before 1970, which wrapped packet time around, so
