@@ -524,6 +524,17 @@ decode_seeds(void)
 	decode_seed("eth-ipv6-dns", 1, f, n);
 	m = craft_ip(g, sizeof(g), &s);
 	decode_seed("ipv6-udp-dns", 7, g, m);
+	/*
+	 * BSD loopback's other AF_INET6 values: 28 (FreeBSD) in network
+	 * order (DLT_LOOP), 30 (macOS) in the host's order (DLT_NULL).
+	 */
+	memset(f, 0, 4);
+	f[3] = 28;
+	memcpy(f + 4, g, m);
+	decode_seed("loop-ipv6-28", 4, f, m + 4);
+	memset(f, 0, 4);
+	f[0] = 30;
+	decode_seed("null-ipv6-30", 0, f, m + 4);
 	s.proto = IPPROTO_ICMPV6;
 	s.sport = 128;
 	s.dport = 0;
@@ -546,6 +557,22 @@ decode_seeds(void)
 	f[14] = 0x08; f[15] = 0x00;
 	memcpy(f + 16, g + 4, m);
 	decode_seed("sll-http", 5, f, m + 16);
+	/* A netlink frame (ARPHRD 824) in a cooked header: not IP. */
+	f[2] = 0x03; f[3] = 0x38;
+	decode_seed("sll-netlink", 5, f, m + 16);
+	/*
+	 * Linux cooked v2 (SLL2): protocol, reserved, interface index,
+	 * ARPHRD, packet type, address length, 8 address bytes.
+	 */
+	memset(f, 0, 20);
+	f[0] = 0x08; f[1] = 0x00;
+	f[7] = 2;
+	f[9] = 1;
+	f[11] = 6; memcpy(f + 12, mac_rs, 6);
+	memcpy(f + 20, g + 4, m);
+	decode_seed("sll2-http", 8, f, m + 20);
+	f[8] = 0x03; f[9] = 0x38;
+	decode_seed("sll2-netlink", 8, f, m + 20);
 	/* ARP request (RFC 826) from the recorder. */
 	memset(f, 0, 42);
 	memset(f, 0xff, 6);
@@ -944,7 +971,7 @@ pipeline_seeds(const char *srcdir)
 	struct craft_pcap *w;
 	struct craft_conv cv;
 	struct craft_spec s;
-	uint8_t f[1600];
+	uint8_t f[1600], junk[16];
 	size_t n;
 	int i;
 
@@ -1038,6 +1065,58 @@ pipeline_seeds(const char *srcdir)
 	craft_pcap_write(w, T0 + 2000, f, (uint32_t)n, (uint32_t)n);
 	n = arp_frame(f, 2, mac_odd, "192.168.10.2", mac_rs, "192.168.10.20");
 	craft_pcap_write(w, T0 + 3000, f, (uint32_t)n, (uint32_t)n);
+	/* A known host answers another the inventory lists. */
+	n = arp_frame(f, 2, mac_ms, "192.168.10.10", mac_rs, "192.168.10.20");
+	craft_pcap_write(w, T0 + 4000, f, (uint32_t)n, (uint32_t)n);
+	craft_pcap_close(w);
+
+	/*
+	 * UDP on ports no rule documents, the server end (the lower port,
+	 * by the flow table's guess) first: the policy takes the first
+	 * sender for the client (orient()).
+	 */
+	w = pcap_seed("udp-server-first.pcap");
+	craft_conv_init(&cv, w, mac_ms, "192.168.10.10", 40100, mac_rs,
+	    "192.168.10.20", 4711, IPPROTO_UDP, 110);
+	craft_conv_send(&cv, T0, 1, dns_query, sizeof(dns_query));
+	craft_conv_send(&cv, T0 + 1000, 0, dns_query, sizeof(dns_query));
+	craft_conv_send(&cv, T0 + 2000, 1, dns_query, sizeof(dns_query));
+	craft_pcap_close(w);
+
+	/*
+	 * TCP to the SQL Server port with bytes nDPI cannot name, so that
+	 * it guesses by the port: a session that ends in a reset after data
+	 * (an exchange: exchanged()), and a connection refused at once.
+	 */
+	w = pcap_seed("tcp-reset.pcap");
+	memset(junk, 0, sizeof(junk));
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50400, mac_rs,
+	    "192.168.10.20", 1433, IPPROTO_TCP, 0);
+	craft_conv_handshake(&cv, T0);
+	craft_conv_send(&cv, T0 + 3000, 0, junk, sizeof(junk));
+	craft_conv_send(&cv, T0 + 4000, 1, junk, sizeof(junk));
+	craft_conv_flags(&cv, T0 + 5000, 1, CRAFT_RST);
+	craft_conv_init(&cv, w, mac_sc, "192.168.20.50", 50401, mac_rs,
+	    "192.168.10.20", 1433, IPPROTO_TCP, 0);
+	craft_conv_flags(&cv, T0 + 6000, 0, CRAFT_SYN);
+	craft_conv_flags(&cv, T0 + 7000, 1, CRAFT_RST | CRAFT_ACK);
+	craft_pcap_close(w);
+
+	/*
+	 * One address from two MACs in turn within a flow (a spoofer, or
+	 * DHCP from many MACs): each new MAC is checked once and then
+	 * remembered (dev_cached()).
+	 */
+	w = pcap_seed("mac-flap.pcap");
+	for (i = 0; i < 6; i++) {
+		craft_conv_init(&cv, w, i % 2 ? mac_odd : mac_cam,
+		    "192.168.50.101", 50500, mac_rs, "192.168.10.20", 554,
+		    IPPROTO_UDP, 150);
+		craft_conv_send(&cv, T0 + (uint64_t)i * 1000, 0, rtsp_req,
+		    sizeof(rtsp_req) - 1);
+		craft_conv_send(&cv, T0 + (uint64_t)i * 1000 + 500, 1,
+		    rtsp_resp, sizeof(rtsp_resp) - 1);
+	}
 	craft_pcap_close(w);
 
 	service_seeds();
