@@ -208,6 +208,8 @@ static const char ftp_user[] = "USER admin\r\n";
 static const char ftp_331[] = "331 Password required for admin\r\n";
 static const char ftp_pass[] = "PASS admin\r\n";
 static const char ftp_230[] = "230 User admin logged in\r\n";
+static const char ssh_banner_s[] = "SSH-2.0-OpenSSH_8.4p1 Debian-5\r\n";
+static const char ssh_banner_c[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
 
 static void
 put16(uint8_t *b, size_t v)
@@ -1100,6 +1102,18 @@ pipeline_seeds(const char *srcdir)
 	    "192.168.10.20", 1433, IPPROTO_TCP, 0);
 	craft_conv_flags(&cv, T0 + 6000, 0, CRAFT_SYN);
 	craft_conv_flags(&cv, T0 + 7000, 1, CRAFT_RST | CRAFT_ACK);
+	craft_pcap_close(w);
+
+	/*
+	 * SSH on the RTSP port: the answered flow waits for its media
+	 * streams until nDPI names it, then stops waiting (media_wait()).
+	 */
+	w = pcap_seed("rtsp-port-ssh.pcap");
+	craft_conv_init(&cv, w, mac_rs, "192.168.10.20", 50600, mac_cam,
+	    "192.168.50.101", 554, IPPROTO_TCP, 150);
+	craft_conv_handshake(&cv, T0);
+	DIALOGUE(&cv, T0 + 3000, 1, SAY(1, ssh_banner_s),
+	    SAY(0, ssh_banner_c));
 	craft_pcap_close(w);
 
 	/*
