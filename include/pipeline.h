@@ -77,7 +77,8 @@ void pipeline_clock_flush(struct pipeline_clock *, pipeline_deliver_cb cb,
  * a/b/c: the flow's qts, timeout queue and qseq, the table's order), the
  * waits that came due (PIPELINE_DUE, a: ring, b: seq of policy_due_key),
  * the alert windows (PIPELINE_ALERTS), then the frame itself
- * (PIPELINE_FRAME).  The flows ended at the end of input come last
+ * (PIPELINE_FRAME, a: the packet's place in the frame, the tunnels
+ * outermost first, then the innermost packet).  The flows ended at the end of input come last
  * (PIPELINE_FLUSH, frame UINT64_MAX, a/b/c as for expiry).  seq counts
  * one pipeline's work in the order it was done.
  */

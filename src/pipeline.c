@@ -645,20 +645,28 @@ pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
 	 * ends; a switch's mirror feed (ERSPAN) is how the sensor sees the
 	 * site, not traffic of it.
 	 */
+	/*
+	 * The work of each packet is keyed by its place in the frame
+	 * (outermost first): pipelines that split the frame's packets
+	 * between them then merge it in the order one does it in.
+	 */
 	for (i = 0; i < p.nouter; i++)
 		if (!(p.outer[i].flags & PKT_F_MIRROR) &&
 		    pipeline_mine(pl, all, &p.outer[i])) {
 			q = p.outer[i];
 			q.seq = seq + i;
+			pl->key.a = i;
 			pipeline_ip(pl, &q);
 		}
 	p.seq = seq + p.nouter;
-	if (!pipeline_mine(pl, all, &p))
-		return;
-	if (r == DECODE_ARP)
-		policy_arp(pl->pol, &p);
-	else
-		pipeline_ip(pl, &p);
+	pl->key.a = p.nouter;
+	if (pipeline_mine(pl, all, &p)) {
+		if (r == DECODE_ARP)
+			policy_arp(pl->pol, &p);
+		else
+			pipeline_ip(pl, &p);
+	}
+	pl->key.a = 0;
 }
 
 void

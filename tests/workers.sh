@@ -169,7 +169,10 @@ fi
 # Inputs that once made several workers differ from one (found by
 # tools/afl-pcap.sh --workers; fuzz/regress/workers/): negative-stamp.pcap
 # has a record stamped before 1970, which wrapped packet time around, so
-# that a flow ended at other frames with several workers than with one.
+# that a flow ended at other frames with several workers than with one;
+# tunnel-packets-two-workers.pcap has a frame whose tunnel and inner
+# packet are two workers' and each gives a finding: the two came out in
+# either order.
 for f in "$src"/fuzz/regress/workers/*; do
 	[ -f "$f" ] || continue
 	tag=regress$(basename "$f" | tr -c 'a-z0-9\n' _)
