@@ -643,12 +643,10 @@ pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
 	/*
 	 * The tunnels the packet came through are flows between their own
 	 * ends; a switch's mirror feed (ERSPAN) is how the sensor sees the
-	 * site, not traffic of it.
-	 */
-	/*
-	 * The work of each packet is keyed by its place in the frame
-	 * (outermost first): pipelines that split the frame's packets
-	 * between them then merge it in the order one does it in.
+	 * site, not traffic of it.  The work of each packet is keyed by its
+	 * place in the frame (outermost first): pipelines that split the
+	 * frame's packets between them then merge it in the order one does
+	 * it in.
 	 */
 	for (i = 0; i < p.nouter; i++)
 		if (!(p.outer[i].flags & PKT_F_MIRROR) &&
