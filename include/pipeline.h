@@ -78,8 +78,9 @@ void pipeline_clock_flush(struct pipeline_clock *, pipeline_deliver_cb cb,
  * waits that came due (PIPELINE_DUE, a: ring, b: seq of policy_due_key),
  * the alert windows (PIPELINE_ALERTS), then the frame itself
  * (PIPELINE_FRAME, a: the packet's place in the frame, the tunnels
- * outermost first, then the innermost packet).  The flows ended at the end of input come last
- * (PIPELINE_FLUSH, frame UINT64_MAX, a/b/c as for expiry).  seq counts
+ * outermost first, then the innermost packet).  The flows ended at the
+ * end of input come last (PIPELINE_FLUSH, frame UINT64_MAX, a/b/c as
+ * for expiry).  seq counts
  * one pipeline's work in the order it was done.
  */
 enum pipeline_phase {

@@ -223,30 +223,31 @@ usage(FILE *out)
 }
 
 /*
- * The automatic number of workers for the files: at most max, one per
- * PARALLEL_AUTO_BYTES of them (regular files; what cannot be sized
- * counts nothing), at least one.
+ * The bytes of the regular files among paths, in all; *once: the first
+ * one that can be read only once (standard input, a pipe), or NULL.  A
+ * file that cannot be found counts nothing: it fails the same in every
+ * worker.
  */
-static long
-auto_workers(const char *const *paths, int npaths, long max)
+static unsigned long long
+input_bytes(const char *const *paths, int npaths, const char **once)
 {
 	unsigned long long total = 0;
 	struct stat sb;
-	long n;
 	int i;
 
-	for (i = 0; i < npaths; i++)
-		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &sb) == 0 &&
-		    S_ISREG(sb.st_mode))
-			total += (unsigned long long)sb.st_size;
-	n = (long)(total / PARALLEL_AUTO_BYTES);
-	if (n > max)
-		n = max;
-	if (n < 1)
-		n = 1;
-	log_debug("%llu bytes to read: %ld worker%s", total, n,
-	    n == 1 ? "" : "s");
-	return n;
+	*once = NULL;
+	for (i = 0; i < npaths; i++) {
+		if (strcmp(paths[i], "-") == 0) {
+			if (*once == NULL)
+				*once = paths[i];
+		} else if (stat(paths[i], &sb) == 0) {
+			if (S_ISREG(sb.st_mode))
+				total += (unsigned long long)sb.st_size;
+			else if (*once == NULL)
+				*once = paths[i];
+		}
+	}
+	return total;
 }
 
 /*
@@ -473,6 +474,8 @@ main(int argc, char *argv[])
 	struct parallel *par = NULL;
 	struct parallel_out pout;
 	long nworkers = -1;
+	unsigned long long inbytes;
+	const char *once;
 	char *end;
 	struct output_opts oo = { FORMAT_TEXT, 0, 0, progress_end };
 	struct output *out;
@@ -736,13 +739,17 @@ main(int argc, char *argv[])
 	 * small capture does not earn back.  One runs the pipeline on this
 	 * thread, as the sensor's worker does.
 	 */
+	inbytes = input_bytes(files, nfiles, &once);
 	if (nworkers == -1) {
 		nworkers = conf->capture.workers;
 		if (nworkers == 0) {
 			nworkers = sysconf(_SC_NPROCESSORS_ONLN);
 			if (nworkers > PARALLEL_AUTO_WORKERS)
 				nworkers = PARALLEL_AUTO_WORKERS;
-			nworkers = auto_workers(files, nfiles, nworkers);
+			if (nworkers > (long)(inbytes / PARALLEL_AUTO_BYTES))
+				nworkers = (long)(inbytes / PARALLEL_AUTO_BYTES);
+			log_debug("%llu bytes to read: %ld automatic workers",
+			    inbytes, nworkers < 1 ? 1 : nworkers);
 		}
 		if (nworkers < 1)
 			nworkers = 1;
@@ -750,16 +757,9 @@ main(int argc, char *argv[])
 			nworkers = PARALLEL_MAX_WORKERS;
 	}
 	/* Each worker reads the files again: a pipe can be read once. */
-	for (i = 0; i < nfiles && nworkers > 1; i++) {
-		struct stat sb;
-
-		/* One that cannot be opened fails the same in every worker. */
-		if (strcmp(files[i], "-") == 0 ||
-		    (stat(files[i], &sb) == 0 && !S_ISREG(sb.st_mode))) {
-			log_debug("%s: not a regular file: one worker reads",
-			    files[i]);
-			nworkers = 1;
-		}
+	if (once != NULL && nworkers > 1) {
+		log_debug("%s: not a regular file: one worker reads", once);
+		nworkers = 1;
 	}
 	if (rc == 0 && nworkers > 1) {
 		memset(&pout, 0, sizeof(pout));
