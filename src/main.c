@@ -475,6 +475,7 @@ main(int argc, char *argv[])
 	struct parallel_out pout;
 	long nworkers = -1;
 	unsigned long long inbytes;
+	long byinput;
 	const char *once;
 	char *end;
 	struct output_opts oo = { FORMAT_TEXT, 0, 0, progress_end };
@@ -743,13 +744,12 @@ main(int argc, char *argv[])
 	if (nworkers == -1) {
 		nworkers = conf->capture.workers;
 		if (nworkers == 0) {
+			byinput = (long)(inbytes / PARALLEL_AUTO_BYTES);
 			nworkers = sysconf(_SC_NPROCESSORS_ONLN);
 			if (nworkers > PARALLEL_AUTO_WORKERS)
 				nworkers = PARALLEL_AUTO_WORKERS;
-			if (nworkers > (long)(inbytes / PARALLEL_AUTO_BYTES))
-				nworkers = (long)(inbytes / PARALLEL_AUTO_BYTES);
-			log_debug("%llu bytes to read: %ld automatic workers",
-			    inbytes, nworkers < 1 ? 1 : nworkers);
+			if (nworkers > byinput)
+				nworkers = byinput;
 		}
 		if (nworkers < 1)
 			nworkers = 1;
@@ -761,6 +761,8 @@ main(int argc, char *argv[])
 		log_debug("%s: not a regular file: one worker reads", once);
 		nworkers = 1;
 	}
+	log_debug("%llu bytes to read: %ld worker%s", inbytes, nworkers,
+	    nworkers == 1 ? "" : "s");
 	if (rc == 0 && nworkers > 1) {
 		memset(&pout, 0, sizeof(pout));
 		pout.al = al;

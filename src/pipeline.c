@@ -646,7 +646,7 @@ pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
 	 * site, not traffic of it.  The work of each packet is keyed by its
 	 * place in the frame (outermost first): pipelines that split the
 	 * frame's packets between them then merge it in the order one does
-	 * it in.
+	 * it in (pipeline_advance() set the key's a to 0 for the frame).
 	 */
 	for (i = 0; i < p.nouter; i++)
 		if (!(p.outer[i].flags & PKT_F_MIRROR) &&
@@ -657,14 +657,13 @@ pipeline_handle(struct pipeline *pl, int dlt, uint64_t t,
 			pipeline_ip(pl, &q);
 		}
 	p.seq = seq + p.nouter;
+	if (!pipeline_mine(pl, all, &p))
+		return;
 	pl->key.a = p.nouter;
-	if (pipeline_mine(pl, all, &p)) {
-		if (r == DECODE_ARP)
-			policy_arp(pl->pol, &p);
-		else
-			pipeline_ip(pl, &p);
-	}
-	pl->key.a = 0;
+	if (r == DECODE_ARP)
+		policy_arp(pl->pol, &p);
+	else
+		pipeline_ip(pl, &p);
 }
 
 void
