@@ -799,6 +799,24 @@ service_seeds(void)
 	craft_pcap_close(w);
 
 	/*
+	 * A syslog flow that outlives the site's active timeout (60 s): a
+	 * message every 5 s for 90 s, under its idle timeout (20 s), so the
+	 * flow table reports it and starts a new record mid-flow.
+	 */
+	w = pcap_seed("syslog-long.pcap");
+	{
+		struct craft_conv sv;
+		int i;
+
+		craft_conv_init(&sv, w, mac_rs, "192.168.10.20", 40516,
+		    mac_infra, "192.168.10.3", 514, IPPROTO_UDP, 0);
+		for (i = 0; i <= 18; i++)
+			craft_conv_send(&sv, T0 + (uint64_t)i * 5000000, 0,
+			    syslog_msg, sizeof(syslog_msg) - 1);
+	}
+	craft_pcap_close(w);
+
+	/*
 	 * An ONVIF client plays a stream of the Open Network Bridge: RTSP
 	 * on 554, the announced RTP stream (covered by the session) and one
 	 * on a port the SETUP did not announce, and one from a server port
