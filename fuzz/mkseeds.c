@@ -382,6 +382,25 @@ udp_pair(struct craft_pcap *w, const uint8_t *cmac, const char *caddr,
 }
 
 /*
+ * Syslog over UDP (RFC 5426) from a server to the site's infrastructure
+ * host: n messages from port sport, the first at t, one every step
+ * microseconds.
+ */
+static void
+syslog_flow(struct craft_pcap *w, const uint8_t *smac, const char *saddr,
+    uint16_t sport, uint64_t t, int n, uint64_t step)
+{
+	struct craft_conv cv;
+	int i;
+
+	craft_conv_init(&cv, w, smac, saddr, sport, mac_infra,
+	    "192.168.10.3", 514, IPPROTO_UDP, 0);
+	for (i = 0; i < n; i++)
+		craft_conv_send(&cv, t + (uint64_t)i * step, 0, syslog_msg,
+		    sizeof(syslog_msg) - 1);
+}
+
+/*
  * An IPv4 fragment (RFC 791 section 3.2) into f of the datagram in d, an
  * untagged Ethernet frame of n bytes with a 20-byte IP header: len bytes
  * of its IP payload from off, more the MF flag, id the identification.
@@ -781,21 +800,8 @@ service_seeds(void)
 	udp_pair(w, mac_infra, "192.168.10.3", 40162, mac_cam,
 	    "192.168.50.101", 161, T0 + 50000, snmp_get, sizeof(snmp_get), b,
 	    sizeof(snmp_get));
-	{
-		struct craft_conv sv;
-		int i;
-
-		craft_conv_init(&sv, w, mac_rs, "192.168.10.20", 40514,
-		    mac_infra, "192.168.10.3", 514, IPPROTO_UDP, 0);
-		for (i = 0; i < 3; i++)
-			craft_conv_send(&sv, T0 + 60000 + (uint64_t)i * 1000,
-			    0, syslog_msg, sizeof(syslog_msg) - 1);
-		craft_conv_init(&sv, w, mac_ms, "192.168.10.10", 40515,
-		    mac_infra, "192.168.10.3", 514, IPPROTO_UDP, 0);
-		for (i = 0; i < 3; i++)
-			craft_conv_send(&sv, T0 + 70000 + (uint64_t)i * 1000,
-			    0, syslog_msg, sizeof(syslog_msg) - 1);
-	}
+	syslog_flow(w, mac_rs, "192.168.10.20", 40514, T0 + 60000, 3, 1000);
+	syslog_flow(w, mac_ms, "192.168.10.10", 40515, T0 + 70000, 3, 1000);
 	craft_pcap_close(w);
 
 	/*
@@ -804,16 +810,7 @@ service_seeds(void)
 	 * flow table reports it and starts a new record mid-flow.
 	 */
 	w = pcap_seed("syslog-long.pcap");
-	{
-		struct craft_conv sv;
-		int i;
-
-		craft_conv_init(&sv, w, mac_rs, "192.168.10.20", 40516,
-		    mac_infra, "192.168.10.3", 514, IPPROTO_UDP, 0);
-		for (i = 0; i <= 18; i++)
-			craft_conv_send(&sv, T0 + (uint64_t)i * 5000000, 0,
-			    syslog_msg, sizeof(syslog_msg) - 1);
-	}
+	syslog_flow(w, mac_rs, "192.168.10.20", 40516, T0, 19, 5000000);
 	craft_pcap_close(w);
 
 	/*
